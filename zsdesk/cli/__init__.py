@@ -1,0 +1,87 @@
+"""The ``zsdesk`` command. With no subcommand it opens the window.
+
+Each subcommand lives in its own module here and registers itself through ``register(sub)``;
+``COMMAND_MODULES`` lists them. Exit codes: 0 success, 2 bad input (one Chinese line on stderr,
+nothing written), 1 internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+
+from ..errors import LedgerError
+
+EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
+
+COMMAND_MODULES = [
+    "zsdesk.cli.ledger_cmds",  # init, demo, check, backup, restore
+    # Further subcommands register here, one module each.
+]
+
+
+class ChineseArgumentParser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"zsdesk: 参数错误：{message}\n")
+        sys.exit(EXIT_BAD_INPUT)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = ChineseArgumentParser(prog="zsdesk", description="招商桌面：招商引资项目台账、英雄榜与季度通报")
+    parser.add_argument("--db", help="台账文件路径或 PostgreSQL 地址（默认：用户数据文件夹中的台账）")
+    parser.add_argument("--operator", help="操作员姓名（写入操作日志）")
+    sub = parser.add_subparsers(dest="command", metavar="子命令", parser_class=ChineseArgumentParser)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    # Allow "--db X" after the subcommand too, as users type it.
+    args = parser.parse_args(args_list)
+    if args.command is None:
+        from ..app_launch import launch_window
+
+        return launch_window(args.db)
+    try:
+        return int(args.run(args) or 0)
+    except LedgerError as err:
+        sys.stderr.write(f"zsdesk: {err}\n")
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        sys.stderr.write("zsdesk: 已取消\n")
+        return EXIT_BAD_INPUT
+    except Exception:  # noqa: BLE001 - the one place that turns a bug into exit code 1
+        logging.getLogger("zsdesk").exception("internal error")
+        from ..paths import log_file
+
+        sys.stderr.write(f"zsdesk: 内部错误，详情已写入日志 {log_file()}\n")
+        return EXIT_INTERNAL
+
+
+def add_db_option(p: argparse.ArgumentParser) -> None:
+    """Every subcommand also takes ``--db`` after its name (``zsdesk check --db x.sqlite``)."""
+    p.add_argument("--db", dest="db_sub", help=argparse.SUPPRESS)
+    p.add_argument("--operator", dest="operator_sub", help=argparse.SUPPRESS)
+
+
+def db_of(args: argparse.Namespace) -> str:
+    from ..paths import default_ledger_path
+
+    return getattr(args, "db_sub", None) or args.db or str(default_ledger_path())
+
+
+def operator_of(args: argparse.Namespace) -> str | None:
+    return getattr(args, "operator_sub", None) or args.operator
+
+
+def open_ledger(args: argparse.Namespace, create: bool = False):  # type: ignore[no-untyped-def]
+    from ..ledger import Ledger
+
+    return Ledger.open(db_of(args), operator=operator_of(args), create=create)

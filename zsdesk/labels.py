@@ -1,0 +1,80 @@
+"""Chinese labels for code values and fields: one place for the words users see."""
+
+from __future__ import annotations
+
+UNIT_KIND_LABELS = {"park": "园区", "department": "部门", "town": "乡镇街道", "other": "其他"}
+ORIGIN_LABELS = {"out_of_city": "市外", "in_city": "区外市内", "in_district": "区内"}
+STAGE_LABELS = {
+    "lead": "线索",
+    "negotiating": "在谈",
+    "framework": "框架协议",
+    "formal": "正式合同",
+    "started": "开工",
+    "production": "投产",
+    "full_production": "达产",
+    "withdrawn": "退库",
+}
+DICTIONARY_KIND_LABELS = {"chain": "产业链", "investor_tag": "投资方标签"}
+ACTION_LABELS = {"insert": "新增", "update": "修改", "delete": "删除", "restore": "恢复"}
+ENTITY_LABELS = {
+    "unit": "单位",
+    "person": "人员",
+    "project": "项目",
+    "funding": "到位资金",
+    "target": "目标任务",
+    "dictionary": "字典",
+    "setting": "设置",
+}
+
+FIELD_LABELS = {
+    # projects
+    "code": "项目编号",
+    "name": "项目名称",
+    "investor": "投资方",
+    "tag_ids": "投资方标签",
+    "origin": "投资方来源",
+    "origin_province": "来源省份",
+    "origin_city": "来源城市",
+    "chain_id": "产业链",
+    "industrial": "是否工业项目",
+    "planned_investment": "计划总投资",
+    "agreement_amount": "协议资金",
+    "expected_output": "达产年产值",
+    "first_contact_date": "首次接洽日期",
+    "framework_date": "框架协议签订日期",
+    "formal_date": "正式合同签订日期",
+    "started_date": "开工日期",
+    "production_date": "投产日期",
+    "full_production_date": "达产日期",
+    "withdrawn_date": "退库日期",
+    "stage": "阶段",
+    "lead_unit_id": "牵头单位",
+    "cooperating_unit_ids": "配合单位",
+    "landing_park_id": "落地园区",
+    "leader": "挂帅领导",
+    "person_ids": "引荐人",
+    "notes": "备注",
+    # units / persons / dictionaries
+    "short_name": "简称",
+    "kind": "类别",
+    "active": "启用",
+    "sort_order": "排序",
+    "unit_id": "单位",
+    "flags": "标记",
+    # funding
+    "project_id": "项目",
+    "date": "到位日期",
+    "amount": "到位金额",
+    "note": "备注",
+    # targets
+    "year": "年度",
+    "major_count": "重大项目（个）",
+    "large_count": "较大项目（个）",
+    "key_count": "重点项目（个）",
+    "formal_amount": "正式合同额",
+    "arrived_amount": "到位资金",
+}
+
+
+def field_label(field: str) -> str:
+    return FIELD_LABELS.get(field, field)

@@ -1,0 +1,32 @@
+"""Alembic environment: always driven from zsdesk.migrate with a live connection."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from zsdesk.models import Base
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def run_migrations_online() -> None:
+    connection = config.attributes.get("connection")
+    if connection is None:
+        engine = config.attributes["engine"]
+        with engine.begin() as conn:
+            _run(conn)
+    else:
+        _run(connection)
+
+
+def _run(connection) -> None:  # type: ignore[no-untyped-def]
+    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True,
+                      compare_type=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+if context.is_offline_mode():  # pragma: no cover - we never generate offline SQL
+    raise SystemExit("zsdesk migrations run online only")
+run_migrations_online()

@@ -1,0 +1,233 @@
+"""The ledger's tables (SPEC §2), SQLAlchemy 2.0 typed style.
+
+Money is integer yuan. Every record can be soft-deleted (``deleted_at``) and restored; the audit
+log and issued notices are append-only. Code stays dialect-neutral so a PostgreSQL ledger runs
+through the same models.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+Money = BigInteger  # integer yuan; 100亿 overflows a 32-bit int
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class SoftDelete:
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+
+# Codes stored in the database; Chinese labels live in zsdesk.labels.
+UNIT_KINDS = ("park", "department", "town", "other")
+ORIGINS = ("out_of_city", "in_city", "in_district")
+DICTIONARY_KINDS = ("chain", "investor_tag")
+
+
+class Unit(SoftDelete, Base):
+    __tablename__ = "units"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    short_name: Mapped[str] = mapped_column(String(50), default="")
+    kind: Mapped[str] = mapped_column(String(20), default="other")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Person(SoftDelete, Base):
+    __tablename__ = "persons"
+    __table_args__ = (UniqueConstraint("name", "unit_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(50))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    unit: Mapped[Unit | None] = relationship(lazy="joined")
+
+
+class DictionaryEntry(SoftDelete, Base):
+    """An editable dictionary value: an industry chain (产业链) or an investor tag (投资方标签)."""
+
+    __tablename__ = "dictionary_entries"
+    __table_args__ = (UniqueConstraint("kind", "name"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(50))
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Free-form flags the rules use, e.g. "new_economy" for 招新引优 chains, "big" for 招大引强 tags.
+    flags: Mapped[str] = mapped_column(String(200), default="")
+
+
+class ProjectCooperatingUnit(Base):
+    __tablename__ = "project_cooperating_units"
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True, index=True)
+
+
+class ProjectPerson(Base):
+    __tablename__ = "project_persons"
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), primary_key=True, index=True)
+
+
+class ProjectTag(Base):
+    __tablename__ = "project_tags"
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True)
+    tag_id: Mapped[int] = mapped_column(ForeignKey("dictionary_entries.id"), primary_key=True, index=True)
+
+
+class Project(SoftDelete, Base):
+    __tablename__ = "projects"
+    __table_args__ = (
+        Index("ix_projects_investor_name", "investor", "name"),
+        Index("ix_projects_framework_date", "framework_date"),
+        Index("ix_projects_formal_date", "formal_date"),
+        Index("ix_projects_started_date", "started_date"),
+        Index("ix_projects_agreement_amount", "agreement_amount"),
+        Index("ix_projects_updated_at", "updated_at"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    investor: Mapped[str] = mapped_column(String(200), default="")
+    origin: Mapped[str] = mapped_column(String(20), default="out_of_city")
+    origin_province: Mapped[str] = mapped_column(String(50), default="")
+    origin_city: Mapped[str] = mapped_column(String(50), default="")
+    chain_id: Mapped[int | None] = mapped_column(ForeignKey("dictionary_entries.id"), index=True)
+    industrial: Mapped[bool] = mapped_column(Boolean, default=True)
+    planned_investment: Mapped[int] = mapped_column(Money, default=0)
+    agreement_amount: Mapped[int] = mapped_column(Money, default=0)
+    expected_output: Mapped[int] = mapped_column(Money, default=0)
+    first_contact_date: Mapped[date | None] = mapped_column(Date)
+    framework_date: Mapped[date | None] = mapped_column(Date)
+    formal_date: Mapped[date | None] = mapped_column(Date)
+    started_date: Mapped[date | None] = mapped_column(Date)
+    production_date: Mapped[date | None] = mapped_column(Date)
+    full_production_date: Mapped[date | None] = mapped_column(Date)
+    withdrawn_date: Mapped[date | None] = mapped_column(Date)
+    # Derived from the dates by zsdesk.stage on every write; stored so it can be filtered by index.
+    stage: Mapped[str] = mapped_column(String(20), default="lead", index=True)
+    lead_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    landing_park_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    leader: Mapped[str] = mapped_column(String(100), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Funding(SoftDelete, Base):
+    """到位资金: one dated entry; a negative amount is a correction."""
+
+    __tablename__ = "funding"
+    __table_args__ = (Index("ix_funding_project_date", "project_id", "date"), Index("ix_funding_date", "date"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"))
+    date: Mapped[date] = mapped_column(Date)
+    amount: Mapped[int] = mapped_column(Money)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class Target(SoftDelete, Base):
+    """A unit's annual targets; ``unit_id`` NULL is the district's own target."""
+
+    __tablename__ = "targets"
+    __table_args__ = (Index("ix_targets_year_unit", "year", "unit_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    major_count: Mapped[int] = mapped_column(Integer, default=0)
+    large_count: Mapped[int] = mapped_column(Integer, default=0)
+    key_count: Mapped[int] = mapped_column(Integer, default=0)
+    agreement_amount: Mapped[int] = mapped_column(Money, default=0)
+    formal_amount: Mapped[int] = mapped_column(Money, default=0)
+    arrived_amount: Mapped[int] = mapped_column(Money, default=0)
+
+
+class AuditEntry(Base):
+    """Append-only: every insert, update, delete and restore. ``hash`` chains each row to the last."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_entity", "entity", "entity_id"), Index("ix_audit_log_op_id", "op_id"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    op_id: Mapped[str] = mapped_column(String(40))
+    op_label: Mapped[str] = mapped_column(String(200), default="")
+    at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    operator: Mapped[str] = mapped_column(String(100))
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(20))  # insert / update / delete / restore
+    before: Mapped[str | None] = mapped_column(Text)  # JSON
+    after: Mapped[str | None] = mapped_column(Text)  # JSON
+    prev_hash: Mapped[str] = mapped_column(String(64), default="")
+    hash: Mapped[str] = mapped_column(String(64), default="")
+
+
+class IssuedNotice(Base):
+    """A notice as issued: never changed; a correction is a new notice."""
+
+    __tablename__ = "issued_notices"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    period: Mapped[str] = mapped_column(String(20), index=True)
+    doc_number: Mapped[str] = mapped_column(String(100), unique=True)
+    serial: Mapped[int] = mapped_column(Integer)
+    year: Mapped[int] = mapped_column(Integer)
+    issue_date: Mapped[date] = mapped_column(Date)
+    figures: Mapped[str] = mapped_column(Text)  # JSON of what was printed
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    issued_at: Mapped[datetime] = mapped_column(DateTime)
+    operator: Mapped[str] = mapped_column(String(100))
+
+
+class RulesDocument(Base):
+    """A year's counting rules, versioned: each save is a new row; the highest version is in force."""
+
+    __tablename__ = "rules_documents"
+    __table_args__ = (UniqueConstraint("year", "version"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(Integer)
+    document: Mapped[str] = mapped_column(Text)  # JSON
+    saved_at: Mapped[datetime] = mapped_column(DateTime)
+    operator: Mapped[str] = mapped_column(String(100))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class Setting(Base):
+    __tablename__ = "settings"
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)  # JSON

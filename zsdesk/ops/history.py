@@ -1,0 +1,223 @@
+"""Operations: one transaction each, with audit rows, a returned ``Change``, and undo/redo.
+
+Every change to the ledger goes through :func:`operation`. The audit log is append-only and each
+row carries the hash of the one before it, so an edit made behind the app's back is detectable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..errors import ConflictError, LedgerError, LedgerLocked
+from ..labels import ENTITY_LABELS
+from ..models import AuditEntry, Base
+from .records import Snapshot, apply_snapshot, same_content, snapshot
+
+if TYPE_CHECKING:
+    from ..ledger import Ledger
+
+
+@dataclass(frozen=True)
+class ChangeRecord:
+    entity: str
+    entity_id: int
+    action: str  # insert / update / delete / restore
+    before: Snapshot | None
+    after: Snapshot | None
+
+    def changed_fields(self) -> list[str]:
+        if self.before is None or self.after is None:
+            return []
+        return sorted(k for k in set(self.before) | set(self.after)
+                      if k not in ("version", "updated_at") and self.before.get(k) != self.after.get(k))
+
+
+@dataclass
+class Change:
+    """What one operation changed; the window refreshes only these records."""
+
+    op_id: str
+    label: str
+    records: list[ChangeRecord] = field(default_factory=list)
+
+    def ids(self, entity: str, action: str | None = None) -> list[int]:
+        return [r.entity_id for r in self.records
+                if r.entity == entity and (action is None or r.action == action)]
+
+    @property
+    def empty(self) -> bool:
+        return not self.records
+
+
+class Operation:
+    """Collects what an operation does inside its session; see :func:`operation`."""
+
+    def __init__(self, ledger: Ledger, session: Session, label: str) -> None:
+        self.ledger = ledger
+        self.session = session
+        self.change = Change(uuid.uuid4().hex, label)
+        self.now = datetime.now().replace(microsecond=0)
+
+    def snapshot(self, entity: str, obj: Base) -> Snapshot:
+        return snapshot(self.session, entity, obj)
+
+    def record(self, entity: str, obj: Base, action: str, before: Snapshot | None) -> ChangeRecord:
+        self.session.flush()
+        after = None if action == "purge" else snapshot(self.session, entity, obj)
+        rec = ChangeRecord(entity, obj.id, action, before, after)  # type: ignore[attr-defined]
+        if action == "update" and same_content(before, after):
+            return rec  # nothing really changed: no audit row, nothing to undo
+        self.change.records.append(rec)
+        return rec
+
+    def _write_audit(self) -> None:
+        if not self.change.records:
+            return
+        last = self.session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)) or ""
+        for rec in self.change.records:
+            entry = AuditEntry(
+                op_id=self.change.op_id, op_label=self.change.label, at=self.now,
+                operator=self.ledger.operator, entity=rec.entity, entity_id=rec.entity_id,
+                action=rec.action,
+                before=None if rec.before is None else _dumps(rec.before),
+                after=None if rec.after is None else _dumps(rec.after),
+                prev_hash=last)
+            entry.hash = audit_hash(entry)
+            last = entry.hash
+            self.session.add(entry)
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def audit_hash(entry: AuditEntry) -> str:
+    body = _dumps([entry.prev_hash, entry.op_id, entry.op_label, entry.at.isoformat(timespec="seconds"),
+                   entry.operator, entry.entity, entry.entity_id, entry.action, entry.before, entry.after])
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def translate_db_error(err: Exception) -> LedgerError | None:
+    """Turn the database errors a user can meet into Chinese messages."""
+    text = str(getattr(err, "orig", err)).lower()
+    if isinstance(err, StaleDataError):
+        return ConflictError("这条记录刚被其他人修改过，为避免覆盖对方的修改，本次未保存。请刷新后重新修改。")
+    if "locked" in text or "busy" in text:
+        return LedgerLocked("台账正被其他程序占用，本次未保存，请稍后再试。")
+    if "disk" in text and ("full" in text or "space" in text) or "database or disk is full" in text:
+        return LedgerError("磁盘空间已满，本次未保存。请清理磁盘后重试，已保存的数据不受影响。")
+    if "readonly" in text or "read-only" in text:
+        return LedgerError("台账文件是只读的，无法保存修改。请检查文件权限或以可写方式打开。")
+    if isinstance(err, IntegrityError):
+        return LedgerError(f"数据不一致，本次未保存（{getattr(err, 'orig', err)}）。")
+    if isinstance(err, OperationalError):
+        return LedgerError(f"台账写入失败，本次未保存（{getattr(err, 'orig', err)}）。")
+    return None
+
+
+@contextmanager
+def operation(ledger: Ledger, label: str, undoable: bool = True) -> Iterator[Operation]:
+    """One transaction: yields an ``Operation``; on success writes audit rows and commits."""
+    session = ledger.session()
+    op = Operation(ledger, session, label)
+    try:
+        yield op
+        session.flush()
+        op._write_audit()
+        session.commit()
+    except (StaleDataError, IntegrityError, OperationalError) as err:
+        session.rollback()
+        translated = translate_db_error(err)
+        if translated is None:
+            raise
+        raise translated from err
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+    if undoable and not op.change.empty:
+        ledger.history.done(op.change.op_id, op.change.label)
+
+
+@dataclass
+class History:
+    """The ledger's undo and redo stacks (this session of the app only)."""
+
+    undo_stack: list[tuple[str, str]] = field(default_factory=list)
+    redo_stack: list[tuple[str, str]] = field(default_factory=list)
+    limit: int = 100
+
+    def done(self, op_id: str, label: str) -> None:
+        self.undo_stack.append((op_id, label))
+        del self.undo_stack[: -self.limit]
+        self.redo_stack.clear()
+
+    @property
+    def undo_label(self) -> str | None:
+        return self.undo_stack[-1][1] if self.undo_stack else None
+
+    @property
+    def redo_label(self) -> str | None:
+        return self.redo_stack[-1][1] if self.redo_stack else None
+
+
+def _replay(ledger: Ledger, op_id: str, label: str, backwards: bool) -> Change:
+    with operation(ledger, label, undoable=False) as op:
+        rows = op.session.scalars(select(AuditEntry).where(AuditEntry.op_id == op_id).order_by(AuditEntry.id)).all()
+        if backwards:
+            rows = list(reversed(rows))
+        for row in rows:
+            before = None if row.before is None else json.loads(row.before)
+            after = None if row.after is None else json.loads(row.after)
+            expected, wanted = (after, before) if backwards else (before, after)
+            current_obj = op.session.get(_model(row.entity), row.entity_id)
+            current = None if current_obj is None else op.snapshot(row.entity, current_obj)
+            if not same_content(current, expected):
+                what = ENTITY_LABELS.get(row.entity, row.entity)
+                raise ConflictError(f"无法{'撤销' if backwards else '重做'}：这条{what}记录之后又被修改过（编号 {row.entity_id}）。")
+            obj = apply_snapshot(op.session, row.entity, row.entity_id, wanted)
+            action = "delete" if wanted is None else ("insert" if current is None else "update")
+            if obj is None:
+                op.change.records.append(ChangeRecord(row.entity, row.entity_id, "purge", current, None))
+            else:
+                op.record(row.entity, obj, action, current)
+    return op.change
+
+
+def _model(entity: str) -> type[Base]:
+    from .records import ENTITY_MODELS
+
+    return ENTITY_MODELS[entity]
+
+
+def undo(ledger: Ledger) -> Change:
+    if not ledger.history.undo_stack:
+        raise LedgerError("没有可以撤销的操作。")
+    op_id, label = ledger.history.undo_stack[-1]
+    change = _replay(ledger, op_id, f"撤销：{label}", backwards=True)
+    ledger.history.undo_stack.pop()
+    ledger.history.redo_stack.append((op_id, label))
+    return change
+
+
+def redo(ledger: Ledger) -> Change:
+    if not ledger.history.redo_stack:
+        raise LedgerError("没有可以重做的操作。")
+    op_id, label = ledger.history.redo_stack[-1]
+    change = _replay(ledger, op_id, f"重做：{label}", backwards=False)
+    ledger.history.redo_stack.pop()
+    ledger.history.undo_stack.append((op_id, label))
+    return change

@@ -1,0 +1,175 @@
+"""Projects: the ledger's main record. Stage is derived from the dates on every write."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..errors import FieldProblem, ValidationError
+from ..models import Project
+from ..stage import MILESTONES, date_order_problems, derive_stage
+from .crud import EntitySpec, create, get_live, set_deleted, update, validate
+from .fields import (
+    ORIGIN,
+    DateField,
+    DictionaryRef,
+    DictionaryRefs,
+    Flag,
+    MoneyField,
+    PersonRefs,
+    Text,
+    UnitRef,
+    UnitRefs,
+)
+from .history import Change, Operation, operation
+from .records import PROJECT_LINKS, set_project_links
+
+if TYPE_CHECKING:
+    from ..ledger import Ledger
+
+DATE_FIELDS = tuple(f for f, _ in MILESTONES) + ("withdrawn_date",)
+
+
+def normalized_name(text: str) -> str:
+    """For duplicate checks: width-folded, lower-case, without spaces and punctuation."""
+    text = unicodedata.normalize("NFKC", text or "").lower()
+    return re.sub(r"[\s\W_]+", "", text)
+
+
+def find_similar(session: Session, name: str, investor: str, exclude_id: int | None = None,
+                 threshold: float = 0.85, limit: int = 5) -> list[Project]:
+    """Live projects with the same investor and the same or a very similar name."""
+    if not name.strip():
+        return []
+    key = normalized_name(name)
+    candidates = session.scalars(select(Project).where(
+        Project.investor == investor.strip(), Project.deleted_at.is_(None), Project.id != (exclude_id or -1)).limit(500))
+    scored = []
+    for project in candidates:
+        other = normalized_name(project.name)
+        ratio = 1.0 if other == key else difflib.SequenceMatcher(None, key, other).ratio()
+        if ratio >= threshold:
+            scored.append((ratio, project))
+    scored.sort(key=lambda pair: -pair[0])
+    return [p for _, p in scored[:limit]]
+
+
+def _check(session: Session, values: dict[str, Any], existing_id: int | None) -> list[FieldProblem]:
+    problems = date_order_problems(values)
+    signed = values.get("framework_date") or values.get("formal_date")
+    if signed and "lead_unit_id" in values and values["lead_unit_id"] is None:
+        problems.append(FieldProblem("lead_unit_id", "牵头单位", "已签约的项目必须填写牵头单位"))
+    lead = values.get("lead_unit_id")
+    if lead is not None and lead in (values.get("cooperating_unit_ids") or []):
+        problems.append(FieldProblem("cooperating_unit_ids", "配合单位", "牵头单位不能同时是配合单位"))
+    same = None if not values.get("name") else session.scalar(select(Project.code).where(
+        func.lower(Project.name) == values["name"].lower(), Project.investor == values.get("investor", ""),
+        Project.deleted_at.is_(None), Project.id != (existing_id or -1)))
+    if same is not None:
+        problems.append(FieldProblem("name", "项目名称", f"已有投资方相同的同名项目（{same}）"))
+    return problems
+
+
+PROJECT = EntitySpec("project", Project, {
+    "name": Text(200, required=True), "investor": Text(200), "tag_ids": DictionaryRefs("investor_tag"),
+    "origin": ORIGIN, "origin_province": Text(50), "origin_city": Text(50),
+    "chain_id": DictionaryRef("chain"), "industrial": Flag(),
+    "planned_investment": MoneyField(), "agreement_amount": MoneyField(), "expected_output": MoneyField(),
+    **{f: DateField() for f in DATE_FIELDS},
+    "lead_unit_id": UnitRef(), "cooperating_unit_ids": UnitRefs(), "landing_park_id": UnitRef(kind="park"),
+    "leader": Text(100), "person_ids": PersonRefs(), "notes": Text(20000, strip=False),
+}, check=_check, defaults={
+    "investor": "", "origin": "out_of_city", "industrial": True, "origin_province": "", "origin_city": "",
+    "leader": "", "notes": "", "tag_ids": [], "cooperating_unit_ids": [], "person_ids": [],
+}, title=lambda p: p.name)
+
+
+def _current_links(session: Session, project_id: int) -> dict[str, list[int]]:
+    return {field: sorted(session.scalars(select(getattr(link, col)).where(link.project_id == project_id)))  # type: ignore[attr-defined]
+            for field, (link, col) in PROJECT_LINKS.items()}
+
+
+def next_code(session: Session, year: int) -> str:
+    prefix = f"{year}-"
+    last = session.scalar(select(func.max(Project.code)).where(Project.code.like(f"{prefix}%")))
+    number = int(last.split("-")[1]) + 1 if last else 1
+    return f"{prefix}{number:04d}"
+
+
+def _code_year(project: Project, today: date) -> int:
+    first = next((getattr(project, f) for f in DATE_FIELDS if getattr(project, f)), None)
+    return (first or today).year
+
+
+def _after_write(op: Operation, project: Any, links: dict[str, Any]) -> None:
+    project.stage = derive_stage({f: getattr(project, f) for f in DATE_FIELDS})
+    project.updated_at = op.now
+    if links:
+        op.session.flush()
+        set_project_links(op.session, project.id, {k: v for k, v in links.items() if k in PROJECT_LINKS})
+
+
+def _prepare(op: Operation, project: Any) -> None:
+    project.created_at = op.now
+    project.updated_at = op.now
+    project.code = next_code(op.session, _code_year(project, op.now.date()))
+    project.stage = derive_stage({f: getattr(project, f) for f in DATE_FIELDS})
+
+
+def create_project(ledger: Ledger, fields: Mapping[str, Any]) -> Change:
+    return create(ledger, PROJECT, fields, after_write=_after_write, prepare=_prepare)
+
+
+def update_project(ledger: Ledger, project_id: int, changes: Mapping[str, Any],
+                   expected_version: int | None = None) -> Change:
+    with ledger.reading() as s:
+        links = _current_links(s, project_id)
+    # Links are not columns; give the check the stored ones unless the change replaces them.
+    merged = {**{k: v for k, v in links.items() if k not in changes}, **changes}
+    return update(ledger, PROJECT, project_id, merged, after_write=_after_write, expected_version=expected_version)
+
+
+def update_projects(ledger: Ledger, ids: Iterable[int], changes: Mapping[str, Any], label: str | None = None) -> Change:
+    """A batch action (set unit, set chain, withdraw …) over many projects, as one undoable operation."""
+    ids = list(ids)
+    with operation(ledger, label or f"批量修改 {len(ids)} 个项目") as op:
+        problems_by_row = []
+        for project_id in ids:
+            project = get_live(op.session, PROJECT, project_id)
+            before = op.snapshot("project", project)
+            links = _current_links(op.session, project_id)
+            merged = {**{k: v for k, v in links.items() if k not in changes}, **changes}
+            try:
+                values = validate(op.session, PROJECT, merged, project)
+            except ValidationError as err:
+                problems_by_row.append(f"{project.code} {project.name}：{err}")
+                continue
+            rest = {k: v for k, v in values.items() if k in PROJECT_LINKS}
+            for k, v in values.items():
+                if k not in PROJECT_LINKS:
+                    setattr(project, k, v)
+            _after_write(op, project, rest)
+            op.record("project", project, "update", before)
+        if problems_by_row:
+            raise ValidationError([FieldProblem("batch", "批量修改", "\n".join(problems_by_row))])
+    return op.change
+
+
+def withdraw_projects(ledger: Ledger, ids: Iterable[int], on: date) -> Change:
+    ids = list(ids)
+    return update_projects(ledger, ids, {"withdrawn_date": on}, label=f"退库 {len(ids)} 个项目")
+
+
+def delete_projects(ledger: Ledger, ids: Iterable[int]) -> Change:
+    return set_deleted(ledger, PROJECT, ids, True)
+
+
+def restore_projects(ledger: Ledger, ids: Iterable[int]) -> Change:
+    return set_deleted(ledger, PROJECT, ids, False)

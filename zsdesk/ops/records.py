@@ -1,0 +1,112 @@
+"""Snapshots of records as plain JSON values, and writing a snapshot back (used by audit and undo)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Date, DateTime, delete, insert, select
+from sqlalchemy.orm import Session
+
+from ..models import (
+    Base,
+    DictionaryEntry,
+    Funding,
+    Person,
+    Project,
+    ProjectCooperatingUnit,
+    ProjectPerson,
+    ProjectTag,
+    Target,
+    Unit,
+)
+
+ENTITY_MODELS: dict[str, type[Base]] = {
+    "unit": Unit,
+    "person": Person,
+    "dictionary": DictionaryEntry,
+    "project": Project,
+    "funding": Funding,
+    "target": Target,
+}
+# Association lists that belong to a project record: field -> (table, column holding the other id)
+PROJECT_LINKS: dict[str, tuple[type[Base], str]] = {
+    "cooperating_unit_ids": (ProjectCooperatingUnit, "unit_id"),
+    "person_ids": (ProjectPerson, "person_id"),
+    "tag_ids": (ProjectTag, "tag_id"),
+}
+# Columns that bookkeeping owns; they never count as a user's change.
+BOOKKEEPING = frozenset({"version", "updated_at", "created_at"})
+
+Snapshot = dict[str, Any]
+
+
+def _to_json(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def snapshot(session: Session, entity: str, obj: Base) -> Snapshot:
+    model = ENTITY_MODELS[entity]
+    snap = {col.key: _to_json(getattr(obj, col.key)) for col in model.__table__.columns}
+    if entity == "project":
+        for field, (link, column) in PROJECT_LINKS.items():
+            rows = session.scalars(select(getattr(link, column)).where(link.project_id == obj.id))  # type: ignore[attr-defined]
+            snap[field] = sorted(rows)
+    return snap
+
+
+def _from_json(model: type[Base], key: str, value: Any) -> Any:
+    if value is None:
+        return None
+    col_type = model.__table__.columns[key].type
+    if isinstance(col_type, DateTime):
+        return datetime.fromisoformat(value)
+    if isinstance(col_type, Date):
+        return date.fromisoformat(value)
+    return value
+
+
+def same_content(a: Snapshot | None, b: Snapshot | None) -> bool:
+    """Equal apart from bookkeeping columns."""
+    if a is None or b is None:
+        return a is b
+    keys = (set(a) | set(b)) - BOOKKEEPING
+    return all(a.get(k) == b.get(k) for k in keys)
+
+
+def apply_snapshot(session: Session, entity: str, entity_id: int, snap: Snapshot | None) -> Base | None:
+    """Make the stored record equal ``snap``; ``None`` removes a record that an undone insert made."""
+    model = ENTITY_MODELS[entity]
+    obj = session.get(model, entity_id)
+    if snap is None:
+        if obj is not None:
+            if entity == "project":
+                for link, _ in PROJECT_LINKS.values():
+                    session.execute(delete(link).where(link.project_id == entity_id))  # type: ignore[attr-defined]
+            session.delete(obj)
+            session.flush()
+        return None
+    values = {k: _from_json(model, k, v) for k, v in snap.items() if k in model.__table__.columns}
+    if obj is None:
+        obj = model(**values)
+        session.add(obj)
+    else:
+        for key, value in values.items():
+            if key not in ("id", "version"):
+                setattr(obj, key, value)
+    session.flush()
+    if entity == "project":
+        set_project_links(session, entity_id, {k: snap.get(k, []) for k in PROJECT_LINKS})
+    return obj
+
+
+def set_project_links(session: Session, project_id: int, links: dict[str, list[int]]) -> None:
+    for field, ids in links.items():
+        link, column = PROJECT_LINKS[field]
+        session.execute(delete(link).where(link.project_id == project_id))  # type: ignore[attr-defined]
+        if ids:
+            session.execute(insert(link), [{"project_id": project_id, column: i} for i in sorted(set(ids))])
