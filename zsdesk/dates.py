@@ -33,11 +33,11 @@ def parse_date(value: object) -> date | None:
         raise DateError(f"“{value}”不是有效的日期")
     if isinstance(value, (int, float)):
         return _from_excel_serial(value)
-    text = unicodedata.normalize("NFKC", str(value)).strip().replace(" ", "")
+    text = " ".join(unicodedata.normalize("NFKC", str(value)).split())
     if not text:
         return None
     for pattern in _PATTERNS:
-        m = pattern.match(text)
+        m = pattern.match(text) or pattern.match(text.replace(" ", ""))
         if m:
             y, mo, d = (int(g) for g in m.groups()[:3])
             try:

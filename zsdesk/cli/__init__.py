@@ -43,12 +43,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    # Allow "--db X" after the subcommand too, as users type it.
     args = parser.parse_args(args_list)
     if args.command is None:
-        from ..app_launch import launch_window
-
-        return launch_window(args.db)
+        # The window is opened by ui.launcher (the installed ``zsdesk`` command); the engine has no Qt.
+        parser.print_help()
+        return EXIT_OK
     try:
         return int(args.run(args) or 0)
     except LedgerError as err:

@@ -1,0 +1,45 @@
+"""The engine never depends on the window: no module under zsdesk/ imports PySide6 or ui."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FORBIDDEN = ("PySide6", "PyQt5", "PyQt6", "shiboken6", "ui")
+
+
+def _imports(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    names = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names += [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.append(node.module)
+        elif isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) in (
+                "import_module", "__import__") and node.args and isinstance(node.args[0], ast.Constant):
+            names.append(str(node.args[0].value))
+    return names
+
+
+def test_no_engine_module_imports_qt_or_ui():
+    offenders = []
+    for path in sorted((ROOT / "zsdesk").rglob("*.py")):
+        for name in _imports(path):
+            if name.split(".")[0] in FORBIDDEN:
+                offenders.append(f"{path.relative_to(ROOT)}: {name}")
+    assert offenders == []
+
+
+def test_importing_every_engine_module_loads_no_qt():
+    modules = [".".join(p.relative_to(ROOT).with_suffix("").parts) for p in (ROOT / "zsdesk").rglob("*.py")
+               if "migrations" not in p.parts and p.name != "__main__.py"]
+    code = ("import importlib, sys\n"
+            f"for m in {modules!r}: importlib.import_module(m)\n"
+            "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'ui')]\n"
+            "assert not bad, bad\n")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-2000:]

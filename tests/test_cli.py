@@ -1,0 +1,77 @@
+"""The command line: exit codes and messages as SPEC §6 says."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from zsdesk.cli import main
+from zsdesk.ledger import Ledger
+from zsdesk.models import Funding, Project, Target, Unit
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_init_creates_an_empty_ledger_with_dictionaries(tmp_path, capsys):
+    db = tmp_path / "new.sqlite"
+    assert main(["init", "--db", str(db)]) == 0
+    assert "已新建台账" in capsys.readouterr().out
+    with Ledger.open(db) as ledger, ledger.reading() as s:
+        assert s.scalar(select(func.count()).select_from(Unit)) == 0
+    # A second init refuses to overwrite.
+    assert main(["init", "--db", str(db)]) == 2
+    assert "已存在" in capsys.readouterr().err
+
+
+def test_demo_builds_a_district(tmp_path, capsys):
+    db = tmp_path / "demo.sqlite"
+    assert main(["--db", str(db), "demo"]) == 0
+    out = capsys.readouterr().out
+    assert "演示台账已生成" in out
+    with Ledger.open(db) as ledger, ledger.reading() as s:
+        assert s.scalar(select(func.count()).select_from(Project)) > 200
+        assert s.scalar(select(func.count()).select_from(Funding)) > 300
+        assert s.scalar(select(Unit.name).where(Unit.name == "正阳工业园区")) == "正阳工业园区"
+        assert s.scalar(select(func.count()).select_from(Target).where(Target.unit_id.is_(None))) == 3
+        stages = set(s.scalars(select(Project.stage).distinct()))
+    assert stages == {"lead", "negotiating", "framework", "formal", "started", "production", "full_production",
+                      "withdrawn"}
+    # Into a ledger that already has data: exit 2, one Chinese line, nothing written.
+    assert main(["demo", "--db", str(db)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "空台账" in err
+
+
+def test_demo_is_deterministic(tmp_path):
+    from zsdesk.demo import build_demo
+
+    names = []
+    for i in range(2):
+        with Ledger.open(tmp_path / f"d{i}.sqlite", create=True) as ledger:
+            build_demo(ledger, seed=7)
+            with ledger.reading() as s:
+                names.append(list(s.execute(select(Project.code, Project.name, Project.agreement_amount))))
+    assert names[0] == names[1]
+
+
+def test_bad_arguments_exit_2_in_chinese(tmp_path, capsys):
+    assert main(["demo", "--db", str(tmp_path / "x.sqlite"), "--projects", "0"]) == 2
+    assert "--projects" in capsys.readouterr().err
+
+
+def test_a_damaged_file_is_a_clear_message(tmp_path, capsys):
+    bad = tmp_path / "bad.sqlite"
+    bad.write_bytes(b"PK\x03\x04 this is a zip renamed")
+    assert main(["init", "--db", str(bad)]) == 2
+
+
+def test_installed_console_entry_runs_subcommands_without_qt(tmp_path):
+    db = tmp_path / "e.sqlite"
+    code = ("import sys; from ui.launcher import main; rc = main(['init', '--db', sys.argv[1]]); "
+            "assert 'PySide6' not in sys.modules, 'CLI imported Qt'; sys.exit(rc)")
+    result = subprocess.run([sys.executable, "-c", code, str(db)], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert db.exists()

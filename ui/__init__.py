@@ -1,0 +1,1 @@
+"""The Qt window. It calls zsdesk; zsdesk never calls it."""

@@ -1,0 +1,31 @@
+"""The ``zsdesk`` command: a subcommand runs the engine's CLI; none opens the window.
+
+Qt is imported only when the window opens, so ``zsdesk board …`` starts fast and runs headless.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    from zsdesk.cli import build_parser
+    from zsdesk.cli import main as cli_main
+
+    parser = build_parser()
+    subcommands = set(parser._subparsers._group_actions[0].choices) if parser._subparsers else set()  # type: ignore[union-attr]
+    if any(a in subcommands for a in args) or any(a in ("-h", "--help") for a in args):
+        return cli_main(args)
+    db = None
+    if "--db" in args:
+        i = args.index("--db")
+        db = args[i + 1] if i + 1 < len(args) else None
+    from ui.app import run_app
+
+    return run_app(db)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
