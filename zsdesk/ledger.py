@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import getpass
 import json
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from . import audit_guard  # noqa: F401 - makes the audit log append-only in every session
 from .db import ledger_url, make_engine, sqlite_path
 from .errors import LedgerDamaged
 from .migrate import prepare_schema
@@ -34,6 +37,7 @@ class Ledger:
         self.path = sqlite_path(self.url)
         self.operator = operator or default_operator()
         self.upgraded_backup = upgraded_backup
+        self.read_only_reason: str | None = None  # set when opened read-only; writes are refused
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         # Imported here: ops imports ledger for typing only.
         from .ops.history import History
@@ -41,24 +45,46 @@ class Ledger:
         self.history = History()
 
     @classmethod
-    def open(cls, path_or_url: str | Path, operator: str | None = None, create: bool = False) -> Ledger:
-        """Open (and if needed create or upgrade) a ledger. Raises a ``LedgerError`` the user can read."""
+    def open(cls, path_or_url: str | Path, operator: str | None = None, create: bool = False,
+             read_only: bool = False) -> Ledger:
+        """Open (and if needed create or upgrade) a ledger. Raises a ``LedgerError`` the user can read.
+
+        A damaged or foreign file is never changed; its message offers the newest good backup.
+        ``read_only`` (or a file that cannot be written) opens it for reading only: every write
+        is refused with a Chinese message (see ``zsdesk.lock``).
+        """
         url = ledger_url(path_or_url)
         file = sqlite_path(url)
+        try:
+            return cls._open(url, file, operator, create, read_only)
+        except LedgerDamaged as err:
+            from .backup import restore_hint
+
+            raise LedgerDamaged(f"{err}{restore_hint(file)}") from err
+        except (OperationalError, sqlite3.OperationalError) as err:
+            from .ops.history import translate_db_error
+
+            translated = translate_db_error(err)
+            if translated is None:
+                raise
+            raise translated from err
+
+    @classmethod
+    def _open(cls, url: str, file: Path | None, operator: str | None, create: bool, read_only: bool) -> Ledger:
+        from .check import inspect_file
+        from .lock import open_read_only, read_only_reason
+
+        reason = None
         if file is not None:
-            if not file.exists() and not create:
-                raise LedgerDamaged(f"找不到台账文件：{file}")
-            if file.exists() and file.is_dir():
-                raise LedgerDamaged(f"{file} 是一个文件夹，不是台账文件。")
-            if file.exists() and file.stat().st_size > 0:
-                with open(file, "rb") as fh:
-                    if fh.read(16) != b"SQLite format 3\x00":
-                        raise LedgerDamaged(f"{file.name} 不是招商桌面台账文件，或文件已损坏。可以从最近的备份恢复。")
-            if create:
+            inspect_file(file, create=create)
+            reason = read_only_reason(file, read_only)
+            if create and reason is None:
                 file.parent.mkdir(parents=True, exist_ok=True)
+        if reason is not None and file is not None:
+            return open_read_only(cls, file, operator, reason)
         engine = make_engine(url)
         try:
-            backup = prepare_schema(engine, file, create=create or (file is not None and _is_empty(file)))
+            backup = prepare_schema(engine, file, create=create)
         except Exception:
             engine.dispose()
             raise
@@ -92,6 +118,3 @@ class Ledger:
             row = s.scalar(select(Setting).where(Setting.key == key))
             return default if row is None else json.loads(row.value)
 
-
-def _is_empty(file: Path) -> bool:
-    return not file.exists() or file.stat().st_size == 0

@@ -49,9 +49,9 @@ def current_revision(engine: Engine) -> str | None:
     except OperationalError as err:
         if "locked" in str(err).lower():
             raise LedgerLocked("台账文件正被其他程序占用，请稍后再试或关闭另一个招商桌面窗口。") from err
-        raise LedgerDamaged(f"台账文件无法读取，可能已损坏（{err.orig}）。可以从最近的备份恢复。") from err
+        raise LedgerDamaged(f"台账文件无法读取，可能已损坏（{err.orig}），文件未做任何修改。") from err
     except DatabaseError as err:
-        raise LedgerDamaged(f"这不是一个招商桌面台账文件，或文件已损坏（{err.orig}）。可以从最近的备份恢复。") from err
+        raise LedgerDamaged(f"这不是一个招商桌面台账文件，或文件已损坏（{err.orig}），文件未做任何修改。") from err
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:

@@ -19,6 +19,8 @@ EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
 
 COMMAND_MODULES = [
     "zsdesk.cli.ledger_cmds",  # init, demo, check, backup, restore
+    "zsdesk.cli.board_cmd",  # board
+    "zsdesk.cli.safety_cmds",  # backup, restore, check
     # Further subcommands register here, one module each.
 ]
 
@@ -80,7 +82,7 @@ def operator_of(args: argparse.Namespace) -> str | None:
     return getattr(args, "operator_sub", None) or args.operator
 
 
-def open_ledger(args: argparse.Namespace, create: bool = False):  # type: ignore[no-untyped-def]
+def open_ledger(args: argparse.Namespace, create: bool = False, read_only: bool = False):  # type: ignore[no-untyped-def]
     from ..ledger import Ledger
 
-    return Ledger.open(db_of(args), operator=operator_of(args), create=create)
+    return Ledger.open(db_of(args), operator=operator_of(args), create=create, read_only=read_only)

@@ -1,0 +1,112 @@
+"""Drill-down: the projects behind a figure, with each project's exact credit.
+
+Public API::
+
+    project_credits(rules, amount, origin, lead_unit_id, cooperating_unit_ids) -> dict[int, Fraction]
+    unit_projects(source, period, unit_id, figure, rules=None) -> list[CreditLine]
+
+``figure`` is one of ``signed``, ``formal``, ``framework``, ``agreement`` (first signed),
+``major`` / ``large`` / ``key`` / ``general``, ``started`` (these count the lead unit only) or
+``arrived``. A unit's board amount is the half-up rounded sum of its lines' ``credited``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from ..errors import LedgerError
+from ..models import Funding, Project, ProjectCooperatingUnit
+from ..periods import Period, parse_period
+from ..rules import Rules, load_rules
+from .figures import counted_expr, size_class_expr, window_predicates
+
+if TYPE_CHECKING:
+    from ..ledger import Ledger
+
+FIGURES = ("signed", "formal", "framework", "agreement", "major", "large", "key", "general", "started", "arrived")
+LEAD_ONLY = ("signed", "formal", "framework", "major", "large", "key", "general", "started")
+
+
+@dataclass(frozen=True)
+class CreditLine:
+    project_id: int
+    code: str
+    name: str
+    role: str  # lead / coop
+    origin: str
+    size_class: str
+    amount: int  # raw: agreement amount, or funds arrived in the window
+    share: Fraction  # origin weight × joint share
+    credited: Fraction
+
+
+def project_credits(rules: Rules, amount: int, origin: str, lead_unit_id: int | None,
+                    cooperating_unit_ids: Sequence[int]) -> dict[int, Fraction]:
+    """Exact credit of each unit for one project amount; the values sum to amount × origin weight
+    (when there is a lead unit)."""
+    weight = rules.origin_weights.get(origin, Fraction(0))
+    n = len(cooperating_unit_ids)
+    credits: dict[int, Fraction] = {}
+    if lead_unit_id is not None:
+        credits[lead_unit_id] = amount * weight * rules.unit_share("lead", n)
+    for unit_id in cooperating_unit_ids:
+        credits[unit_id] = credits.get(unit_id, Fraction(0)) + amount * weight * rules.unit_share("coop", n)
+    return credits
+
+
+def unit_projects(source: Ledger | Session, period: Period | str, unit_id: int, figure: str,
+                  rules: Rules | None = None) -> list[CreditLine]:
+    if figure not in FIGURES:
+        raise LedgerError(f"未知的指标“{figure}”")
+    if isinstance(period, str):
+        period = parse_period(period)
+    own = not isinstance(source, Session)
+    session = source.session() if own else source  # type: ignore[union-attr]
+    try:
+        rules = rules or load_rules(session, period.year)
+        return _lines(session, rules, period, unit_id, figure)
+    finally:
+        if own:
+            session.close()
+
+
+def _lines(session: Session, rules: Rules, period: Period, unit_id: int, figure: str) -> list[CreditLine]:
+    window = (period.start, period.end)
+    preds = window_predicates(window)
+    klass = size_class_expr(rules).label("klass")
+    ncoop = (select(func.count()).where(ProjectCooperatingUnit.project_id == Project.id)
+             .correlate(Project).scalar_subquery()).label("ncoop")
+    is_coop = (select(ProjectCooperatingUnit.unit_id).where(ProjectCooperatingUnit.project_id == Project.id,
+                                                            ProjectCooperatingUnit.unit_id == unit_id)
+               .correlate(Project).exists())
+    role_filter = Project.lead_unit_id == unit_id
+    if figure not in LEAD_ONLY:
+        role_filter = or_(role_filter, is_coop)
+    if figure == "arrived":
+        amount = func.sum(Funding.amount).label("amount")
+        query = (select(Project.id, Project.code, Project.name, Project.lead_unit_id, Project.origin, klass, ncoop,
+                        amount)
+                 .join(Funding, Funding.project_id == Project.id)
+                 .where(Funding.deleted_at.is_(None), Funding.date.between(*window))
+                 .group_by(Project.id))
+    else:
+        cond = {"signed": preds["signed"], "formal": preds["formal"], "framework": preds["framework"],
+                "agreement": preds["first"], "started": preds["started"]}.get(figure, preds["first"])
+        if figure in ("major", "large", "key", "general"):
+            cond = cond & (size_class_expr(rules) == figure)
+        query = select(Project.id, Project.code, Project.name, Project.lead_unit_id, Project.origin, klass, ncoop,
+                       Project.agreement_amount.label("amount")).where(cond)
+    query = query.where(counted_expr(rules), role_filter).order_by(Project.code)
+    lines = []
+    for row in session.execute(query):
+        role = "lead" if row.lead_unit_id == unit_id else "coop"
+        share = rules.origin_weights.get(row.origin, Fraction(0)) * rules.unit_share(role, int(row.ncoop))
+        lines.append(CreditLine(row.id, row.code, row.name, role, row.origin, row.klass, int(row.amount), share,
+                                int(row.amount) * share))
+    return lines

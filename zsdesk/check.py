@@ -1,0 +1,274 @@
+"""Checking a ledger: is the file sound, are the figures sane, was anything edited behind the app's back.
+
+``inspect_file`` is the cheap test ``Ledger.open`` runs before touching a file (header, size).
+``check_ledger`` is ``zsdesk check``: SQLite integrity and foreign keys, schema revision, money
+sanity, stored stage against the dates, and the audit log's hash chain. It never writes.
+
+Exit code of ``zsdesk check``: 0 healthy; 2 problems found (the ledger is the "bad input": the
+problems are listed in Chinese, one per line); 1 only for an internal error of the app itself.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine, func, select, text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from .db import ledger_url, make_engine, sqlite_path
+from .errors import LedgerDamaged
+from .models import AuditEntry, Funding, Project, Target
+from .stage import derive_stage
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+MAX_AMOUNT = 10**13  # 10万亿元: no single project or target comes near it; beyond is a typing or file error
+MAX_LISTED = 20  # problems of one kind listed one by one; the rest are counted
+
+
+def inspect_file(file: Path, create: bool = False) -> None:
+    """Raise ``LedgerDamaged`` (Chinese) if ``file`` cannot be a sound ledger. Reads 100 bytes."""
+    if not file.exists():
+        if create:
+            return
+        raise LedgerDamaged(f"找不到台账文件：{file}")
+    if file.is_dir():
+        raise LedgerDamaged(f"{file} 是一个文件夹，不是台账文件。")
+    size = file.stat().st_size
+    if size == 0:
+        if create:
+            return
+        raise LedgerDamaged(f"台账文件 {file.name} 是空的（0 字节），可能在断电或复制中断时损坏，文件未做任何修改。")
+    with open(file, "rb") as fh:
+        head = fh.read(100)
+    if not head.startswith(SQLITE_HEADER):
+        raise LedgerDamaged(f"{file.name} 不是招商桌面台账文件，或文件已损坏，文件未做任何修改。")
+    if len(head) < 100:
+        raise LedgerDamaged(f"台账文件 {file.name} 不完整（只有 {size} 字节），文件未做任何修改。")
+    page_size = int.from_bytes(head[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(head[28:32], "big")
+    valid_for = int.from_bytes(head[92:96], "big")
+    counter = int.from_bytes(head[24:28], "big")
+    if page_size < 512 or page_size & (page_size - 1):
+        raise LedgerDamaged(f"台账文件 {file.name} 的文件头已损坏，文件未做任何修改。")
+    # The in-header page count is trustworthy when its "valid for" number matches the change counter.
+    if valid_for == counter and pages and size < pages * page_size:
+        raise LedgerDamaged(
+            f"台账文件 {file.name} 被截断了（应有 {pages * page_size:,} 字节，现有 {size:,} 字节），"
+            "可能在断电或复制中断时损坏，文件未做任何修改。")
+
+
+@dataclass(frozen=True)
+class CheckProblem:
+    kind: str  # integrity / foreign_key / revision / money / stage / audit
+    message: str  # Chinese, one line
+
+
+@dataclass
+class CheckReport:
+    target: str
+    problems: list[CheckProblem] = field(default_factory=list)
+    revision: str | None = None
+    projects: int = 0
+    audit_rows: int = 0
+    notes: list[str] = field(default_factory=list)  # not problems: e.g. "older schema, upgraded on open"
+
+    @property
+    def healthy(self) -> bool:
+        return not self.problems
+
+    def add(self, kind: str, message: str) -> None:
+        self.problems.append(CheckProblem(kind, message))
+
+    def lines(self) -> list[str]:
+        head = (f"台账 {self.target}：检查通过（{self.projects} 个项目，{self.audit_rows} 条操作记录）。"
+                if self.healthy else f"台账 {self.target}：发现 {len(self.problems)} 个问题。")
+        return [head, *self.notes, *(f"- {p.message}" for p in self.problems)]
+
+
+def check_ledger(path_or_url: str | Path) -> CheckReport:
+    """Check a ledger without changing it. Problems are listed in the report, never raised."""
+    url = ledger_url(path_or_url)
+    file = sqlite_path(url)
+    report = CheckReport(str(file) if file else _safe_url(url))
+    if file is not None:
+        try:
+            inspect_file(file)
+        except LedgerDamaged as err:
+            report.add("integrity", str(err))
+            return report
+        url = "sqlite:///" + file.as_uri() + "?mode=ro&uri=true"
+    engine = make_engine(url) if file is None else _read_only_engine(url)
+    try:
+        _run_checks(engine, report, sqlite=file is not None)
+    except DBAPIError as err:
+        report.add("integrity", f"台账文件无法读取，可能已损坏（{err.orig}）。")
+    finally:
+        engine.dispose()
+    return report
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _read_only_engine(url: str) -> Engine:
+    from sqlalchemy import create_engine, event
+
+    engine = create_engine(url)
+
+    def pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+        dbapi_conn.execute("PRAGMA busy_timeout=5000")
+        dbapi_conn.execute("PRAGMA query_only=ON")
+
+    event.listen(engine, "connect", pragmas)
+    return engine
+
+
+def _run_checks(engine: Engine, report: CheckReport, sqlite: bool) -> None:
+    from .migrate import head_revision, script_directory
+
+    with Session(engine) as s:
+        if sqlite:
+            rows = [r[0] for r in s.execute(text("PRAGMA integrity_check"))]
+            if rows != ["ok"]:
+                for line in rows[:MAX_LISTED]:
+                    report.add("integrity", f"文件结构损坏：{line}")
+                return
+            fk = list(s.execute(text("PRAGMA foreign_key_check")))
+            for table, rowid, parent, _ in fk[:MAX_LISTED]:
+                report.add("foreign_key", f"{table} 表第 {rowid} 行引用的 {parent} 记录不存在")
+            _more(report, "foreign_key", len(fk), "条引用不存在的记录")
+        tables = set(engine.dialect.get_table_names(s.connection()))
+        if "alembic_version" not in tables:
+            report.add("revision", "这个文件不是招商桌面台账（没有数据版本信息）。")
+            return
+        report.revision = s.scalar(text("SELECT version_num FROM alembic_version"))
+        known = {r.revision for r in script_directory().walk_revisions()}
+        if report.revision not in known:
+            report.add("revision", f"台账的数据版本 {report.revision} 来自更新版本的招商桌面，无法检查。")
+            return
+        if report.revision != head_revision():
+            report.notes.append(f"台账的数据版本 {report.revision} 较旧，用本版本打开时会先备份再升级。")
+            return  # the remaining checks read the current schema
+        report.projects = s.scalar(select(func.count()).select_from(Project).where(Project.deleted_at.is_(None))) or 0
+        _check_money(s, report)
+        _check_stages(s, report)
+        _check_audit_chain(s, report)
+        _check_records_match_audit(s, report)
+
+
+def _more(report: CheckReport, kind: str, total: int, what: str) -> None:
+    if total > MAX_LISTED:
+        report.add(kind, f"……另有 {total - MAX_LISTED} {what}")
+
+
+def _check_money(s: Session, report: CheckReport) -> None:
+    found = 0
+    cols = (Project.planned_investment, Project.agreement_amount, Project.expected_output)
+    for col in cols:
+        rows = s.execute(select(Project.code, col).where((col < 0) | (col > MAX_AMOUNT))).all()
+        for code, value in rows:
+            found += 1
+            if found <= MAX_LISTED:
+                report.add("money", f"项目 {code} 的{_label(col.key)}不合理：{value:,} 元")
+    sums = s.execute(select(Project.code, func.sum(Funding.amount)).join(Funding, Funding.project_id == Project.id)
+                     .where(Funding.deleted_at.is_(None)).group_by(Project.id)
+                     .having((func.sum(Funding.amount) < 0) | (func.sum(Funding.amount) > MAX_AMOUNT))).all()
+    for code, total in sums:
+        found += 1
+        if found <= MAX_LISTED:
+            report.add("money", f"项目 {code} 的到位资金合计不合理：{total:,} 元")
+    tcols = (Target.agreement_amount, Target.formal_amount, Target.arrived_amount)
+    for col in tcols:
+        for year, value in s.execute(select(Target.year, col).where((col < 0) | (col > MAX_AMOUNT))):
+            found += 1
+            if found <= MAX_LISTED:
+                report.add("money", f"{year} 年目标任务的{_label(col.key)}不合理：{value:,} 元")
+    _more(report, "money", found, "处金额不合理")
+
+
+def _label(key: str) -> str:
+    from .labels import field_label
+
+    return field_label(key)
+
+
+DATE_FIELDS = ("first_contact_date", "framework_date", "formal_date", "started_date", "production_date",
+               "full_production_date", "withdrawn_date")
+
+
+def _check_stages(s: Session, report: CheckReport) -> None:
+    from .labels import STAGE_LABELS
+
+    cols = [getattr(Project, f) for f in DATE_FIELDS]
+    found = 0
+    for row in s.execute(select(Project.code, Project.stage, *cols).execution_options(yield_per=5000)):
+        dates = dict(zip(DATE_FIELDS, row[2:], strict=True))
+        expected = derive_stage(dates)
+        if row.stage != expected:
+            found += 1
+            if found <= MAX_LISTED:
+                report.add("stage", f"项目 {row.code} 记录的阶段“{STAGE_LABELS.get(row.stage, row.stage)}”"
+                                    f"与日期推出的“{STAGE_LABELS[expected]}”不符")
+    _more(report, "stage", found, "个项目阶段与日期不符")
+
+
+def _audit_rows(s: Session) -> Iterator[AuditEntry]:
+    yield from s.scalars(select(AuditEntry).order_by(AuditEntry.id).execution_options(yield_per=2000))
+
+
+def _check_audit_chain(s: Session, report: CheckReport) -> None:
+    from .ops.history import audit_hash
+
+    last_hash, last_id, found = "", None, 0
+    for entry in _audit_rows(s):
+        report.audit_rows += 1
+        problem = None
+        if entry.prev_hash != last_hash:
+            problem = (f"操作记录第 {entry.id} 条与前一条（第 {last_id} 条）接不上：中间的记录被删除或改动过"
+                       if last_id is not None else f"操作记录第 {entry.id} 条之前的记录被删除过")
+        elif entry.hash != audit_hash(entry):
+            problem = f"操作记录第 {entry.id} 条（{entry.at:%Y-%m-%d %H:%M} {entry.operator}）的内容在程序之外被改动过"
+        if problem:
+            found += 1
+            if found <= MAX_LISTED:
+                report.add("audit", problem)
+        last_hash, last_id = entry.hash, entry.id
+        s.expunge(entry)
+    _more(report, "audit", found, "处操作记录被改动")
+
+
+def _check_records_match_audit(s: Session, report: CheckReport) -> None:
+    """Each record's current content must equal what its latest audit row says it became.
+
+    A record changed with a database tool leaves no audit row, so it differs from its last one.
+    """
+    from .labels import ENTITY_LABELS
+    from .ops.records import ENTITY_MODELS, same_content, snapshot
+
+    latest = (select(func.max(AuditEntry.id)).where(AuditEntry.entity.in_(list(ENTITY_MODELS)))
+              .group_by(AuditEntry.entity, AuditEntry.entity_id))
+    found = 0
+    rows = s.execute(select(AuditEntry.entity, AuditEntry.entity_id, AuditEntry.after)
+                     .where(AuditEntry.id.in_(latest)).order_by(AuditEntry.id)).all()
+    for entity, entity_id, after in rows:
+        obj = s.get(ENTITY_MODELS[entity], entity_id)
+        current = None if obj is None else snapshot(s, entity, obj)
+        recorded = None if after is None else json.loads(after)
+        if not same_content(current, recorded):
+            found += 1
+            if found <= MAX_LISTED:
+                what = ENTITY_LABELS.get(entity, entity)
+                name = (recorded or {}).get("name") or (recorded or {}).get("code") or ""
+                report.add("audit", f"{what}记录（编号 {entity_id}{'，' + name if name else ''}）在程序之外被修改过，"
+                                    "与最后一条操作记录不一致")
+        if obj is not None:
+            s.expunge(obj)
+    _more(report, "audit", found, "条记录在程序之外被修改过")

@@ -1,0 +1,270 @@
+"""One writer per ledger file: a lock file beside the ledger names who holds it.
+
+SQLite's own locks keep every transaction atomic, but two copies of the window on one ledger
+would still overwrite each other's screens and undo stacks. So the window takes a writer lock
+first (``<ledger>.lock``: host, pid, user, time); a second instance is told who holds it and
+opens the ledger read-only or waits. A lock left by a crashed process on this same PC is stale
+and is taken over; a lock from another PC (a ledger on a shared folder) is only reported.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sys
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session
+
+from .errors import LedgerLocked
+
+if TYPE_CHECKING:
+    from .ledger import Ledger
+
+
+def lock_path(ledger_path: str | Path) -> Path:
+    path = Path(ledger_path)
+    return path.with_name(path.name + ".lock")
+
+
+@dataclass(frozen=True)
+class LockHolder:
+    host: str
+    pid: int
+    user: str
+    since: str  # ISO time the lock was taken
+
+    def describe(self) -> str:
+        when = self.since.replace("T", " ")[:16]
+        return f"{self.user}（计算机 {self.host}，进程 {self.pid}，{when} 起）"
+
+
+def _me() -> LockHolder:
+    from .ledger import default_operator
+
+    return LockHolder(socket.gethostname(), os.getpid(), default_operator(),
+                      datetime.now().isoformat(timespec="seconds"))
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this id runs on this PC (never signals it)."""
+    if pid <= 0:
+        return False
+    if sys.platform == "win32":  # os.kill(pid, 0) would send CTRL_C_EVENT on Windows
+        import ctypes
+
+        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return False
+        code = ctypes.c_ulong()
+        try:
+            kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
+            return code.value == 259  # STILL_ACTIVE
+        finally:
+            kernel32.CloseHandle(handle)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # exists, owned by someone else
+    return True
+
+
+UNKNOWN = LockHolder("未知", 0, "未知用户", "")
+
+
+def read_holder_file(file: Path) -> LockHolder | None:
+    """The holder written in a lock file; None if there is none; ``UNKNOWN`` if it is unreadable."""
+    try:
+        data: dict[str, Any] = json.loads(file.read_text(encoding="utf-8"))
+        return LockHolder(str(data["host"]), int(data["pid"]), str(data["user"]), str(data["since"]))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError):
+        return UNKNOWN
+
+
+def read_holder(ledger_path: str | Path) -> LockHolder | None:
+    """Who holds the writer lock of this ledger, or None."""
+    return read_holder_file(lock_path(ledger_path))
+
+
+def is_stale(holder: LockHolder, file: Path) -> bool:
+    if holder == UNKNOWN:
+        # Half-written by a process killed while taking it; a live taker finishes in milliseconds.
+        try:
+            return time.time() - file.stat().st_mtime > 10
+        except FileNotFoundError:
+            return True
+    return holder.host == socket.gethostname() and not pid_alive(holder.pid)
+
+
+class WriterLock:
+    """Held while this process may write the ledger; release it when the ledger is closed."""
+
+    def __init__(self, ledger_path: Path, holder: LockHolder) -> None:
+        self.ledger_path = ledger_path
+        self.path = lock_path(ledger_path)
+        self.holder = holder
+        self.released = False
+
+    def release(self) -> None:
+        if self.released:
+            return
+        self.released = True
+        if read_holder(self.ledger_path) == self.holder:  # never remove a lock someone else took over
+            try:
+                self.path.unlink()
+            except FileNotFoundError:
+                pass
+
+    def __enter__(self) -> WriterLock:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+def _try_create(file: Path, holder: LockHolder) -> bool:
+    try:
+        fd = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileExistsError:
+        return False
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(holder.__dict__, fh, ensure_ascii=False)
+        fh.flush()
+        os.fsync(fh.fileno())
+    return True
+
+
+def locked_message(ledger_path: str | Path, holder: LockHolder) -> str:
+    return (f"台账 {Path(ledger_path).name} 正由 {holder.describe()} 使用。"
+            "为防止互相覆盖，只能以只读方式打开，或等对方关闭后再打开。")
+
+
+def acquire_writer_lock(ledger_path: str | Path, wait_seconds: float = 0.0) -> WriterLock:
+    """Take the writer lock or raise ``LedgerLocked`` naming the holder.
+
+    A stale lock (its process is gone from this PC) is taken over. ``wait_seconds`` > 0 keeps
+    trying that long before giving up.
+    """
+    path = Path(ledger_path).expanduser().resolve()
+    file = lock_path(path)
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        me = _me()
+        try:
+            if _try_create(file, me):
+                return WriterLock(path, me)
+        except OSError as err:
+            if not file.parent.exists():
+                raise LedgerLocked(f"台账所在文件夹不存在：{file.parent}") from err
+            # A read-only folder or medium: nobody can write this ledger, so no lock is needed to read.
+            raise LedgerLocked(f"无法在台账旁建立锁文件（{err.strerror}），只能以只读方式打开。") from err
+        holder = read_holder(path)
+        if holder is None:
+            continue  # released between our attempt and the read
+        if is_stale(holder, file):
+            _remove_stale(file, holder)
+            continue
+        if time.monotonic() >= deadline:
+            raise LedgerLocked(locked_message(path, holder))
+        time.sleep(0.2)
+
+
+def _remove_stale(file: Path, holder: LockHolder) -> None:
+    # Rename first: of two instances taking over the same stale lock, only one moves it away.
+    aside = file.with_name(f"{file.name}.stale-{os.getpid()}")
+    try:
+        os.replace(file, aside)
+    except FileNotFoundError:
+        return
+    if read_holder_file(aside) != holder:
+        # A live lock was taken meanwhile and we moved it: put it back unless the slot is taken.
+        try:
+            os.link(aside, file)
+        except OSError:
+            pass
+    aside.unlink(missing_ok=True)
+
+
+# --- opening for reading only -----------------------------------------------------------------
+
+def read_only_reason(file: Path, requested: bool) -> str | None:
+    """Why this ledger must be opened read-only, or None. A missing file is being created: None."""
+    if not file.exists():
+        return None
+    if requested:
+        return "台账以只读方式打开，不能保存修改。"
+    if not os.access(file, os.W_OK) or not os.access(file.parent, os.W_OK):
+        return f"台账文件 {file.name} 或它所在的文件夹是只读的（例如光盘、写保护的 U 盘），已以只读方式打开，不能保存修改。"
+    return None
+
+
+def _read_only_engine(file: Path, immutable: bool) -> Engine:
+    # mode=ro still sees what another instance commits; immutable is for read-only media only,
+    # where SQLite cannot create the -shm file WAL readers need and nobody can write anyway.
+    flag = "immutable=1" if immutable else "mode=ro"
+    engine = create_engine(f"sqlite:///{file.as_uri()}?{flag}&uri=true")
+
+    def pragmas(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.execute("PRAGMA busy_timeout=5000")
+        dbapi_conn.execute("PRAGMA foreign_keys=ON")
+        dbapi_conn.execute("PRAGMA query_only=ON")
+
+    event.listen(engine, "connect", pragmas)
+    return engine
+
+
+def open_read_only(cls: type[Ledger], file: Path, operator: str | None, reason: str) -> Ledger:
+    """Open ``file`` for reading only; the schema must be current, since upgrading is a write."""
+    from .errors import LedgerError, LedgerTooNew
+    from .migrate import current_revision, head_revision, script_directory
+
+    engine = None
+    for immutable in (False, True):
+        engine = _read_only_engine(file, immutable)
+        try:
+            revision = current_revision(engine)
+            break
+        except LedgerError:
+            engine.dispose()
+            if immutable:
+                raise
+    assert engine is not None
+    if revision != head_revision():
+        engine.dispose()
+        if revision not in {r.revision for r in script_directory().walk_revisions()}:
+            raise LedgerTooNew(f"这个台账由更新版本的招商桌面创建（数据版本 {revision}），当前版本无法打开。文件未做任何修改。")
+        raise LedgerError(f"{reason}但这个台账来自旧版本，需要升级后才能打开，而升级要写入文件。请以可写方式打开一次。")
+    ledger = cls(engine, operator)
+    ledger.path = file
+    guard_read_only(ledger, reason)
+    return ledger
+
+
+def guard_read_only(ledger: Ledger, reason: str) -> None:
+    """Refuse every write through the ledger's sessions with ``reason`` (Chinese), before SQL runs."""
+    ledger.read_only_reason = reason
+
+    def refuse(session: Session, _ctx: Any, _instances: Any) -> None:
+        raise LedgerReadOnly(f"{reason}本次修改未保存。")
+
+    def refuse_sql(orm_execute_state: Any) -> None:
+        if not orm_execute_state.is_select:
+            raise LedgerReadOnly(f"{reason}本次修改未保存。")
+
+    event.listen(ledger._sessions, "before_flush", refuse)  # noqa: SLF001 - the ledger's own sessionmaker
+    event.listen(ledger._sessions, "do_orm_execute", refuse_sql)  # noqa: SLF001
+
+
+class LedgerReadOnly(LedgerLocked):
+    """A write on a ledger opened read-only (held by another instance, or on read-only media)."""

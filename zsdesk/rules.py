@@ -1,0 +1,332 @@
+"""Counting rules (计数规则) for the 英雄榜 engine: one versioned document per year.
+
+The document is JSON (money in integer yuan, weights and shares in percent); the defaults ship in
+``resources/defaults/rules.json``. A year with no saved document uses the defaults. Every save is
+a new row in ``rules_documents`` (the highest version is in force) and an audited operation.
+
+Public API::
+
+    default_document() -> dict
+    parse_rules(document: dict, year: int | None = None, version: int = 0) -> Rules   # validates
+    load_rules(ledger_or_session, year: int) -> Rules          # saved document in force, else defaults
+    save_rules(ledger, year: int, document: dict, note: str = "") -> Change   # validates, new version
+    rules_versions(ledger_or_session, year: int) -> list[RulesVersion]        # newest first
+
+``parse_rules`` raises ``zsdesk.errors.ValidationError`` with Chinese reasons.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from .errors import FieldProblem, ValidationError
+from .models import ORIGINS, RulesDocument
+from .resources import resource
+
+if TYPE_CHECKING:
+    from .ledger import Ledger
+    from .ops.history import Change
+
+SIZE_CLASSES = ("major", "large", "key", "general", "none")
+SIZE_CLASS_LABELS = {"major": "重大", "large": "较大", "key": "重点", "general": "一般", "none": "不计"}
+SCORE_ITEMS = ("major", "large", "key", "agreement", "formal", "arrived")
+SCORE_ITEM_LABELS = {"major": "重大项目", "large": "较大项目", "key": "重点项目",
+                     "agreement": "协议资金", "formal": "正式合同额", "arrived": "到位资金"}
+SCORE_METHODS = {"weighted": "完成率加权", "efficiency": "功效系数法"}
+NO_TARGET_POLICIES = {"skip": "不计入（按其余项目折算）", "zero": "按 0 分计"}
+
+
+@dataclass(frozen=True)
+class Threshold:
+    agreement_amount: int | None  # yuan; None = not a criterion
+    expected_output: int | None
+
+
+@dataclass(frozen=True)
+class ScoreItem:
+    item: str  # one of SCORE_ITEMS
+    weight: Fraction  # percent of the score
+    cap: Fraction | None  # completion rate cap in percent; None = uncapped
+
+
+@dataclass(frozen=True)
+class Rules:
+    """A validated rules document. ``version`` 0 means the shipped defaults."""
+
+    year: int | None
+    version: int
+    major: Threshold
+    large: Threshold
+    key: Threshold
+    general_industrial: int
+    general_non_industrial: int
+    origin_weights: dict[str, Fraction]  # origin code -> fraction (1 = 100%)
+    lead_share: Fraction  # fraction of a joint project's money for the lead unit
+    cooperating_share: Fraction  # fraction the cooperating units share equally
+    score_method: str
+    no_target: str
+    score_items: tuple[ScoreItem, ...]
+    stale_days: int
+    big_classes: tuple[str, ...]
+    big_tag_flags: tuple[str, ...]
+    new_tag_flags: tuple[str, ...]
+    new_chain_flags: tuple[str, ...]
+    started_classes: tuple[str, ...]
+    document: dict[str, Any]
+
+    def unit_share(self, role: str, cooperating_count: int) -> Fraction:
+        """Share of a project's money credited to one unit in ``role`` ("lead" / "coop")."""
+        if role == "lead":
+            return Fraction(1) if cooperating_count == 0 else self.lead_share
+        return self.cooperating_share / cooperating_count if cooperating_count else Fraction(0)
+
+    def size_class(self, agreement_amount: int, expected_output: int, industrial: bool) -> str:
+        """The class a project's amounts give (the SQL in zsdesk.board.figures mirrors this)."""
+        for name, t in (("major", self.major), ("large", self.large), ("key", self.key)):
+            if _meets(agreement_amount, t.agreement_amount) or _meets(expected_output, t.expected_output):
+                return name
+        floor = self.general_industrial if industrial else self.general_non_industrial
+        return "general" if agreement_amount >= floor else "none"
+
+
+def _meets(value: int, threshold: int | None) -> bool:
+    return threshold is not None and value >= threshold
+
+
+@dataclass(frozen=True)
+class RulesVersion:
+    year: int
+    version: int
+    saved_at: datetime
+    operator: str
+    note: str
+    document: dict[str, Any]
+
+
+def default_document() -> dict[str, Any]:
+    return json.loads(resource("defaults", "rules.json").read_text(encoding="utf-8"))
+
+
+# ---- validation -------------------------------------------------------------------------------
+
+class _Checker:
+    def __init__(self) -> None:
+        self.problems: list[FieldProblem] = []
+
+    def fail(self, field: str, label: str, reason: str) -> None:
+        self.problems.append(FieldProblem(field, label, reason))
+
+    def money(self, value: Any, field: str, label: str, optional: bool = False) -> int | None:
+        if value is None and optional:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.fail(field, label, "应为整数金额（元）")
+            return None
+        if value < 0:
+            self.fail(field, label, "不能为负数")
+            return None
+        return value
+
+    def percent(self, value: Any, field: str, label: str, high: int | None = 100) -> Fraction | None:
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            self.fail(field, label, "应为百分数")
+            return None
+        try:
+            number = Fraction(str(value))
+        except (ValueError, ZeroDivisionError):
+            self.fail(field, label, "应为百分数")
+            return None
+        if number < 0:
+            self.fail(field, label, "不能为负数")
+            return None
+        if high is not None and number > high:
+            self.fail(field, label, f"不能超过 {high}%")
+            return None
+        return number
+
+    def names(self, value: Any, field: str, label: str, allowed: tuple[str, ...] | None = None) -> tuple[str, ...]:
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            self.fail(field, label, "应为名称列表")
+            return ()
+        if allowed is not None:
+            bad = [v for v in value if v not in allowed]
+            if bad:
+                self.fail(field, label, f"未知的项目规模“{'、'.join(bad)}”")
+                return ()
+        return tuple(value)
+
+
+def _get(doc: Any, *path: str) -> Any:
+    for key in path:
+        if not isinstance(doc, dict):
+            return None
+        doc = doc.get(key)
+    return doc
+
+
+def parse_rules(document: dict[str, Any], year: int | None = None, version: int = 0) -> Rules:
+    """Validate a rules document and return it as ``Rules``; ``ValidationError`` lists every problem."""
+    c = _Checker()
+    if not isinstance(document, dict):
+        raise ValidationError([FieldProblem("document", "计数规则", "规则文件格式不正确")], "计数规则有误：")
+    thresholds: dict[str, Threshold] = {}
+    for name in ("major", "large", "key"):
+        label = SIZE_CLASS_LABELS[name]
+        node = _get(document, "size_classes", name)
+        if not isinstance(node, dict):
+            c.fail(f"size_classes.{name}", f"{label}项目标准", "缺少")
+            thresholds[name] = Threshold(None, None)
+            continue
+        inv = c.money(node.get("agreement_amount"), f"size_classes.{name}.agreement_amount", f"{label}项目协议资金标准", True)
+        out = c.money(node.get("expected_output"), f"size_classes.{name}.expected_output", f"{label}项目达产产值标准", True)
+        if inv is None and out is None and node.get("agreement_amount") is None and node.get("expected_output") is None:
+            c.fail(f"size_classes.{name}", f"{label}项目标准", "协议资金和达产产值标准至少要有一个")
+        thresholds[name] = Threshold(inv, out)
+    for field in ("agreement_amount", "expected_output"):
+        chain = [(n, getattr(thresholds[n], field)) for n in ("major", "large", "key")]
+        present = [(n, v) for n, v in chain if v is not None]
+        for (hi, hv), (lo, lv) in zip(present, present[1:], strict=False):
+            if hv < lv:
+                what = "协议资金" if field == "agreement_amount" else "达产产值"
+                c.fail(f"size_classes.{hi}.{field}", f"{SIZE_CLASS_LABELS[hi]}项目{what}标准",
+                       f"不能低于{SIZE_CLASS_LABELS[lo]}项目的标准")
+    general = _get(document, "size_classes", "general") or {}
+    g_ind = c.money(general.get("industrial"), "size_classes.general.industrial", "一般项目（工业）标准") or 0
+    g_non = c.money(general.get("non_industrial"), "size_classes.general.non_industrial", "一般项目（非工业）标准") or 0
+    key_floor = thresholds["key"].agreement_amount
+    if key_floor is not None and max(g_ind, g_non) > key_floor:
+        c.fail("size_classes.general", "一般项目标准", "不能高于重点项目的协议资金标准")
+
+    weights: dict[str, Fraction] = {}
+    origin_node = document.get("origin_weights")
+    from .labels import ORIGIN_LABELS
+
+    for origin in ORIGINS:
+        value = origin_node.get(origin) if isinstance(origin_node, dict) else None
+        w = c.percent(value, f"origin_weights.{origin}", f"{ORIGIN_LABELS[origin]}项目计入比例")
+        weights[origin] = (w or Fraction(0)) / 100
+    lead = c.percent(_get(document, "joint_shares", "lead"), "joint_shares.lead", "牵头单位分成比例")
+    coop = c.percent(_get(document, "joint_shares", "cooperating"), "joint_shares.cooperating", "配合单位分成比例")
+    if lead is not None and coop is not None and lead + coop != 100:
+        c.fail("joint_shares", "联合招商分成", f"牵头单位与配合单位合计应为 100%，现为 {float(lead + coop):g}%")
+
+    scoring = document.get("scoring") if isinstance(document.get("scoring"), dict) else {}
+    method = scoring.get("method")
+    if method not in SCORE_METHODS:
+        c.fail("scoring.method", "排名方法", "应为“完成率加权”（weighted）或“功效系数法”（efficiency）")
+    no_target = scoring.get("no_target", "skip")
+    if no_target not in NO_TARGET_POLICIES:
+        c.fail("scoring.no_target", "无目标任务的项目", "应为 skip 或 zero")
+    items: list[ScoreItem] = []
+    raw_items = scoring.get("items")
+    if not isinstance(raw_items, list) or not raw_items:
+        c.fail("scoring.items", "评分项目", "至少要有一个评分项目")
+        raw_items = []
+    seen: set[str] = set()
+    for i, node in enumerate(raw_items):
+        name = node.get("item") if isinstance(node, dict) else None
+        if name not in SCORE_ITEMS:
+            c.fail(f"scoring.items[{i}]", "评分项目", f"未知的评分项目“{name}”")
+            continue
+        label = SCORE_ITEM_LABELS[name]
+        if name in seen:
+            c.fail(f"scoring.items[{i}]", "评分项目", f"“{label}”重复")
+            continue
+        seen.add(name)
+        weight = c.percent(node.get("weight"), f"scoring.items[{i}].weight", f"{label}权重")
+        cap = None if node.get("cap") is None else c.percent(node.get("cap"), f"scoring.items[{i}].cap",
+                                                              f"{label}完成率封顶", high=None)
+        if cap is not None and cap < 100:
+            c.fail(f"scoring.items[{i}].cap", f"{label}完成率封顶", "不能低于 100%")
+        if weight is not None:
+            items.append(ScoreItem(name, weight, cap))
+    total = sum((it.weight for it in items), Fraction(0))
+    if items and len(items) == len(raw_items) and total != 100:
+        c.fail("scoring.items", "评分权重", f"各项权重合计应为 100%，现为 {float(total):g}%")
+
+    stale = document.get("stale_days")
+    if isinstance(stale, bool) or not isinstance(stale, int) or not 1 <= stale <= 3650:
+        c.fail("stale_days", "无进展天数", "应为 1—3650 之间的整数")
+        stale = 30
+    big_classes = c.names(_get(document, "boards", "big", "classes"), "boards.big.classes", "招大引强项目规模",
+                          SIZE_CLASSES[:3])
+    big_tags = c.names(_get(document, "boards", "big", "tag_flags"), "boards.big.tag_flags", "招大引强投资方标记")
+    new_tags = c.names(_get(document, "boards", "new", "tag_flags"), "boards.new.tag_flags", "招新引优投资方标记")
+    new_chains = c.names(_get(document, "boards", "new", "chain_flags"), "boards.new.chain_flags", "招新引优产业链标记")
+    started = c.names(_get(document, "boards", "major_started", "classes"), "boards.major_started.classes",
+                      "重大项目开工规模", SIZE_CLASSES[:3])
+    if c.problems:
+        raise ValidationError(c.problems, "计数规则有误：")
+    return Rules(
+        year=year, version=version, major=thresholds["major"], large=thresholds["large"], key=thresholds["key"],
+        general_industrial=g_ind, general_non_industrial=g_non, origin_weights=weights,
+        lead_share=(lead or Fraction(0)) / 100, cooperating_share=(coop or Fraction(0)) / 100,
+        score_method=str(method), no_target=str(no_target), score_items=tuple(items), stale_days=int(stale),
+        big_classes=big_classes, big_tag_flags=big_tags, new_tag_flags=new_tags, new_chain_flags=new_chains,
+        started_classes=started, document=copy.deepcopy(document))
+
+
+# ---- storage ----------------------------------------------------------------------------------
+
+def _session_of(source: Ledger | Session) -> tuple[Session, bool]:
+    if isinstance(source, Session):
+        return source, False
+    return source.session(), True
+
+
+def load_rules(source: Ledger | Session, year: int) -> Rules:
+    """The rules in force for ``year``: its newest saved version, or the shipped defaults."""
+    session, own = _session_of(source)
+    try:
+        row = session.execute(select(RulesDocument.version, RulesDocument.document)
+                              .where(RulesDocument.year == year)
+                              .order_by(RulesDocument.version.desc()).limit(1)).first()
+    finally:
+        if own:
+            session.close()
+    if row is None:
+        return parse_rules(default_document(), year, 0)
+    return parse_rules(json.loads(row.document), year, row.version)
+
+
+def rules_versions(source: Ledger | Session, year: int) -> list[RulesVersion]:
+    session, own = _session_of(source)
+    try:
+        rows = session.scalars(select(RulesDocument).where(RulesDocument.year == year)
+                               .order_by(RulesDocument.version.desc())).all()
+        return [RulesVersion(r.year, r.version, r.saved_at, r.operator, r.note, json.loads(r.document)) for r in rows]
+    finally:
+        if own:
+            session.close()
+
+
+def save_rules(ledger: Ledger, year: int, document: dict[str, Any], note: str = "") -> Change:
+    """Validate and save ``document`` as the next version of ``year``'s rules (an audited operation)."""
+    from .ops.history import ChangeRecord, operation
+
+    if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2100:
+        raise ValidationError([FieldProblem("year", "年度", "应为 2000—2100 之间的年份")], "计数规则有误：")
+    parse_rules(document, year)
+    with operation(ledger, f"修改{year}年计数规则", undoable=False) as op:
+        s = op.session
+        last = s.scalar(select(func.max(RulesDocument.version)).where(RulesDocument.year == year)) or 0
+        before_row = s.scalar(select(RulesDocument).where(RulesDocument.year == year,
+                                                          RulesDocument.version == last)) if last else None
+        text = json.dumps(document, ensure_ascii=False, sort_keys=True)
+        row = RulesDocument(year=year, version=last + 1, document=text, saved_at=op.now,
+                            operator=ledger.operator, note=note)
+        s.add(row)
+        s.flush()
+        before = None if before_row is None else {"year": year, "version": last,
+                                                  "document": json.loads(before_row.document)}
+        after = {"year": year, "version": last + 1, "document": document, "note": note}
+        op.change.records.append(ChangeRecord("rules", row.id, "insert", before, after))
+    return op.change
