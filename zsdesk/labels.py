@@ -24,6 +24,7 @@ ENTITY_LABELS = {
     "target": "目标任务",
     "dictionary": "字典",
     "setting": "设置",
+    "rules": "计数规则",
 }
 
 FIELD_LABELS = {

@@ -20,6 +20,7 @@ EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
 COMMAND_MODULES = [
     "zsdesk.cli.ledger_cmds",  # init, demo, check, backup, restore
     "zsdesk.cli.board_cmd",  # board
+    "zsdesk.cli.board_cmd",  # board
     "zsdesk.cli.safety_cmds",  # backup, restore, check
     # Further subcommands register here, one module each.
 ]
