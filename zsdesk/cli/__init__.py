@@ -18,8 +18,7 @@ from ..errors import LedgerError
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
 
 COMMAND_MODULES = [
-    "zsdesk.cli.ledger_cmds",  # init, demo, check, backup, restore
-    "zsdesk.cli.board_cmd",  # board
+    "zsdesk.cli.ledger_cmds",  # init, demo
     "zsdesk.cli.board_cmd",  # board
     "zsdesk.cli.safety_cmds",  # backup, restore, check
     # Further subcommands register here, one module each.
@@ -38,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", help="台账文件路径或 PostgreSQL 地址（默认：用户数据文件夹中的台账）")
     parser.add_argument("--operator", help="操作员姓名（写入操作日志）")
     sub = parser.add_subparsers(dest="command", metavar="子命令", parser_class=ChineseArgumentParser)
-    for name in COMMAND_MODULES:
+    for name in dict.fromkeys(COMMAND_MODULES):  # each module once, even if listed twice by a merge
         importlib.import_module(name).register(sub)
     return parser
 
