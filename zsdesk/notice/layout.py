@@ -1,0 +1,199 @@
+"""GB/T 9704-2012 page geometry, the page flow, and drawing the pages with reportlab.
+
+Positions inside the type area are measured downwards from its top edge, in points; each
+page is a list of placed items that know how to draw themselves.  Pages are composed first
+and drawn afterwards, so the composer can still move lines (keep the signature with the
+body) and knows which page holds only the 版记.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from reportlab.lib.colors import CMYKColor, black
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.pdfgen.canvas import Canvas
+
+from zsdesk.notice.fonts import FontSet, Role
+from zsdesk.notice.text import Line, draw_line, single_line
+
+MM = 72 / 25.4
+PAGE_W, PAGE_H = A4
+TOP_MARGIN = 37 * MM
+BINDING_MARGIN = 28 * MM  # left on odd pages
+TYPE_W = 156 * MM
+TYPE_H = 225 * MM
+LINES_PER_PAGE = 22
+CHARS_PER_LINE = 28
+PITCH = TYPE_H / LINES_PER_PAGE  # ≈ 28.99 pt
+BODY_SIZE = 16.0  # 3号
+CHAR_PITCH = TYPE_W / CHARS_PER_LINE  # ≈ 15.79 pt: 28 characters fill a line
+BODY_CHAR_SPACE = CHAR_PITCH - BODY_SIZE
+TITLE_SIZE = 22.0  # 2号
+PAGE_NUMBER_SIZE = 14.0  # 4号
+COLOPHON_SIZE = 14.0  # 4号
+ASCENT = 0.88  # ideographic em-box top above the baseline, in em: line tops sit on the grid
+# Landscape pages: the portrait type area turned, binding margin at the top.
+LAND_W, LAND_H = landscape(A4)
+LAND_TOP = 28 * MM
+LAND_LEFT = 37 * MM
+LAND_TYPE_W = TYPE_H
+LAND_TYPE_H = TYPE_W
+PAGE_NUMBER_GAP = 7 * MM  # from the type-area bottom to the page number's dash
+RED = CMYKColor(0, 1, 1, 0)
+EPS = 0.01
+
+DrawFn = Callable[[Canvas, float, float], None]  # (canvas, type-area left x, item top y in PDF space)
+
+
+@dataclass
+class Item:
+    height: float
+    draw: DrawFn
+    kind: str = "other"  # "body": a body-text line the composer may carry to the next page
+
+
+@dataclass
+class Page:
+    landscape: bool = False
+    items: list[tuple[float, Item]] = field(default_factory=list)
+    colophon_only: bool = False  # holds only the 版记: no page number (GB/T 9704 §7.5)
+
+    @property
+    def type_w(self) -> float:
+        return LAND_TYPE_W if self.landscape else TYPE_W
+
+    @property
+    def type_h(self) -> float:
+        return LAND_TYPE_H if self.landscape else TYPE_H
+
+
+class Flow:
+    """Places items down the type area, starting a new page when one does not fit."""
+
+    def __init__(self) -> None:
+        self.pages: list[Page] = []
+        self.y = 0.0
+        self.new_page()
+
+    @property
+    def page(self) -> Page:
+        return self.pages[-1]
+
+    @property
+    def width(self) -> float:
+        return self.page.type_w
+
+    @property
+    def height(self) -> float:
+        return self.page.type_h
+
+    def new_page(self, landscape: bool = False) -> None:
+        self.pages.append(Page(landscape))
+        self.y = 0.0
+
+    def ensure_portrait(self) -> None:
+        if self.page.landscape:
+            self.new_page(False)
+
+    def fits(self, height: float) -> bool:
+        return self.y + height <= self.height + EPS
+
+    def remaining(self) -> float:
+        return self.height - self.y
+
+    def place(self, item: Item) -> None:
+        if not self.fits(item.height) and self.y > EPS:
+            self.new_page(self.page.landscape)
+        self.page.items.append((self.y, item))
+        self.y += item.height
+
+    def place_at(self, y: float, item: Item) -> None:
+        self.page.items.append((y, item))
+
+    def snap(self) -> None:
+        """Move down to the next body-text grid line."""
+        self.y = math.ceil((self.y - EPS) / PITCH) * PITCH
+
+    def skip_lines(self, n: float) -> None:
+        if self.y > EPS:
+            self.y = min(self.y + n * PITCH, self.height)
+
+
+def text_item(line: Line, size: float, align: str = "left", width: float = TYPE_W,
+              right_space: float = 0.0, left_space: float = 0.0, color: object = black,
+              height: float = PITCH, kind: str = "other", horizontal_scale: float = 100.0) -> Item:
+    """One line of text in a cell of `height`, its em box top on the cell top."""
+    line_w = line.width * horizontal_scale / 100.0
+
+    def draw(c: Canvas, x: float, top: float) -> None:
+        if align == "center":
+            x0 = x + (width - line_w) / 2
+        elif align == "right":
+            x0 = x + width - right_space - line_w
+        else:
+            x0 = x + left_space
+        c.setFillColor(color)
+        draw_line(c, line, x0, top - ASCENT * size, size, horizontal_scale)
+
+    return Item(height, draw, kind)
+
+
+def rule_item(width: float, thickness: float, color: object = black, height: float = 0.0) -> Item:
+    def draw(c: Canvas, x: float, top: float) -> None:
+        c.setStrokeColor(color)
+        c.setLineWidth(thickness)
+        c.line(x, top, x + width, top)
+
+    return Item(height, draw)
+
+
+def page_origin(page: Page, number: int, mirror: bool) -> tuple[float, float]:
+    """(left x, top y) of the type area in PDF space; `mirror` puts even pages' binding on the right."""
+    if page.landscape:
+        return LAND_LEFT, LAND_H - LAND_TOP
+    left = BINDING_MARGIN
+    if mirror and number % 2 == 0:
+        left = PAGE_W - BINDING_MARGIN - TYPE_W
+    return left, PAGE_H - TOP_MARGIN
+
+
+def draw_page_number(c: Canvas, page: Page, number: int, fonts: FontSet, x: float, top: float) -> None:
+    """"— N —" in 4号 宋体, 7 mm under the type area; odd pages right, even pages left, one character in."""
+    line = single_line(f"— {number} —", Role.PAGE_NUMBER, PAGE_NUMBER_SIZE, fonts)
+    # The dash sits about 0.3 em above the baseline.
+    baseline = top - page.type_h - PAGE_NUMBER_GAP - 0.3 * PAGE_NUMBER_SIZE
+    if number % 2:
+        x0 = x + page.type_w - PAGE_NUMBER_SIZE - line.width
+    else:
+        x0 = x + PAGE_NUMBER_SIZE
+    c.setFillColor(black)
+    draw_line(c, line, x0, baseline, PAGE_NUMBER_SIZE)
+
+
+def render_pages(pages: list[Page], fonts: FontSet, title: str = "", author: str = "",
+                 mirror: bool = False) -> bytes:
+    """Draw composed pages; the same pages give the same bytes (reportlab invariant mode)."""
+    buf = io.BytesIO()
+    # The initial font is written into every page; a base-14 font there would not be embedded.
+    c = Canvas(buf, pagesize=A4, invariant=1, pageCompression=1,
+               initialFontName=fonts.font_name(Role.BODY), initialFontSize=BODY_SIZE)
+    c.setTitle(title)
+    c.setAuthor(author)
+    c.setCreator("zsdesk")
+    c.setSubject("")
+    for number, page in enumerate(pages, start=1):
+        c.setPageSize((LAND_W, LAND_H) if page.landscape else (PAGE_W, PAGE_H))
+        x, top = page_origin(page, number, mirror)
+        for y, item in page.items:
+            c.saveState()
+            item.draw(c, x, top - y)
+            c.restoreState()
+        if not page.colophon_only:
+            draw_page_number(c, page, number, fonts, x, top)
+        c.showPage()
+    c.save()
+    return buf.getvalue()
