@@ -100,19 +100,26 @@ AfterWrite = Callable[[Operation, Base, dict[str, Any]], None]
 def create(ledger: Ledger, spec: EntitySpec, raw: Mapping[str, Any], label: str | None = None,
            after_write: AfterWrite | None = None, prepare: Callable[[Operation, Base], None] | None = None) -> Change:
     with operation(ledger, label or f"新增{spec.label}") as op:
-        values = validate(op.session, spec, raw, None)
-        obj = spec.model()
-        rest = _assign(obj, values)
-        if prepare is not None:
-            prepare(op, obj)
-        op.session.add(obj)
-        op.session.flush()
-        if after_write is not None:
-            after_write(op, obj, rest)
-        op.record(spec.entity, obj, "insert", None)
+        obj = create_in(op, spec, raw, after_write, prepare)
         if label is None:
             op.change.label = f"新增{spec.label}“{spec.title(obj)}”"
     return op.change
+
+
+def create_in(op: Operation, spec: EntitySpec, raw: Mapping[str, Any], after_write: AfterWrite | None = None,
+              prepare: Callable[[Operation, Base], None] | None = None) -> Base:
+    """Validate and insert one record inside an operation that is already open (e.g. an import)."""
+    values = validate(op.session, spec, raw, None)
+    obj = spec.model()
+    rest = _assign(obj, values)
+    if prepare is not None:
+        prepare(op, obj)
+    op.session.add(obj)
+    op.session.flush()
+    if after_write is not None:
+        after_write(op, obj, rest)
+    op.record(spec.entity, obj, "insert", None)
+    return obj
 
 
 def get_live(session: Session, spec: EntitySpec, entity_id: int, allow_deleted: bool = False) -> Base:
@@ -130,15 +137,22 @@ def update(ledger: Ledger, spec: EntitySpec, entity_id: int, raw: Mapping[str, A
             from ..errors import ConflictError
 
             raise ConflictError(f"这条{spec.label}刚被其他人修改过，为避免覆盖对方的修改，本次未保存。请刷新后重新修改。")
-        before = op.snapshot(spec.entity, obj)
-        values = validate(op.session, spec, raw, obj)
-        rest = _assign(obj, values)
-        if after_write is not None:
-            after_write(op, obj, rest)
-        op.record(spec.entity, obj, "update", before)
+        update_in(op, spec, obj, raw, after_write)
         if label is None:
             op.change.label = f"修改{spec.label}“{spec.title(obj)}”"
     return op.change
+
+
+def update_in(op: Operation, spec: EntitySpec, obj: Base, raw: Mapping[str, Any],
+              after_write: AfterWrite | None = None) -> Base:
+    """Validate and apply changes to one live record inside an operation that is already open."""
+    before = op.snapshot(spec.entity, obj)
+    values = validate(op.session, spec, raw, obj)
+    rest = _assign(obj, values)
+    if after_write is not None:
+        after_write(op, obj, rest)
+    op.record(spec.entity, obj, "update", before)
+    return obj
 
 
 def set_deleted(ledger: Ledger, spec: EntitySpec, ids: Iterable[int], deleted: bool,
