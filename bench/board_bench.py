@@ -1,0 +1,64 @@
+"""Benchmark: one period's board (all units, persons, extra boards) on a municipal-scale ledger.
+
+Budget (issue #3): under 1 second on this machine for 100,000 projects / 1,000,000 funding entries.
+
+    PYTHONPATH=. python bench/board_bench.py [--db /tmp/zsdesk-bench-100k.sqlite] [--projects 100000]
+                                             [--period 2025Q3] [--runs 5]
+
+The ledger is built once with ``zsdesk.demo.build_demo`` and reused on later runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from zsdesk.board import board_to_json, compute_board  # noqa: E402
+from zsdesk.demo import build_demo  # noqa: E402
+from zsdesk.ledger import Ledger  # noqa: E402
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", default="/tmp/zsdesk-bench-100k.sqlite")
+    parser.add_argument("--projects", type=int, default=100_000)
+    parser.add_argument("--period", default="2025Q3")
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    path = Path(args.db)
+    if not path.exists():
+        print(f"building {args.projects} projects in {path} …", flush=True)
+        with Ledger.open(path, operator="bench", create=True) as ledger:
+            summary = build_demo(ledger, projects=args.projects)
+            print(summary, flush=True)
+    with Ledger.open(path, operator="bench") as ledger:
+        with ledger.reading() as s:
+            from sqlalchemy import func, select
+
+            from zsdesk.models import Funding, Project
+
+            print(f"ledger: {s.scalar(select(func.count(Project.id)))} projects, "
+                  f"{s.scalar(select(func.count(Funding.id)))} funding entries")
+        times = []
+        for _ in range(args.runs):
+            t0 = time.perf_counter()
+            board = compute_board(ledger, args.period)
+            times.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        board_to_json(board)
+        json_time = time.perf_counter() - t0
+    median = statistics.median(times)
+    print(f"board {args.period}: {len(board.units)} units, {len(board.persons)} persons, "
+          f"extra boards {[len(b.projects) for b in board.extra_boards.values()]}")
+    print(f"compute_board median {median:.3f} s over {args.runs} runs (min {min(times):.3f}, max {max(times):.3f}); "
+          f"board_to_json {json_time:.3f} s; budget 1.000 s: {'OK' if median < 1 else 'OVER'}")
+    return 0 if median < 1 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
