@@ -1,0 +1,52 @@
+"""Run as a child process by test_crash.py: import 5,000 projects as ONE operation, as the xlsx import does.
+
+The row values are validated once through the clerk's path (clerk text: 万元, Chinese dates, unit
+by name), then 5,000 projects are written the way a bulk import writes them: one operation, one
+transaction, with an audit row each. Prints WRITING when the transaction starts and COMMITTING
+just before the commit, so the parent can aim some kills at the commit itself.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from zsdesk.ledger import Ledger
+from zsdesk.ops.crud import _assign, validate
+from zsdesk.ops.history import ChangeRecord, operation
+from zsdesk.ops.projects import PROJECT
+from zsdesk.ops.records import snapshot
+from zsdesk.stage import derive_stage
+
+ROWS = 5000
+DATES = ("first_contact_date", "framework_date", "formal_date", "started_date", "production_date",
+         "full_production_date", "withdrawn_date")
+
+
+def main(path: str) -> None:
+    ledger = Ledger.open(path, operator="导入子进程")
+    with operation(ledger, f"导入 {ROWS} 个项目") as op:
+        print("WRITING", flush=True)
+        template = validate(op.session, PROJECT, {
+            "name": "模板", "investor": "投资方", "agreement_amount": "1,200万元",
+            "framework_date": "2025/3/1", "formal_date": "2025年4月1日", "lead_unit_id": "经开区",
+            "notes": "批量导入",
+        }, None)
+        projects = []
+        for i in range(ROWS):
+            obj = PROJECT.model()
+            _assign(obj, {**template, "name": f"导入项目{i:05d}", "investor": f"投资方{i % 97}"})
+            obj.code = f"2025-{i + 1:04d}"
+            obj.stage = derive_stage({f: getattr(obj, f) for f in DATES})
+            obj.created_at = obj.updated_at = op.now
+            projects.append(obj)
+        op.session.add_all(projects)
+        op.session.flush()
+        for obj in projects:
+            snap = snapshot(op.session, "project", obj)
+            op.change.records.append(ChangeRecord("project", obj.id, "insert", None, snap))
+        print("COMMITTING", flush=True)
+    print("DONE", flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
