@@ -1,0 +1,213 @@
+"""Starting the window: Qt application, bundled CJK font, error hook, which ledger to open."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from zsdesk.errors import LedgerLocked
+from zsdesk.ledger import Ledger
+from zsdesk.lock import WriterLock, acquire_writer_lock
+from zsdesk.paths import setup_logging
+from zsdesk.resources import resource
+
+from . import strings as S
+from .context import LedgerContext, app_settings
+from .errors import install_excepthook, show_error
+from .main_window import MainWindow
+from .startup import StartDialog, demo_path
+
+log = logging.getLogger("zsdesk.ui")
+MAX_RECENT = 8
+# Fonts the office PC may have that render Chinese UI text well; the bundled one otherwise.
+PREFERRED_SYSTEM_FONTS = ("Microsoft YaHei UI", "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC",
+                          "Source Han Sans SC")
+BUNDLED_UI_FONT = "wqy-microhei.ttf"
+
+
+def load_ui_font(app: QApplication) -> str:
+    """Register the bundled 黑体 and make the UI font one that has Chinese. Returns its family."""
+    families: list[str] = []
+    path = resource("fonts", BUNDLED_UI_FONT)
+    if path.exists():
+        font_id = QFontDatabase.addApplicationFont(str(path))
+        if font_id >= 0:
+            families = QFontDatabase.applicationFontFamilies(font_id)
+    installed = set(QFontDatabase.families())
+    family = next((f for f in PREFERRED_SYSTEM_FONTS if f in installed), None) or (families[0] if families else "")
+    if family:
+        font = QFont(family)
+        font.setPointSizeF(max(app.font().pointSizeF(), 10.0))
+        app.setFont(font)
+    return family
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+    QCoreApplication.setOrganizationName(S.ORG_NAME)
+    QCoreApplication.setApplicationName(S.APP_NAME)
+    app = QApplication(argv if argv is not None else sys.argv[:1])
+    app.setApplicationDisplayName(S.APP_NAME)
+    load_ui_font(app)
+    return app
+
+
+# --- recent ledgers ------------------------------------------------------------------------
+def recent_ledgers() -> list[str]:
+    value = app_settings().value("recent", [])
+    items = [value] if isinstance(value, str) else list(value or [])
+    return [p for p in items if p and ("://" in p or Path(p).exists())][:MAX_RECENT]
+
+
+def add_recent(path: str) -> None:
+    settings = app_settings()
+    items = [path] + [p for p in recent_ledgers() if p != path]
+    settings.setValue("recent", items[:MAX_RECENT])
+    settings.setValue("last", path)
+    settings.sync()
+
+
+def last_ledger() -> str | None:
+    last = app_settings().value("last")
+    if isinstance(last, str) and last and ("://" in last or Path(last).exists()):
+        return last
+    return None
+
+
+class Controller:
+    """Opens ledgers and their windows; the window asks it to switch ledgers."""
+
+    def __init__(self) -> None:
+        self.window: MainWindow | None = None
+        self.context: LedgerContext | None = None
+        self.lock: WriterLock | None = None
+
+    def open_ledger(self, path: str, create: bool = False, demo: bool = False,
+                    parent: QWidget | None = None) -> MainWindow | None:
+        lock = None
+        try:
+            ledger = self._open(path, create, demo)
+            if ledger.path is not None and not getattr(ledger, "read_only_reason", None):
+                try:
+                    lock = acquire_writer_lock(ledger.path)
+                except LedgerLocked as err:
+                    ledger.close()
+                    if QMessageBox.question(parent or self.window, S.APP_NAME, f"{err}\n\n{S.OPEN_READ_ONLY}") \
+                            != QMessageBox.StandardButton.Yes:
+                        return None
+                    ledger = Ledger.open(ledger.path, read_only=True)
+        except Exception as exc:  # noqa: BLE001 - shown to the clerk; bugs are logged by show_error
+            show_error(parent or self.window, exc)
+            return None
+        if ledger.upgraded_backup is not None:
+            QMessageBox.information(parent or self.window, S.APP_NAME,
+                                    S.LEDGER_UPGRADED.format(path=ledger.upgraded_backup))
+        self._close_current()
+        self.lock = lock
+        self.context = LedgerContext(ledger)
+        self.window = MainWindow(self.context)
+        self.window.open_requested.connect(self._switch)
+        self.window.restore_requested.connect(self.restore)
+        add_recent(str(ledger.path) if ledger.path is not None else ledger.url)
+        from .backups import start_auto_backup
+
+        start_auto_backup(self.context)
+        self.window.show()
+        return self.window
+
+    def _open(self, path: str, create: bool, demo: bool) -> Ledger:
+        if demo:
+            target = demo_path()
+            if target.exists():
+                return Ledger.open(target)
+            from zsdesk.demo import build_demo
+
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            try:
+                ledger = Ledger.open(target, create=True)
+                try:
+                    build_demo(ledger)
+                except BaseException:
+                    ledger.close()
+                    target.unlink(missing_ok=True)
+                    raise
+            finally:
+                QApplication.restoreOverrideCursor()
+            return ledger
+        if create and Path(path).exists() and Path(path).stat().st_size > 0:
+            return Ledger.open(path)
+        return Ledger.open(path, create=create)
+
+    def _switch(self, path: str, create: bool, demo: bool) -> None:
+        old = self.window
+        window = self.open_ledger(path, create, demo, parent=old)
+        if window is not None and old is not None:
+            old.deleteLater()
+
+    def _close_current(self) -> None:
+        if self.window is not None:
+            self.window.save_geometry()
+            self.window.hide()
+        if self.context is not None:
+            from .backups import stop_auto_backup
+
+            stop_auto_backup(self.context)
+            self.context.ledger.close()
+        if self.lock is not None:
+            self.lock.release()
+        self.window, self.context, self.lock = None, None, None
+
+    def restore(self, backup_path: str) -> None:
+        """Close the ledger (keeping its writer lock), replace it with the verified backup, reopen."""
+        if self.context is None or self.context.ledger.path is None:
+            return
+        from zsdesk.backup import restore_backup
+
+        ledger_path = self.context.ledger.path
+        old, lock = self.window, self.lock
+        self.lock = None  # keep holding it across the restore
+        self._close_current()
+        try:
+            restore_backup(backup_path, ledger_path, hold_lock=False)
+        except Exception as exc:  # noqa: BLE001 - shown; the ledger file is untouched on failure
+            show_error(old, exc)
+        finally:
+            if lock is not None:
+                lock.release()
+        if self.open_ledger(str(ledger_path), parent=old) is not None:
+            QMessageBox.information(self.window, S.BACKUP_RESTORE_TITLE, S.BACKUP_RESTORED)
+        if old is not None:
+            old.deleteLater()
+
+    def start(self, db: str | None) -> bool:
+        if db:
+            return self.open_ledger(db, create=not Path(db).exists() and "://" not in db) is not None
+        last = last_ledger()
+        if last and self.open_ledger(last) is not None:
+            return True
+        while True:
+            dialog = StartDialog(recent_ledgers())
+            if dialog.exec() != StartDialog.DialogCode.Accepted or dialog.choice is None:
+                return False
+            if self.open_ledger(*dialog.choice) is not None:
+                return True
+
+
+def run_app(db: str | None = None) -> int:
+    setup_logging()
+    app = make_application()
+    install_excepthook()
+    controller = Controller()
+    if not controller.start(db):
+        return 0
+    code = app.exec()
+    controller._close_current()
+    return int(code)

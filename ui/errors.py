@@ -1,0 +1,61 @@
+"""Errors in the window: a user's mistake is a Chinese message; a bug is logged and apologised for.
+
+Never a raw traceback dialog: ``sys.excepthook`` and worker failures both come here.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from types import TracebackType
+
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from zsdesk.errors import LedgerError
+from zsdesk.paths import log_file, setup_logging
+
+from . import strings as S
+
+log = logging.getLogger("zsdesk.ui")
+# Tests read what would have been shown instead of blocking on a modal box.
+shown: list[tuple[str, str]] = []
+MODAL = True
+
+
+def show_error(parent: QWidget | None, exc: BaseException) -> None:
+    """A ``LedgerError``: its message as is. Anything else: logged, then a short apology."""
+    if isinstance(exc, LedgerError):
+        _box(parent, QMessageBox.Icon.Warning, S.ERROR_TITLE, str(exc))
+        return
+    log_bug(type(exc), exc, exc.__traceback__)
+    _box(parent, QMessageBox.Icon.Critical, S.BUG_TITLE, S.BUG_TEXT.format(log=log_file()))
+
+
+def log_bug(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+    setup_logging()
+    log.error("意外错误：%s", "".join(traceback.format_exception(kind, exc, tb)))
+
+
+def _box(parent: QWidget | None, icon: QMessageBox.Icon, title: str, text: str) -> None:
+    shown.append((title, text))
+    if not MODAL:
+        return
+    box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
+    box.exec()
+
+
+def install_excepthook() -> None:
+    """Unexpected exceptions anywhere on the UI thread end up as an apology, never a crash dialog."""
+
+    def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, exc, tb)
+            return
+        if isinstance(exc, LedgerError):
+            show_error(QApplication.activeWindow(), exc)
+            return
+        log_bug(kind, exc, tb)
+        _box(QApplication.activeWindow(), QMessageBox.Icon.Critical, S.BUG_TITLE, S.BUG_TEXT.format(log=log_file()))
+
+    sys.excepthook = hook

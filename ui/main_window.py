@@ -1,0 +1,335 @@
+"""The main window: menus, toolbar, left navigation, pages, status bar."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSize, Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import (
+    QInputDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QStyle,
+    QToolBar,
+    QWidget,
+)
+
+from zsdesk import ops
+from zsdesk.ops.history import Change
+from zsdesk.paths import log_file
+
+from . import strings as S
+from .context import LedgerContext
+from .pages import PAGE_MENUS, page_factory
+
+
+def current_period_text(context: LedgerContext) -> str:
+    today = context.today
+    return f"{today.year}年第{(today.month - 1) // 3 + 1}季度（1—{today.month}月）"
+
+
+class MainWindow(QMainWindow):
+    # (path, create, demo) — the app reopens the window on another ledger
+    open_requested = Signal(str, bool, bool)
+    restore_requested = Signal(str)  # a backup's path: the app closes the ledger, restores, reopens
+
+    def __init__(self, context: LedgerContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.pages: dict[str, QWidget] = {}
+        self.nav = QListWidget(self)
+        self.nav.setObjectName("nav")
+        self.nav.setIconSize(QSize(20, 20))
+        for key, label in S.NAV.items():
+            item = QListWidgetItem(label, self.nav)
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setSizeHint(QSize(0, self.fontMetrics().height() + 18))
+        self.nav.setFixedWidth(self.fontMetrics().horizontalAdvance("单位与人员") + 56)
+        self.stack = QStackedWidget(self)
+        splitter = QSplitter(self)
+        splitter.addWidget(self.nav)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(splitter)
+        self.status_counts = QLabel(self)
+        self.status_period = QLabel(S.STATUS_PERIOD.format(period=current_period_text(context)), self)
+        self.statusBar().addWidget(self.status_counts, 1)
+        self.statusBar().addPermanentWidget(self.status_period)
+        self._make_actions()
+        self._make_menus()
+        self._make_toolbar()
+        self.nav.currentItemChanged.connect(lambda item, _old: item and self.show_page(item.data(Qt.ItemDataRole.UserRole)))
+        context.changed.connect(self._on_change)
+        context.history_changed.connect(self._update_history_actions)
+        context.money_unit_changed.connect(lambda _u: self.update_status())
+        self._update_history_actions()
+        self._update_title()
+        self._restore_geometry()
+        self.nav.setCurrentRow(0)
+
+    # --- pages ----------------------------------------------------------------------------
+    def page(self, key: str) -> QWidget:
+        page = self.pages.get(key)
+        if page is None:
+            page = page_factory(key)(self.context, self.stack)
+            self.pages[key] = page
+            self.stack.addWidget(page)
+            if hasattr(page, "selection_changed"):
+                page.selection_changed.connect(self.update_status)
+        return page
+
+    def show_page(self, key: str) -> QWidget:
+        page = self.page(key)
+        self.stack.setCurrentWidget(page)
+        row = list(S.NAV).index(key)
+        if self.nav.currentRow() != row:
+            self.nav.setCurrentRow(row)
+        if hasattr(page, "activated"):
+            page.activated()
+        self.update_status()
+        return page
+
+    def current_page(self) -> QWidget | None:
+        return self.stack.currentWidget()
+
+    def update_status(self) -> None:
+        page = self.current_page()
+        text = page.status_text() if page is not None and hasattr(page, "status_text") else ""
+        self.status_counts.setText(text)
+
+    # --- actions and menus ----------------------------------------------------------------
+    def _action(self, text: str, slot: object, shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+                icon: QStyle.StandardPixmap | None = None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if icon is not None:
+            action.setIcon(self.style().standardIcon(icon))
+        action.triggered.connect(slot)
+        return action
+
+    def _make_actions(self) -> None:
+        sp = QStyle.StandardPixmap
+        self.act_new_ledger = self._action(S.ACT_NEW_LEDGER, self.new_ledger)
+        self.act_open_ledger = self._action(S.ACT_OPEN_LEDGER, self.open_ledger, QKeySequence.StandardKey.Open,
+                                            sp.SP_DialogOpenButton)
+        self.act_open_demo = self._action(S.ACT_OPEN_DEMO, lambda: self.open_requested.emit("", True, True))
+        self.act_import = self._action(S.ACT_IMPORT, self.import_xlsx, "Ctrl+I", sp.SP_ArrowDown)
+        self.act_export = self._action(S.ACT_EXPORT, self.export_xlsx, "Ctrl+E", sp.SP_ArrowUp)
+        self.act_templates = self._action(S.ACT_TEMPLATES, self.download_templates)
+        self.act_quit = self._action(S.ACT_QUIT, self.close, QKeySequence.StandardKey.Quit)
+        self.act_undo = self._action(S.ACT_UNDO, lambda: self.context.undo(self), QKeySequence.StandardKey.Undo,
+                                     sp.SP_ArrowBack)
+        self.act_redo = self._action(S.ACT_REDO, lambda: self.context.redo(self), "Ctrl+Y", sp.SP_ArrowForward)
+        self.act_redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
+        self.act_find = self._action(S.ACT_FIND, self.focus_search, QKeySequence.StandardKey.Find)
+        self.act_backup_now = self._action(S.ACT_BACKUP_NOW, self.backup_now, None, sp.SP_DriveHDIcon)
+        self.act_restore = self._action(S.ACT_RESTORE, self.restore_backup)
+        self.act_backup_folder = self._action(S.ACT_BACKUP_FOLDER, self.open_backup_folder)
+        self.act_log_folder = self._action(S.ACT_LOG_FILE, lambda: QDesktopServices.openUrl(
+            QUrl.fromLocalFile(str(log_file().parent))))
+        self.act_stale_days = self._action(S.ACT_STALE_DAYS, self.set_stale_days)
+        self.act_about = self._action(S.ACT_ABOUT, self.about)
+        self.act_shortcuts = self._action(S.ACT_SHORTCUTS, lambda: QMessageBox.information(
+            self, S.ACT_SHORTCUTS, S.SHORTCUTS_TEXT), QKeySequence.StandardKey.HelpContents)
+        group = QActionGroup(self)
+        self.act_wan = self._action(S.ACT_MONEY_WAN, lambda: self.context.set_money_unit("wan"))
+        self.act_yi = self._action(S.ACT_MONEY_YI, lambda: self.context.set_money_unit("yi"))
+        for a in (self.act_wan, self.act_yi):
+            a.setCheckable(True)
+            group.addAction(a)
+        (self.act_yi if self.context.money_unit == "yi" else self.act_wan).setChecked(True)
+
+    def _make_menus(self) -> None:
+        bar = self.menuBar()
+        m_file = bar.addMenu(S.MENU_FILE)
+        m_file.addActions([self.act_new_ledger, self.act_open_ledger, self.act_open_demo])
+        self.menu_recent = m_file.addMenu(S.MENU_RECENT)
+        self.menu_recent.aboutToShow.connect(self._fill_recent)
+        m_file.addSeparator()
+        m_file.addActions([self.act_import, self.act_export, self.act_templates])
+        m_file.addSeparator()
+        m_file.addAction(self.act_quit)
+        m_edit = bar.addMenu(S.MENU_EDIT)
+        m_edit.addActions([self.act_undo, self.act_redo])
+        m_edit.addSeparator()
+        m_edit.addAction(self.act_find)
+        self.menus: dict[str, QMenu] = {
+            "ledger": bar.addMenu(S.MENU_LEDGER), "board": bar.addMenu(S.MENU_BOARD),
+            "notice": bar.addMenu(S.MENU_NOTICE), "tools": bar.addMenu(S.MENU_TOOLS),
+        }
+        for key, menu in self.menus.items():
+            menu.aboutToShow.connect(lambda k=key: self._fill_menu(k))
+        self._fill_menu("ledger")  # so the ledger's shortcuts work before the menu is opened
+        m_help = bar.addMenu(S.MENU_HELP)
+        m_help.addActions([self.act_shortcuts, self.act_about])
+
+    def _fill_menu(self, key: str) -> None:
+        menu = self.menus[key]
+        menu.clear()
+        for page_key, menu_key in PAGE_MENUS.items():
+            if menu_key != key:
+                continue
+            go = QAction(S.NAV[page_key], menu)
+            go.triggered.connect(lambda _c=False, k=page_key: self.show_page(k))
+            menu.addAction(go)
+            page = self.pages.get(page_key) if page_key != "ledger" else self.page("ledger")
+            if page is not None and hasattr(page, "menu_actions"):
+                menu.addActions(page.menu_actions())
+            menu.addSeparator()
+        if key == "ledger":
+            menu.addActions([self.act_wan, self.act_yi, self.act_stale_days])
+        if key == "tools":
+            backup = menu.addMenu(S.MENU_BACKUP)
+            backup.addActions([self.act_backup_now, self.act_restore, self.act_backup_folder])
+            menu.addAction(self.act_log_folder)
+
+    def _make_toolbar(self) -> None:
+        bar = QToolBar(S.APP_NAME, self)
+        bar.setObjectName("main_toolbar")
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        bar.setMovable(False)
+        ledger = self.page("ledger")
+        sp = QStyle.StandardPixmap
+        ledger.act_new.setIcon(self.style().standardIcon(sp.SP_FileIcon))  # type: ignore[attr-defined]
+        ledger.act_delete.setIcon(self.style().standardIcon(sp.SP_TrashIcon))  # type: ignore[attr-defined]
+        bar.addAction(ledger.act_new)  # type: ignore[attr-defined]
+        bar.addAction(ledger.act_delete)  # type: ignore[attr-defined]
+        bar.addSeparator()
+        bar.addActions([self.act_undo, self.act_redo])
+        bar.addSeparator()
+        bar.addActions([self.act_import, self.act_export])
+        bar.addSeparator()
+        bar.addAction(self.act_backup_now)
+        self.addToolBar(bar)
+
+    def _fill_recent(self) -> None:
+        from .app import recent_ledgers
+
+        self.menu_recent.clear()
+        for path in recent_ledgers():
+            a = self.menu_recent.addAction(path)
+            a.triggered.connect(lambda _c=False, p=path: self.open_requested.emit(p, False, False))
+
+    # --- undo / redo, title ---------------------------------------------------------------
+    def _update_history_actions(self) -> None:
+        undo, redo = self.context.undo_label, self.context.redo_label
+        self.act_undo.setEnabled(undo is not None)
+        self.act_undo.setText(S.ACT_UNDO_WHAT.format(label=undo) if undo else S.ACT_UNDO)
+        self.act_redo.setEnabled(redo is not None)
+        self.act_redo.setText(S.ACT_REDO_WHAT.format(label=redo) if redo else S.ACT_REDO)
+        self._update_title()
+
+    def _update_title(self) -> None:
+        ledger = self.context.ledger
+        name = ledger.path.name if ledger.path is not None else ledger.url
+        # Every operation commits at once, so the ledger on disk is always what the window shows.
+        state = S.TITLE_SAVING if self.context.runner.busy else S.TITLE_SAVED
+        self.setWindowTitle(f"{S.TITLE.format(file=name)}　[{state}]")
+        if ledger.path is not None:
+            self.setWindowFilePath(str(ledger.path))
+
+    def _on_change(self, change: Change) -> None:
+        if change.label:
+            self.statusBar().showMessage(S.STATUS_DONE.format(label=change.label), 5000)
+        self.update_status()
+
+    # --- file -----------------------------------------------------------------------------
+    def new_ledger(self) -> None:
+        from .startup import ask_new_ledger_path
+
+        path = ask_new_ledger_path(self)
+        if path:
+            self.open_requested.emit(path, True, False)
+
+    def open_ledger(self) -> None:
+        from .startup import ask_open_ledger_path
+
+        path = ask_open_ledger_path(self)
+        if path:
+            self.open_requested.emit(path, False, False)
+
+    def focus_search(self) -> None:
+        page = self.current_page()
+        if page is None or not hasattr(page, "focus_search"):
+            page = self.show_page("ledger")
+        page.focus_search()  # type: ignore[attr-defined]
+
+    def import_xlsx(self) -> None:
+        from .transfer import ImportWizard
+
+        ImportWizard(self.context, self).open()
+
+    def export_xlsx(self) -> None:
+        from .transfer import ExportDialog
+
+        ledger_page = self.pages.get("ledger")
+        query = ledger_page.model.query if ledger_page is not None else None  # type: ignore[attr-defined]
+        ExportDialog(self.context, query, self).open()
+
+    def download_templates(self) -> None:
+        from .transfer import save_templates
+
+        save_templates(self.context, self)
+
+    def backup_now(self) -> None:
+        from .backups import backup_now
+
+        backup_now(self.context, self)
+
+    def restore_backup(self) -> None:
+        from .backups import RestoreDialog
+
+        dialog = RestoreDialog(self.context, self)
+        dialog.restore_chosen.connect(self.restore_requested)
+        dialog.open()
+
+    def open_backup_folder(self) -> None:
+        from .backups import backup_folder
+
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(backup_folder(self.context))))
+
+    def set_stale_days(self) -> None:
+        days, ok = QInputDialog.getInt(self, S.STALE_DAYS_TITLE, S.STALE_DAYS_PROMPT, self.context.stale_days, 1, 3650)
+        if ok:
+            self.context.run(self, ops.set_setting, "stale_days", days, label=f"{S.STALE_DAYS_TITLE}：{days} 天")
+
+    def about(self) -> None:
+        from zsdesk import __version__
+
+        path = self.context.ledger.path or self.context.ledger.url
+        QMessageBox.about(self, S.ACT_ABOUT, S.ABOUT_TEXT.format(version=__version__, path=path))
+
+    # --- geometry -------------------------------------------------------------------------
+    def _restore_geometry(self) -> None:
+        geometry = self.context.settings.value("window/geometry")
+        state = self.context.settings.value("window/state")
+        if isinstance(geometry, QByteArray) and self.restoreGeometry(geometry):
+            if isinstance(state, QByteArray):
+                self.restoreState(state)
+        else:
+            self.resize(1400, 860)
+
+    def save_geometry(self) -> None:
+        self.context.settings.setValue("window/geometry", self.saveGeometry())
+        self.context.settings.setValue("window/state", self.saveState())
+        self.context.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if self.context.runner.busy:
+            self.context.runner.cancel()
+            self.context.runner.wait(10000)
+        self.save_geometry()
+        super().closeEvent(event)
+
+
+def ledger_label(path: str | Path | None) -> str:
+    return Path(path).name if path else ""

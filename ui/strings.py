@@ -1,0 +1,255 @@
+"""Every word the window shows, in one place (field labels come from zsdesk.labels)."""
+
+from __future__ import annotations
+
+APP_NAME = "招商桌面"
+ORG_NAME = "zsdesk"
+
+# Title bar
+TITLE = "{file} — 招商桌面"
+TITLE_SAVED = "已保存"
+TITLE_SAVING = "正在保存…"
+
+# Navigation: key → label (order is the order on the left)
+NAV = {
+    "ledger": "项目台账",
+    "funding": "到位资金",
+    "units": "单位与人员",
+    "targets": "目标任务",
+    "board": "英雄榜",
+    "notice": "季度通报",
+    "audit": "操作日志",
+}
+
+# Menus
+MENU_FILE = "文件(&F)"
+MENU_EDIT = "编辑(&E)"
+MENU_LEDGER = "台账(&L)"
+MENU_BOARD = "英雄榜(&B)"
+MENU_NOTICE = "通报(&N)"
+MENU_TOOLS = "工具(&T)"
+MENU_HELP = "帮助(&H)"
+MENU_RECENT = "最近打开"
+MENU_BACKUP = "备份"
+
+ACT_NEW_LEDGER = "新建台账…"
+ACT_OPEN_LEDGER = "打开台账…"
+ACT_OPEN_DEMO = "打开演示台账"
+ACT_IMPORT = "导入 Excel…"
+ACT_EXPORT = "导出 Excel…"
+ACT_TEMPLATES = "下载导入模板…"
+ACT_QUIT = "退出"
+ACT_UNDO = "撤销"
+ACT_UNDO_WHAT = "撤销：{label}"
+ACT_REDO = "重做"
+ACT_REDO_WHAT = "重做：{label}"
+ACT_NEW_PROJECT = "新增项目"
+ACT_EDIT_PROJECT = "修改项目…"
+ACT_DELETE_PROJECT = "删除项目"
+ACT_FIND = "查找"
+ACT_REFRESH = "刷新"
+ACT_SET_UNIT = "设置牵头单位…"
+ACT_SET_CHAIN = "设置产业链…"
+ACT_WITHDRAW = "退库…"
+ACT_COLUMNS = "显示的列…"
+ACT_MONEY_WAN = "金额以万元显示"
+ACT_MONEY_YI = "金额以亿元显示"
+ACT_STALE_DAYS = "无进展天数…"
+ACT_BACKUP_NOW = "立即备份"
+ACT_RESTORE = "从备份恢复…"
+ACT_BACKUP_FOLDER = "打开备份文件夹"
+ACT_ABOUT = "关于招商桌面"
+ACT_LOG_FILE = "打开日志文件夹"
+ACT_SHORTCUTS = "快捷键"
+
+# First run
+START_TITLE = "欢迎使用招商桌面"
+START_HEADLINE = "招商桌面 — 招商引资项目台账"
+START_HINT = "请选择要使用的台账："
+START_NEW = "新建台账"
+START_NEW_HINT = "从空台账开始，先录入单位和人员。"
+START_OPEN = "打开已有台账"
+START_OPEN_HINT = "打开本机或共享文件夹中的台账文件。"
+START_DEMO = "打开演示台账"
+START_DEMO_HINT = "黔江区的示例数据，用来熟悉软件。"
+START_RECENT = "最近使用："
+LEDGER_FILTER = "招商桌面台账 (*.zsdesk.sqlite *.sqlite *.db);;所有文件 (*)"
+NEW_LEDGER_NAME = "台账.zsdesk.sqlite"
+DEMO_LEDGER_NAME = "演示台账.zsdesk.sqlite"
+DEMO_BUILDING = "正在生成演示台账…"
+OPEN_READ_ONLY = "要以只读方式打开吗？（只能查看和导出，不能修改）"
+LEDGER_UPGRADED = "台账文件已升级到新版本，升级前的副本保存在：\n{path}"
+
+# Status bar
+STATUS_COUNTS = "共 {shown} 个项目（全部 {total} 个），选中 {selected} 个"
+STATUS_STALE = "无进展 {stale} 个"
+STATUS_PERIOD = "统计期：{period}"
+STATUS_DONE = "已完成：{label}"
+STATUS_MONEY = "金额单位：{unit}"
+
+# Ledger filters
+FILTER_TEXT = "查找项目名称、投资方、备注或编号（Ctrl+F）"
+FILTER_ALL_STAGES = "全部阶段"
+FILTER_ACTIVE = "在库项目（不含退库）"
+FILTER_ALL_UNITS = "全部单位"
+FILTER_ALL_CHAINS = "全部产业链"
+FILTER_ALL_ORIGINS = "全部来源"
+FILTER_ALL_SIZES = "全部规模"
+FILTER_ALL_YEARS = "全部年度"
+FILTER_ALL_QUARTERS = "全年"
+FILTER_QUARTER = "第{q}季度"
+FILTER_YEAR = "{y}年"
+FILTER_STALE = "只看无进展"
+FILTER_CLEAR = "清除筛选"
+PERIOD_FIELDS = {"signed": "按签约日期", "first_contact_date": "按接洽日期", "formal_date": "按正式合同日期",
+                 "started_date": "按开工日期"}
+
+# Extra ledger columns (not fields of the form)
+COL_SIZE_CLASS = "规模"
+COL_ARRIVED = "累计到位"
+COL_ORIGIN_PLACE = "来源地"
+COL_UPDATED = "最后更新"
+COL_STALE = "进展"
+STALE_MARK = "无进展"
+MONEY_UNIT_WAN = "万元"
+MONEY_UNIT_YI = "亿元"
+
+COLUMNS_TITLE = "显示的列"
+COLUMNS_HINT = "勾选要在台账中显示的列："
+
+BATCH_UNIT_TITLE = "设置牵头单位"
+BATCH_UNIT_PROMPT = "把选中的 {n} 个项目的牵头单位设为："
+BATCH_CHAIN_TITLE = "设置产业链"
+BATCH_CHAIN_PROMPT = "把选中的 {n} 个项目的产业链设为："
+BATCH_WITHDRAW_TITLE = "项目退库"
+BATCH_WITHDRAW_PROMPT = "退库日期（选中 {n} 个项目）："
+DELETE_TITLE = "删除项目"
+DELETE_CONFIRM = "确定删除选中的 {n} 个项目吗？\n删除后可以用“撤销”（Ctrl+Z）恢复。"
+NOTHING_SELECTED = "请先在台账中选择项目。"
+STALE_DAYS_TITLE = "无进展天数"
+STALE_DAYS_PROMPT = "项目超过多少天没有更新算作“无进展”："
+
+# Project form
+FORM_NEW = "新增项目"
+FORM_EDIT = "修改项目 {code}"
+FORM_TAB_MAIN = "基本信息"
+FORM_TAB_FUNDING = "到位资金"
+FORM_TAB_HISTORY = "修改记录"
+FORM_GROUP_INVESTOR = "项目与投资方"
+FORM_GROUP_MONEY = "投资与产值（万元，可输入 3.2亿、1,200万元）"
+FORM_GROUP_DATES = "进度日期（可输入 2026-03-01、2026/3/1、2026年3月1日）"
+FORM_GROUP_UNITS = "责任单位与人员"
+FORM_STAGE = "当前阶段："
+FORM_SAVE = "保存(&S)"
+FORM_SAVE_NEW = "保存并新增(&N)"
+FORM_CANCEL = "取消"
+FORM_INDUSTRIAL = "工业项目"
+FORM_LIST_HINT = "多个用“、”分隔"
+FORM_DUPLICATES = "可能重复：{items}"
+FORM_NOT_SAVED = "有 {n} 处需要修改，未保存。"
+FORM_SAVED = "已保存 {code}"
+FORM_AMBIGUOUS_PERSON = "有多位同名人员“{name}”，请从提示列表中选择带单位的名字"
+FORM_UNKNOWN_PERSON = "没有这个人员：{name}"
+FORM_DISCARD = "放弃未保存的修改吗？"
+
+# Funding page
+FUNDING_ENTRY = "快速录入（项目 → 日期 → 金额 → 备注，回车换到下一行）"
+FUNDING_PROJECT = "项目（编号或名称）"
+FUNDING_STATUS = "状态"
+FUNDING_SAVED = "已保存"
+FUNDING_MONTH = "月份："
+FUNDING_ENTRIES = "本月到位资金"
+FUNDING_BY_UNIT = "本月按牵头单位合计"
+FUNDING_BY_MONTH = "全年按月合计"
+FUNDING_TOTAL = "合计"
+FUNDING_NO_UNIT = "（未填牵头单位）"
+FUNDING_MONTH_LABEL = "{m}月"
+FUNDING_DELETE = "删除选中记录"
+FUNDING_UNKNOWN_PROJECT = "找不到项目“{text}”：请从提示列表中选择"
+
+# Units page
+UNITS_TAB_UNITS = "单位"
+UNITS_TAB_PERSONS = "人员"
+UNITS_TAB_CHAINS = "产业链"
+UNITS_TAB_TAGS = "投资方标签"
+ADD = "新增"
+DELETE = "删除"
+ADD_UNIT_PROMPT = "单位名称："
+ADD_PERSON_PROMPT = "姓名："
+ADD_ENTRY_PROMPT = "名称："
+EDIT_HINT = "双击单元格直接修改，回车保存。"
+
+# Targets page
+TARGETS_YEAR = "年度："
+TARGETS_DISTRICT = "全区"
+TARGETS_HINT = "像表格一样直接输入，金额单位万元；回车保存。"
+TARGETS_TOTAL_UNITS = "各单位合计"
+
+# Operation log
+AUDIT_ALL_ENTITIES = "全部类别"
+AUDIT_ALL_OPERATORS = "全部操作员"
+AUDIT_TEXT = "查找操作内容"
+AUDIT_EXPORT = "导出…"
+AUDIT_EXPORT_FILTER = "Excel 文件 (*.xlsx);;CSV 文件 (*.csv)"
+AUDIT_COLS = ("时间", "操作员", "操作", "类别", "动作", "记录编号", "修改内容")
+AUDIT_EXPORTED = "已导出 {n} 条操作记录到 {path}"
+AUDIT_CHANGED = "{field}：{before} → {after}"
+
+# Placeholder pages for the section chief's views
+PLACEHOLDER = "“{name}”将在后续版本中提供。"
+
+# Import / export
+IMPORT_TITLE = "导入 Excel"
+IMPORT_KINDS = {"projects": "项目", "funding": "到位资金", "targets": "目标任务", "units": "单位", "persons": "人员"}
+IMPORT_CHOOSE = "第一步：选择要导入的内容和文件"
+IMPORT_KIND = "导入内容："
+IMPORT_FILE = "文件："
+IMPORT_BROWSE = "选择文件…"
+IMPORT_CHECK = "检查文件"
+IMPORT_REPORT = "第二步：检查结果"
+IMPORT_REPORT_COLS = ("行", "列", "问题")
+IMPORT_OK = "共 {rows} 行，没有发现问题，可以导入。"
+IMPORT_ERRORS = "共 {rows} 行，发现 {errors} 处问题。请在 Excel 中修改后重新检查；有问题时不会导入任何一行。"
+IMPORT_DUPLICATES = "另有 {n} 行可能与已有项目重复（见表中“可能重复”）。"
+IMPORT_CONFIRM = "确认导入"
+IMPORT_DONE = "第三步：导入完成"
+IMPORT_DONE_TEXT = "已导入 {n} 行。可以用“撤销”（Ctrl+Z）撤回这次导入。"
+IMPORT_UNAVAILABLE = "Excel 导入功能尚未安装（zsdesk.xlsx）。"
+XLSX_FILTER = "Excel 工作簿 (*.xlsx);;所有文件 (*)"
+EXPORT_TITLE = "导出 Excel"
+EXPORT_KINDS = {"ledger": "项目台账（当前筛选）", "ledger_all": "项目台账（全部）", "targets": "目标完成情况",
+                "board": "英雄榜", "funding": "按月到位资金"}
+EXPORT_KIND = "导出内容："
+EXPORT_YEAR = "年度："
+EXPORT_DONE = "已导出到 {path}"
+EXPORT_OPEN_FOLDER = "打开所在文件夹"
+
+# Worker
+WORKING = "正在处理…"
+CANCEL = "取消"
+CANCELLED = "已取消，没有写入任何数据。"
+BUSY = "另一项任务正在进行，请等它完成后再试。"
+
+# Backups
+BACKUP_DONE = "已备份到：\n{path}"
+BACKUP_RESTORE_TITLE = "从备份恢复"
+BACKUP_RESTORE_HINT = "选择要恢复的备份（恢复前会先检查备份文件是否完好，并把当前台账另存一份）："
+BACKUP_COLS = ("备份时间", "文件", "大小")
+BACKUP_RESTORE_CONFIRM = "用 {name} 替换当前台账吗？当前台账会先另存一份。"
+BACKUP_RESTORED = "已从备份恢复。"
+BACKUP_NONE = "还没有自动备份。"
+BACKUP_UNAVAILABLE = "备份功能尚未安装（zsdesk.backup）。"
+
+# Errors
+ERROR_TITLE = "无法完成"
+ERROR_WHAT_TO_DO = "请按提示修改后重试。"
+BUG_TITLE = "出错了"
+BUG_TEXT = ("很抱歉，招商桌面遇到了一个意外问题，刚才的操作没有完成；已保存的数据不受影响。\n\n"
+            "问题的详细信息已记录在：\n{log}\n\n请把这个文件发给技术支持人员。")
+
+# Help
+ABOUT_TEXT = ("<h3>招商桌面</h3><p>区招商投资促进局招商引资项目台账、招商英雄榜与季度通报。</p>"
+              "<p>版本 {version}</p><p>台账文件：{path}</p>")
+SHORTCUTS_TEXT = ("Ctrl+N 新增项目　Enter 修改选中项目　Delete 删除\n"
+                  "Ctrl+F 查找　Ctrl+Z 撤销　Ctrl+Y 重做　F5 刷新\n"
+                  "项目表单中：Tab 下一项　Ctrl+S 或 Enter 保存　Esc 取消")
