@@ -166,3 +166,42 @@ def test_thousand_row_table_renders_fast(fonts: FontSet, probe) -> None:
     assert all(page.count("序号项目名称") == 1 for page in flat)  # header rows repeat on every page
     assert sum(page.count("（续表）") + page.count("续表") for page in flat[1:]) == len(flat) - 1
     assert "第1000号项目" in "".join(flat)
+
+
+def test_every_field_at_10000_characters_stays_in_the_type_area(fonts: FontSet, tmp_path: Path, probe) -> None:
+    long = ("黔江招商<&>" * 1500)[:10000]
+    doc = small_doc(authority=long, doc_number=long, title=long, addressees=long, signatory=long,
+                    blocks=[Heading(1, long), Heading(2, long), Paragraph(long)], cc=long, printer=long,
+                    attachments=[Attachment(long, [Paragraph(long)])])
+    pdf = render_notice(doc, fonts)
+    for items in probe.shown(pdf):
+        assert all(24.0 <= s.x_mm <= 186.0 for s in items)
+        assert all(36.0 <= s.y_mm <= 275.0 for s in items)
+
+
+def test_mirrored_margins_put_even_pages_at_26mm(fonts: FontSet, probe) -> None:
+    doc = small_doc(blocks=[Paragraph("招商引资" * 400)])
+    pages = probe.shown(render_notice(doc, fonts, mirror_margins=True))
+    assert len(pages) >= 2
+    assert min(s.x_mm for s in pages[0]) == pytest.approx(28.0, abs=0.2)
+    assert min(s.x_mm for s in pages[1]) == pytest.approx(26.0, abs=0.2)
+
+
+def test_chart_in_default_fonts_still_embeds_everything(fonts: FontSet, tmp_path: Path) -> None:
+    from reportlab.graphics.charts.barcharts import VerticalBarChart
+    from reportlab.graphics.shapes import Drawing, String
+
+    from zsdesk.notice import Chart
+
+    drawing = Drawing(400, 200)
+    chart = VerticalBarChart()
+    chart.data = [[1, 2, 3]]
+    chart.categoryAxis.categoryNames = ["园区", "街道", "部门"]
+    drawing.add(chart)
+    drawing.add(String(10, 190, "单位：亿元 <b>"))
+    path = tmp_path / "chart.pdf"
+    path.write_bytes(render_notice(small_doc(blocks=[Chart(drawing, "图1 <i>")]), fonts))
+    rows = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+    assert rows and all(row.split()[-5] == "yes" for row in rows), rows
+    text = "".join(PdfReader(path).pages[0].extract_text().split())
+    assert "单位：亿元<b>" in text and "图1<i>" in text

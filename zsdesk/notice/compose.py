@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
+
 from reportlab.graphics import renderPDF
-from reportlab.graphics.shapes import Drawing, Group, String
+from reportlab.graphics.shapes import Drawing, Group, String, UserNode
 from reportlab.pdfgen.canvas import Canvas
 
 from zsdesk.notice.fonts import FontSet, Role, default_fontset
@@ -18,6 +20,7 @@ from zsdesk.notice.layout import (
     TITLE_SIZE,
     TYPE_H,
     TYPE_W,
+    DrawFn,
     Flow,
     Item,
     Page,
@@ -86,8 +89,10 @@ class Composer:
             flow.y += 2 * PITCH  # 发文字号 two blank lines under the authority
         number = _clean(self.doc.doc_number)
         if number:
-            line = single_line(number, Role.BODY, BODY_SIZE, fonts)
-            flow.place(text_item(line, BODY_SIZE, "center", TYPE_W, height=BODY_SIZE))
+            lines = balanced_lines(number, Role.BODY, BODY_SIZE, fonts, TYPE_W)
+            for k, line in enumerate(lines):
+                height = BODY_SIZE if k == len(lines) - 1 else PITCH
+                flow.place(text_item(line, BODY_SIZE, "center", TYPE_W, height=height))
         if authority or number:
             flow.y += 4 * MM
             flow.place(rule_item(TYPE_W, HEADER_RULE, RED))
@@ -200,21 +205,25 @@ class Composer:
         """发文机关署名 right, two characters in; 成文日期 below, starting two characters further right."""
         flow, fonts = self.flow, self.fonts
         flow.ensure_portrait()
-        sig = single_line(_clean(self.doc.signatory), Role.BODY, BODY_SIZE, fonts, BODY_CHAR_SPACE)
-        dated = single_line(chinese_date(self.doc.sign_date), Role.BODY, BODY_SIZE, fonts, BODY_CHAR_SPACE)
         right = TYPE_W - 2 * CHAR_PITCH
-        sig_x = right - sig.width
-        date_x = sig_x + 2 * CHAR_PITCH
+        # A signatory too long for one line (joint issuers) wraps, each line right-aligned.
+        sig_lines = paragraph_lines(_clean(self.doc.signatory), Role.BODY, BODY_SIZE, fonts, right,
+                                    BODY_CHAR_SPACE, justify=False)
+        dated = single_line(chinese_date(self.doc.sign_date), Role.BODY, BODY_SIZE, fonts, BODY_CHAR_SPACE)
+        sig_x = [right - line.width for line in sig_lines]
+        date_x = (sig_x[-1] if sig_x else right - dated.width) + 2 * CHAR_PITCH
         if date_x + dated.width > right:
+            # 成文日期 longer than the signatory: the date keeps two characters right, the name centres over it.
             date_x = right - dated.width
-            sig_x = date_x + (dated.width - sig.width) / 2
-        needed = 3 * PITCH
+            if len(sig_lines) == 1:
+                sig_x = [max(0.0, date_x + (dated.width - sig_lines[0].width) / 2)]
+        needed = (2 + len(sig_lines)) * PITCH
         if not flow.fits(needed) and flow.y > 0:
             self._carry_last_body_line()
         flow.skip_lines(1)
-        if sig.glyphs:
-            flow.place(text_item(sig, BODY_SIZE, "left", TYPE_W, left_space=sig_x))
-        flow.place(text_item(dated, BODY_SIZE, "left", TYPE_W, left_space=date_x))
+        for line, x in zip(sig_lines, sig_x, strict=True):
+            flow.place(text_item(line, BODY_SIZE, "left", TYPE_W, left_space=x))
+        flow.place(text_item(dated, BODY_SIZE, "left", TYPE_W, left_space=max(0.0, date_x)))
 
     def _carry_last_body_line(self) -> None:
         """GB/T 9704: no page with the signature alone; the last body line goes with it."""
@@ -260,19 +269,17 @@ class Composer:
                 indent = size if j == 0 else size + label.width
                 rows.append(text_item(Line(tuple(glyphs_all), 0.0, indent), size, "left", TYPE_W,
                                       height=COLOPHON_ROW))
+        cc_rows = len(rows)
         printer = _clean(doc.printer)
         printed = f"{chinese_date(doc.print_date)}印发" if doc.print_date else ""
         if printer or printed:
-            left = single_line(printer, Role.BODY, size, fonts, 0.0)
             right = single_line(printed, Role.BODY, size, fonts, 0.0)
-            a = text_item(Line(left.glyphs, 0.0, size), size, "left", TYPE_W, height=COLOPHON_ROW)
-            b = text_item(right, size, "right", TYPE_W, right_space=size, height=COLOPHON_ROW)
-
-            def both(c: Canvas, x: float, top: float) -> None:
-                a.draw(c, x, top)
-                b.draw(c, x, top)
-
-            rows.append(Item(COLOPHON_ROW, both))
+            avail = TYPE_W - 3 * size - right.width
+            printer_lines = break_lines(measure(printer, Role.BODY, size, fonts), max(avail, 4 * size)) or [[]]
+            for k, glyphs in enumerate(printer_lines):
+                a = text_item(Line(tuple(glyphs), 0.0, size), size, "left", TYPE_W, height=COLOPHON_ROW)
+                b = text_item(right, size, "right", TYPE_W, right_space=size, height=COLOPHON_ROW)
+                rows.append(_pair(a, b) if k == 0 else a)
         if not rows:
             return
         height = len(rows) * COLOPHON_ROW
@@ -280,12 +287,18 @@ class Composer:
         if flow.page.landscape or not flow.fits(height + PITCH / 2):
             flow.new_page(False)
             flow.page.colophon_only = True
-        y = TYPE_H - height
         # Row tops are offset so each row's text sits centred between its rules.
         pad = (COLOPHON_ROW - size) / 2
+        if height > TYPE_H:  # absurdly long 抄送: let it run over pages rather than off the paper
+            flow.place(rule_item(TYPE_W, THICK_RULE))
+            for row in rows:
+                flow.place(Item(COLOPHON_ROW, _shifted(row, pad)))
+            flow.place(rule_item(TYPE_W, THICK_RULE))
+            return
+        y = TYPE_H - height
         flow.place_at(y, rule_item(TYPE_W, THICK_RULE))
         for k, row in enumerate(rows):
-            if cc and k == len(rows) - 1 and (printer or printed):
+            if k == cc_rows and 0 < cc_rows < len(rows):
                 flow.place_at(y, rule_item(TYPE_W, THIN_RULE))
             flow.place_at(y + pad, row)
             y += COLOPHON_ROW
@@ -304,24 +317,47 @@ class Composer:
         return self.flow.pages
 
 
+def _pair(a: Item, b: Item) -> Item:
+    def draw(c: Canvas, x: float, top: float) -> None:
+        a.draw(c, x, top)
+        b.draw(c, x, top)
+
+    return Item(a.height, draw)
+
+
+def _shifted(item: Item, dy: float) -> DrawFn:
+    def draw(c: Canvas, x: float, top: float) -> None:
+        item.draw(c, x, top - dy)
+
+    return draw
+
+
 def _embeddable(drawing: Drawing, fonts: FontSet) -> Drawing:
-    """A copy of `drawing` whose strings use the notice fonts (the PDF base-14 fonts are not embedded)."""
-    expanded = drawing.expandUserNodes()
+    """A copy of `drawing`, widgets expanded, whose strings use notice fonts and clean text.
+
+    The PDF base-14 fonts reportlab charts default to are not embedded; the copy leaves the
+    caller's drawing untouched (reportlab's own expandUserNodes cannot copy every shape).
+    """
     body = fonts.font_name(Role.BODY)
     registered = {f.name for f in fonts.chain}
 
-    def visit(node: object) -> None:
+    def expand(node: object) -> object:
+        while isinstance(node, UserNode):
+            node = node.provideNode()
         if isinstance(node, String):
+            node = copy.copy(node)
             if node.fontName not in registered:
                 node.fontName = body
             node.text = clean_text(node.text, keep_newlines=False)
         elif isinstance(node, Group):
-            for child in node.contents:
-                visit(child)
+            node = copy.copy(node)
+            node.contents = [expand(child) for child in node.contents]
+        return node
 
-    visit(expanded)
-    expanded.initialFontName = body  # the renderer otherwise selects Times-Roman first
-    return expanded
+    result = expand(drawing)
+    assert isinstance(result, Drawing)
+    result.initialFontName = body  # the renderer otherwise selects Times-Roman first
+    return result
 
 
 def compose_notice(doc: NoticeDocument, fonts: FontSet | None = None) -> list[Page]:
