@@ -1,0 +1,258 @@
+"""Import units, persons, targets, projects and funding entries from xlsx.
+
+Every row is checked first with the same field kinds and cross-field rules the window uses
+(``zsdesk.ops`` entity specs), every problem is reported at once with its sheet, row, column and
+a Chinese reason, and possible duplicates are listed. A dry run writes nothing; a real run is
+one operation — every row or none — with audit rows, undoable like any other change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..errors import LedgerError, ValidationError
+from ..labels import field_label
+from ..ops.crud import EntitySpec, create_in, update_in, validate
+from ..ops.history import Change, Operation, operation
+from .columns import kind_columns
+from .lookups import Lookups
+from .reader import ImportProblem, SheetTable, read_table
+from .workbook import ExportCancelled
+
+if TYPE_CHECKING:
+    from ..ledger import Ledger
+
+Progress = Callable[[int, int], None]
+Cancel = Callable[[], bool]
+
+
+@dataclass(frozen=True)
+class DuplicateHint:
+    """A row that may be a project (or entry) the ledger or the file already has; the clerk decides."""
+
+    row: int
+    text: str  # the row's record, e.g. “某某项目（某某公司）”
+    matches: tuple[str, ...]  # “2026-0003 某某项目” or “第 12 行”
+    where: str  # "ledger" or "file"
+
+    def __str__(self) -> str:
+        place = "台账中已有相近的" if self.where == "ledger" else "文件中另有相近的"
+        return f"第 {self.row} 行 {self.text}：{place}{'、'.join(self.matches)}"
+
+
+@dataclass
+class ImportReport:
+    kind: str
+    path: str
+    sheet: str = ""
+    header_row: int = 0
+    rows_read: int = 0
+    problems: list[ImportProblem] = field(default_factory=list)
+    duplicates: list[DuplicateHint] = field(default_factory=list)
+    would_create: int = 0
+    would_update: int = 0
+    missing_units: list[str] = field(default_factory=list)
+    missing_persons: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    ignored_headers: list[str] = field(default_factory=list)
+    dry_run: bool = True
+    written: bool = False
+    change: Change | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        label = kind_columns(self.kind)[0]
+        head = f"{Path(self.path).name}（工作表“{self.sheet}”）：读取 {self.rows_read} 行{label}"
+        if self.problems:
+            return f"{head}，发现 {len(self.problems)} 个问题，未写入任何数据。"
+        verb = "已" if self.written else "将"
+        tail = "（试运行，未写入）" if self.dry_run else ""
+        dup = f"，{len(self.duplicates)} 行可能重复" if self.duplicates else ""
+        return f"{head}，{verb}新增 {self.would_create} 条、更新 {self.would_update} 条{dup}{tail}。"
+
+    def problem_table(self) -> str:
+        """The problems as an aligned text table (the CLI prints it)."""
+        rows = [("工作表", "行", "列", "问题")] + [(p.sheet, str(p.row or ""), p.column, p.reason) for p in self.problems]
+        widths = [max(_width(r[i]) for r in rows) for i in range(3)]
+        return "\n".join("  ".join(_pad(r[i], widths[i]) for i in range(3)) + "  " + r[3] for r in rows)
+
+
+def _width(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+@dataclass
+class RowPlan:
+    row: int
+    raw: dict[str, Any]
+    existing_id: int | None = None  # update this record; None: create
+
+
+class Context:
+    """What a row reader needs: the session, the preloaded lookups, and where to put problems."""
+
+    def __init__(self, session: Session, table: SheetTable, report: ImportReport) -> None:
+        self.session = session
+        self.table = table
+        self.report = report
+        self.lookups = Lookups(session)
+        self._missing_units: dict[str, None] = {}
+        self._missing_persons: dict[str, None] = {}
+
+    def header(self, field_name: str) -> str:
+        if field_name in ("origin_province", "origin_city"):
+            field_name = "origin_place"
+        return self.table.headers.get(field_name) or field_label(field_name)
+
+    def problem(self, row: int, field_name: str, reason: str) -> None:
+        self.report.problems.append(ImportProblem(self.table.sheet, row, self.header(field_name), reason))
+
+    def missing_unit(self, name: str) -> None:
+        self._missing_units[name] = None
+        self.report.missing_units = list(self._missing_units)
+
+    def missing_person(self, name: str) -> None:
+        self._missing_persons[name] = None
+        self.report.missing_persons = list(self._missing_persons)
+
+    def unit_of(self, field_name: str) -> str | None:
+        for m in self.table.columns:
+            if m.column.field == field_name:
+                return m.unit
+        return None
+
+
+class RowReader:
+    """One import kind: turns rows into plans (``plan``) and writes a checked plan (``apply``)."""
+
+    kind: str
+    spec: EntitySpec
+    after_write: Any = None
+    prepare: Any = None
+
+    def plan(self, ctx: Context, number: int, row: dict[str, Any]) -> RowPlan | None:
+        raise NotImplementedError
+
+    def finish(self, ctx: Context, plans: list[RowPlan]) -> None:
+        """Checks that need every row (e.g. duplicates of existing entries)."""
+
+    def apply(self, op: Operation, plan: RowPlan) -> None:
+        if plan.existing_id is None:
+            create_in(op, self.spec, plan.raw, self.after_write, self.prepare)
+        else:
+            obj = op.session.get(self.spec.model, plan.existing_id)
+            update_in(op, self.spec, obj, plan.raw, self.after_write)  # type: ignore[arg-type]
+
+
+def _readers() -> dict[str, RowReader]:
+    from .rows_projects import FundingReader, ProjectReader
+    from .rows_simple import PersonReader, TargetReader, UnitReader
+
+    return {"projects": ProjectReader(), "funding": FundingReader(), "targets": TargetReader(),
+            "units": UnitReader(), "persons": PersonReader()}
+
+
+def _check(ctx: Context, reader: RowReader, progress: Progress | None, cancel: Cancel | None) -> list[RowPlan]:
+    plans = []
+    rows = ctx.table.rows
+    for i, (number, row) in enumerate(rows):
+        if i % 500 == 0:
+            if cancel is not None and cancel():
+                raise ExportCancelled("已取消导入，没有写入任何数据。")
+            if progress is not None:
+                progress(i, len(rows))
+        plan = reader.plan(ctx, number, row)
+        if plan is not None:
+            plans.append(plan)
+    reader.finish(ctx, plans)
+    existing = _load_existing(ctx.session, reader.spec, [p.existing_id for p in plans if p.existing_id is not None])
+    for plan in plans:
+        try:
+            validate(ctx.session, reader.spec, plan.raw, existing.get(plan.existing_id) if plan.existing_id else None)
+        except ValidationError as err:
+            for p in err.problems:
+                ctx.problem(plan.row, p.field, p.reason)
+    ctx.report.would_create = sum(1 for p in plans if p.existing_id is None)
+    ctx.report.would_update = len(plans) - ctx.report.would_create
+    ctx.report.problems.sort(key=lambda p: (p.row, p.column))
+    return plans
+
+
+def _load_existing(session: Session, spec: EntitySpec, ids: list[int]) -> dict[int, Any]:
+    found: dict[int, Any] = {}
+    model: Any = spec.model
+    for start in range(0, len(ids), 900):
+        for obj in session.scalars(select(model).where(model.id.in_(ids[start:start + 900]))):
+            found[obj.id] = obj
+    return found
+
+
+class _Rejected(Exception):
+    """Raised inside the operation to roll it back when a check fails."""
+
+
+def import_file(ledger: Ledger, kind: str, path: str | Path, dry_run: bool = True,
+                progress: Progress | None = None, cancel: Cancel | None = None) -> ImportReport:
+    """Check (and unless ``dry_run``, write) one import file; returns the report.
+
+    A bad file (wrong format, password, zip bomb, no header, too many rows) raises a ``LedgerError``.
+    Row problems do not raise: they are in ``report.problems`` and nothing is written.
+    """
+    label, _ = kind_columns(kind)
+    reader = _readers()[kind]
+    table = read_table(path, kind, progress=_scaled(progress, 0, 40), cancel=cancel)
+    report = ImportReport(kind, str(path), table.sheet, table.header_row, len(table.rows), list(table.problems),
+                          notes=list(table.notes), ignored_headers=table.ignored_headers, dry_run=dry_run)
+    if dry_run:
+        with ledger.reading() as session:
+            _check(Context(session, table, report), reader, _scaled(progress, 40, 100), cancel)
+        return report
+    try:
+        with operation(ledger, f"导入{label}：{Path(path).name}") as op:
+            plans = _check(Context(op.session, table, report), reader, _scaled(progress, 40, 70), cancel)
+            if report.problems:
+                raise _Rejected
+            step = _scaled(progress, 70, 100)
+            for i, plan in enumerate(plans):
+                if i % 200 == 0:
+                    if cancel is not None and cancel():
+                        raise ExportCancelled("已取消导入，没有写入任何数据。")
+                    if step is not None:
+                        step(i, len(plans))
+                reader.apply(op, plan)
+            op.change.label = (f"导入{label}：{Path(path).name}（新增 {report.would_create} 条，"
+                               f"更新 {report.would_update} 条）")
+    except _Rejected:
+        return report
+    except ValidationError as err:  # a rule that only the write itself could see; nothing was written
+        report.problems.append(ImportProblem(table.sheet, 0, "", str(err)))
+        return report
+    report.written = True
+    report.change = op.change
+    return report
+
+
+def _scaled(progress: Progress | None, low: int, high: int) -> Progress | None:
+    """Map a phase's (done, total) onto low..high of one 0..100 bar."""
+    if progress is None:
+        return None
+
+    def report(done: int, total: int) -> None:
+        progress(low + (high - low) * done // max(total, 1), 100)
+    return report
+
+
+__all__ = ["DuplicateHint", "ImportProblem", "ImportReport", "LedgerError", "import_file"]

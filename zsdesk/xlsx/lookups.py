@@ -1,0 +1,134 @@
+"""Everything an import checks against, loaded once (not one query per row).
+
+Units, persons and dictionary entries stay in the session's identity map, so the entity specs'
+own field checks (``session.get`` by id) run without touching the database again.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..models import DictionaryEntry, Funding, Person, Project, Target, Unit
+from ..ops.projects import normalized_name
+
+SIMILAR = 0.85  # the ratio ops.find_similar uses
+SIMILAR_GROUP_LIMIT = 500  # compare with at most this many projects of one investor
+_PERSON_WITH_UNIT = re.compile(r"^(.+?)[(](.+)[)]$")
+
+
+def norm(value: Any) -> str:
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+class Lookups:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        live_units = [u for u in session.scalars(select(Unit)) if u.deleted_at is None]
+        self._keep: list[Any] = list(live_units)  # strong references keep the identity map warm
+        self.units: dict[str, Unit] = {}
+        for unit in live_units:
+            if unit.short_name:
+                self.units.setdefault(norm(unit.short_name), unit)
+        for unit in live_units:
+            self.units[norm(unit.name)] = unit
+        self.unit_by_exact = {u.name: u for u in live_units}
+        persons = [p for p in session.scalars(select(Person)) if p.deleted_at is None]
+        self._keep += persons
+        self.persons: dict[str, list[Person]] = defaultdict(list)
+        for person in persons:
+            self.persons[norm(person.name)].append(person)
+        entries = [e for e in session.scalars(select(DictionaryEntry)) if e.deleted_at is None]
+        self._keep += entries
+        self.dictionary = {(e.kind, norm(e.name)): e.id for e in entries}
+        self._projects: tuple[dict[str, int], dict[tuple[str, str], tuple[int, str, str]],
+                              dict[str, list[tuple[str, int, str, str]]]] | None = None
+
+    def unit(self, value: Any) -> Unit | None:
+        return self.units.get(norm(value))
+
+    def person(self, value: Any) -> tuple[Person | None, str]:
+        """A person by name, or ``姓名（单位）`` where two share a name; else a Chinese reason."""
+        text = norm(value)
+        found = self.persons.get(text, [])
+        if not found:
+            m = _PERSON_WITH_UNIT.match(text)
+            if m:
+                unit = self.unit(m.group(2))
+                found = [p for p in self.persons.get(m.group(1).strip(), []) if unit and p.unit_id == unit.id]
+        if not found:
+            return None, f"没有这个人员：{value}"
+        if len(found) > 1:
+            return None, f"有 {len(found)} 位同名人员“{value}”，请写成“姓名（单位）”"
+        return found[0], ""
+
+    def entry(self, kind: str, value: Any) -> int | None:
+        return self.dictionary.get((kind, norm(value)))
+
+    # -- projects -------------------------------------------------------------------------------
+    def _load_projects(self) -> None:
+        by_code: dict[str, int] = {}
+        by_key: dict[tuple[str, str], tuple[int, str, str]] = {}
+        by_investor: dict[str, list[tuple[str, int, str, str]]] = defaultdict(list)
+        rows = self.session.execute(select(Project.id, Project.code, Project.name, Project.investor).where(
+            Project.deleted_at.is_(None)))
+        for pid, code, name, investor in rows:
+            key = normalized_name(name)
+            inv = norm(investor or "")
+            by_code[code] = pid
+            by_key.setdefault((inv, key), (pid, code, name))
+            by_investor[inv].append((key, pid, code, name))
+        self._projects = (by_code, by_key, by_investor)
+
+    def project_by_code(self, code: Any) -> int | None:
+        if self._projects is None:
+            self._load_projects()
+        assert self._projects is not None
+        return self._projects[0].get(norm(code))
+
+    def project_by_key(self, investor: Any, name: Any) -> tuple[int, str, str] | None:
+        if self._projects is None:
+            self._load_projects()
+        assert self._projects is not None
+        return self._projects[1].get((norm(investor or ""), normalized_name(str(name))))
+
+    def similar_projects(self, investor: Any, name: Any, exclude: int | None = None) -> list[tuple[int, str, str]]:
+        """Same investor, very similar name (not the same); blank investors are not compared."""
+        inv = norm(investor or "")
+        if not inv:
+            return []
+        if self._projects is None:
+            self._load_projects()
+        assert self._projects is not None
+        key = normalized_name(str(name))
+        out = []
+        matcher = difflib.SequenceMatcher(None, "", key)
+        for other, pid, code, pname in self._projects[2].get(inv, [])[:SIMILAR_GROUP_LIMIT]:
+            if pid == exclude or other == key:
+                continue
+            matcher.set_seq1(other)
+            if matcher.real_quick_ratio() >= SIMILAR and matcher.quick_ratio() >= SIMILAR and matcher.ratio() >= SIMILAR:
+                out.append((pid, code, pname))
+        return out
+
+    # -- funding and targets ----------------------------------------------------------------------
+    def funding_keys(self, project_ids: Iterable[int]) -> set[tuple[int, date, int]]:
+        ids = sorted(set(project_ids))
+        keys: set[tuple[int, date, int]] = set()
+        for start in range(0, len(ids), 900):
+            keys.update(self.session.execute(select(Funding.project_id, Funding.date, Funding.amount).where(
+                Funding.project_id.in_(ids[start:start + 900]), Funding.deleted_at.is_(None))).tuples())
+        return keys
+
+    def targets(self) -> dict[tuple[int | None, int], Target]:
+        found = [t for t in self.session.scalars(select(Target)) if t.deleted_at is None]
+        self._keep += found
+        return {(t.unit_id, t.year): t for t in found}

@@ -1,0 +1,223 @@
+"""Row readers for projects and funding entries: names to ids, matching, duplicates."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from ..dates import parse_date
+from ..errors import LedgerError
+from ..money import parse_money
+from ..ops.fields import split_list
+from ..ops.funding import FUNDING
+from ..ops.projects import PROJECT
+from ..ops.projects import _after_write as project_after_write  # the same bookkeeping create_project does
+from ..ops.projects import _prepare as project_prepare
+from .importer import Context, DuplicateHint, RowPlan, RowReader
+from .lookups import norm
+
+MONEY_FIELDS = ("planned_investment", "agreement_amount", "expected_output", "amount")
+_UNIT_SUFFIX = {"亿元": "亿", "亿": "亿", "元": "元", "万元": "万元", "万": "万元"}
+_PROVINCE = re.compile(r"^(.+?(?:省|自治区|特别行政区))(.*)$")
+MUNICIPALITIES = ("北京市", "上海市", "天津市", "重庆市")
+
+
+def text_value(value: Any) -> Any:
+    """Numbers and dates typed into a text column become the text a clerk sees."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, (int, float, date)):
+        return str(value)
+    return value
+
+
+def money_value(value: Any, unit: str | None) -> Any:
+    """A bare number in a column headed ``（亿元）`` or ``（元）`` is in that unit; text keeps its own."""
+    if value is None or unit not in _UNIT_SUFFIX or _UNIT_SUFFIX[unit] == "万元":
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return format(Decimal(str(value)), "f") + _UNIT_SUFFIX[unit]
+    text = norm(value)
+    if re.fullmatch(r"[+-]?[\d,]*\.?\d+", text):
+        return text + _UNIT_SUFFIX[unit]
+    return value
+
+
+def split_place(value: Any) -> tuple[str, str]:
+    """``广东省深圳市`` → (广东省, 深圳市); ``重庆 两江新区`` → (重庆, 两江新区); ``深圳市`` → ("", 深圳市)."""
+    text = norm(value or "")
+    if not text:
+        return "", ""
+    parts = re.split(r"[\s/、,，\-]+", text, maxsplit=1)
+    if len(parts) == 2:
+        return parts[0], parts[1]
+    m = _PROVINCE.match(text)
+    if m:
+        return m.group(1), m.group(2)
+    for city in MUNICIPALITIES:
+        if text.startswith(city):
+            return city, text[len(city):]
+    return "", text
+
+
+class ProjectReader(RowReader):
+    kind = "projects"
+    spec = PROJECT
+    after_write = staticmethod(project_after_write)
+    prepare = staticmethod(project_prepare)
+
+    def __init__(self) -> None:
+        self.seen_keys: dict[tuple[str, str], int] = {}
+        self.seen_targets: dict[int, int] = {}
+        self.by_investor: dict[str, list[tuple[str, int]]] = {}
+
+    def plan(self, ctx: Context, number: int, row: dict[str, Any]) -> RowPlan | None:
+        look = ctx.lookups
+        raw: dict[str, Any] = {}
+        for name, value in row.items():
+            if name == "code":
+                continue
+            if name == "origin_place":
+                raw["origin_province"], raw["origin_city"] = split_place(value)
+            elif name in ("lead_unit_id", "landing_park_id"):
+                raw[name] = self._unit(ctx, number, name, value)
+            elif name == "cooperating_unit_ids":
+                ids = [self._unit(ctx, number, name, item) for item in split_list(text_value(value))]
+                raw[name] = [i for i in ids if i is not None]
+            elif name == "person_ids":
+                raw[name] = self._persons(ctx, number, value)
+            elif name == "chain_id":
+                raw[name] = self._entry(ctx, number, name, "chain", value)
+            elif name == "tag_ids":
+                ids = [self._entry(ctx, number, name, "investor_tag", item) for item in split_list(text_value(value))]
+                raw[name] = [i for i in ids if i is not None]
+            elif name in MONEY_FIELDS:
+                raw[name] = money_value(value, ctx.unit_of(name))
+            elif name in ("origin", "industrial"):
+                if value is not None:  # blank: the default for a new project, unchanged for an update
+                    raw[name] = value
+            elif name.endswith("_date"):
+                raw[name] = value
+            else:
+                raw[name] = text_value(value)
+        name = norm(text_value(row.get("name")) or "")
+        investor = norm(text_value(row.get("investor")) or "")
+        existing = None
+        if row.get("code") is not None:
+            existing = look.project_by_code(text_value(row["code"]))
+        if existing is None and name:
+            found = look.project_by_key(investor, name)
+            existing = found[0] if found else None
+        if existing is not None:
+            if existing in self.seen_targets:
+                ctx.problem(number, "name", f"与第 {self.seen_targets[existing]} 行对应台账中的同一个项目")
+            self.seen_targets[existing] = number
+        if name:
+            self._duplicates(ctx, number, name, investor, existing)
+        return RowPlan(number, raw, existing)
+
+    def _duplicates(self, ctx: Context, number: int, name: str, investor: str, existing: int | None) -> None:
+        from ..ops.projects import normalized_name
+
+        key = (investor, normalized_name(name))
+        text = f"“{name}”（{investor or '投资方未填'}）"
+        if key in self.seen_keys:
+            ctx.problem(number, "name", f"与第 {self.seen_keys[key]} 行是同一投资方的同名项目")
+            return
+        self.seen_keys[key] = number
+        if investor:
+            import difflib
+
+            earlier = self.by_investor.setdefault(investor, [])
+            close = [f"第 {row} 行" for other, row in earlier[-500:]
+                     if difflib.SequenceMatcher(None, key[1], other).ratio() >= 0.85]
+            earlier.append((key[1], number))
+            if close:
+                ctx.report.duplicates.append(DuplicateHint(number, text, tuple(close), "file"))
+        if existing is None:
+            similar = ctx.lookups.similar_projects(investor, name)
+            if similar:
+                ctx.report.duplicates.append(DuplicateHint(number, text, tuple(f"{c} {n}" for _, c, n in similar),
+                                                           "ledger"))
+
+    def _unit(self, ctx: Context, number: int, field_name: str, value: Any) -> int | None:
+        if value is None:
+            return None
+        unit = ctx.lookups.unit(text_value(value))
+        if unit is None:
+            ctx.problem(number, field_name, f"没有这个单位：{value}")
+            ctx.missing_unit(norm(text_value(value)))
+            return None
+        return unit.id
+
+    def _persons(self, ctx: Context, number: int, value: Any) -> list[int]:
+        ids = []
+        for item in split_list(text_value(value)):
+            person, reason = ctx.lookups.person(item)
+            if person is None:
+                ctx.problem(number, "person_ids", reason)
+                if reason.startswith("没有"):
+                    ctx.missing_person(norm(item))
+            else:
+                ids.append(person.id)
+        return ids
+
+    def _entry(self, ctx: Context, number: int, field_name: str, kind: str, value: Any) -> int | None:
+        if value is None:
+            return None
+        entry = ctx.lookups.entry(kind, text_value(value))
+        if entry is None:
+            what = "产业链" if kind == "chain" else "投资方标签"
+            ctx.problem(number, field_name, f"{what}字典中没有“{value}”（可在“设置 → 字典”中添加）")
+        return entry
+
+
+class FundingReader(RowReader):
+    kind = "funding"
+    spec = FUNDING
+
+    def __init__(self) -> None:
+        self.keys: dict[int, tuple[Any, Any]] = {}
+
+    def plan(self, ctx: Context, number: int, row: dict[str, Any]) -> RowPlan | None:
+        look = ctx.lookups
+        name = norm(text_value(row.get("name")) or "")
+        investor = norm(text_value(row.get("investor")) or "")
+        project = None
+        if row.get("code") is not None:
+            project = look.project_by_code(text_value(row["code"]))
+            if project is None:
+                ctx.problem(number, "code", f"台账中没有编号为“{row['code']}”的项目")
+                return None
+        if project is None:
+            found = look.project_by_key(investor, name) if name else None
+            if found is None:
+                similar = look.similar_projects(investor, name) if name else []
+                hint = f"；相近的项目：{'、'.join(f'{c} {n}' for _, c, n in similar)}" if similar else ""
+                ctx.problem(number, "name", f"台账中没有投资方为“{investor or '（空）'}”、名称为“{name}”的项目{hint}")
+                return None
+            project = found[0]
+        raw = {"project_id": project, "date": row.get("date"),
+               "amount": money_value(row.get("amount"), ctx.unit_of("amount")), "note": text_value(row.get("note"))}
+        self.keys[number] = (project, raw)
+        return RowPlan(number, raw)
+
+    def finish(self, ctx: Context, plans: list[RowPlan]) -> None:
+        existing = ctx.lookups.funding_keys(p.raw["project_id"] for p in plans)
+        seen: dict[tuple[int, Any, Any], int] = {}
+        for plan in plans:
+            try:
+                key = (plan.raw["project_id"], parse_date(plan.raw["date"]),
+                       parse_money(plan.raw["amount"], allow_negative=True))
+            except LedgerError:
+                continue  # the field check reports it
+            text = f"{key[1]} {plan.raw['amount']}万元"
+            if key in existing:
+                ctx.report.duplicates.append(DuplicateHint(plan.row, text, ("同日同金额的到位记录",), "ledger"))
+            if key in seen:
+                ctx.report.duplicates.append(DuplicateHint(plan.row, text, (f"第 {seen[key]} 行",), "file"))
+            seen.setdefault(key, plan.row)
