@@ -62,6 +62,28 @@ def inspect_file(file: Path, create: bool = False) -> None:
             "可能在断电或复制中断时损坏，文件未做任何修改。")
 
 
+def inspect_tables(file: Path, create: bool = False) -> None:
+    """Refuse, without changing it, an SQLite file that is not a ledger (opening would switch it to WAL)."""
+    import sqlite3
+
+    try:
+        conn = sqlite3.connect(file.as_uri() + "?mode=ro", uri=True, timeout=5)
+    except sqlite3.Error:
+        return  # cannot even read it this way; the engine reports what is wrong
+    try:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.DatabaseError as err:
+        if "locked" in str(err).lower() or "busy" in str(err).lower():
+            return
+        raise LedgerDamaged(f"台账文件 {file.name} 已损坏（{err}），文件未做任何修改。") from err
+    finally:
+        conn.close()
+    if tables and "alembic_version" not in tables:
+        raise LedgerDamaged(f"{file.name} 不是招商桌面台账（里面有其他程序的数据表），为保护它，未做任何修改。")
+    if not tables and not create:
+        raise LedgerDamaged(f"台账文件 {file.name} 是空的，里面没有任何数据。请新建台账，文件未做任何修改。")
+
+
 @dataclass(frozen=True)
 class CheckProblem:
     kind: str  # integrity / foreign_key / revision / money / stage / audit

@@ -71,13 +71,15 @@ class Ledger:
 
     @classmethod
     def _open(cls, url: str, file: Path | None, operator: str | None, create: bool, read_only: bool) -> Ledger:
-        from .check import inspect_file
+        from .check import inspect_file, inspect_tables
         from .lock import open_read_only, read_only_reason
 
         reason = None
         if file is not None:
             inspect_file(file, create=create)
             reason = read_only_reason(file, read_only)
+            if reason is None and file.exists() and file.stat().st_size > 0:
+                inspect_tables(file, create=create)
             if create and reason is None:
                 file.parent.mkdir(parents=True, exist_ok=True)
         if reason is not None and file is not None:
