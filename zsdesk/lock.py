@@ -259,7 +259,7 @@ def guard_read_only(ledger: Ledger, reason: str) -> None:
         raise LedgerReadOnly(f"{reason}本次修改未保存。")
 
     def refuse_sql(orm_execute_state: Any) -> None:
-        if not orm_execute_state.is_select:
+        if orm_execute_state.is_insert or orm_execute_state.is_update or orm_execute_state.is_delete:
             raise LedgerReadOnly(f"{reason}本次修改未保存。")
 
     event.listen(ledger._sessions, "before_flush", refuse)  # noqa: SLF001 - the ledger's own sessionmaker
