@@ -22,7 +22,7 @@ from .safety import MAX_ROWS, BadFile, check_file, scan_sheet
 from .workbook import ExportCancelled
 
 HEADER_SEARCH_ROWS = 30
-SKIP_SHEETS = ("填写说明", "说明")
+SKIP_SHEETS = ("填写说明", "说明", "选项")
 TOTAL_LABELS = ("合计", "总计", "小计")
 
 
