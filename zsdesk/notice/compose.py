@@ -345,13 +345,15 @@ def _embeddable(drawing: Drawing, fonts: FontSet) -> Drawing:
         while isinstance(node, UserNode):
             node = node.provideNode()
         if isinstance(node, String):
-            node = copy.copy(node)
-            if node.fontName not in registered:
-                node.fontName = body
-            node.text = clean_text(node.text, keep_newlines=False)
-        elif isinstance(node, Group):
-            node = copy.copy(node)
-            node.contents = [expand(child) for child in node.contents]
+            text = copy.copy(node)
+            if text.fontName not in registered:
+                text.fontName = body
+            text.text = clean_text(text.text, keep_newlines=False)
+            return text
+        if isinstance(node, Group):
+            group = copy.copy(node)
+            group.contents = [expand(child) for child in node.contents]
+            return group
         return node
 
     result = expand(drawing)

@@ -214,7 +214,7 @@ class FontSet:
         name = self.font_for(ch, role)
         if name:
             return ch, name
-        return SUBSTITUTE, self.substitute_font
+        return SUBSTITUTE, self.font_for(SUBSTITUTE, role) or self.substitute_font
 
     def runs(self, text: str, role: Role) -> list[tuple[str, str]]:
         """Split `text` into (font name, text) runs so every character is drawn by a font that has it."""

@@ -209,10 +209,14 @@ def balanced_lines(text: str, role: Role, size: float, fonts: FontSet, width: fl
         glyphs = measure(part, role, size, fonts)
         if not glyphs:
             continue
-        count = len(break_lines(glyphs, width))
+        greedy = break_lines(glyphs, width)
+        count = len(greedy)
+        if count == 1 or count > 6:  # balancing matters for a title, not for a runaway text
+            out += [Line(tuple(gl), 0.0) for gl in greedy]
+            continue
         lo = _width([glyphs], 0.0) / count
         hi = width
-        for _ in range(24):
+        for _ in range(16):
             mid = (lo + hi) / 2
             if len(break_lines(glyphs, mid)) <= count:
                 hi = mid
