@@ -44,7 +44,7 @@ class Table:
     col_widths: Sequence[float] | None = None
     landscape: bool = False
     title: str = ""
-    align: Sequence[Align] | None = None
+    align: Sequence[str] | None = None  # "left" | "center" | "right" per column
     font_size: float = 12.0
     note: str = ""  # printed under the table, e.g. "注：金额单位为万元。"
 
