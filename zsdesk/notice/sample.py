@@ -51,7 +51,7 @@ def sample_document(fonts: FontSet | None = None, project_rows: int = 40) -> Not
     return NoticeDocument(
         authority="重庆市黔江区招商投资促进局文件",
         doc_number="黔江招商发〔2026〕12号",
-        title="重庆市黔江区招商投资促进局\n关于2026年第三季度招商引资工作情况的通报",
+        title="重庆市黔江区招商投资促进局\n关于2026年第三季度招商引资\n工作情况的通报",
         addressees="各园区管委会，各乡镇人民政府、街道办事处，区级有关部门",
         blocks=[
             Paragraph("为进一步压实招商引资工作责任，营造“比学赶超”的浓厚氛围，根据《黔江区招商引资工作考核办法》"
