@@ -14,7 +14,7 @@ from zsdesk.ledger import Ledger
 from zsdesk.ops.crud import _assign, validate
 from zsdesk.ops.history import ChangeRecord, operation
 from zsdesk.ops.projects import PROJECT
-from zsdesk.ops.records import snapshot
+from zsdesk.ops.records import _to_json
 from zsdesk.stage import derive_stage
 
 ROWS = 5000
@@ -41,8 +41,10 @@ def main(path: str) -> None:
             projects.append(obj)
         op.session.add_all(projects)
         op.session.flush()
-        for obj in projects:
-            snap = snapshot(op.session, "project", obj)
+        columns = [c.key for c in PROJECT.model.__table__.columns]
+        for obj in projects:  # new projects have no links yet: no need to query them
+            snap = {key: _to_json(getattr(obj, key)) for key in columns}
+            snap.update(cooperating_unit_ids=[], person_ids=[], tag_ids=[])
             op.change.records.append(ChangeRecord("project", obj.id, "insert", None, snap))
         print("COMMITTING", flush=True)
     print("DONE", flush=True)
