@@ -25,6 +25,7 @@ ENTITY_LABELS = {
     "dictionary": "字典",
     "setting": "设置",
     "rules": "计数规则",
+    "notice": "通报",
 }
 
 FIELD_LABELS = {

@@ -21,6 +21,7 @@ COMMAND_MODULES = [
     "zsdesk.cli.ledger_cmds",  # init, demo
     "zsdesk.cli.board_cmd",  # board
     "zsdesk.cli.safety_cmds",  # backup, restore, check
+    "zsdesk.cli.notice_cmd",  # notice
     "zsdesk.cli.xlsx_cmds",  # import, export, template
     # Further subcommands register here, one module each.
 ]

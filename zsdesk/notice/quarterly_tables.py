@@ -89,7 +89,8 @@ def unit_board_table(board: Board, number: int) -> Table:
     return Table(
         header_rows=[["排名", "单位", "签约项目\n（个）", "正式合同额\n（亿元）", "完成率", "到位资金\n（亿元）",
                       "完成率", "得分"]],
-        rows=rows, col_widths=[0.55, 2.5, 0.8, 1.05, 1.0, 1.0, 1.0, 0.85], font_size=10.5,
+        # Widths in points (the portrait type area is 442 pt): headers and "364.34%" fit without a break.
+        rows=rows, col_widths=[28, 104, 50, 62, 52, 50, 52, 44], font_size=10.5,
         align=["center", "left", "right", "right", "right", "right", "right", "right"],
         title=f"表{number}　{board.period.label}招商英雄榜单位排名")
 
@@ -103,7 +104,7 @@ def person_board_table(board: Board, number: int) -> Table:
     rows = [[str(p.rank), p.person, p.unit or "", _yi(p.agreement_amount), _yi(p.arrived_amount)]
             for p in listed_persons(board)]
     return Table(header_rows=[["排名", "姓名", "所属单位", "协议资金（亿元）", "到位资金（亿元）"]], rows=rows,
-                 col_widths=[0.6, 1.1, 2.6, 1.4, 1.4], font_size=10.5,
+                 col_widths=[34, 64, 164, 90, 90], font_size=10.5,
                  align=["center", "center", "left", "right", "right"],
                  title=f"表{number}　{board.period.label}招商英雄榜个人排名")
 
@@ -144,11 +145,12 @@ def completion_table(board: Board) -> Table:
     rows = [_completion_row("", "全区", d.figures, d.target, d.rates, "")]
     rows += [_completion_row(str(u.rank), u.unit, u.figures, u.target, u.rates, _score(u.score))
              for u in board.units]
-    header = ["排名", "单位", "重大项目\n（个）", "较大项目\n（个）", "重点项目\n（个）",
-              "协议资金\n目标", "协议资金\n完成", "完成率", "正式合同额\n目标", "正式合同额\n完成", "完成率",
+    header = ["排名", "单位", "重大\n项目\n（个）", "较大\n项目\n（个）", "重点\n项目\n（个）",
+              "协议资金\n目标", "协议资金\n完成", "完成率", "合同额\n目标", "合同额\n完成", "完成率",
               "到位资金\n目标", "到位资金\n完成", "完成率", "得分"]
-    return Table(header_rows=[header], rows=rows, landscape=True, font_size=9.5,
-                 col_widths=[0.5, 2.3, 0.75, 0.75, 0.75, 0.9, 0.9, 1.0, 0.95, 0.95, 1.0, 0.9, 0.9, 1.0, 0.8],
+    # Widths in points (the landscape type area is 638 pt) so that no header or rate breaks mid-word.
+    return Table(header_rows=[header], rows=rows, landscape=True, font_size=9,
+                 col_widths=[26, 104, 32, 32, 32, 42, 42, 43, 42, 42, 43, 42, 42, 43, 31],
                  align=["center", "left", "center", "center", "center", *(["right"] * 10)],
                  note=weights_note(board.rules))
 
@@ -161,7 +163,7 @@ def signed_projects_table(projects: list[SignedProject]) -> Table:
     return Table(header_rows=[["序号", "项目编号", "项目名称", "投资方", "引资单位", "产业链", "协议资金\n（亿元）",
                                "签约类型", "签约日期"]],
                  rows=rows, landscape=True, font_size=10,
-                 col_widths=[0.5, 1.0, 3.2, 2.6, 1.9, 0.9, 0.9, 0.85, 1.05],
+                 col_widths=[26, 58, 140, 116, 96, 48, 48, 48, 60],
                  align=["center", "center", "left", "left", "left", "center", "right", "center", "center"],
                  note="注：协议资金为项目协议约定的投资额（全额）；框架协议为本季度签订框架协议、尚未签订正式合同的项目。")
 
@@ -183,7 +185,7 @@ def completion_chart(board: Board, fonts: FontSet, number: int) -> Chart | None:
     top = max([100.0, *formal, *arrived])
     step = 50.0 if top <= 300 else 100.0
     value_max = step * (int(top // step) + 1)
-    row_h = 17.0
+    row_h = 11.0
     plot_h = row_h * len(units)
     width = 440.0
     height = plot_h + 70.0
@@ -193,7 +195,7 @@ def completion_chart(board: Board, fonts: FontSet, number: int) -> Chart | None:
     chart.data = [formal, arrived]
     chart.categoryAxis.categoryNames = names
     chart.categoryAxis.labels.fontName = font
-    chart.categoryAxis.labels.fontSize = 8.5
+    chart.categoryAxis.labels.fontSize = 8
     chart.categoryAxis.labels.boxAnchor = "e"
     chart.categoryAxis.labels.dx = -4
     chart.categoryAxis.tickLeft = 0
@@ -206,8 +208,8 @@ def completion_chart(board: Board, fonts: FontSet, number: int) -> Chart | None:
     chart.valueAxis.visibleGrid = True
     chart.valueAxis.gridStrokeColor = CMYKColor(0, 0, 0, 0.2)
     chart.valueAxis.gridStrokeWidth = 0.3
-    chart.barSpacing = 0.5
-    chart.groupSpacing = 3.5
+    chart.barSpacing = 0.3
+    chart.groupSpacing = 2.5
     chart.bars[0].fillColor = BAR_FORMAL
     chart.bars[1].fillColor = BAR_ARRIVED
     chart.bars.strokeWidth = 0

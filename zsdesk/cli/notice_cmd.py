@@ -1,0 +1,81 @@
+"""``zsdesk notice --period 2026Q3 -o FILE.pdf [--issue [--number N] [--date YYYY-MM-DD]]``.
+
+Without ``--issue`` it writes a draft: the document number's serial is left blank
+(``黔江招商发〔2026〕　　号``) and nothing is stored. With ``--issue`` the notice is numbered, archived in
+the ledger (PDF bytes and SHA-256) and the archived bytes are written to FILE.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from ..errors import LedgerError
+from . import add_db_option, open_ledger
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("notice", help="生成季度通报 PDF（--issue 签发：编文号并存档）")
+    add_db_option(p)
+    p.add_argument("--period", required=True, help="期间：2026Q3（1—9月累计）、2026M08（8月）或 2026（全年）")
+    p.add_argument("-o", "--output", required=True, help="输出的 PDF 文件")
+    p.add_argument("--issue", action="store_true", help="签发：编文号、冻结数据并存档（签发后不能修改）")
+    p.add_argument("--number", help="文号序号（默认：本年已用最大序号 + 1）；只能与 --issue 一起使用")
+    p.add_argument("--date", help="成文日期 YYYY-MM-DD（默认：今天）")
+    p.set_defaults(run=run_notice)
+
+
+def _number(text: str | None) -> int | None:
+    if text is None:
+        return None
+    raw = text.strip()
+    if not raw.isdigit() or int(raw) < 1:
+        raise LedgerError(f"文号序号应为正整数，而不是“{text}”。")
+    return int(raw)
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write through a temporary file in the same folder so a failed write leaves no half PDF."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise LedgerError(f"输出文件夹不存在：{folder}")
+    fd, tmp = tempfile.mkstemp(prefix=".notice-", suffix=".pdf", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except OSError as err:
+        Path(tmp).unlink(missing_ok=True)
+        raise LedgerError(f"无法写入 {path}：{err.strerror or err}") from err
+
+
+def run_notice(args: argparse.Namespace) -> int:
+    from ..dates import parse_date
+    from ..notice.issuing import issue_notice, issued_pdf
+    from ..notice.quarterly import render_quarterly_notice
+    from ..periods import parse_period
+
+    period = parse_period(args.period)
+    number = _number(args.number)
+    if number is not None and not args.issue:
+        raise LedgerError("--number 只能与 --issue 一起使用（草稿不编文号）。")
+    issue_date = parse_date(args.date) if args.date else None
+    if args.date and issue_date is None:
+        raise LedgerError(f"无法识别的日期“{args.date}”，应为 YYYY-MM-DD。")
+    out = Path(args.output)
+    if out.suffix.lower() != ".pdf":
+        raise LedgerError(f"输出文件应以 .pdf 结尾：{out}")
+    with open_ledger(args) as ledger:
+        if args.issue:
+            info = issue_notice(ledger, period, number=number, issue_date=issue_date)
+            _write(out, issued_pdf(ledger, info.id))
+            sys.stdout.write(f"已签发：{info.doc_number}　{info.title}\n"
+                             f"已存档（SHA-256 {info.sha256}），PDF 已写入 {out}\n")
+        else:
+            _write(out, render_quarterly_notice(ledger, period, issue_date=issue_date))
+            sys.stdout.write(f"草稿已写入 {out}（文号序号留空，签发时编号：zsdesk notice --period {period.code} "
+                             f"-o {out.name} --issue）\n")
+    return 0

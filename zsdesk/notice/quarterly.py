@@ -1,0 +1,287 @@
+"""The quarterly notice (季度通报) built from the 英雄榜 engine's figures.
+
+Public API::
+
+    build_quarterly_notice(ledger, period, narrative=None, settings=None, doc_number=None, issue_date=None,
+                           fonts=None) -> tuple[NoticeDocument, dict]
+        The document and the frozen figures it prints (JSON-able). ``narrative`` / ``settings`` default to
+        what is saved in the ledger; ``doc_number`` None → the draft number with a blank serial
+        (``黔江招商发〔2026〕　　号``); ``issue_date`` None → today.
+    render_quarterly_notice(...same arguments...) -> bytes       # the PDF
+    placeholder_values(board) -> dict[str, str]                 # what each PLACEHOLDERS name becomes
+
+Every figure comes from ``zsdesk.board.compute_board`` and every amount is formatted by ``zsdesk.money``.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from ..board import Board, board_to_json, compute_board, growth_text, rate_text
+from ..board.boards import DistrictFigures, ExtraBoard
+from ..money import format_yi
+from ..periods import Period, parse_period
+from ..rules import SCORE_METHODS
+from .compose import render_notice
+from .fonts import FontSet, default_fontset
+from .model import Attachment, Block, Heading, NoticeDocument, Paragraph
+from .narrative import (
+    NARRATIVE_LABELS,
+    Narrative,
+    NoticeSettings,
+    fill_placeholders,
+    format_doc_number,
+    load_narrative,
+    load_settings,
+)
+from .quarterly_tables import (
+    SignedProject,
+    completion_chart,
+    completion_table,
+    listed_persons,
+    person_board_table,
+    signed_in,
+    signed_projects_table,
+    unit_board_table,
+)
+
+if TYPE_CHECKING:
+    from ..ledger import Ledger
+
+ORDINALS = "一二三四五六七八九十"
+HIGHLIGHT_NAMES = 5  # projects named per highlight sentence; the rest are counted
+_LEVEL2 = re.compile(r"^（[一二三四五六七八九十]{1,3}）")
+
+
+def _yi(yuan: int) -> str:
+    return f"{format_yi(yuan)}亿元"
+
+
+def _growth(pct: Any) -> str:
+    """``同比增长57.33%`` — official text has no space between the words and the figure."""
+    return growth_text(pct).replace(" ", "")
+
+
+def _period_end_text(period: Period) -> str:
+    return "年底" if period.last_month == 12 and period.kind == "Y" else f"{period.last_month}月底"
+
+
+def placeholder_values(board: Board) -> dict[str, str]:
+    d, a = board.district, board.alone
+    f, af = d.figures, a.figures
+    top = [u.unit for u in board.units[:3]]
+    persons = listed_persons(board)
+    first_person = f"{persons[0].person}（{persons[0].unit}）" if persons and persons[0].unit else (
+        persons[0].person if persons else "—")
+
+    def target(field: str) -> str:
+        return _yi(getattr(d.target, field)) if d.target is not None else "—"
+
+    return {
+        "期间": d.period.label, "季度": a.period.label, "年度": str(board.period.year),
+        "截至": _period_end_text(board.period),
+        "签约项目数": str(f.signed_projects), "正式合同数": str(f.formal_contracts),
+        "正式合同额": _yi(f.formal_amount), "正式合同完成率": rate_text(d.rates["formal"]),
+        "正式合同目标": target("formal_amount"),
+        "框架协议数": str(f.framework_agreements), "框架协议额": _yi(f.framework_amount),
+        "协议资金": _yi(f.agreement_amount), "协议资金完成率": rate_text(d.rates["agreement"]),
+        "到位资金": _yi(f.arrived_amount), "到位资金完成率": rate_text(d.rates["arrived"]),
+        "到位资金目标": target("arrived_amount"),
+        "开工项目数": str(f.started_projects),
+        "重大项目数": str(f.major), "较大项目数": str(f.large), "重点项目数": str(f.key),
+        "同比": _growth(d.yoy["formal_amount"]), "正式合同额同比": _growth(d.yoy["formal_amount"]),
+        "到位资金同比": _growth(d.yoy["arrived_amount"]), "签约项目数同比": _growth(d.yoy["signed_projects"]),
+        "协议资金同比": _growth(d.yoy["agreement_amount"]),
+        "本季度签约项目数": str(af.signed_projects), "本季度正式合同额": _yi(af.formal_amount),
+        "本季度到位资金": _yi(af.arrived_amount), "本季度开工项目数": str(af.started_projects),
+        "单位数": str(len(board.units)), "前三名单位": "、".join(top) or "—",
+        "第一名单位": top[0] if top else "—",
+        "无签约单位数": str(len(board.quiet_units)), "无签约单位": "、".join(board.quiet_units) or "无",
+        "个人第一名": first_person,
+    }
+
+
+# ---- the body ---------------------------------------------------------------------------------------
+
+def _against(d: DistrictFigures, yoy_key: str, rate_key: str) -> str:
+    """"，同比增长22.05%，完成年度目标任务的59.39%" — each part only where it has a base or target."""
+    parts = []
+    if d.yoy.get(yoy_key) is not None:
+        parts.append(_growth(d.yoy[yoy_key]))
+    if d.rates.get(rate_key) is not None:
+        parts.append(f"完成年度目标任务的{rate_text(d.rates[rate_key])}")
+    return "".join(f"，{p}" for p in parts)
+
+
+def overview_text(board: Board) -> str:
+    d, f = board.district, board.district.figures
+    text = (f"{d.period.label}，全区签约招商引资项目{f.signed_projects}个，签约金额"
+            f"{_yi(f.formal_amount + f.framework_amount)}。其中：签订正式合同的项目{f.formal_contracts}个，"
+            f"正式合同额{_yi(f.formal_amount)}{_against(d, 'formal_amount', 'formal')}；"
+            f"签订框架协议的项目{f.framework_agreements}个，协议金额{_yi(f.framework_amount)}。"
+            f"到位资金{_yi(f.arrived_amount)}{_against(d, 'arrived_amount', 'arrived')}。"
+            f"开工项目{f.started_projects}个。")
+    if f.major or f.large or f.key:
+        sizes = "、".join(f"{name}项目{n}个" for name, n in (("重大", f.major), ("较大", f.large), ("重点", f.key))
+                         if n)
+        text += f"新签约项目中，{sizes}。"
+    a = board.alone
+    if a.period != d.period:
+        af = a.figures
+        text += (f"其中，{a.period.label}全区签约项目{af.signed_projects}个，正式合同额{_yi(af.formal_amount)}"
+                 f"{'，' + _growth(a.yoy['formal_amount']) if a.yoy['formal_amount'] is not None else ''}，"
+                 f"到位资金{_yi(af.arrived_amount)}，开工项目{af.started_projects}个。")
+    return text
+
+
+def _named(lines: list[Any]) -> str:
+    names = "、".join(f"{p.name}（{p.unit or '未填牵头单位'}，{_yi(p.agreement_amount)}）"
+                     for p in lines[:HIGHLIGHT_NAMES])
+    return names + ("等" if len(lines) > HIGHLIGHT_NAMES else "")
+
+
+def _in_quarter(extra: ExtraBoard, period: Period) -> list[Any]:
+    return [p for p in extra.projects if period.start <= p.date <= period.end]
+
+
+def highlights_text(board: Board) -> str:
+    """The quarter's notable projects, from the extra boards (招大引强, 招新引优, 重大项目开工)."""
+    alone = board.alone.period
+    sentences = []
+    for key, verb in (("big", "新签约招大引强项目"), ("new", "新签约招新引优项目")):
+        extra = board.extra_boards.get(key)
+        lines = _in_quarter(extra, alone) if extra else []
+        if lines:
+            total = sum(p.agreement_amount for p in lines)
+            sentences.append(f"{verb}{len(lines)}个，协议资金{_yi(total)}，主要有{_named(lines)}")
+    started = board.extra_boards.get("major_started")
+    lines = _in_quarter(started, alone) if started else []
+    if lines:
+        sentences.append(f"重大项目开工{len(lines)}个：{_named(lines)}")
+    if not sentences:
+        return f"{alone.label}，全区无新签约的招大引强、招新引优项目，无重大项目开工。"
+    return f"{alone.label}，全区" + "；".join(sentences) + "。"
+
+
+def _quiet_text(board: Board) -> str:
+    end = _period_end_text(board.period)
+    if not board.quiet_units:
+        return f"截至{end}，参加竞榜的{len(board.units)}个单位年初以来均有签约项目或到位资金。"
+    names = "、".join(board.quiet_units)
+    return (f"截至{end}，{names}共{len(board.quiet_units)}个单位年初以来既无签约项目，也无到位资金。"
+            "请上述单位高度重视，主动外出招商，加快项目洽谈签约和资金到位。")
+
+
+def narrative_blocks(text: str, values: dict[str, str]) -> list[Block]:
+    """Each line a paragraph; a short line that starts with （一） is a level-2 heading."""
+    blocks: list[Block] = []
+    for raw in fill_placeholders(text, values).replace("\r\n", "\n").split("\n"):
+        line = raw.strip()
+        if not line:
+            continue
+        body = line.rstrip("。")
+        if _LEVEL2.match(line) and len(line) <= 30 and "。" not in body:
+            blocks.append(Heading(2, line))
+        else:
+            blocks.append(Paragraph(line))
+    return blocks
+
+
+def _body(board: Board, narrative: Narrative, values: dict[str, str], fonts: FontSet) -> list[Block]:
+    label = board.period.label
+    method = SCORE_METHODS.get(board.rules.score_method, board.rules.score_method)
+    persons = listed_persons(board)
+    others = len(board.persons) - len(persons)
+    blocks: list[Block] = [
+        Paragraph(f"为全面掌握全区招商引资工作进展，充分发挥“招商英雄榜”激励作用，营造比学赶超的浓厚氛围，"
+                  f"现将{label}全区招商引资工作情况通报如下。"),
+    ]
+    sections: list[tuple[str, list[Block]]] = [
+        ("总体情况", [Heading(2, "（一）主要指标完成情况"), Paragraph(overview_text(board)),
+                   Heading(2, "（二）本季度重点项目情况"), Paragraph(highlights_text(board))]),
+    ]
+    board_blocks: list[Block] = [
+        Heading(2, "（一）单位排名"),
+        Paragraph(f"按照{board.period.year}年“招商英雄榜”计分规则，以各单位重大、较大、重点项目个数和协议资金、"
+                  f"正式合同额、到位资金的年度目标任务完成率为依据，采用{method}计分排名。{label}各单位排名如下"
+                  f"（金额为认定金额，各单位目标任务完成情况详见附件1）："),
+        unit_board_table(board, 1),
+    ]
+    chart = completion_chart(board, fonts, 1)
+    if chart is not None:
+        board_blocks.append(chart)
+    board_blocks += [Heading(2, "（二）个人排名")]
+    if persons:
+        shown = (f"认定业绩排名前{len(persons)}位的同志如下" if others > 0 else "各位同志排名如下")
+        board_blocks += [Paragraph(f"按引荐项目认定的协议资金、到位资金排名，{shown}："), person_board_table(board, 2)]
+        if others > 0:
+            board_blocks.append(Paragraph(f"其余{others}名竞榜个人年初以来暂无认定业绩。"))
+    else:
+        board_blocks.append(Paragraph("年初以来，竞榜个人暂无认定业绩。"))
+    board_blocks += [Heading(2, "（三）无签约项目、无到位资金单位"), Paragraph(_quiet_text(board))]
+    sections.append(("“招商英雄榜”排名情况", board_blocks))
+    for key in ("highlights", "problems", "next_steps"):
+        blocks_for = narrative_blocks(getattr(narrative, key), values)
+        if blocks_for:
+            sections.append((NARRATIVE_LABELS[key], blocks_for))
+    for i, (title, content) in enumerate(sections):
+        blocks.append(Heading(1, f"{ORDINALS[i]}、{title}"))
+        blocks += content
+    return blocks
+
+
+def _title(period: Period) -> str:
+    return f"关于{period.label}全区招商引资工作情况的通报"
+
+
+def build_quarterly_notice(ledger: Ledger, period: Period | str, narrative: Narrative | None = None,
+                           settings: NoticeSettings | None = None, doc_number: str | None = None,
+                           issue_date: date | None = None,
+                           fonts: FontSet | None = None) -> tuple[NoticeDocument, dict[str, Any]]:
+    """The notice for ``period`` and the figures it prints (JSON-able, frozen into an issued notice)."""
+    if isinstance(period, str):
+        period = parse_period(period)
+    settings = settings or load_settings(ledger)
+    narrative = narrative if narrative is not None else load_narrative(ledger, period)
+    issue_date = issue_date or date.today()
+    doc_number = doc_number if doc_number is not None else format_doc_number(settings.number_pattern,
+                                                                             issue_date.year, None)
+    with ledger.reading() as session:
+        board = compute_board(session, period)
+        projects = signed_in(session, board.rules, board.alone.period)
+    values = placeholder_values(board)
+    blocks = _body(board, narrative, values, fonts or default_fontset())
+    alone = board.alone.period
+    attachments = [
+        Attachment(f"{period.year}年各单位招商引资目标任务完成情况（{period.label}）", [completion_table(board)],
+                   landscape=True),
+        Attachment(f"{alone.label}签约项目清单", [signed_projects_table(projects)], landscape=True),
+    ]
+    doc = NoticeDocument(
+        authority=settings.header_text, doc_number=doc_number, title=_title(period),
+        addressees=settings.addressees, blocks=blocks, signatory=settings.signatory, sign_date=issue_date,
+        cc=settings.cc, printer=settings.printer, print_date=issue_date, attachments=attachments)
+    figures = frozen_figures(board, projects, values, narrative, settings, doc, issue_date)
+    return doc, figures
+
+
+def frozen_figures(board: Board, projects: list[SignedProject], values: dict[str, str], narrative: Narrative,
+                   settings: NoticeSettings, doc: NoticeDocument, issue_date: date) -> dict[str, Any]:
+    return {
+        "period": board.period.code, "title": doc.title, "doc_number": doc.doc_number,
+        "issue_date": issue_date.isoformat(),
+        "board": board_to_json(board),
+        "signed_in_quarter": [p.as_json() for p in projects],
+        "placeholders": values,
+        "narrative": narrative.to_dict(),
+        "settings": settings.to_dict(),
+    }
+
+
+def render_quarterly_notice(ledger: Ledger, period: Period | str, narrative: Narrative | None = None,
+                            settings: NoticeSettings | None = None, doc_number: str | None = None,
+                            issue_date: date | None = None, fonts: FontSet | None = None) -> bytes:
+    doc, _ = build_quarterly_notice(ledger, period, narrative, settings, doc_number, issue_date, fonts)
+    return render_notice(doc, fonts)
