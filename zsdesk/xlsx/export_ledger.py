@@ -69,9 +69,9 @@ class Names:
     """Id → display name lookups, loaded once per export."""
 
     def __init__(self, session: Session) -> None:
-        self.units = dict(session.execute(select(Unit.id, Unit.name)).tuples().all())
-        self.dictionary = dict(session.execute(select(DictionaryEntry.id, DictionaryEntry.name)).tuples().all())
-        persons = session.execute(select(Person.id, Person.name, Person.unit_id)).tuples().all()
+        self.units = dict(session.execute(select(Unit.id, Unit.name)).all())
+        self.dictionary = dict(session.execute(select(DictionaryEntry.id, DictionaryEntry.name)).all())
+        persons = session.execute(select(Person.id, Person.name, Person.unit_id)).all()
         counts: dict[str, int] = defaultdict(int)
         for _, name, _ in persons:
             counts[name] += 1
@@ -113,7 +113,7 @@ def ledger_rows(session: Session, selection: LedgerFilter = None) -> tuple[int, 
     persons = _links(session, ProjectPerson, ProjectPerson.person_id)
     tags = _links(session, ProjectTag, ProjectTag.tag_id)
     arrived = dict(session.execute(select(Funding.project_id, func.sum(Funding.amount)).where(
-        Funding.deleted_at.is_(None)).group_by(Funding.project_id)).tuples().all())
+        Funding.deleted_at.is_(None)).group_by(Funding.project_id)).all())
     total, rows = _project_rows(session, selection)
     units, dictionary = names.units, names.dictionary
 

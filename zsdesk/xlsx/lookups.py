@@ -124,8 +124,9 @@ class Lookups:
         ids = sorted(set(project_ids))
         keys: set[tuple[int, date, int]] = set()
         for start in range(0, len(ids), 900):
-            keys.update(self.session.execute(select(Funding.project_id, Funding.date, Funding.amount).where(
-                Funding.project_id.in_(ids[start:start + 900]), Funding.deleted_at.is_(None))).tuples())
+            rows = self.session.execute(select(Funding.project_id, Funding.date, Funding.amount).where(
+                Funding.project_id.in_(ids[start:start + 900]), Funding.deleted_at.is_(None)))
+            keys.update(tuple(r) for r in rows)
         return keys
 
     def targets(self) -> dict[tuple[int | None, int], Target]:

@@ -18,7 +18,7 @@ from openpyxl.utils import column_index_from_string
 
 from ..errors import LedgerError
 from .columns import ImportColumn, header_key, kind_columns
-from .safety import MAX_ROWS, BadFile, check_file, scan_sheet
+from .safety import MAX_ROWS, BadFile, check_file, scan_sheets
 from .workbook import ExportCancelled
 
 HEADER_SEARCH_ROWS = 30
@@ -111,12 +111,13 @@ def read_table(path: str | Path, kind: str, progress: Callable[[int, int], None]
     path = Path(path)
     check_file(path)
     _, columns = kind_columns(kind)
+    scans = scan_sheets(path, max_rows)
     wb = _open(path)
     try:
         ws, header_row, matched = _find_header(wb, columns)
         sheet = ws.title
         member = getattr(ws, "_worksheet_path", None)
-        scan = scan_sheet(path, member.lstrip("/"), max_rows) if member else None
+        scan = scans.get(member.lstrip("/")) if member else None
         table = SheetTable(sheet, header_row, matched, [], {m.column.field: m.header for m in matched})
         present = {m.column.field for m in matched}
         missing = [c.header for c in columns if c.required and c.field not in present]

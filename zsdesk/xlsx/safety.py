@@ -137,5 +137,13 @@ def scan_sheet(path: Path, member: str, max_rows: int = MAX_ROWS) -> SheetScan:
     return scan
 
 
+def scan_sheets(path: Path, max_rows: int = MAX_ROWS) -> dict[str, SheetScan]:
+    """Scan every worksheet before openpyxl opens the file: openpyxl itself parses a whole sheet
+    that lacks a size tag just to size it, so a huge sheet must be refused first."""
+    with zipfile.ZipFile(path) as zf:
+        members = [n for n in zf.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+    return {member: scan_sheet(path, member, max_rows) for member in members}
+
+
 def too_many_rows(name: str, max_rows: int) -> BadFile:
     return BadFile(f"{name} 的行数超过一次导入的上限 {max_rows:,} 行。请拆分成几个文件分批导入。")

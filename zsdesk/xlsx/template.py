@@ -32,10 +32,10 @@ def _choices(ledger: Ledger | None) -> dict[str, list[str]]:
         return fixed
     with ledger.reading() as s:
         units = list(s.execute(select(Unit.name, Unit.kind).where(Unit.deleted_at.is_(None), Unit.active.is_(True))
-                               .order_by(Unit.sort_order, Unit.name)).tuples())
+                               .order_by(Unit.sort_order, Unit.name)).all())
         entries = list(s.execute(select(DictionaryEntry.kind, DictionaryEntry.name).where(
             DictionaryEntry.deleted_at.is_(None), DictionaryEntry.active.is_(True)).order_by(
-            DictionaryEntry.sort_order, DictionaryEntry.name)).tuples())
+            DictionaryEntry.sort_order, DictionaryEntry.name)).all())
         persons = list(s.scalars(select(Person.name).where(Person.deleted_at.is_(None), Person.active.is_(True))
                                  .order_by(Person.name)))
     fixed["units"] = [n for n, _ in units]
