@@ -29,6 +29,9 @@ def main() -> int:
     parser.add_argument("--projects", type=int, default=100_000)
     parser.add_argument("--period", default="2025Q3")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--proposed-index", action="store_true",
+                        help="measure on a copy with the covering index proposed to the lead: "
+                             "funding(date, project_id, amount, deleted_at) — not in the schema yet")
     args = parser.parse_args()
     path = Path(args.db)
     if not path.exists():
@@ -36,6 +39,17 @@ def main() -> int:
         with Ledger.open(path, operator="bench", create=True) as ledger:
             summary = build_demo(ledger, projects=args.projects)
             print(summary, flush=True)
+    if args.proposed_index:
+        import sqlite3
+
+        copy = path.with_suffix(".indexed.sqlite")
+        if not copy.exists():
+            with sqlite3.connect(path) as src, sqlite3.connect(copy) as dst:
+                src.backup(dst)  # a plain file copy would miss pages still in the -wal file
+            with sqlite3.connect(copy) as con:
+                con.execute("CREATE INDEX IF NOT EXISTS ix_funding_date_cover "
+                            "ON funding (date, project_id, amount, deleted_at)")
+        path = copy
     with Ledger.open(path, operator="bench") as ledger:
         with ledger.reading() as s:
             from sqlalchemy import func, select

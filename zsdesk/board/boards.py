@@ -23,10 +23,9 @@ from ..rules import Rules, load_rules
 from .figures import (
     Figures,
     Window,
+    board_aggregates,
     counted_expr,
-    person_aggregates,
     size_class_expr,
-    unit_aggregates,
     window_predicates,
 )
 from .ranking import competition_ranks, fraction_to_decimal, rate, scores
@@ -71,7 +70,6 @@ class UnitRow:
     rank: int
     score: Decimal
     figures: Figures  # credited amounts; counts of projects it leads
-    last_year: Figures
     target: TargetFigures | None
     rates: dict[str, Decimal | None]
     quiet: bool  # nothing signed, nothing arrived in the year so far
@@ -171,6 +169,7 @@ def extra_boards(session: Session, rules: Rules, window: Window) -> dict[str, Ex
     klass = size_class_expr(rules)
     lead = aliased(Unit)
     preds = window_predicates(window)
+    prefilter = or_(Project.framework_date.between(*window), Project.formal_date.between(*window))  # uses indexes
 
     def tagged(ids: list[int]) -> Any:
         return exists().where(ProjectTag.project_id == Project.id, ProjectTag.tag_id.in_(ids)) if ids else False
@@ -180,9 +179,9 @@ def extra_boards(session: Session, rules: Rules, window: Window) -> dict[str, Ex
     new_chains = _flagged_ids(session, "chain", rules.new_chain_flags)
     first_date = func.coalesce(Project.framework_date, Project.formal_date)
     specs = {
-        "big": ("招大引强", preds["first"], or_(klass.in_(rules.big_classes) if rules.big_classes else false(),
+        "big": ("招大引强", preds["first"] & prefilter, or_(klass.in_(rules.big_classes) if rules.big_classes else false(),
                                             tagged(big_tags)), first_date),
-        "new": ("招新引优", preds["first"], or_(tagged(new_tags),
+        "new": ("招新引优", preds["first"] & prefilter, or_(tagged(new_tags),
                                             Project.chain_id.in_(new_chains) if new_chains else false()), first_date),
         "major_started": ("重大项目开工", preds["started"],
                           klass.in_(rules.started_classes) if rules.started_classes else false(), Project.started_date),
@@ -236,8 +235,8 @@ def _compute(session: Session, period: Period, rules: Rules) -> Board:
             windows[name] = key
     of = {name: unique[(p.start, p.end)] for name, p in named.items()}
 
-    agg = unit_aggregates(session, rules, windows)
-    persons_agg = person_aggregates(session, rules, {"range": windows["range"]})["range"]
+    agg = board_aggregates(session, rules, windows, tuple(dict.fromkeys((of["range"], of["ytd"]))))
+    persons_agg = agg.persons[of["range"]]
     district_target, unit_targets = _targets(session, period.year)
 
     def district(name: str, ly: str, p: Period) -> DistrictFigures:
@@ -258,7 +257,7 @@ def _compute(session: Session, period: Period, rules: Rules) -> Board:
         figs = current.get(u.id, Figures())
         rows.append((rank, u.sort_order, u.name, UnitRow(
             u.id, u.name, u.short_name or u.name, u.kind, rank, unit_scores[u.id], figs,
-            agg.units[of["ly"]].get(u.id, Figures()), unit_targets.get(u.id), _rounded(exact_rates[u.id]),
+            unit_targets.get(u.id), _rounded(exact_rates[u.id]),
             u.id not in active_ytd)))
     rows.sort(key=lambda r: r[:3])
     units = [r[3] for r in rows]

@@ -26,7 +26,7 @@ from datetime import date
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, false, func, literal, or_, select, union_all
+from sqlalchemy import ColumnElement, and_, case, false, func, literal, not_, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from ..models import Funding, Project, ProjectCooperatingUnit, ProjectPerson
@@ -210,10 +210,22 @@ def _apply(accs: dict[str, dict[Any, _Acc]], row: Any, windows: dict[str, Window
                 acc.amounts[key] += Fraction(int(value)) * weight
 
 
-def unit_aggregates(session: Session, rules: Rules, windows: dict[str, Window]) -> Aggregates:
-    """District and unit figures for every window, in four GROUP BY queries."""
+def _first_prefilter(windows: dict[str, Window]) -> ColumnElement[bool]:
+    """An indexable superset of "first signed in a window", to keep the scans short."""
+    return or_(*(or_(_in(Project.framework_date, w), _in(Project.formal_date, w)) for w in windows.values()))
+
+
+def board_aggregates(session: Session, rules: Rules, windows: dict[str, Window],
+                     credit_windows: tuple[str, ...]) -> Aggregates:
+    """District figures for every window; unit and person credits for ``credit_windows``.
+
+    Signings: one GROUP BY statement (lead rows give the district and the counts). District funds
+    arrived: one pass summing every window, minus the few projects that do not count. Credited funds:
+    one statement over a materialized per-project CTE, grouped for lead units, cooperating units and
+    persons at once.
+    """
     counted = counted_expr(rules)
-    ncoop = _coop_count().label("ncoop")
+    ncoop = _coop_count().label("n")
     signing_cols = _signing_columns(rules, windows)
     lead_sign = (select(Project.lead_unit_id.label("unit_id"), literal("lead").label("role"), Project.origin,
                         ncoop, *signing_cols)
@@ -223,59 +235,70 @@ def unit_aggregates(session: Session, rules: Rules, windows: dict[str, Window]) 
                  .join(Project, Project.id == ProjectCooperatingUnit.project_id)
                  .where(counted, _any_signing(windows))
                  .group_by(ProjectCooperatingUnit.unit_id, Project.origin, ncoop))
-    pf = _funding_cte(windows)
-    arr_cols = [func.sum(pf.c[f"{n}__arrived_amount"]).label(f"{n}__arrived_amount") for n in windows]
-    lead_fund = (select(Project.lead_unit_id.label("unit_id"), literal("lead").label("role"), Project.origin, ncoop,
-                        *arr_cols)
-                 .join(Project, Project.id == pf.c.project_id).where(counted)
+    district: dict[str, dict[Any, _Acc]] = {n: defaultdict(_Acc) for n in windows}
+    units: dict[str, dict[Any, _Acc]] = {n: defaultdict(_Acc) for n in windows}
+    persons: dict[str, dict[Any, _Acc]] = {n: defaultdict(_Acc) for n in windows}
+    for row in session.execute(union_all(lead_sign, coop_sign)):
+        role, n = row.role, int(row.n or 0)
+        if role == "lead":
+            _apply(district, row, windows, Fraction(1), True, None)
+        if row.unit_id is not None:
+            weight = rules.origin_weights.get(row.origin, Fraction(0)) * rules.unit_share(role, n)
+            _apply(units, row, windows, weight, role == "lead", row.unit_id)
+
+    credit = {n: windows[n] for n in credit_windows}
+    npers = _person_count().label("n")
+    person_cols = [func.sum(case((window_predicates(w)["first"], Project.agreement_amount), else_=0))
+                   .label(f"{name}__agreement_amount") for name, w in credit.items()]
+    person_sign = (select(ProjectPerson.person_id, Project.origin, npers, *person_cols)
+                   .join(ProjectPerson, ProjectPerson.project_id == Project.id)
+                   .where(counted, _first_prefilter(credit))
+                   .group_by(ProjectPerson.person_id, Project.origin, npers))
+    for row in session.execute(person_sign):
+        if row.n:
+            _apply(persons, row, credit, rules.origin_weights.get(row.origin, Fraction(0)) / int(row.n), False,
+                   row.person_id)
+
+    pf = _funding_cte(credit).prefix_with("MATERIALIZED")
+    arr = [func.sum(pf.c[f"{n}__arrived_amount"]).label(f"{n}__arrived_amount") for n in credit]
+    lead_fund = (select(literal("lead").label("role"), Project.lead_unit_id.label("holder"), Project.origin,
+                        ncoop, *arr)
+                 .join(Project, Project.id == pf.c.project_id).where(counted, Project.lead_unit_id.is_not(None))
                  .group_by(Project.lead_unit_id, Project.origin, ncoop))
-    coop_fund = (select(ProjectCooperatingUnit.unit_id, literal("coop").label("role"), Project.origin, ncoop,
-                        *arr_cols)
+    coop_fund = (select(literal("coop").label("role"), ProjectCooperatingUnit.unit_id.label("holder"),
+                        Project.origin, ncoop, *arr)
                  .join(Project, Project.id == pf.c.project_id)
                  .join(ProjectCooperatingUnit, ProjectCooperatingUnit.project_id == Project.id).where(counted)
                  .group_by(ProjectCooperatingUnit.unit_id, Project.origin, ncoop))
-    district: dict[str, dict[Any, _Acc]] = {n: defaultdict(_Acc) for n in windows}
-    units: dict[str, dict[Any, _Acc]] = {n: defaultdict(_Acc) for n in windows}
-    for query in (union_all(lead_sign, coop_sign), union_all(lead_fund, coop_fund)):
-        for row in session.execute(query):
-            role, origin, n = row.role, row.origin, int(row.ncoop or 0)
-            if role == "lead":
-                _apply(district, row, windows, Fraction(1), True, None)
-            if row.unit_id is None:
-                continue
-            weight = rules.origin_weights.get(origin, Fraction(0)) * rules.unit_share(role, n)
-            _apply(units, row, windows, weight, role == "lead", row.unit_id)
+    person_fund = (select(literal("person").label("role"), ProjectPerson.person_id.label("holder"),
+                          Project.origin, npers, *arr)
+                   .join(Project, Project.id == pf.c.project_id)
+                   .join(ProjectPerson, ProjectPerson.project_id == Project.id).where(counted)
+                   .group_by(ProjectPerson.person_id, Project.origin, npers))
+    for row in session.execute(union_all(lead_fund, coop_fund, person_fund)):
+        origin_weight = rules.origin_weights.get(row.origin, Fraction(0))
+        n = int(row.n or 0)
+        if row.role == "person":
+            if n:
+                _apply(persons, row, credit, origin_weight / n, False, row.holder)
+        else:
+            _apply(units, row, credit, origin_weight * rules.unit_share(row.role, n), False, row.holder)
+
+    district_figures = {n: district[n][None].figures() for n in windows}
+    for name, amount in _district_arrived(session, counted, windows).items():
+        district_figures[name].arrived_amount = amount
     return Aggregates(
-        district={n: district[n][None].figures() for n in windows},
+        district=district_figures,
         units={n: {u: acc.figures() for u, acc in units[n].items()} for n in windows},
         unit_active={n: {u for u, acc in units[n].items() if acc.active} for n in windows},
-        persons={})
+        persons={n: {p: acc.figures() for p, acc in persons[n].items()} for n in credit})
 
 
-def person_aggregates(session: Session, rules: Rules, windows: dict[str, Window]) -> dict[str, dict[int, Figures]]:
-    """Per person: agreement (first signed) and arrived amounts × origin weight ÷ credited persons."""
-    counted = counted_expr(rules)
-    npers = _person_count().label("npers")
-    cols = []
-    for name, w in windows.items():
-        first = window_predicates(w)["first"]
-        cols.append(func.sum(case((first, Project.agreement_amount), else_=0)).label(f"{name}__agreement_amount"))
-    sign = (select(ProjectPerson.person_id, Project.origin, npers, *cols)
-            .join(Project, Project.id == ProjectPerson.project_id)
-            .where(counted, or_(*(window_predicates(w)["first"] for w in windows.values())))
-            .group_by(ProjectPerson.person_id, Project.origin, npers))
-    pf = _funding_cte(windows)
-    fund = (select(ProjectPerson.person_id, Project.origin, npers,
-                   *[func.sum(pf.c[f"{n}__arrived_amount"]).label(f"{n}__arrived_amount") for n in windows])
-            .join(Project, Project.id == pf.c.project_id)
-            .join(ProjectPerson, ProjectPerson.project_id == Project.id).where(counted)
-            .group_by(ProjectPerson.person_id, Project.origin, npers))
-    accs: dict[str, dict[Any, _Acc]] = {n: defaultdict(_Acc) for n in windows}
-    for query in (sign, fund):
-        for row in session.execute(query):
-            n = int(row.npers or 0)
-            if not n:
-                continue
-            weight = rules.origin_weights.get(row.origin, Fraction(0)) / n
-            _apply(accs, row, windows, weight, False, row.person_id)
-    return {n: {p: acc.figures() for p, acc in accs[n].items()} for n in windows}
+def _district_arrived(session: Session, counted: ColumnElement[bool], windows: dict[str, Window]) -> dict[str, int]:
+    """Raw funds arrived per window: every live entry, less those of projects that do not count."""
+    cols = [func.coalesce(func.sum(case((_in(Funding.date, w), Funding.amount), else_=0)), 0) for w in windows.values()]
+    span = Funding.date.between(min(w[0] for w in windows.values()), max(w[1] for w in windows.values()))
+    total = session.execute(select(*cols).where(Funding.deleted_at.is_(None), span)).one()
+    excluded = session.execute(select(*cols).where(
+        Funding.deleted_at.is_(None), span, Funding.project_id.in_(select(Project.id).where(not_(counted))))).one()
+    return {name: int(t) - int(x) for name, t, x in zip(windows, total, excluded, strict=True)}
