@@ -141,13 +141,13 @@ def test_full_disk_while_saving_keeps_what_was_saved(tmpfs: Path, tmp_path: Path
     path = small_ledger(tmpfs / "台账.sqlite")
     filler = tmpfs / "filler"
     with Ledger.open(path) as led:
-        with open(filler, "wb") as fh:  # fill the disk to the last byte
-            try:
-                while True:
-                    fh.write(b"\0" * 65536)
-                    fh.flush()
-            except OSError:
-                pass
+        with open(filler, "wb", buffering=0) as fh:  # fill the disk to the last byte
+            for chunk in (65536, 4096, 512, 1):
+                try:
+                    while True:
+                        fh.write(b"\0" * chunk)
+                except OSError:
+                    pass
         with pytest.raises(LedgerError, match="磁盘空间已满") as info:
             ops.create_project(led, {"name": "大项目", "investor": "甲", "notes": "备注" * 9000})
         assert "已保存的数据不受影响" in str(info.value)
@@ -160,3 +160,6 @@ def test_full_disk_while_saving_keeps_what_was_saved(tmpfs: Path, tmp_path: Path
     report = check_ledger(path)
     assert report.healthy, report.lines()
     assert report.projects == 3
+    with Ledger.open(path) as led:  # space freed: saving works again
+        ops.create_project(led, {"name": "大项目", "investor": "甲"})
+    assert check_ledger(path).projects == 4
