@@ -329,7 +329,6 @@ class BoardPage(QWidget):
 
         year = self.board.period.year if self.board else self.picker.period().year
         editor = RulesEditor(self.context, year, self.picker.code(), self)
-        editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.rules_editor = editor
         editor.show()
 
