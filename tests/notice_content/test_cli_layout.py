@@ -1,0 +1,68 @@
+"""``zsdesk notice`` on the demo district, and the shared GB/T 9704 layout checker on what it prints."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from zsdesk.cli import main
+from zsdesk.notice.quarterly import render_quarterly_notice
+
+from .conftest import ISSUE_DATE, flat, page_texts
+
+CHECKER = Path("/work/shared/tools/check_notice_layout.py")
+
+
+def test_cli_draft_then_issue(demo_path, tmp_path, capsys):  # type: ignore[no-untyped-def]
+    db = tmp_path / "cli.sqlite"
+    shutil.copy(demo_path, db)
+    draft = tmp_path / "draft.pdf"
+    assert main(["--db", str(db), "notice", "--period", "2025Q3", "-o", str(draft), "--date", "2025-10-10"]) == 0
+    text = flat(draft.read_bytes())
+    assert "黔江招商发〔2025〕号" in text  # the draft's serial is blank
+    assert "关于2025年1—9月全区招商引资工作情况的通报" in text
+    issued = tmp_path / "issued.pdf"
+    assert main(["notice", "--db", str(db), "--period", "2025Q3", "-o", str(issued), "--issue", "--number", "5",
+                 "--date", "2025-10-10"]) == 0
+    assert "黔江招商发〔2025〕5号" in flat(issued.read_bytes())
+    assert "已签发：黔江招商发〔2025〕5号" in capsys.readouterr().out
+    again = tmp_path / "again.pdf"
+    assert main(["notice", "--db", str(db), "--period", "2025Q3", "-o", str(again), "--issue", "--number", "5",
+                 "--date", "2025-11-10"]) == 2
+    assert "5号已经用过" in capsys.readouterr().err
+    assert not again.exists()  # nothing written on bad input
+    assert main(["notice", "--db", str(db), "--period", "2025Q3", "-o", str(again), "--number", "6"]) == 2
+    assert main(["notice", "--db", str(db), "--period", "2025Q9", "-o", str(again)]) == 2
+    assert main(["notice", "--db", str(db), "--period", "2025Q3", "-o", str(again), "--issue",
+                 "--number", "abc"]) == 2
+    assert not again.exists()
+
+
+def test_render_is_deterministic(demo_path, demo_pdf, fonts):  # type: ignore[no-untyped-def]
+    from zsdesk.ledger import Ledger
+
+    with Ledger.open(demo_path, read_only=True) as led:
+        assert render_quarterly_notice(led, "2025Q3", issue_date=ISSUE_DATE, fonts=fonts) == demo_pdf
+
+
+def test_layout_checker_on_demo_notice(demo_pdf, tmp_path):  # type: ignore[no-untyped-def]
+    """The checker's only complaint may be the 版记 page after landscape attachments.
+
+    GB/T 9704 sets 抄送 and 印发机关 one character in from the type area's edge (28 + 4.9 mm), and a
+    notice whose last attachment is landscape gets its 版记 on a portrait page of its own; the checker
+    measures that page's leftmost text as if it were body text. Every other page must pass.
+    """
+    path = tmp_path / "notice.pdf"
+    path.write_bytes(demo_pdf)
+    run = subprocess.run([sys.executable, str(CHECKER), str(path)], capture_output=True, text=True, timeout=120)
+    lines = run.stdout.strip().splitlines()
+    pages = page_texts(demo_pdf)
+    assert re.fullmatch(rf"{len(pages)} pages: \d+ layout problems", lines[-1])
+    problems = lines[:-1]
+    last = len(pages)
+    assert pages[-1].startswith("抄送：") and "印发" in pages[-1]  # the last page is the 版记 alone
+    allowed = re.compile(rf"page {last}: text starts 32\.\d mm from the left edge")
+    assert [p for p in problems if not allowed.fullmatch(p)] == [], run.stdout
