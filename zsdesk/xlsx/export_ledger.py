@@ -19,7 +19,8 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from ..labels import ORIGIN_LABELS, STAGE_LABELS
 from ..models import DictionaryEntry, Funding, Person, Project, ProjectCooperatingUnit, ProjectPerson, ProjectTag, Unit
-from .workbook import Cancel, Column, Progress, ReportSheet, iter_progress, new_workbook, save_workbook, yuan_to_wan
+from ..money import YUAN_PER_WAN
+from .workbook import Cancel, Column, Progress, ReportSheet, iter_progress, new_workbook, save_workbook
 
 if TYPE_CHECKING:
     from ..ledger import Ledger
@@ -118,21 +119,30 @@ def ledger_rows(session: Session, selection: LedgerFilter = None) -> tuple[int, 
     units, dictionary = names.units, names.dictionary
 
     def build() -> Iterator[list[Any]]:
+        join = names.join
+        person_names = names.persons
+        origins = ORIGIN_LABELS
+        stages = STAGE_LABELS
+        no_links: tuple[int, ...] = ()
         for r in rows:
             pid = r.id
+            tag_ids, coop_ids, person_ids = tags.get(pid, no_links), coop.get(pid, no_links), persons.get(pid, no_links)
+            province, city = r.origin_province, r.origin_city
             yield [
-                r.code, r.name, r.investor or None, names.join(tags.get(pid, ()), dictionary) or None,
-                ORIGIN_LABELS.get(r.origin, r.origin), origin_place(r.origin_province, r.origin_city) or None,
+                r.code, r.name, r.investor or None, join(tag_ids, dictionary) if tag_ids else None,
+                origins.get(r.origin, r.origin),
+                (origin_place(province, city) or None) if province or city else None,
                 dictionary.get(r.chain_id) if r.chain_id else None, "是" if r.industrial else "否",
-                STAGE_LABELS.get(r.stage, r.stage),
-                yuan_to_wan(r.planned_investment), yuan_to_wan(r.agreement_amount), yuan_to_wan(r.expected_output),
-                yuan_to_wan(arrived.get(pid, 0)),
+                stages.get(r.stage, r.stage),
+                # A zero amount is left blank (not filled in); it imports back as 0.
+                r.planned_investment / YUAN_PER_WAN or None, r.agreement_amount / YUAN_PER_WAN or None,
+                r.expected_output / YUAN_PER_WAN or None, arrived.get(pid, 0) / YUAN_PER_WAN or None,
                 r.first_contact_date, r.framework_date, r.formal_date, r.started_date, r.production_date,
                 r.full_production_date, r.withdrawn_date,
                 units.get(r.lead_unit_id) if r.lead_unit_id else None,
-                names.join(coop.get(pid, ()), units) or None,
+                join(coop_ids, units) if coop_ids else None,
                 units.get(r.landing_park_id) if r.landing_park_id else None,
-                r.leader or None, names.join(persons.get(pid, ()), names.persons) or None, r.notes or None,
+                r.leader or None, join(person_ids, person_names) if person_ids else None, r.notes or None,
             ]
     return total, build()
 

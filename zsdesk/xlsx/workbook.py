@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -21,8 +21,9 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 
 from ..errors import LedgerError
@@ -94,6 +95,7 @@ def rate_value(rate: Decimal | float | None) -> float | None:
     return None if rate is None else float(Decimal(str(rate)) / 100)
 
 
+_PLAIN = StyleArray()  # shared, never changed: a cell without a style
 _THIN = Side(style="thin", color="000000")
 BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -150,13 +152,15 @@ class ReportSheet:
         self._buffer: list[list[Any]] = []
         self._started = False
         self._sums: list[Any] = [0 for _ in self.columns]
+        self._total_indices = [i for i, c in enumerate(self.columns) if c.total]
         self._header_rows = 2 if any(c.group for c in self.columns) else 1
         self._protos = self._make_protos()
-        self._converters = [self._converter(c) for c in self.columns]
+        self._column_styles = [self._column_style(c) for c in self.columns]
+        self.ws._values_to_row = self._values_to_row  # type: ignore[method-assign]
 
     # -- styles ---------------------------------------------------------------------------------
     def _proto(self, number_format: str | None = None, font: Font | None = None, alignment: Alignment | None = None,
-               fill: PatternFill | None = None, border: bool | None = None, quote: bool = False) -> WriteOnlyCell:
+               fill: PatternFill | None = None, border: bool | None = None, quote: bool = False) -> Cell:
         cell = WriteOnlyCell(self.ws)
         if number_format:
             cell.number_format = number_format
@@ -172,7 +176,7 @@ class ReportSheet:
             cell.quotePrefix = True
         return cell
 
-    def _make_protos(self) -> dict[str, WriteOnlyCell]:
+    def _make_protos(self) -> dict[str, Cell]:
         body = Font(name=FONT_NAME, size=10)
         protos = {kind: self._proto(fmt, font=body if self.bordered else None) for kind, fmt in FORMATS.items()}
         protos["safe_text"] = self._proto(None, font=body if self.bordered else None, quote=True)
@@ -188,37 +192,53 @@ class ReportSheet:
                                      border=False)
         return protos
 
-    def styled(self, value: Any, proto: str) -> WriteOnlyCell:
+    def styled(self, value: Any, proto: str) -> Cell:
         cell = WriteOnlyCell(self.ws, value)
         # Share the prototype's style array: far cheaper than setting styles cell by cell.
         cell._style = self._protos[proto]._style
         return cell
 
-    def text_cell(self, value: Any, proto: str = "text") -> Any:
-        """Text stays text: a leading = + - @ or an error code never becomes a formula."""
-        if value is None:
-            return None
-        text = clean_text(str(value))
-        if text and (text[0] in FORMULA_STARTS or text in ERROR_CODES):
-            cell = self.styled(None, "safe_text")
-            cell._value = text
-            cell.data_type = "s"
-            return cell
-        if proto == "text" and not self.bordered:
-            return text
-        return self.styled(text, proto)
+    def _column_style(self, column: Column) -> StyleArray:
+        if column.kind == "text" and not self.bordered:
+            return _PLAIN
+        return self._protos[column.kind]._style
 
-    def _converter(self, column: Column) -> Callable[[Any], Any]:
-        kind = column.kind
-        if kind == "text":
-            return self.text_cell
-        if kind == "date":
-            if self.bordered:
-                return lambda v: None if v is None else self.styled(v, "date")
-            return lambda v: v  # openpyxl gives a date its own date format
-        if kind == "int" and not self.bordered:
-            return lambda v: v
-        return lambda v: None if v is None else self.styled(v, kind)
+    def _values_to_row(self, values: Sequence[Any], row_idx: int) -> Iterator[Cell]:
+        """Replaces openpyxl's per-row conversion for this sheet: one reused cell, styles shared from
+        the prototypes, no exceptions for styled cells — as cheap as writing bare values."""
+        cell = WriteOnlyCell(self.ws)
+        styles = self._column_styles
+        safe = self._protos["safe_text"]._style
+        for col_idx, value in enumerate(values, 1):
+            if value is None:
+                continue
+            if isinstance(value, Cell):
+                value.column, value.row = col_idx, row_idx
+                yield value
+                continue
+            style = styles[col_idx - 1] if col_idx <= len(styles) else _PLAIN
+            kind = type(value)
+            if kind is str:
+                text = clean_text(value)
+                cell.data_type = "s"
+                if text and (text[0] in FORMULA_STARTS or text in ERROR_CODES):
+                    style = safe
+            elif kind is float or kind is int:
+                text, cell.data_type = value, "n"
+            elif kind is date or kind is datetime:
+                text, cell.data_type = value, "d"
+                if style is _PLAIN:
+                    style = self._protos["date"]._style
+            elif kind is bool:
+                text, cell.data_type = value, "b"
+            elif isinstance(value, Decimal):
+                text, cell.data_type = float(value), "n"
+            else:
+                text, cell.data_type = clean_text(str(value)), "s"
+            cell._value = text
+            cell._style = style
+            cell.column, cell.row = col_idx, row_idx
+            yield cell
 
     # -- layout ---------------------------------------------------------------------------------
     @property
@@ -303,10 +323,10 @@ class ReportSheet:
         self._buffer = []
 
     def _write(self, values: Sequence[Any]) -> None:
-        for i, col in enumerate(self.columns):
-            if col.total and values[i] is not None:
+        for i in self._total_indices:
+            if values[i] is not None:
                 self._sums[i] += values[i]
-        self.ws.append([conv(v) for conv, v in zip(self._converters, values, strict=True)])
+        self.ws.append(values)
         self.rows_written += 1
 
     def append(self, values: Sequence[Any]) -> None:
