@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from zsdesk.board import UnitRow, unit_projects
+from zsdesk.board.drill import LEAD_ONLY
 from zsdesk.board.figures import round_half_up
 from zsdesk.ledger import Ledger
 from zsdesk.periods import Period
@@ -79,8 +80,11 @@ class DrillDialog(QDialog):
         if figure in BOARD_AMOUNT:
             credited = round_half_up(sum((line.credited for line in lines), Fraction(0)))
             board = getattr(self.unit.figures, BOARD_AMOUNT[figure])
-            self.total.setText(S.DRILL_TOTAL.format(n=len(lines), raw=self.money(sum(line.amount for line in lines)),
-                                                    credited=self.money(credited), board=self.money(board)))
+            text = S.DRILL_TOTAL.format(n=len(lines), raw=self.money(sum(line.amount for line in lines)),
+                                        credited=self.money(credited), board=self.money(board))
+            if figure in LEAD_ONLY and board != credited:
+                text += S.DRILL_LEAD_ONLY.format(rest=self.money(board - credited))
+            self.total.setText(text)
         else:
             self.total.setText(S.DRILL_TOTAL_COUNT.format(n=sum(1 for line in lines if line.role == "lead")))
         self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)

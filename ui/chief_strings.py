@@ -97,6 +97,8 @@ DRILL_FIGURES = {"agreement": "协议资金（首次签约）", "formal": "正�
                  "signed": "签约项目", "arrived": "到位资金", "major": "重大项目", "large": "较大项目",
                  "key": "重点项目", "general": "一般项目", "started": "开工项目"}
 DRILL_TOTAL = "共 {n} 个项目，原始金额合计 {raw}，计入本单位 {credited}（榜单数：{board}）"
+DRILL_LEAD_ONLY = ("；其中 {rest} 是本单位作为配合单位分得的金额（引擎的正式合同/框架协议明细只列牵头项目，"
+                   "可在“协议资金”中查看配合项目）")
 DRILL_TOTAL_COUNT = "共 {n} 个项目（项目个数只计入牵头单位）"
 DRILL_LOADING = "正在查询项目明细…"
 CLOSE = "关闭"
