@@ -24,7 +24,7 @@ from zsdesk.paths import backup_dir
 
 from . import strings as S
 from .context import LedgerContext
-from .errors import show_error
+from .errors import confirm, show_error
 from .rows_model import RowsModel
 
 
@@ -120,8 +120,7 @@ class RestoreDialog(QDialog):
         if not info.ok:
             show_error(self, LedgerError(f"这份备份不能用：{info.problem}"))
             return
-        if QMessageBox.question(self, S.BACKUP_RESTORE_TITLE, S.BACKUP_RESTORE_CONFIRM.format(
-                name=info.describe())) != QMessageBox.StandardButton.Yes:
+        if not confirm(self, S.BACKUP_RESTORE_TITLE, S.BACKUP_RESTORE_CONFIRM.format(name=info.describe())):
             return
         self.accept()
         self.restore_chosen.emit(chosen)

@@ -59,3 +59,11 @@ def install_excepthook() -> None:
         _box(QApplication.activeWindow(), QMessageBox.Icon.Critical, S.BUG_TITLE, S.BUG_TEXT.format(log=log_file()))
 
     sys.excepthook = hook
+
+
+def confirm(parent: QWidget | None, title: str, text: str) -> bool:
+    """A yes/no question; in tests (``MODAL`` off) it is recorded and answered yes."""
+    shown.append((title, text))
+    if not MODAL:
+        return True
+    return QMessageBox.question(parent, title, text) == QMessageBox.StandardButton.Yes

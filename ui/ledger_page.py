@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMenu,
-    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -39,7 +38,7 @@ from zsdesk.queries import SIZE_CLASS_LABELS, ProjectQuery
 
 from . import strings as S
 from .context import LedgerContext
-from .errors import show_error
+from .errors import confirm, show_error
 from .ledger_model import COLUMNS, IdRole, ProjectTableModel
 
 ACTIVE_STAGES = tuple(s for s in STAGE_LABELS if s != "withdrawn")
@@ -344,12 +343,11 @@ class LedgerPage(QWidget):
             show_error(self, LedgerError(S.NOTHING_SELECTED))
         return ids
 
-    def delete_selected(self, confirm: bool = True) -> None:
+    def delete_selected(self, ask: bool = True) -> None:
         ids = self._need_selection()
         if not ids:
             return
-        if confirm and QMessageBox.question(self, S.DELETE_TITLE, S.DELETE_CONFIRM.format(n=len(ids))) \
-                != QMessageBox.StandardButton.Yes:
+        if ask and not confirm(self, S.DELETE_TITLE, S.DELETE_CONFIRM.format(n=len(ids))):
             return
         self.context.run(self, ops.delete_projects, ids)
 

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -43,7 +42,7 @@ from zsdesk.stage import date_order_problems, derive_stage
 from . import strings as S
 from .completion import ListCompleter, name_completer
 from .context import LedgerContext
-from .errors import show_error
+from .errors import confirm, show_error
 
 MONEY_FIELDS = ("planned_investment", "agreement_amount", "expected_output")
 TEXT_FIELDS = ("name", "investor", "origin_province", "origin_city", "leader")
@@ -455,6 +454,6 @@ class ProjectForm(QDialog):
         self.widgets["name"].setFocus()
 
     def reject(self) -> None:
-        if self.dirty() and QMessageBox.question(self, S.FORM_CANCEL, S.FORM_DISCARD) != QMessageBox.StandardButton.Yes:
+        if self.dirty() and not confirm(self, S.FORM_CANCEL, S.FORM_DISCARD):
             return
         super().reject()
