@@ -200,7 +200,7 @@ def _body(board: Board, narrative: Narrative, values: dict[str, str], fonts: Fon
     ]
     sections: list[tuple[str, list[Block]]] = [
         ("总体情况", [Heading(2, "（一）主要指标完成情况"), Paragraph(overview_text(board)),
-                   Heading(2, "（二）本季度重点项目情况"), Paragraph(highlights_text(board))]),
+                   Heading(2, f"（二）{_this(board.period)}重点项目情况"), Paragraph(highlights_text(board))]),
     ]
     board_blocks: list[Block] = [
         Heading(2, "（一）单位排名"),
@@ -232,6 +232,10 @@ def _body(board: Board, narrative: Narrative, values: dict[str, str], fonts: Fon
     return blocks
 
 
+def _this(period: Period) -> str:
+    return {"Q": "本季度", "M": "本月", "Y": "本年度"}.get(period.kind, "本期")
+
+
 def _title(period: Period) -> str:
     return f"关于{period.label}全区招商引资工作情况的通报"
 
@@ -255,9 +259,9 @@ def build_quarterly_notice(ledger: Ledger, period: Period | str, narrative: Narr
     blocks = _body(board, narrative, values, fonts or default_fontset())
     alone = board.alone.period
     attachments = [
-        Attachment(f"{period.year}年各单位招商引资目标任务完成情况（{period.label}）", [completion_table(board)],
+        Attachment(f"{period.label}各单位招商引资目标任务完成情况", [completion_table(board)],
                    landscape=True),
-        Attachment(f"{alone.label}签约项目清单", [signed_projects_table(projects)], landscape=True),
+        Attachment(f"{alone.label}签约项目清单", [signed_projects_table(projects, _this(period))], landscape=True),
     ]
     doc = NoticeDocument(
         authority=settings.header_text, doc_number=doc_number, title=_title(period),

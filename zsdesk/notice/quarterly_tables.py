@@ -130,7 +130,7 @@ def _completion_row(rank: str, name: str, figures: Any, target: TargetFigures | 
 
 def weights_note(rules: Rules) -> str:
     origin = "、".join(f"{ORIGIN_LABELS.get(k, k)}项目按{_pct(v)}" for k, v in rules.origin_weights.items())
-    return (f"注：1.金额单位为亿元，“—”表示未下达目标任务；项目个数为“完成/目标”。2.单位完成额为认定金额：{origin}计入；"
+    return (f"注：1.金额单位为亿元，“—”表示未下达目标任务；项目个数为“完成/目标”（个）。2.单位完成额为认定金额：{origin}计入；"
             f"联合招商项目牵头单位计{_pct(rules.lead_share)}，配合单位平分{_pct(rules.cooperating_share)}。"
             "3.“全区”行为全区实际数，每个项目按全额计一次。")
 
@@ -145,17 +145,17 @@ def completion_table(board: Board) -> Table:
     rows = [_completion_row("", "全区", d.figures, d.target, d.rates, "")]
     rows += [_completion_row(str(u.rank), u.unit, u.figures, u.target, u.rates, _score(u.score))
              for u in board.units]
-    header = ["排名", "单位", "重大\n项目\n（个）", "较大\n项目\n（个）", "重点\n项目\n（个）",
+    header = ["排名", "单位", "重大\n项目", "较大\n项目", "重点\n项目",
               "协议资金\n目标", "协议资金\n完成", "完成率", "合同额\n目标", "合同额\n完成", "完成率",
               "到位资金\n目标", "到位资金\n完成", "完成率", "得分"]
     # Widths in points (the landscape type area is 638 pt) so that no header or rate breaks mid-word.
     return Table(header_rows=[header], rows=rows, landscape=True, font_size=9,
-                 col_widths=[26, 104, 32, 32, 32, 42, 42, 43, 42, 42, 43, 42, 42, 43, 31],
+                 col_widths=[26, 87, 32, 32, 32, 44, 44, 43, 44, 44, 43, 44, 44, 43, 36],
                  align=["center", "left", "center", "center", "center", *(["right"] * 10)],
                  note=weights_note(board.rules))
 
 
-def signed_projects_table(projects: list[SignedProject]) -> Table:
+def signed_projects_table(projects: list[SignedProject], this: str = "本季度") -> Table:
     rows = [[str(i), p.code, p.name, p.investor, p.unit, p.chain, _yi(p.agreement_amount), p.kind,
              p.date.isoformat()] for i, p in enumerate(projects, start=1)]
     total = sum(p.agreement_amount for p in projects)
@@ -165,7 +165,7 @@ def signed_projects_table(projects: list[SignedProject]) -> Table:
                  rows=rows, landscape=True, font_size=10,
                  col_widths=[26, 58, 140, 116, 96, 48, 48, 48, 60],
                  align=["center", "center", "left", "left", "left", "center", "right", "center", "center"],
-                 note="注：协议资金为项目协议约定的投资额（全额）；框架协议为本季度签订框架协议、尚未签订正式合同的项目。")
+                 note=f"注：协议资金为项目协议约定的投资额（全额）；框架协议为{this}签订框架协议、尚未签订正式合同的项目。")
 
 
 def _rate_value(rate: Decimal | None) -> float:
