@@ -187,7 +187,8 @@ def _check(ctx: Context, reader: RowReader, progress: Progress | None, cancel: C
                 ctx.problem(plan.row, p.field, p.reason)
     ctx.report.would_create = sum(1 for p in plans if p.existing_id is None)
     ctx.report.would_update = len(plans) - ctx.report.would_create
-    ctx.report.problems.sort(key=lambda p: (p.row, p.column))
+    order = {m.header: m.index for m in ctx.table.columns}
+    ctx.report.problems.sort(key=lambda p: (p.row, order.get(p.column, 999)))
     return plans
 
 
