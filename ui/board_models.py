@@ -19,6 +19,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from zsdesk.board import CreditLine, ExtraBoard, Figures, PersonRow, UnitRow, growth, rate_text
+from zsdesk.board.figures import round_half_up
 from zsdesk.labels import ORIGIN_LABELS
 from zsdesk.money import format_wan, format_yi
 from zsdesk.rules import SIZE_CLASS_LABELS
@@ -263,7 +264,7 @@ class CreditLinesModel(RowsTableModel):
             case "size_class":
                 return SIZE_CLASS_LABELS.get(row.size_class, row.size_class)
             case "credited":
-                return round(row.credited)  # display only; the total is summed exactly by the dialog
+                return round_half_up(row.credited)  # display only; the dialog sums the exact credits
         return getattr(row, key)
 
     def display(self, value: Any, kind: str) -> str:

@@ -362,8 +362,10 @@ class NoticePage(QWidget):
             return
         code, narrative, settings, day = self.picker.code(), self.narrative(), self.settings(), self.issue_day()
         ledger = self.context.ledger
-        self.context.runner.start(lambda _p, _c: issue_notice(ledger, code, None, day, narrative, settings),
-                                  S.ISSUING, self, on_done=self.issued)
+        # Saving the text made other pages recompute; the issue waits for the worker instead of failing.
+        self.preview.set_message(S.ISSUING)
+        self.task.request(lambda: issue_notice(ledger, code, None, day, narrative, settings), self.issued,
+                          lambda exc: errors.show_error(self, exc), now=True)
 
     def issued(self, info: IssuedNoticeInfo) -> None:
         self.last_issued = info

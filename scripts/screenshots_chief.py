@@ -1,0 +1,126 @@
+"""Screenshots of the section chief's views on the demo district, saved under docs/screenshots/chief_*.png.
+
+Run under a real X server so fonts and styles are the ones users see::
+
+    xvfb-run -a -s "-screen 0 1600x1000x24" python scripts/screenshots_chief.py
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+
+import ui  # noqa: E402,F401 - the None guard first
+from ui import errors  # noqa: E402
+from ui.board_page import BoardPage  # noqa: E402
+from ui.context import LedgerContext  # noqa: E402
+from ui.notice_page import NoticePage  # noqa: E402
+from ui.rules_editor import RulesEditor  # noqa: E402
+from zsdesk.demo import build_demo  # noqa: E402
+from zsdesk.ledger import Ledger  # noqa: E402
+
+OUT = ROOT / "docs" / "screenshots"
+TODAY = date(2026, 11, 20)
+
+
+def settle(app: QApplication, until: object = None, seconds: float = 30.0) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.processEvents()
+        if until is None or until():  # type: ignore[operator]
+            break
+        time.sleep(0.02)
+    for _ in range(20):  # let pdfium's page renders land
+        app.processEvents()
+        time.sleep(0.02)
+
+
+def shot(widget: QWidget, name: str) -> None:
+    path = OUT / f"chief_{name}.png"
+    widget.grab().save(str(path))
+    print(path)
+
+
+def main() -> int:
+    app = QApplication(sys.argv)
+    errors.MODAL = False
+    OUT.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        ledger = Ledger.open(Path(tmp) / "demo.sqlite", operator="科长", create=True)
+        build_demo(ledger, today=TODAY)
+        context = LedgerContext(ledger)
+        context.today = TODAY
+
+        board = BoardPage(context)
+        board.resize(1500, 900)
+        board.show()
+        board.activated()
+        settle(app, lambda: board.board is not None)
+        print(f"board computed in {board.seconds * 1000:.0f} ms")
+        shot(board, "board_units")
+        board.tabs.setCurrentIndex(1)
+        shot(board, "board_persons")
+        board.tabs.setCurrentIndex(3)
+        settle(app)
+        shot(board, "board_new")
+        board.tabs.setCurrentIndex(board.tabs.count() - 1)
+        settle(app)
+        shot(board, "board_chart")
+        board.tabs.setCurrentIndex(0)
+        row = next(i for i, u in enumerate(board.unit_model.rows) if u.figures.agreement_amount > 0)
+        board.drill_index(board.unit_table.model().index(row, board.unit_model.column_of("agreement")))
+        settle(app)
+        shot(board.drill_dialog, "drill")
+        board.drill_dialog.close()
+
+        editor = RulesEditor(context, 2026, "2026Q3")
+        editor.show()
+        settle(app, lambda: editor.preview is not None)
+        for item in ("major", "large", "key"):
+            editor.items[item][0].setChecked(False)
+        for item, weight in (("agreement", "30"), ("formal", "30"), ("arrived", "40")):
+            editor.items[item][1].setText(weight)
+        editor.edited()
+        settle(app, lambda: not editor.task.pending and editor.preview is not None and editor.preview.moved > 0)
+        shot(editor, "rules_editor")
+        editor.close()
+
+        board.hide()  # in the window only the current page is visible
+        notice = NoticePage(context)
+        notice.resize(1500, 950)
+        notice.show()
+        notice.activated()
+        settle(app, lambda: notice.draft is not None)
+        shot(notice, "notice_editor")
+        notice.preview.fit_page()
+        settle(app)
+        notice.preview.go_to(7)  # the first landscape attachment page
+        settle(app)
+        shot(notice.preview, "notice_preview")
+        notice.tabs.setCurrentIndex(1)
+        settle(app)
+        shot(notice, "notice_settings")
+        settle(app, lambda: not context.runner.busy)
+        notice.issue()
+        settle(app, lambda: notice.last_issued is not None and hasattr(notice, "archive"))
+        if notice.last_issued is None:
+            print("issue failed:", errors.shown)
+            return 1
+        notice.archive.resize(1300, 720)
+        settle(app)
+        shot(notice.archive, "archive")
+        context.runner.wait()
+        ledger.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
