@@ -206,7 +206,7 @@ if command -v makensis >/dev/null; then
     mkdir -p "$STUB/_internal/resources/icons"
     printf 'stub' >"$STUB/zsdesk.exe"; printf 'stub' >"$STUB/zsdesk-cli.exe"
     cp resources/icons/zsdesk.ico "$STUB/_internal/resources/icons/"
-    if makensis -V2 -DDIST="$STUB" -DVERSION="$VERSION" -DOUTFILE="$SCRATCH/zsdesk-setup-stub.exe" \
+    if makensis -V2 -DDIST="$STUB" -DOUTFILE="$SCRATCH/zsdesk-setup-stub.exe" \
         installer/zsdesk.nsi >"$SCRATCH/nsis.log" 2>&1; then
         ok "makensis $(makensis -VERSION): $(du -k "$SCRATCH/zsdesk-setup-stub.exe" | cut -f1) KiB setup stub"
     else

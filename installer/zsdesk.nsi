@@ -1,9 +1,13 @@
 ; zsdesk (招商桌面) setup program for Windows 10/11: per-user, no administrator rights needed.
 ;
-;   makensis -DDIST=dist\zsdesk -DVERSION=0.1.0 installer\zsdesk.nsi
+;   makensis installer\zsdesk.nsi          (after pyinstaller has built dist\zsdesk)
 ;
-; DIST is the PyInstaller one-folder bundle built on Windows (zsdesk.exe, zsdesk-cli.exe,
-; _internal\). OUTFILE (optional) names the setup program; default dist\zsdesk-setup-VERSION.exe.
+; Optional defines (-D on Linux, /D or -D on Windows); relative paths are relative to THIS
+; folder (installer\), as makensis resolves them from the script's directory:
+;   DIST     the PyInstaller one-folder bundle built on Windows (zsdesk.exe, zsdesk-cli.exe,
+;            _internal\); default ..\dist\zsdesk
+;   VERSION  default: the version in pyproject.toml
+;   OUTFILE  default ..\dist\zsdesk-setup-VERSION.exe
 ; Installs to %LOCALAPPDATA%\Programs\zsdesk. The user's ledgers, backups and logs live in
 ; %LOCALAPPDATA%\zsdesk (platformdirs) and are never touched by the installer or uninstaller.
 
@@ -11,13 +15,18 @@ Unicode true
 ManifestDPIAware true
 
 !ifndef DIST
-  !error "Pass the PyInstaller bundle: makensis -DDIST=dist\zsdesk installer\zsdesk.nsi"
+  !define DIST "..\dist\zsdesk"
 !endif
 !ifndef VERSION
-  !define VERSION "0.0.0"
+  ; The first `version = "…"` line of pyproject.toml is the [project] version.
+  !searchparse /file "..\pyproject.toml" 'version = "' VERSION '"'
 !endif
 !ifndef OUTFILE
-  !define OUTFILE "dist\zsdesk-setup-${VERSION}.exe"
+  !define OUTFILE "..\dist\zsdesk-setup-${VERSION}.exe"
+!endif
+!if /FileExists "${DIST}\zsdesk.exe"
+!else
+  !error "No Windows bundle at ${DIST} (relative to installer\): run pyinstaller installer\zsdesk.spec on Windows first, or pass -DDIST=<absolute path>"
 !endif
 
 !define APP_NAME "招商桌面"

@@ -125,7 +125,7 @@ def test_nsis_script_compiles(tmp_path: Path) -> None:
     shutil.copy(ICONS / "zsdesk.ico", stub / "_internal" / "resources" / "icons")
     out = tmp_path / "zsdesk-setup.exe"
     result = subprocess.run(
-        ["makensis", "-V2", f"-DDIST={stub}", "-DVERSION=0.1.0", f"-DOUTFILE={out}", str(NSI)],
+        ["makensis", "-V2", f"-DDIST={stub}", f"-DOUTFILE={out}", str(NSI)],  # VERSION from pyproject
         capture_output=True, text=True, timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
