@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -30,6 +29,7 @@ from zsdesk.queries import AuditQuery, fetch_audit
 
 from . import strings as S
 from .context import LedgerContext
+from .errors import inform
 from .project_tabs import audit_rows
 from .rows_model import RowsModel
 from .worker import Cancelled, Progress, TaskCancelled
@@ -187,4 +187,4 @@ class AuditPage(QWidget):
         self.context.runner.start(
             lambda progress, cancelled: export_audit(ledger, query, target, progress, cancelled),
             S.AUDIT_EXPORT, self,
-            on_done=lambda n: QMessageBox.information(self, S.AUDIT_EXPORT, S.AUDIT_EXPORTED.format(n=n, path=target)))
+            on_done=lambda n: inform(self, S.AUDIT_EXPORT, S.AUDIT_EXPORTED.format(n=n, path=target)))

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -24,7 +23,7 @@ from zsdesk.paths import backup_dir
 
 from . import strings as S
 from .context import LedgerContext
-from .errors import confirm, show_error
+from .errors import confirm, inform, show_error
 from .rows_model import RowsModel
 
 
@@ -62,7 +61,7 @@ def backup_now(context: LedgerContext, parent: QWidget | None) -> None:
     folder = backup_folder(context)
 
     def done(info: Any) -> None:
-        QMessageBox.information(parent, S.ACT_BACKUP_NOW, S.BACKUP_DONE.format(path=info.path))
+        inform(parent, S.ACT_BACKUP_NOW, S.BACKUP_DONE.format(path=info.path))
 
     context.runner.start(lambda _p, _c: backup.create_backup(path, folder, "手动"), S.ACT_BACKUP_NOW, parent,
                          on_done=done)

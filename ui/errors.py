@@ -67,3 +67,8 @@ def confirm(parent: QWidget | None, title: str, text: str) -> bool:
     if not MODAL:
         return True
     return QMessageBox.question(parent, title, text) == QMessageBox.StandardButton.Yes
+
+
+def inform(parent: QWidget | None, title: str, text: str) -> None:
+    """A short notice (export finished, backup made); recorded instead of shown when ``MODAL`` is off."""
+    _box(parent, QMessageBox.Icon.Information, title, text)

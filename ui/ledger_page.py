@@ -251,7 +251,8 @@ class LedgerPage(QWidget):
         return index.data(IdRole) if index.isValid() else None
 
     def on_change(self, change: Change) -> None:
-        structural = [r for r in change.records if r.entity == "project" and r.action != "update"]
+        structural = [r for r in change.records if r.entity == "project" and (
+            r.action != "update" or (r.before or {}).get("deleted_at") != (r.after or {}).get("deleted_at"))]
         if structural:
             self._reload_keeping_selection(self.model.query)
         else:

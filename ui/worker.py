@@ -12,10 +12,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
-
-from zsdesk.errors import LedgerError
 
 from . import strings as S
 from .errors import show_error
@@ -57,7 +55,7 @@ class _Job(QRunnable):
 
 
 class TaskRunner(QObject):
-    """Runs one task at a time on a private thread pool; ``busy`` while a task runs."""
+    """Runs one task at a time on a private thread pool; ``busy`` while a task runs; later ones queue."""
 
     started = Signal()
     done = Signal()
@@ -70,14 +68,25 @@ class TaskRunner(QObject):
         self._cancel = threading.Event()
         self._signals: _Signals | None = None
         self.dialog: QProgressDialog | None = None
+        self._queue: list[Callable[[], bool]] = []
+        self.done.connect(lambda: QTimer.singleShot(0, self._next))
+
+    def _next(self) -> None:
+        if self._queue and not self.busy:
+            self._queue.pop(0)()
+
+    @property
+    def queued(self) -> int:
+        return len(self._queue)
 
     def start(self, fn: Task, title: str, parent: QWidget | None,
               on_done: Callable[[Any], None] | None = None,
               on_error: Callable[[BaseException], None] | None = None,
               on_cancel: Callable[[], None] | None = None, show_progress: bool = True) -> bool:
         if self.busy:
-            show_error(parent, LedgerError(S.BUSY))
-            return False
+            # One at a time: a task asked for while another runs waits its turn.
+            self._queue.append(lambda: self.start(fn, title, parent, on_done, on_error, on_cancel, show_progress))
+            return True
         self.busy = True
         self._cancel = threading.Event()
         signals = _Signals()
@@ -132,4 +141,6 @@ class TaskRunner(QObject):
         self._cancel.set()
 
     def wait(self, msecs: int = 30000) -> bool:
+        """Block until the running task's thread is done (on close); queued tasks are dropped."""
+        self._queue.clear()
         return self.pool.waitForDone(msecs)
