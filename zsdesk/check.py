@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from .db import ledger_url, make_engine, sqlite_path
 from .errors import LedgerDamaged
 from .models import AuditEntry, Funding, Project, Target
-from .stage import derive_stage
+from .stage import derive_stage, first_signed
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 MAX_AMOUNT = 10**13  # 10万亿元: no single project or target comes near it; beyond is a typing or file error
@@ -231,15 +231,20 @@ def _check_stages(s: Session, report: CheckReport) -> None:
 
     cols = [getattr(Project, f) for f in DATE_FIELDS]
     found = 0
-    for row in s.execute(select(Project.code, Project.stage, *cols).execution_options(yield_per=5000)):
-        dates = dict(zip(DATE_FIELDS, row[2:], strict=True))
+    rows = select(Project.code, Project.stage, Project.signed_date, *cols).execution_options(yield_per=5000)
+    for row in s.execute(rows):
+        dates = dict(zip(DATE_FIELDS, row[3:], strict=True))
         expected = derive_stage(dates)
         if row.stage != expected:
             found += 1
             if found <= MAX_LISTED:
                 report.add("stage", f"项目 {row.code} 记录的阶段“{STAGE_LABELS.get(row.stage, row.stage)}”"
                                     f"与日期推出的“{STAGE_LABELS[expected]}”不符")
-    _more(report, "stage", found, "个项目阶段与日期不符")
+        if row.signed_date != first_signed(dates):
+            found += 1
+            if found <= MAX_LISTED:
+                report.add("stage", f"项目 {row.code} 记录的首次签约日期与框架协议、正式合同日期不符")
+    _more(report, "stage", found, "处项目阶段或签约日期与日期不符")
 
 
 def _audit_rows(s: Session) -> Iterator[AuditEntry]:

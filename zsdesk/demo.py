@@ -32,7 +32,7 @@ from .models import (
     Unit,
 )
 from .ops.history import ChangeRecord, operation
-from .stage import derive_stage
+from .stage import derive_stage, first_signed
 
 YI = 100_000_000
 WAN = 10_000
@@ -255,7 +255,7 @@ def build_demo(ledger: Ledger, projects: int | None = None, seed: int = 2026, to
             "id": pid, "code": f"{code_year}-{codes[code_year]:04d}", "name": name, "investor": company,
             "origin": origin, "origin_province": province, "origin_city": city, "chain_id": chains[chain],
             "industrial": industrial, "planned_investment": planned, "agreement_amount": amount,
-            "expected_output": output, **dates, "stage": stage,
+            "expected_output": output, **dates, "stage": stage, "signed_date": first_signed(dates),
             "lead_unit_id": lead if (signed or rng.random() < 0.8) else None,
             "landing_park_id": (lead if lead in parks else rng.choice(parks)) if industrial else None,
             "leader": f"{rng.choice(SURNAMES)}{rng.choice(['书记', '区长', '副区长', '常委'])}" if amount >= 10 * YI else "",

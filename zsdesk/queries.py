@@ -89,7 +89,7 @@ def size_class_expr(t: SizeThresholds) -> ColumnElement[str]:
 
 def signed_date_expr() -> ColumnElement[date]:
     """The first signing: framework agreement, or the formal contract when there was none."""
-    return func.coalesce(Project.framework_date, Project.formal_date)
+    return Project.signed_date  # stored and indexed; kept equal to zsdesk.stage.first_signed on every write
 
 
 _LeadUnit = aliased(Unit, name="lead_unit")

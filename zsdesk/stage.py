@@ -30,6 +30,11 @@ def derive_stage(dates: Mapping[str, date | None]) -> str:
     return stage
 
 
+def first_signed(dates: Mapping[str, date | None]) -> date | None:
+    """The first signing (framework agreement, else the formal contract): when a project counts as signed."""
+    return dates.get("framework_date") or dates.get("formal_date")
+
+
 def stage_label(stage: str) -> str:
     return STAGE_LABELS[stage]
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from ..errors import FieldProblem, ValidationError
 from ..models import Project
-from ..stage import MILESTONES, date_order_problems, derive_stage
+from ..stage import MILESTONES, date_order_problems, derive_stage, first_signed
 from .crud import EntitySpec, create, get_live, set_deleted, update, validate
 from .fields import (
     ORIGIN,
@@ -61,7 +61,8 @@ def find_similar(session: Session, name: str, investor: str, exclude_id: int | N
     return [p for _, p in scored[:limit]]
 
 
-def _check(session: Session, values: dict[str, Any], existing_id: int | None) -> list[FieldProblem]:
+def project_rules(values: dict[str, Any]) -> list[FieldProblem]:
+    """The cross-field rules that need no database (the xlsx importer checks names itself, in bulk)."""
     problems = date_order_problems(values)
     signed = values.get("framework_date") or values.get("formal_date")
     if signed and "lead_unit_id" in values and values["lead_unit_id"] is None:
@@ -69,6 +70,11 @@ def _check(session: Session, values: dict[str, Any], existing_id: int | None) ->
     lead = values.get("lead_unit_id")
     if lead is not None and lead in (values.get("cooperating_unit_ids") or []):
         problems.append(FieldProblem("cooperating_unit_ids", "配合单位", "牵头单位不能同时是配合单位"))
+    return problems
+
+
+def _check(session: Session, values: dict[str, Any], existing_id: int | None) -> list[FieldProblem]:
+    problems = project_rules(values)
     same = None if not values.get("name") else session.scalar(select(Project.code).where(
         func.lower(Project.name) == values["name"].lower(), Project.investor == values.get("investor", ""),
         Project.deleted_at.is_(None), Project.id != (existing_id or -1)))
@@ -109,7 +115,9 @@ def _code_year(project: Project, today: date) -> int:
 
 
 def _after_write(op: Operation, project: Any, links: dict[str, Any]) -> None:
-    project.stage = derive_stage({f: getattr(project, f) for f in DATE_FIELDS})
+    dates = {f: getattr(project, f) for f in DATE_FIELDS}
+    project.stage = derive_stage(dates)
+    project.signed_date = first_signed(dates)
     project.updated_at = op.now
     if links:
         op.session.flush()
@@ -120,7 +128,9 @@ def _prepare(op: Operation, project: Any) -> None:
     project.created_at = op.now
     project.updated_at = op.now
     project.code = next_code(op.session, _code_year(project, op.now.date()))
-    project.stage = derive_stage({f: getattr(project, f) for f in DATE_FIELDS})
+    dates = {f: getattr(project, f) for f in DATE_FIELDS}
+    project.stage = derive_stage(dates)
+    project.signed_date = first_signed(dates)
 
 
 def create_project(ledger: Ledger, fields: Mapping[str, Any]) -> Change:
