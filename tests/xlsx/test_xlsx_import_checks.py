@@ -191,3 +191,18 @@ def test_funding_for_an_unknown_project_is_an_error_with_a_suggestion(small_ledg
     assert len(report.problems) == 1 and report.problems[0].row == 2
     assert "相近的项目：2025-0001 新型建材生产线项目" in report.problems[0].reason
     assert [(d.row, d.where) for d in report.duplicates] == [(3, "ledger")]
+
+
+def test_a_unit_merged_down_several_rows_applies_to_each(small_ledger, tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["项目名称", "投资方", "牵头单位", "框架协议签订日期"])
+    ws.append(["甲", "甲公司", "区商务委", "2026-03-01"])
+    ws.append(["乙", "乙公司", None, "2026-03-02"])
+    ws.merge_cells("C2:C3")
+    wb.save(tmp_path / "merged.xlsx")
+    report = import_file(small_ledger, "projects", tmp_path / "merged.xlsx", dry_run=False)
+    assert report.ok, report.problem_table()
+    with small_ledger.reading() as s:
+        leads = set(s.scalars(select(Project.lead_unit_id).where(Project.name.in_(["甲", "乙"]))))
+        assert leads == {s.scalar(select(Unit.id).where(Unit.name == "区商务委"))}

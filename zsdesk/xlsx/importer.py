@@ -140,6 +140,8 @@ class RowReader:
 
     kind: str
     spec: EntitySpec
+    # The spec the checking pass validates with; a reader may drop per-row queries it does in bulk.
+    check_spec: EntitySpec | None = None
     after_write: Any = None
     prepare: Any = None
 
@@ -179,9 +181,10 @@ def _check(ctx: Context, reader: RowReader, progress: Progress | None, cancel: C
             plans.append(plan)
     reader.finish(ctx, plans)
     existing = _load_existing(ctx.session, reader.spec, [p.existing_id for p in plans if p.existing_id is not None])
+    spec = reader.check_spec or reader.spec
     for plan in plans:
         try:
-            validate(ctx.session, reader.spec, plan.raw, existing.get(plan.existing_id) if plan.existing_id else None)
+            validate(ctx.session, spec, plan.raw, existing.get(plan.existing_id) if plan.existing_id else None)
         except ValidationError as err:
             for p in err.problems:
                 ctx.problem(plan.row, p.field, p.reason)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import date, datetime
 from decimal import Decimal
@@ -12,7 +13,7 @@ from ..errors import LedgerError
 from ..money import parse_money
 from ..ops.fields import split_list
 from ..ops.funding import FUNDING
-from ..ops.projects import PROJECT
+from ..ops.projects import PROJECT, project_rules
 from ..ops.projects import _after_write as project_after_write  # the same bookkeeping create_project does
 from ..ops.projects import _prepare as project_prepare
 from .importer import Context, DuplicateHint, RowPlan, RowReader
@@ -67,6 +68,9 @@ def split_place(value: Any) -> tuple[str, str]:
 class ProjectReader(RowReader):
     kind = "projects"
     spec = PROJECT
+    # Same fields and rules, without the per-row same-name query: plan() matches names against
+    # every stored project at once (and more loosely). The write itself still runs the full check.
+    check_spec = dataclasses.replace(PROJECT, check=lambda session, values, existing_id: project_rules(values))
     after_write = staticmethod(project_after_write)
     prepare = staticmethod(project_prepare)
 
