@@ -1,60 +1,80 @@
-"""Preview, print and save the exact notice PDF (QtPdf from the ``pyside6-pdf`` wheel).
+"""Preview, print and save the exact notice PDF, rendered by pdfium (the ``pypdfium2`` wheel).
 
-What is shown and printed is the PDF's own bytes, rendered by pdfium: the preview is what prints.
-Printing renders each page at the printer's resolution (capped at 600 dpi) on white — QPdfDocument
-renders transparent — and turns the printer to landscape for the landscape attachment pages.
+What is shown and printed is the PDF's own bytes: the preview is what prints. We use pypdfium2
+rather than QtPdf because QtPdf ships only for PySide6 6.12 as a separate wheel, and 6.12.0 drops
+references to ``None`` on Python 3.11 (a crash after some 10,000 Qt calls; see NOTES.md) — so the
+app pins PySide6 < 6.12, where QtPdf would cost the 175 MB pyside6-addons. Pages are rendered on
+white; only the pages in view are rendered, and kept in a small cache.
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, QSize, QSizeF
-from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter
-from PySide6.QtPdf import QPdfDocument
-from PySide6.QtPdfWidgets import QPdfView
+import pypdfium2 as pdfium
+from PySide6.QtCore import QPointF, QRect, QRectF, QSize, QSizeF, Qt
+from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter, QPaintEvent
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from . import chief_strings as S
 
 MAX_PRINT_DPI = 600
+SCREEN_DPI = 96.0
+PAGE_GAP = 12
+CACHE_PAGES = 24
 
 
-def load_pdf(data: bytes, parent: QWidget | None = None) -> tuple[QPdfDocument, QBuffer]:
-    """A QPdfDocument over ``data``; keep the buffer alive as long as the document."""
-    document = QPdfDocument(parent)
-    buffer = QBuffer(parent)
-    buffer.setData(QByteArray(data))
-    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-    document.load(buffer)
-    return document, buffer
+class PdfPages:
+    """A PDF held in memory: page sizes in points and pages rendered to ``QImage`` on white."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self._pdf = pdfium.PdfDocument(data) if data else None
+        self.sizes: list[tuple[float, float]] = [] if self._pdf is None else [
+            self._pdf[i].get_size() for i in range(len(self._pdf))]
+
+    def pageCount(self) -> int:  # noqa: N802 - same name as QPdfDocument, which this replaces
+        return len(self.sizes)
+
+    def page_points(self, page: int) -> QSizeF:
+        width, height = self.sizes[page]
+        return QSizeF(width, height)
+
+    def render(self, page: int, dpi: float) -> QImage:
+        assert self._pdf is not None
+        bitmap = self._pdf[page].render(scale=dpi / 72, fill_color=(255, 255, 255, 255), prefer_bgrx=True)
+        image = QImage(bitmap.buffer, bitmap.width, bitmap.height, bitmap.stride,
+                       QImage.Format.Format_RGB32 if bitmap.n_channels == 4 else QImage.Format.Format_BGR888)
+        return image.copy()  # own the pixels: the bitmap's buffer goes away with it
+
+    def close(self) -> None:
+        if self._pdf is not None:
+            self._pdf.close()
+            self._pdf = None
 
 
-def render_page(document: QPdfDocument, page: int, dpi: float) -> QImage:
-    """One page at ``dpi`` on white (pdfium leaves the background transparent)."""
-    points = document.pagePointSize(page)
-    size = QSize(max(1, round(points.width() * dpi / 72)), max(1, round(points.height() * dpi / 72)))
-    page_image = document.render(page, size)
-    image = QImage(size, QImage.Format.Format_RGB32)
-    image.fill(QColor("white"))
-    painter = QPainter(image)
-    painter.drawImage(0, 0, page_image)
-    painter.end()
-    return image
+def load_pdf(data: bytes, parent: QWidget | None = None) -> PdfPages:
+    return PdfPages(data)
 
 
-def print_document(document: QPdfDocument, printer: QPrinter,
+def render_page(document: PdfPages, page: int, dpi: float) -> QImage:
+    """One page at ``dpi`` on white."""
+    return document.render(page, dpi)
+
+
+def print_document(document: PdfPages, printer: QPrinter,
                    progress: Callable[[int, int], None] | None = None) -> int:
-    """Print every page of ``document`` on ``printer``; returns the number of pages printed."""
+    """Print every page on ``printer`` at its resolution, turning it for landscape pages."""
     pages = document.pageCount()
     if pages <= 0:
         return 0
     printer.setFullPage(True)  # the PDF carries its own margins (GB/T 9704 type area)
 
     def orient(page: int) -> None:
-        size = document.pagePointSize(page)
+        size = document.page_points(page)
         orientation = (QPageLayout.Orientation.Landscape if size.width() > size.height()
                        else QPageLayout.Orientation.Portrait)
         printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
@@ -70,7 +90,7 @@ def print_document(document: QPdfDocument, printer: QPrinter,
             if page:
                 orient(page)
                 printer.newPage()
-            image = render_page(document, page, dpi)
+            image = document.render(page, dpi)
             target = QRectF(QPointF(0, 0), QSizeF(painter.viewport().size()))
             painter.setWindow(painter.viewport())
             painter.drawImage(target, image)
@@ -83,12 +103,82 @@ def print_document(document: QPdfDocument, printer: QPrinter,
 
 def print_pdf_to_file(data: bytes, path: str | Path, dpi: int = 150) -> int:
     """Print ``data`` through QPrinter into a PDF file (how printing is tested without a printer)."""
-    document, _buffer = load_pdf(data)
+    document = PdfPages(data)
     printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(path))
     printer.setResolution(dpi)
-    return print_document(document, printer)
+    try:
+        return print_document(document, printer)
+    finally:
+        document.close()
+
+
+class PagesCanvas(QWidget):
+    """All pages stacked vertically at one zoom; paints only what is exposed."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.document: PdfPages | None = None
+        self.zoom = 1.0
+        self._cache: OrderedDict[tuple[int, float], QImage] = OrderedDict()
+        self._tops: list[int] = []
+
+    def set_document(self, document: PdfPages | None) -> None:
+        self.document = document
+        self._cache.clear()
+        self.relayout()
+
+    def page_size(self, page: int) -> QSize:
+        assert self.document is not None
+        pts = self.document.page_points(page)
+        scale = self.zoom * SCREEN_DPI / 72
+        return QSize(max(1, round(pts.width() * scale)), max(1, round(pts.height() * scale)))
+
+    def relayout(self) -> None:
+        self._tops, y, width = [], PAGE_GAP, 0
+        pages = self.document.pageCount() if self.document else 0
+        for page in range(pages):
+            size = self.page_size(page)
+            self._tops.append(y)
+            y += size.height() + PAGE_GAP
+            width = max(width, size.width())
+        self.setFixedSize(max(1, width + 2 * PAGE_GAP), max(1, y))
+        self.update()
+
+    def page_top(self, page: int) -> int:
+        return self._tops[page] if 0 <= page < len(self._tops) else 0
+
+    def page_at(self, y: int) -> int:
+        for page in range(len(self._tops) - 1, -1, -1):
+            if self._tops[page] <= y + PAGE_GAP:
+                return page
+        return 0
+
+    def _image(self, page: int) -> QImage:
+        key = (page, round(self.zoom, 3))
+        image = self._cache.get(key)
+        if image is None:
+            assert self.document is not None
+            image = self.document.render(page, self.zoom * SCREEN_DPI * self.devicePixelRatioF())
+            image.setDevicePixelRatio(self.devicePixelRatioF())
+            self._cache[key] = image
+            while len(self._cache) > CACHE_PAGES:
+                self._cache.popitem(last=False)
+        else:
+            self._cache.move_to_end(key)
+        return image
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        painter = QPainter(self)
+        painter.fillRect(event.rect(), QColor("#808080"))
+        if self.document is not None:
+            for page, top in enumerate(self._tops):
+                size = self.page_size(page)
+                rect = QRect((self.width() - size.width()) // 2, top, size.width(), size.height())
+                if rect.intersects(event.rect()):
+                    painter.drawImage(rect, self._image(page))
+        painter.end()
 
 
 class PdfPreview(QWidget):
@@ -97,14 +187,13 @@ class PdfPreview(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.data: bytes = b""
-        self.document = QPdfDocument(self)
-        self._buffer: QBuffer | None = None
-        self.view = QPdfView(self)
-        self.view.setDocument(self.document)
-        self.view.setPageMode(QPdfView.PageMode.MultiPage)
-        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
-        self.view.setPageSpacing(12)
+        self.document: PdfPages | None = None
+        self.canvas = PagesCanvas()
+        self.view = QScrollArea(self)
+        self.view.setWidget(self.canvas)
+        self.view.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.view.setStyleSheet("background: #808080;")
+        self._fit = "width"
         self.message = QLabel(S.PREVIEW_EMPTY, self)
         self.message.setWordWrap(True)
         self.page_label = QLabel(self)
@@ -127,20 +216,17 @@ class PdfPreview(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.message)
         layout.addWidget(self.view, 1)
-        self.view.pageNavigator().currentPageChanged.connect(lambda _p: self._update_page_label())
+        self.view.verticalScrollBar().valueChanged.connect(lambda _v: self._update_page_label())
 
     # --- content ----------------------------------------------------------------------------------
     def set_pdf(self, data: bytes) -> None:
+        if self.document is not None:
+            self.document.close()
         self.data = data
-        self.document.close()
-        if self._buffer is not None:
-            self._buffer.close()
-        buffer = QBuffer(self)
-        buffer.setData(QByteArray(data))
-        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-        self._buffer = buffer
-        self.document.load(buffer)
+        self.document = PdfPages(data)
+        self.canvas.set_document(self.document)
         self.message.setVisible(False)
+        self._apply_fit()
         self._update_page_label()
 
     def set_message(self, text: str) -> None:
@@ -149,38 +235,62 @@ class PdfPreview(QWidget):
 
     @property
     def page_count(self) -> int:
-        return self.document.pageCount() if self.data else 0
+        return self.document.pageCount() if self.document is not None and self.data else 0
+
+    @property
+    def current_page(self) -> int:
+        return self.canvas.page_at(self.view.verticalScrollBar().value()) if self.page_count else -1
 
     def _update_page_label(self) -> None:
         pages = self.page_count
-        current = self.view.pageNavigator().currentPage() + 1 if pages else 0
-        self.page_label.setText(S.PREVIEW_PAGE.format(page=current, pages=pages))
+        self.page_label.setText(S.PREVIEW_PAGE.format(page=self.current_page + 1 if pages else 0, pages=pages))
 
     # --- navigation and zoom -------------------------------------------------------------------------
     def go_to(self, page: int) -> None:
         if 0 <= page < self.page_count:
-            self.view.pageNavigator().jump(page, QPointF(), self.view.pageNavigator().currentZoom())
+            self.view.verticalScrollBar().setValue(self.canvas.page_top(page) - PAGE_GAP // 2)
             self._update_page_label()
 
     def next_page(self) -> None:
-        self.go_to(self.view.pageNavigator().currentPage() + 1)
+        self.go_to(self.current_page + 1)
 
     def previous_page(self) -> None:
-        self.go_to(self.view.pageNavigator().currentPage() - 1)
+        self.go_to(self.current_page - 1)
+
+    def _set_zoom(self, zoom: float) -> None:
+        page = self.current_page
+        self.canvas.zoom = max(0.1, min(zoom, 8.0))
+        self.canvas.relayout()
+        self.go_to(max(page, 0))
 
     def zoom(self, factor: float) -> None:
-        self.view.setZoomMode(QPdfView.ZoomMode.Custom)
-        self.view.setZoomFactor(max(0.1, min(self.view.zoomFactor() * factor, 8.0)))
+        self._fit = ""
+        self._set_zoom(self.canvas.zoom * factor)
+
+    def _apply_fit(self) -> None:
+        if not self.page_count or not self._fit:
+            return
+        pts = self.document.page_points(max(self.current_page, 0))  # type: ignore[union-attr]
+        viewport = self.view.viewport().size()
+        by_width = (viewport.width() - 2 * PAGE_GAP - 20) / (pts.width() * SCREEN_DPI / 72)
+        by_height = (viewport.height() - 2 * PAGE_GAP) / (pts.height() * SCREEN_DPI / 72)
+        self._set_zoom(by_width if self._fit == "width" else min(by_width, by_height))
 
     def fit_width(self) -> None:
-        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self._fit = "width"
+        self._apply_fit()
 
     def fit_page(self) -> None:
-        self.view.setZoomMode(QPdfView.ZoomMode.FitInView)
+        self._fit = "page"
+        self._apply_fit()
+
+    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._apply_fit()
 
     # --- print and save ------------------------------------------------------------------------------
     def print_dialog(self) -> int:
-        if not self.page_count:
+        if not self.page_count or self.document is None:
             return 0
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
@@ -202,4 +312,4 @@ class PdfPreview(QWidget):
         return path
 
 
-__all__ = ["PdfPreview", "load_pdf", "print_document", "print_pdf_to_file", "render_page"]
+__all__ = ["PdfPages", "PdfPreview", "load_pdf", "print_document", "print_pdf_to_file", "render_page"]
