@@ -124,26 +124,25 @@ def ledger_rows(session: Session, selection: LedgerFilter = None) -> tuple[int, 
         origins = ORIGIN_LABELS
         stages = STAGE_LABELS
         no_links: tuple[int, ...] = ()
-        for r in rows:
-            pid = r.id
+        for (pid, code, name, investor, origin, province, city, chain_id, industrial, stage, planned, agreement,
+             output, d1, d2, d3, d4, d5, d6, d7, lead, park, leader, notes) in rows:
             tag_ids, coop_ids, person_ids = tags.get(pid, no_links), coop.get(pid, no_links), persons.get(pid, no_links)
-            province, city = r.origin_province, r.origin_city
             yield [
-                r.code, r.name, r.investor or None, join(tag_ids, dictionary) if tag_ids else None,
-                origins.get(r.origin, r.origin),
+                code, name, investor or None, join(tag_ids, dictionary) if tag_ids else None,
+                origins.get(origin, origin),
                 (origin_place(province, city) or None) if province or city else None,
-                dictionary.get(r.chain_id) if r.chain_id else None, "是" if r.industrial else "否",
-                stages.get(r.stage, r.stage),
+                dictionary.get(chain_id) if chain_id else None, "是" if industrial else "否",
+                stages.get(stage, stage),
                 # A zero amount is left blank (not filled in); it imports back as 0.
-                r.planned_investment / YUAN_PER_WAN or None, r.agreement_amount / YUAN_PER_WAN or None,
-                r.expected_output / YUAN_PER_WAN or None, arrived.get(pid, 0) / YUAN_PER_WAN or None,
-                r.first_contact_date, r.framework_date, r.formal_date, r.started_date, r.production_date,
-                r.full_production_date, r.withdrawn_date,
-                units.get(r.lead_unit_id) if r.lead_unit_id else None,
+                planned / YUAN_PER_WAN or None, agreement / YUAN_PER_WAN or None,
+                output / YUAN_PER_WAN or None, arrived.get(pid, 0) / YUAN_PER_WAN or None,
+                d1, d2, d3, d4, d5, d6, d7,
+                units.get(lead) if lead else None,
                 join(coop_ids, units) if coop_ids else None,
-                units.get(r.landing_park_id) if r.landing_park_id else None,
-                r.leader or None, join(person_ids, person_names) if person_ids else None, r.notes or None,
+                units.get(park) if park else None,
+                leader or None, join(person_ids, person_names) if person_ids else None, notes or None,
             ]
+
     return total, build()
 
 
