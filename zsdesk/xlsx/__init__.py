@@ -15,16 +15,22 @@ a cancel raises ``ExportCancelled`` (a ``LedgerError``) and leaves no file / wri
         nothing is written. A real run is one operation (audit rows, undoable): report.change.
 """
 
-from .export_board import export_board, export_targets
-from .export_funding import export_funding
-from .export_ledger import ExportResult, export_ledger
-from .importer import DuplicateHint, ImportReport, import_file
-from .reader import ImportProblem
-from .safety import MAX_ROWS, BadFile
-from .template import make_template
-from .workbook import ExportCancelled
+from __future__ import annotations
 
-__all__ = [
-    "MAX_ROWS", "BadFile", "DuplicateHint", "ExportCancelled", "ExportResult", "ImportProblem", "ImportReport",
-    "export_board", "export_funding", "export_ledger", "export_targets", "import_file", "make_template",
-]
+import importlib
+from typing import Any
+
+# Loaded on first use, so importing the importer does not pull in the board engine.
+_WHERE = {
+    "export_board": "export_board", "export_targets": "export_board", "export_funding": "export_funding",
+    "ExportResult": "export_ledger", "export_ledger": "export_ledger", "DuplicateHint": "importer",
+    "ImportReport": "importer", "import_file": "importer", "ImportProblem": "reader", "MAX_ROWS": "safety",
+    "BadFile": "safety", "make_template": "template", "ExportCancelled": "workbook",
+}
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(name)
+    return getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
