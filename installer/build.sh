@@ -59,6 +59,9 @@ for f in resources/defaults/rules.json resources/icons/zsdesk.svg zsdesk/migrati
 done
 ls "$INTERNAL"/zsdesk/migrations/versions/*.py >/dev/null 2>&1 && ok "migration scripts" || fail "no migration scripts"
 ls "$INTERNAL"/PySide6/Qt/plugins/printsupport/* >/dev/null 2>&1 && ok "printsupport plugin" || fail "no printsupport plugin"
+if grep -rqs "pypdfium2" ui zsdesk; then  # print preview renders with pdfium, loaded by ctypes
+    ls "$INTERNAL"/pypdfium2_raw/libpdfium* >/dev/null 2>&1 && ok "pdfium library (print preview)" || fail "no pdfium library"
+fi
 [ -z "$(find "$BUNDLE" -name '*.pyi' -o -name 'test_*.py' | head -1)" ] && ok "no type stubs or tests" || fail "stubs/tests in bundle"
 [ -z "$(find "$BUNDLE" -iname '*webengine*' | head -1)" ] && ok "no QtWebEngine" || fail "QtWebEngine in bundle"
 OTHER_QM=$(find "$INTERNAL" -name '*.qm' ! -name '*_zh_CN.qm' ! -name '*_en.qm' | wc -l)
