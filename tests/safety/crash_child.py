@@ -15,7 +15,7 @@ from zsdesk.ops.crud import _assign, validate
 from zsdesk.ops.history import ChangeRecord, operation
 from zsdesk.ops.projects import PROJECT
 from zsdesk.ops.records import _to_json
-from zsdesk.stage import derive_stage
+from zsdesk.stage import derive_stage, first_signed
 
 ROWS = 5000
 DATES = ("first_contact_date", "framework_date", "formal_date", "started_date", "production_date",
@@ -36,7 +36,9 @@ def main(path: str) -> None:
             obj = PROJECT.model()
             _assign(obj, {**template, "name": f"导入项目{i:05d}", "investor": f"投资方{i % 97}"})
             obj.code = f"2025-{i + 1:04d}"
-            obj.stage = derive_stage({f: getattr(obj, f) for f in DATES})
+            dates = {f: getattr(obj, f) for f in DATES}
+            obj.stage = derive_stage(dates)
+            obj.signed_date = first_signed(dates)
             obj.created_at = obj.updated_at = op.now
             projects.append(obj)
         op.session.add_all(projects)
