@@ -75,3 +75,26 @@ def test_installed_console_entry_runs_subcommands_without_qt(tmp_path):
     result = subprocess.run([sys.executable, "-c", code, str(db)], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert db.exists()
+
+
+def test_launcher_finds_the_ledger_argument():
+    from ui.launcher import ledger_argument
+
+    assert ledger_argument(["--db", "a.sqlite"]) == "a.sqlite"
+    assert ledger_argument(["--db=b.sqlite"]) == "b.sqlite"
+    assert ledger_argument(["--db"]) is None  # association with no file
+    assert ledger_argument(["/home/u/台账.zsdesk.sqlite"]) == "/home/u/台账.zsdesk.sqlite"
+    assert ledger_argument([]) is None
+
+
+def test_a_closed_pipe_is_not_an_internal_error(tmp_path):
+    db = tmp_path / "p.sqlite"
+    assert main(["demo", "--db", str(db)]) == 0
+    code = ("import subprocess, sys\n"
+            "p = subprocess.Popen([sys.executable, '-m', 'zsdesk', 'board', '--db', sys.argv[1], '--period', '2025Q3',"
+            " '--json'], stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0)\n"
+            "p.stdout.read(10); p.stdout.close(); err = p.stderr.read().decode(); rc = p.wait()\n"
+            "assert rc == 0 and '内部错误' not in err, (rc, err)\n")
+    result = subprocess.run([sys.executable, "-c", code, str(db)], cwd=ROOT, capture_output=True, text=True,
+                            env={**__import__("os").environ, "PYTHONPATH": str(ROOT)})
+    assert result.returncode == 0, result.stderr[-1500:]

@@ -18,13 +18,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     subcommands = set(parser._subparsers._group_actions[0].choices) if parser._subparsers else set()  # type: ignore[union-attr]
     if any(a in subcommands for a in args) or any(a in ("-h", "--help") for a in args):
         return cli_main(args)
-    db = None
-    if "--db" in args:
-        i = args.index("--db")
-        db = args[i + 1] if i + 1 < len(args) else None
+    db = ledger_argument(args)
     from ui.app import run_app
 
     return run_app(db)
+
+
+def ledger_argument(args: list[str]) -> str | None:
+    """The ledger to open: ``--db PATH``, ``--db=PATH``, or a bare path (what a file association passes).
+
+    ``--db`` with nothing after it (an association with no file) means no particular ledger.
+    """
+    for i, arg in enumerate(args):
+        if arg == "--db":
+            value = args[i + 1] if i + 1 < len(args) else ""
+            return value or None
+        if arg.startswith("--db="):
+            return arg[5:] or None
+    bare = [a for a in args if not a.startswith("-")]
+    return bare[0] if bare else None
 
 
 if __name__ == "__main__":

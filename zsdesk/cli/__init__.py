@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -57,6 +58,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except LedgerError as err:
         sys.stderr.write(f"zsdesk: {err}\n")
         return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        # The reader went away (``zsdesk board --json | head``): not an error of ours.
+        try:
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keeps the interpreter's final flush quiet
+        except OSError:
+            pass
+        return EXIT_OK
     except KeyboardInterrupt:
         sys.stderr.write("zsdesk: 已取消\n")
         return EXIT_BAD_INPUT
