@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-import re
+import io
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+
+from pypdf import PdfReader
 
 from zsdesk.board import compute_board
 from zsdesk.ledger import Ledger
 from zsdesk.notice.narrative import Narrative, NoticeSettings
 from zsdesk.notice.quarterly import build_quarterly_notice, render_quarterly_notice
+from zsdesk.notice.quarterly_tables import signed_in
 
 from .conftest import flat, page_texts
 
@@ -91,7 +94,18 @@ def test_demo_attachments(demo_path, demo_pdf):  # type: ignore[no-untyped-def]
     n = board.alone.figures.signed_projects
     assert n > 0
     assert f"合计{n}个" in listing
-    assert len(re.findall(r"2025-\d{4}", listing.split("合计")[0])) >= n  # every project's code is listed
+    with Ledger.open(demo_path, read_only=True) as led, led.reading() as session:
+        signed = signed_in(session, board.rules, board.alone.period)
+    assert len(signed) == n
+    body = listing.split("合计")[0]
+    pos = 0
+    for i, p in enumerate(signed, start=1):  # every project, in date order, with its number and amount
+        row = f"{i}{p.name}"
+        found = body.find(row, pos)
+        assert found >= 0, f"signed project {row} not found"
+        pos = found + len(row)
+        assert f"{yi(p.agreement_amount)}{p.kind[:2]}" in body[pos:pos + 200]
+    assert not PdfReader(io.BytesIO(demo_pdf)).pages[attach2].mediabox.width > 600  # 附件2 is portrait
     assert listing.count("正式合同") + listing.count("框架协议") >= n
 
 

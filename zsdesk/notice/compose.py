@@ -39,7 +39,7 @@ from zsdesk.notice.model import (
     Table,
     chinese_date,
 )
-from zsdesk.notice.tables import place_table
+from zsdesk.notice.tables import carry_table_tail, place_table
 from zsdesk.notice.text import (
     Line,
     balanced_lines,
@@ -103,6 +103,9 @@ class Composer:
     # -- 主体 -------------------------------------------------------------------------------
     def title(self) -> None:
         text = clean_text(self.doc.title).strip()
+        given = [clean_text(part, keep_newlines=False).strip() for part in self.doc.title_lines]
+        if given and "".join(given) == "".join(text.split("\n")):
+            text = "\n".join(given)
         for line in balanced_lines(text, Role.TITLE, TITLE_SIZE, self.fonts, TYPE_W):
             self.flow.place(text_item(line, TITLE_SIZE, "center", TYPE_W))
         self.flow.snap()
@@ -183,9 +186,9 @@ class Composer:
         if not attachments:
             return
         flow = self.flow
-        flow.skip_lines(1)
         label = single_line("附件：", Role.BODY, BODY_SIZE, self.fonts, BODY_CHAR_SPACE)
         label_w = label.width + BODY_CHAR_SPACE
+        notes = []
         for i, att in enumerate(attachments, start=1):
             prefix = f"{i}." if len(attachments) > 1 else ""
             text = prefix + _clean(att.title)
@@ -199,7 +202,13 @@ class Composer:
                     glyphs = list(label.glyphs) + glyphs
                     indent = INDENT
                 line = Line(tuple(glyphs), BODY_CHAR_SPACE, indent)
-                flow.place(text_item(line, BODY_SIZE, "left", TYPE_W, kind="body"))
+                notes.append(text_item(line, BODY_SIZE, "left", TYPE_W, kind="body"))
+        # The 附件说明 stays together and never opens a page without the body text it follows.
+        if not flow.fits((1 + len(notes)) * PITCH) and flow.y > 0:
+            flow.new_page_keeping(2, landscape=False)
+        flow.skip_lines(1)
+        for item in notes:
+            flow.place(item)
 
     def signature(self) -> None:
         """发文机关署名 right, two characters in; 成文日期 below, starting two characters further right."""
@@ -219,22 +228,12 @@ class Composer:
                 sig_x = [max(0.0, date_x + (dated.width - sig_lines[0].width) / 2)]
         needed = (2 + len(sig_lines)) * PITCH
         if not flow.fits(needed) and flow.y > 0:
-            self._carry_last_body_line()
+            # GB/T 9704: no page with the signature alone; the last body line goes with it.
+            flow.new_page_keeping(2, landscape=False)
         flow.skip_lines(1)
         for line, x in zip(sig_lines, sig_x, strict=True):
             flow.place(text_item(line, BODY_SIZE, "left", TYPE_W, left_space=x))
         flow.place(text_item(dated, BODY_SIZE, "left", TYPE_W, left_space=max(0.0, date_x)))
-
-    def _carry_last_body_line(self) -> None:
-        """GB/T 9704: no page with the signature alone; the last body line goes with it."""
-        flow = self.flow
-        items = flow.page.items
-        carried: list[Item] = []
-        if items and items[-1][1].kind == "body" and len(items) > 1:
-            carried.append(items.pop()[1])
-        flow.new_page()
-        for item in carried:
-            flow.place(item)
 
     def attachments(self) -> None:
         count = len(self.doc.attachments)
@@ -284,7 +283,14 @@ class Composer:
             return
         height = len(rows) * COLOPHON_ROW
         flow = self.flow
-        if flow.page.landscape or not flow.fits(height + PITCH / 2):
+        needed = height + PITCH / 2
+        if not flow.page.landscape and not flow.fits(needed):
+            # A table ending at the page foot takes its last row onto the 版记's page ("续表"),
+            # rather than leaving the 版记 on a page of its own.
+            carry_table_tail(flow)
+        if flow.page.landscape or not flow.fits(needed):
+            # After a landscape attachment, or text that cannot be carried: GB/T 9704 puts the
+            # 版记 on a page of its own, unnumbered, 抄送 and 印发机关 one character in.
             flow.new_page(False)
             flow.page.colophon_only = True
         # Row tops are offset so each row's text sits centred between its rules.

@@ -53,7 +53,12 @@ DrawFn = Callable[[Canvas, float, float], None]  # (canvas, type-area left x, it
 class Item:
     height: float
     draw: DrawFn
-    kind: str = "other"  # "body": a body-text line the composer may carry to the next page
+    # "body" / "heading": a text line the composer may carry to the next page to keep it with
+    # what follows; "table_title", "table_head", "table_caption", "table_row", "table_note": parts
+    # of a table (see tables.place_table); anything else stays where it is.
+    kind: str = "other"
+    left: float | None = None  # where the text starts inside the type area, if it is left-aligned
+    lead: tuple[Item, ...] = ()  # a table row's "续表" caption and header rows, for a page it is carried to
 
 
 @dataclass
@@ -122,6 +127,26 @@ class Flow:
         if self.y > EPS:
             self.y = min(self.y + n * PITCH, self.height)
 
+    def new_page_keeping(self, max_lines: int = 1, landscape: bool | None = None) -> None:
+        """Start a new page, carrying the last text lines along so they stay with what follows.
+
+        Trailing "body" and "heading" lines are carried, at most `max_lines` of them and never
+        all the page holds, stopping at the first one that starts on the type area's left edge —
+        GB/T 9704 keeps a signature, and we keep a table, with the text leading up to it; the new
+        page then also starts its text on the margin.
+        """
+        items = self.page.items
+        carried: list[Item] = []
+        while (items and len(items) > 1 and len(carried) < max_lines
+               and items[-1][1].kind in ("body", "heading")):
+            item = items.pop()[1]
+            carried.insert(0, item)
+            if item.left is not None and item.left < EPS:
+                break
+        self.new_page(self.page.landscape if landscape is None else landscape)
+        for item in carried:
+            self.place(item)
+
 
 def text_item(line: Line, size: float, align: str = "left", width: float = TYPE_W,
               right_space: float = 0.0, left_space: float = 0.0, color: object = black,
@@ -139,7 +164,8 @@ def text_item(line: Line, size: float, align: str = "left", width: float = TYPE_
         c.setFillColor(color)
         draw_line(c, line, x0, top - ASCENT * size, size, horizontal_scale)
 
-    return Item(height, draw, kind)
+    left = left_space + line.indent if align == "left" and line.glyphs else None
+    return Item(height, draw, kind, left)
 
 
 def rule_item(width: float, thickness: float, color: object = black, height: float = 0.0) -> Item:

@@ -89,6 +89,9 @@ class NoticeDocument:
     printer: str = ""  # 印发机关
     print_date: date | None = None  # 印发日期
     attachments: Sequence[Attachment] = field(default_factory=tuple)
+    # Where the title breaks, when its author knows the words: ("关于……全区", "招商引资工作情况的通报").
+    # Joined they must equal `title`; empty → `title` is broken into lines of balanced length.
+    title_lines: Sequence[str] = ()
 
 
 def chinese_date(d: date) -> str:

@@ -25,7 +25,8 @@ from ..money import format_yi
 from ..periods import Period, parse_period
 from ..rules import SCORE_METHODS
 from .compose import render_notice
-from .fonts import FontSet, default_fontset
+from .fonts import FontSet, Role, default_fontset
+from .layout import TITLE_SIZE, TYPE_W
 from .model import Attachment, Block, Heading, NoticeDocument, Paragraph
 from .narrative import (
     NARRATIVE_LABELS,
@@ -46,12 +47,14 @@ from .quarterly_tables import (
     signed_projects_table,
     unit_board_table,
 )
+from .text import measure
 
 if TYPE_CHECKING:
     from ..ledger import Ledger
 
 ORDINALS = "一二三四五六七八九十"
-HIGHLIGHT_NAMES = 5  # projects named per highlight sentence; the rest are counted
+HIGHLIGHT_NAMES = 5
+ONE_LINE_TITLE = 0.85  # a longer title is set on two lines rather than from margin to margin  # projects named per highlight sentence; the rest are counted
 _LEVEL2 = re.compile(r"^（[一二三四五六七八九十]{1,3}）")
 
 
@@ -236,8 +239,35 @@ def _this(period: Period) -> str:
     return {"Q": "本季度", "M": "本月", "Y": "本年度"}.get(period.kind, "本期")
 
 
+def _title_lines(period: Period, fonts: FontSet) -> tuple[str, ...]:
+    """The title's lines: one if short, else two broken between words ("全区" / "招商引资工作情况的通报").
+
+    The page engine balances a title by length alone and could split a word (招/商); the content
+    knows the words, so it picks the word boundary that gives the most even pair of lines.
+    """
+    words = ["关于", period.label, "全区", "招商引资", "工作情况", "的通报"]
+    full = "".join(words)
+    assert full == _title(period)
+    if _title_width(full, fonts) <= ONE_LINE_TITLE * TYPE_W:
+        return (full,)
+    best: tuple[str, ...] = ()  # nothing fits in two lines: the engine balances the lines
+    best_diff = None
+    for k in range(2, len(words) - 1):  # never leave "关于" or "的通报" alone on a line
+        first, second = "".join(words[:k]), "".join(words[k:])
+        w1, w2 = _title_width(first, fonts), _title_width(second, fonts)
+        if max(w1, w2) > TYPE_W:
+            continue
+        if best_diff is None or abs(w1 - w2) < best_diff:
+            best, best_diff = (first, second), abs(w1 - w2)
+    return best
+
+
 def _title(period: Period) -> str:
     return f"关于{period.label}全区招商引资工作情况的通报"
+
+
+def _title_width(text: str, fonts: FontSet) -> float:
+    return sum(g.width for g in measure(text, Role.TITLE, TITLE_SIZE, fonts))
 
 
 def build_quarterly_notice(ledger: Ledger, period: Period | str, narrative: Narrative | None = None,
@@ -256,15 +286,17 @@ def build_quarterly_notice(ledger: Ledger, period: Period | str, narrative: Narr
         board = compute_board(session, period)
         projects = signed_in(session, board.rules, board.alone.period)
     values = placeholder_values(board)
-    blocks = _body(board, narrative, values, fonts or default_fontset())
+    fonts = fonts or default_fontset()
+    blocks = _body(board, narrative, values, fonts)
     alone = board.alone.period
     attachments = [
         Attachment(f"{period.label}各单位招商引资目标任务完成情况", [completion_table(board)],
                    landscape=True),
-        Attachment(f"{alone.label}签约项目清单", [signed_projects_table(projects, _this(period))], landscape=True),
+        # The last attachment is portrait so that the 版记 shares its last page (GB/T 9704 §7.4).
+        Attachment(f"{alone.label}签约项目清单", [signed_projects_table(projects, _this(period))]),
     ]
     doc = NoticeDocument(
-        authority=settings.header_text, doc_number=doc_number, title=_title(period),
+        authority=settings.header_text, doc_number=doc_number, title=_title(period), title_lines=_title_lines(period, fonts),
         addressees=settings.addressees, blocks=blocks, signatory=settings.signatory, sign_date=issue_date,
         cc=settings.cc, printer=settings.printer, print_date=issue_date, attachments=attachments)
     figures = frozen_figures(board, projects, values, narrative, settings, doc, issue_date)

@@ -156,16 +156,20 @@ def completion_table(board: Board) -> Table:
 
 
 def signed_projects_table(projects: list[SignedProject], this: str = "本季度") -> Table:
-    rows = [[str(i), p.code, p.name, p.investor, p.unit, p.chain, _yi(p.agreement_amount), p.kind,
-             p.date.isoformat()] for i, p in enumerate(projects, start=1)]
+    """附件2 on portrait pages, so the 版记 can sit under its last rows: 五号 text, long names wrap."""
+    rows = [[str(i), p.name, p.investor, p.unit, _yi(p.agreement_amount), p.kind, f"{p.date.month}月{p.date.day}日"]
+            for i, p in enumerate(projects, start=1)]
     total = sum(p.agreement_amount for p in projects)
-    rows.append(["", "合计", f"{len(projects)}个", "", "", "", _yi(total), "", ""])
-    return Table(header_rows=[["序号", "项目编号", "项目名称", "投资方", "引资单位", "产业链", "协议资金\n（亿元）",
-                               "签约类型", "签约日期"]],
-                 rows=rows, landscape=True, font_size=10,
-                 col_widths=[26, 58, 140, 116, 96, 48, 48, 48, 60],
-                 align=["center", "center", "left", "left", "left", "center", "right", "center", "center"],
-                 note=f"注：协议资金为项目协议约定的投资额（全额）；框架协议为{this}签订框架协议、尚未签订正式合同的项目。")
+    rows.append(["", f"合计{len(projects)}个", "", "", _yi(total), "", ""])
+    return Table(header_rows=[["序号", "项目名称", "投资方", "引资单位", "协议资金\n（亿元）", "签约\n类型",
+                               "签约\n日期"]],
+                 # Widths in points (the portrait type area is 442 pt): "（亿元）", "1000", "12月31日" and a
+                 # 正式合同 on two lines fit without a break.
+                 rows=rows, font_size=10.5,
+                 col_widths=[28, 114, 102, 70, 48, 32, 48],
+                 align=["center", "left", "left", "left", "right", "center", "center"],
+                 note=f"注：协议资金为项目协议约定的投资额（全额）；框架协议为{this}签订框架协议、尚未签订正式合同的项目；"
+                      "签约日期为正式合同或框架协议的签订日期。")
 
 
 def _rate_value(rate: Decimal | None) -> float:
