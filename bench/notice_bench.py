@@ -47,7 +47,8 @@ def main() -> int:
             print(build_demo(ledger, projects=args.projects, today=date(2026, 11, 1)), flush=True)
     fonts = default_fontset()
     issue_date = date(2026, 10, 8)
-    with Ledger.open(path, operator="bench", read_only=True) as ledger:
+    # Not read-only: a ledger built by an older zsdesk is upgraded (migrated) on opening. Nothing else is written.
+    with Ledger.open(path, operator="bench") as ledger:
         board = compute_board(ledger, args.period)
         print(f"{args.period}: {len(board.units)} units, {len(board.persons)} persons, "
               f"{board.alone.figures.signed_projects} projects signed in {board.alone.period.label}")

@@ -120,3 +120,12 @@ def test_title_lines_given_by_the_author_are_kept(fonts: FontSet) -> None:
              PdfReader(io.BytesIO(render_notice(small_doc(title=title, title_lines=("别的", "标题")), fonts)))
              .pages[0].extract_text().splitlines()]
     assert "别的" not in lines and "".join(lines).count(title) == 1
+
+
+def test_streams_are_binary_and_the_global_setting_is_restored(fonts: FontSet) -> None:
+    from reportlab import rl_config
+
+    before = rl_config.useA85
+    pdf = render_notice(small_doc(), fonts)
+    assert b"ASCII85Decode" not in pdf and b"FlateDecode" in pdf
+    assert rl_config.useA85 == before
