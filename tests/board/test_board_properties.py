@@ -68,6 +68,7 @@ def _load(template: Path, projects: list[dict], workdir: Path) -> Ledger:  # typ
         rows.append({"id": i + 1, "code": f"T-{i:04d}", "name": f"项目{i}", "origin": p["origin"],
                      "industrial": p["industrial"], "agreement_amount": p["amount"], "expected_output": p["output"],
                      "framework_date": fw, "formal_date": formal, "started_date": started,
+                     "signed_date": fw or formal,  # stored first signing, as every write derives it
                      "withdrawn_date": date(2026, 12, 31) if p["withdrawn"] else None,
                      "deleted_at": now if p["deleted"] else None, "lead_unit_id": p["lead"] + 1,
                      "created_at": now, "updated_at": now, "stage": "formal"})

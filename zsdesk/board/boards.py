@@ -20,14 +20,8 @@ from sqlalchemy.orm import Session, aliased
 from ..models import DictionaryEntry, Person, Project, ProjectTag, Target, Unit
 from ..periods import Period, parse_period
 from ..rules import Rules, load_rules
-from .figures import (
-    Figures,
-    Window,
-    board_aggregates,
-    counted_expr,
-    size_class_expr,
-    window_predicates,
-)
+from .aggregates import board_aggregates
+from .figures import Figures, Window, counted_expr, size_class_expr, window_predicates
 from .ranking import competition_ranks, fraction_to_decimal, rate, scores
 
 if TYPE_CHECKING:
