@@ -35,7 +35,7 @@ def test_demo_builds_a_district(tmp_path, capsys):
         assert s.scalar(select(func.count()).select_from(Project)) > 200
         assert s.scalar(select(func.count()).select_from(Funding)) > 300
         assert s.scalar(select(Unit.name).where(Unit.name == "正阳工业园区")) == "正阳工业园区"
-        assert s.scalar(select(func.count()).select_from(Target).where(Target.unit_id.is_(None))) == 3
+        assert s.scalar(select(func.count()).select_from(Target).where(Target.unit_id.is_(None))) == 4  # base year + 3
         stages = set(s.scalars(select(Project.stage).distinct()))
     assert stages == {"lead", "negotiating", "framework", "formal", "started", "production", "full_production",
                       "withdrawn"}

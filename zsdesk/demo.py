@@ -152,13 +152,14 @@ def _amount(rng: random.Random) -> int:
 def build_demo(ledger: Ledger, projects: int | None = None, seed: int = 2026, today: date | None = None,
                progress: Callable[[int, int], None] | None = None) -> DemoSummary:
     """Fill an empty ledger with the demo district (``projects=None``: a district, ~400 projects over
-    2024—2026, about 270 projects) or a municipal-scale ledger (``projects=N``, 300 units and 2,000 persons when N > 5,000)."""
+    mid-2022 to today, about 360 projects) or a municipal-scale ledger (``projects=N``, 300 units and 2,000 persons when N > 5,000)."""
     started = datetime.now()
     today = today or date.today()
     rng = random.Random(seed)
     big = projects is not None and projects > 5000
-    n_projects = projects if projects is not None else 270
-    years = [today.year - 2, today.year - 1, today.year]
+    n_projects = projects if projects is not None else 360
+    # Three years of work plus the year before as a base, so every year's 同比 compares like with like.
+    years = [today.year - 3, today.year - 2, today.year - 1, today.year]
 
     with ledger.reading() as s:
         if s.scalar(select(func.count()).select_from(Project)) or s.scalar(select(func.count()).select_from(Unit)):
@@ -177,6 +178,8 @@ def build_demo(ledger: Ledger, projects: int | None = None, seed: int = 2026, to
     unit_weights = [6.0 if u["kind"] == "park" else (2.0 if u["kind"] == "department" else 1.0) for u in units]
     unit_ids = [u["id"] for u in units]
     chain_names = [c for c in CHAIN_PROJECTS if c in chains] or list(chains)
+    history_start = date(years[0] - 1, 7, 1)
+    history_days = (today - history_start).days
     now = datetime.combine(today, datetime.min.time()).replace(hour=9)
 
     project_rows: list[dict[str, Any]] = []
@@ -186,7 +189,7 @@ def build_demo(ledger: Ledger, projects: int | None = None, seed: int = 2026, to
     funding_rows: list[dict[str, Any]] = []
     codes: dict[int, int] = {}
     names_seen: set[tuple[str, str]] = set()
-    funding_per_started = 27 if big else 6
+    funding_per_started = 27 if big else 8
     report_every = max(1, n_projects // 100)
 
     for pid in range(1, n_projects + 1):
@@ -209,10 +212,9 @@ def build_demo(ledger: Ledger, projects: int | None = None, seed: int = 2026, to
             name = f"{name[:-2]}{rng.randint(2, 99)}号项目"
         names_seen.add((company, name))
 
-        year = rng.choice(years)
-        first = date(year, 1, 1) + timedelta(days=rng.randint(0, 364))
-        if first > today:
-            first = today - timedelta(days=rng.randint(0, 200))
+        # Contacts run steadily from mid-way through the year before the base year up to today, so
+        # every reported year has earlier cohorts' signings and funds behind it (a steady 同比).
+        first = history_start + timedelta(days=rng.randint(0, history_days))
         target_stage = rng.choices(
             ["negotiating", "framework", "formal", "started", "production", "full_production", "withdrawn", "lead"],
             [14, 14, 22, 22, 12, 5, 7, 4])[0]
@@ -272,16 +274,18 @@ def build_demo(ledger: Ledger, projects: int | None = None, seed: int = 2026, to
             for tag in rng.sample(list(tags.values()), rng.randint(1, 2)):
                 tag_rows.append({"project_id": pid, "tag_id": tag})
         if dates["formal_date"] and (dates["started_date"] or rng.random() < 0.3):
+            # Funds arrive over the two years after signing; entries not yet due are not in the ledger.
             entries = rng.randint(max(1, funding_per_started // 2), funding_per_started * 3 // 2)
-            span = max(1, min(540, (today - dates["formal_date"]).days))
-            share = rng.uniform(0.05, 0.3) * amount
+            per_entry = max(WAN, int(rng.uniform(0.04, 0.2) * amount / entries) // WAN * WAN)
+            arrived = 0
             for _ in range(entries):
-                funding_rows.append({"project_id": pid,
-                                     "date": dates["formal_date"] + timedelta(days=rng.randint(0, span)),
-                                     "amount": max(WAN, int(share / entries) // WAN * WAN), "note": "",
-                                     "deleted_at": None})
-            if rng.random() < 0.03:
-                funding_rows.append({"project_id": pid, "date": min(today, dates["formal_date"] + timedelta(days=span)),
+                when = dates["formal_date"] + timedelta(days=rng.randint(0, 720))
+                if when <= today:
+                    funding_rows.append({"project_id": pid, "date": when, "amount": per_entry, "note": "",
+                                         "deleted_at": None})
+                    arrived += per_entry
+            if arrived > 100 * WAN and rng.random() < 0.03:
+                funding_rows.append({"project_id": pid, "date": today - timedelta(days=rng.randint(0, 60)),
                                      "amount": -WAN * rng.randint(10, 100), "note": "更正：重复录入冲减",
                                      "deleted_at": None})
         if progress and pid % report_every == 0:
