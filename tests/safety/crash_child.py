@@ -1,4 +1,10 @@
-"""Run as a child process by test_crash.py: import 5,000 projects as ONE operation, as the xlsx import does.
+"""Run as a child process by test_crash.py. Two modes:
+
+``crash_child.py LEDGER FILE.xlsx`` runs the real importer (``zsdesk.xlsx.import_file``, dry_run=False)
+on FILE; it prints STARTED before the import and ``P <percent>`` at each progress report (reading
+0–40, checking 40–70, writing 70–100), then DONE — so the parent knows which phase a kill hit.
+
+``crash_child.py LEDGER`` imports 5,000 projects as ONE operation, as the xlsx import does.
 
 The row values are validated once through the clerk's path (clerk text: 万元, Chinese dates, unit
 by name), then 5,000 projects are written the way a bulk import writes them: one operation, one
@@ -9,6 +15,7 @@ just before the commit, so the parent can aim some kills at the commit itself.
 from __future__ import annotations
 
 import sys
+import time
 
 from zsdesk.ledger import Ledger
 from zsdesk.ops.crud import _assign, validate
@@ -52,5 +59,29 @@ def main(path: str) -> None:
     print("DONE", flush=True)
 
 
+def import_xlsx(path: str, xlsx: str) -> None:
+    from zsdesk.xlsx import import_file
+
+    ledger = Ledger.open(path, operator="导入子进程")
+    last = [-1]
+
+    def progress(done: int, total: int) -> None:
+        percent = 100 * done // max(total, 1)
+        if percent != last[0]:
+            last[0] = percent
+            print(f"P {percent}", flush=True)
+
+    print("STARTED", flush=True)
+    start = time.perf_counter()
+    report = import_file(ledger, "projects", xlsx, dry_run=False, progress=progress)
+    if not report.written:
+        print("REFUSED " + "; ".join(str(p) for p in report.problems[:5]), flush=True)
+        sys.exit(3)
+    print(f"DONE {time.perf_counter() - start:.3f}", flush=True)
+
+
 if __name__ == "__main__":
-    main(sys.argv[1])
+    if len(sys.argv) > 2:
+        import_xlsx(sys.argv[1], sys.argv[2])
+    else:
+        main(sys.argv[1])

@@ -1,4 +1,9 @@
-"""Crash safety: SIGKILL a 5,000-project import at random moments; the ledger is sound and holds all or none."""
+"""Crash safety: SIGKILL a 5,000-project import at random moments; the ledger is sound and holds all or none.
+
+Two children: the real xlsx importer (``import_file(..., dry_run=False)`` on a 5,000-row file made from
+the project template), killed at seeded random moments spread over its reading, checking and writing;
+and a bulk write built like the importer's, with kills aimed at its audit writing and commit.
+"""
 
 from __future__ import annotations
 
@@ -15,13 +20,67 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from zsdesk import ops
 from zsdesk.check import check_ledger
 from zsdesk.ledger import Ledger
+from zsdesk.xlsx import make_template
 
 from .conftest import small_ledger
 
 CHILD = Path(__file__).with_name("crash_child.py")
 ROWS = 5000
+KILLS = 7
+SEED = os.environ.get("ZSDESK_CRASH_SEED", "8")
+
+
+def build_import_ledger(path: Path) -> Path:
+    """The units, person and (default) dictionaries the 5,000-row file names, plus 3 projects of its own."""
+    small_ledger(path, projects=3)
+    with Ledger.open(path, operator="测试员") as led:
+        ops.create_unit(led, {"name": "区商务委", "kind": "部门"})
+        ops.create_unit(led, {"name": "城南街道", "kind": "乡镇街道"})
+        ops.create_person(led, {"name": "张三", "unit_id": "区商务委"})
+        ops.create_person(led, {"name": "李四", "unit_id": "经开区"})
+    return path
+
+
+def write_projects_xlsx(path: Path, ledger_path: Path, rows: int = ROWS) -> Path:
+    """The project import template (SPEC §5 headers) filled with ``rows`` clean, varied rows."""
+    from openpyxl import load_workbook
+
+    with Ledger.open(ledger_path) as led:
+        make_template("projects", led, path)
+    wb = load_workbook(path)
+    ws = wb.worksheets[0]
+    headers = [c.value for c in ws[1]]
+    assert headers[1] == "项目名称" and "计划总投资（万元）" in headers, headers
+    origins = ("市外", "区外市内", "区内")
+    for i in range(rows):
+        signed = i % 3 != 0
+        values = {
+            "项目名称": f"导入项目{i:05d}", "投资方": f"投资方{i % 97}有限公司",
+            "投资方标签": "上市公司" if i % 5 == 0 else None, "投资方来源": origins[i % 3],
+            "来源地": "广东省深圳市" if i % 3 == 0 else None, "产业链": ("新材料", "生物医药", None)[i % 3],
+            "是否工业项目": "是" if i % 2 else "否", "计划总投资（万元）": 1000 + i,
+            "协议资金（万元）": f"{(i % 40) + 1},000万元" if signed else None, "达产年产值（万元）": 12.5,
+            "首次接洽日期": "2025/1/3", "框架协议签订日期": "2025年3月1日" if signed else None,
+            "正式合同签订日期": "2025-04-01" if i % 3 == 2 else None,
+            "牵头单位": ("经开", "区商务委")[i % 2] if signed else None,
+            "配合单位": "城南街道" if i % 7 == 0 and signed else None,
+            "落地园区": "经开区" if signed else None, "挂帅领导": "王副区长",
+            "引荐人": "张三、李四" if i % 11 == 0 else None, "备注": f"第 {i} 行",
+        }
+        ws.append([values.get(h) for h in headers])
+    wb.save(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def import_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """Made once per session: the template ledger and the 5,000-row project file."""
+    folder = tmp_path_factory.mktemp("crash-import")
+    ledger_path = build_import_ledger(folder / "模板.sqlite")
+    return ledger_path, write_projects_xlsx(folder / "五千个项目.xlsx", ledger_path)
 
 
 def run_child(ledger: Path, kill_after: float | None, at_commit: bool) -> tuple[str, float]:
@@ -78,3 +137,115 @@ def test_killed_import_leaves_all_or_nothing(tmp_path: Path) -> None:
         assert audit == count, "audit rows and data are committed together"
         outcomes.append((None if delay is None else round(delay, 2), at_commit, count))
     print(f"(kill delay s, aimed at commit, rows kept): {outcomes}")
+
+
+# -- the real importer ------------------------------------------------------------------------------
+
+PHASES = ((40, "读取"), (70, "检查"), (100, "写入"))
+
+
+def phase_of(percent: int | None) -> str:
+    if percent is None:  # STARTED is printed just before import_file; reading reports every 2,000 rows
+        return "读取"
+    return next(name for limit, name in PHASES if percent < limit or limit == 100)
+
+
+def run_import_child(ledger: Path, xlsx: Path, kill_after: float | None) -> tuple[str, dict[int, float], float]:
+    """Run the real import in a child; SIGKILL it ``kill_after`` s after STARTED (None: let it finish).
+
+    Returns the child's last line, when each progress percent was first seen (s after STARTED) and
+    the wall time from STARTED to the end or the kill."""
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    proc = subprocess.Popen([sys.executable, str(CHILD), str(ledger), str(xlsx)], stdout=subprocess.PIPE,
+                            text=True, env=env)
+    assert proc.stdout is not None
+    line = proc.stdout.readline().strip()
+    assert line == "STARTED", line
+    start = time.perf_counter()
+    seen: dict[int, float] = {}
+    if kill_after is not None:
+        time.sleep(kill_after)
+        proc.send_signal(signal.SIGKILL)
+    last = line
+    for raw in proc.stdout:  # after a kill: what the child printed before it died
+        last = raw.strip()
+        if last.startswith("P "):
+            seen.setdefault(int(last[2:]), time.perf_counter() - start)
+    proc.wait(timeout=120)
+    elapsed = time.perf_counter() - start
+    if kill_after is None:
+        assert proc.returncode == 0 and last.startswith("DONE"), (proc.returncode, last)
+    return last, seen, elapsed
+
+
+def ledger_counts(path: Path) -> tuple[int, int, int, int]:
+    """Projects, audit rows of the import, all audit rows, link rows — read before anything else opens it."""
+    con = sqlite3.connect(path)
+    try:
+        return (con.execute("SELECT count(*) FROM projects").fetchone()[0],
+                con.execute("SELECT count(*) FROM audit_log WHERE op_label LIKE '导入项目%'").fetchone()[0],
+                con.execute("SELECT count(*) FROM audit_log").fetchone()[0],
+                con.execute("SELECT (SELECT count(*) FROM project_persons) + (SELECT count(*) FROM project_tags)"
+                            " + (SELECT count(*) FROM project_cooperating_units)").fetchone()[0])
+    finally:
+        con.close()
+
+
+def kill_plan(rng: random.Random, read_end: float, check_end: float, total: float, kills: int) -> list[float]:
+    """Seeded delays: one in the reading, one in the checking, the rest spread over the writing in equal
+    strata, the last stratum running a little past the measured end so the commit itself can be hit."""
+    plan = [rng.uniform(0.05, read_end), rng.uniform(read_end, check_end)]
+    strata = kills - len(plan)
+    end = total * 1.03
+    width = (end - check_end) / strata
+    plan += [rng.uniform(check_end + i * width, check_end + (i + 1) * width) for i in range(strata)]
+    rng.shuffle(plan)
+    return plan
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="SIGKILL is POSIX only")
+def test_killed_xlsx_import_leaves_all_or_nothing(tmp_path: Path, import_files: tuple[Path, Path]) -> None:
+    template, xlsx = import_files
+    before = ledger_counts(template)
+    kills = int(os.environ.get("ZSDESK_CRASH_KILLS", "6"))
+
+    # First an undisturbed run: it proves the file imports cleanly (all 5,000) and times the phases.
+    full = tmp_path / "完整.sqlite"
+    shutil.copy(template, full)
+    last, seen, total = run_import_child(full, xlsx, None)
+    after = ledger_counts(full)
+    assert after[0] == before[0] + ROWS and after[1] == ROWS and after[2] == before[2] + ROWS, (before, after)
+    assert after[3] > before[3]  # the file's tags, persons and cooperating units were linked
+    assert check_ledger(full).healthy
+    read_end = min((t for p, t in seen.items() if p >= 40), default=total * 0.06)
+    check_end = min((t for p, t in seen.items() if p >= 70), default=total * 0.25)
+
+    rng = random.Random(SEED)
+    outcomes: list[tuple[float, str, str]] = []
+    for i, delay in enumerate(kill_plan(rng, read_end, check_end, total, kills)):
+        path = tmp_path / f"台账{i}.sqlite"
+        shutil.copy(template, path)
+        last, seen, _ = run_import_child(path, xlsx, delay)
+        reached = max(seen, default=None)
+        where = "已完成" if last.startswith("DONE") else phase_of(reached)
+        counts = ledger_counts(path)  # first opener: what the crash left (a hot journal is rolled back here)
+        if counts[0] == before[0]:
+            assert counts[1:] == before[1:], f"kill {i} at {delay:.2f}s ({where}): audit/links {counts} vs {before}"
+            kept = "无"
+        else:
+            assert counts == after, f"kill {i} at {delay:.2f}s ({where}) left {counts}; before {before}, all {after}"
+            kept = "全部"
+        con = sqlite3.connect(path)
+        try:
+            assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        finally:
+            con.close()
+        report = check_ledger(path)  # integrity, foreign keys, money sums, stages, audit hash chain
+        assert report.healthy, report.lines()
+        with Ledger.open(path) as led, led.reading() as s:  # the app opens it normally afterwards
+            assert s.execute(text("SELECT count(*) FROM projects WHERE deleted_at IS NULL")).scalar() == counts[0]
+        outcomes.append((round(delay, 2), where, kept))
+    print(f"\nfull import {total:.1f}s (reading to {read_end:.1f}s, checking to {check_end:.1f}s); "
+          f"kills (delay s, phase, kept): {outcomes}")
+    assert len(outcomes) == kills
