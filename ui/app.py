@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from zsdesk.errors import LedgerLocked
 from zsdesk.ledger import Ledger
@@ -18,7 +18,7 @@ from zsdesk.resources import resource
 
 from . import strings as S
 from .context import LedgerContext, app_settings
-from .errors import install_excepthook, show_error
+from .errors import confirm, inform, install_excepthook, show_error
 from .main_window import MainWindow
 from .startup import StartDialog, demo_path
 
@@ -100,16 +100,14 @@ class Controller:
                     lock = acquire_writer_lock(ledger.path)
                 except LedgerLocked as err:
                     ledger.close()
-                    if QMessageBox.question(parent or self.window, S.APP_NAME, f"{err}\n\n{S.OPEN_READ_ONLY}") \
-                            != QMessageBox.StandardButton.Yes:
+                    if not confirm(parent or self.window, S.APP_NAME, f"{err}\n\n{S.OPEN_READ_ONLY}"):
                         return None
                     ledger = Ledger.open(ledger.path, read_only=True)
         except Exception as exc:  # noqa: BLE001 - shown to the clerk; bugs are logged by show_error
             show_error(parent or self.window, exc)
             return None
         if ledger.upgraded_backup is not None:
-            QMessageBox.information(parent or self.window, S.APP_NAME,
-                                    S.LEDGER_UPGRADED.format(path=ledger.upgraded_backup))
+            inform(parent or self.window, S.APP_NAME, S.LEDGER_UPGRADED.format(path=ledger.upgraded_backup))
         self._close_current()
         self.lock = lock
         self.context = LedgerContext(ledger)
@@ -183,7 +181,7 @@ class Controller:
             if lock is not None:
                 lock.release()
         if self.open_ledger(str(ledger_path), parent=old) is not None:
-            QMessageBox.information(self.window, S.BACKUP_RESTORE_TITLE, S.BACKUP_RESTORED)
+            inform(self.window, S.BACKUP_RESTORE_TITLE, S.BACKUP_RESTORED)
         if old is not None:
             old.deleteLater()
 

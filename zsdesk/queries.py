@@ -209,10 +209,33 @@ class ProjectQuery:
         return stmt.order_by(direction, tie)
 
     def ids(self, session: Session) -> list[int]:
-        return list(session.scalars(self.select()))
+        return fetch_ids(session, self.select())
 
     def count(self, session: Session) -> int:
         return session.scalar(select(func.count()).select_from(Project).where(*self.conditions())) or 0
+
+
+def fetch_ids(session: Session, stmt: Select[tuple[int]]) -> list[int]:
+    """The first column of ``stmt`` as a list, fast.
+
+    SQLAlchemy's result rows cost ~1 µs each (≈110 ms for 100,000 ids, most of a filter's budget);
+    on SQLite the compiled statement runs on the DBAPI cursor directly (≈20 ms). Statements whose
+    parameters need SQLAlchemy's conversion take the ordinary path.
+    """
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        compiled = stmt.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
+        params = compiled.construct_params()
+        positions = compiled.positiontup or []
+        values = [params[k] for k in positions]
+        if all(v is None or isinstance(v, (int, float, str)) for v in values):
+            cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            try:
+                cursor.execute(compiled.string, values)
+                return [row[0] for row in cursor]
+            finally:
+                cursor.close()
+    return list(session.scalars(stmt))
 
 
 def _escape_like(text: str) -> str:
