@@ -68,7 +68,10 @@ def test_joint_project_park_and_two_departments(build):  # type: ignore[no-untyp
     # district is raw and counts the project once
     assert board.district.figures.formal_amount == 10 * YI and board.district.figures.formal_contracts == 1
     lines = unit_projects(build.ledger, "2026Q1", b.unit_id, "formal")
-    assert lines == []  # counts (and the formal-count drill) are the lead unit's
+    # the 正式合同额 drill lists the cooperating credit too, so it adds up to the board; the count is the lead's
+    assert [(ln.role, ln.credited) for ln in lines] == [("coop", YI)]
+    assert sum(1 for ln in lines if ln.role == "lead") == b.figures.formal_contracts == 0
+    assert unit_projects(build.ledger, "2026Q1", b.unit_id, "signed") == []  # counts: lead unit only
     lines = unit_projects(build.ledger, "2026Q1", b.unit_id, "agreement")
     assert [(ln.role, ln.credited) for ln in lines] == [("coop", YI)]
 

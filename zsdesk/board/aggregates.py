@@ -25,7 +25,7 @@ from datetime import timedelta
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import case, func, literal, not_, select, union_all
+from sqlalchemy import case, func, literal, not_, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from ..models import Funding, Project, ProjectCooperatingUnit, ProjectPerson
@@ -113,36 +113,26 @@ def _signing_columns(windows: Iterable[Window]) -> list[Any]:
     return cols
 
 
-def _cooperating_count() -> Any:
-    return (select(ProjectCooperatingUnit.project_id, func.count().label("n"))
-            .group_by(ProjectCooperatingUnit.project_id).subquery("coop_n"))
+def _cooperating_count_of(project_id: Any) -> Any:
+    """Number of cooperating units of a project (one primary-key index probe)."""
+    return (select(func.count()).where(ProjectCooperatingUnit.project_id == project_id)
+            .correlate_except(ProjectCooperatingUnit).scalar_subquery())
 
 
-def _person_count() -> Any:
-    return select(ProjectPerson.project_id, func.count().label("n")).group_by(ProjectPerson.project_id).subquery(
-        "person_n")
+def _person_count_of(project_id: Any) -> Any:
+    """Number of credited persons of a project (one primary-key index probe)."""
+    return (select(func.count()).where(ProjectPerson.project_id == project_id)
+            .correlate_except(ProjectPerson).scalar_subquery())
 
 
 def _ints(values: Iterable[Any]) -> list[int]:
     return [int(v or 0) for v in values]
 
 
-def district_signings(session: Session, rules: Rules, windows: dict[str, Window]) -> dict[str, Figures]:
-    out = {name: Figures() for name in windows}
-    klass = size_class_expr(rules).label("klass")
-    for span, names in clusters(windows):
-        query = (select(klass, *_signing_columns(windows[n] for n in names))
-                 .where(live_expr(), signing_prefilter(span)).group_by(klass))
-        for row in session.execute(query):
-            if row[0] == "none":
-                continue
-            for i, name in enumerate(names):
-                values = _ints(row[1 + i * _WIDTH: 1 + (i + 1) * _WIDTH])
-                fig = out[name]
-                for field_name, value in zip(SIGNING_COLUMNS, values, strict=True):
-                    setattr(fig, field_name, getattr(fig, field_name) + value)
-                setattr(fig, row[0], getattr(fig, row[0]) + values[3])
-    return out
+def _add_district(fig: Figures, size: str, values: list[int]) -> None:
+    for field_name, value in zip(SIGNING_COLUMNS, values, strict=True):
+        setattr(fig, field_name, getattr(fig, field_name) + value)
+    setattr(fig, size, getattr(fig, size) + values[3])
 
 
 def _unit_weight(rules: Rules) -> Callable[[Hashable], Fraction]:
@@ -159,87 +149,133 @@ def _person_weight(rules: Rules) -> Callable[[Hashable], Fraction]:
     return weight
 
 
-def board_aggregates(session: Session, rules: Rules, windows: dict[str, Window],
-                     credit_windows: tuple[str, ...]) -> Aggregates:
-    """District figures for every window; unit and person credits for ``credit_windows`` (the first of
-    which is the one persons are ranked on)."""
-    district = district_signings(session, rules, windows)
-    for name, amount in district_arrived(session, rules, windows).items():
-        district[name].arrived_amount = amount
+class _Units:
+    """Unit counts (lead only), credits and activity per credit window."""
 
-    credit = {n: windows[n] for n in credit_windows}
-    unit_counts: dict[str, dict[int, list[int]]] = {n: {} for n in credit}
-    unit_credits = {n: Credits(_unit_weight(rules)) for n in credit}
-    active: dict[str, set[int]] = {n: set() for n in credit}
-    _unit_signings(session, rules, credit, unit_counts, unit_credits, active)
-    person_window = credit_windows[0]
-    person_credits = Credits(_person_weight(rules))
-    _person_signings(session, rules, credit[person_window], person_credits)
-    _credited_funds(session, rules, credit, person_window, unit_credits, person_credits, unit_counts, active)
+    def __init__(self, rules: Rules, names: Iterable[str]) -> None:
+        self.counts: dict[str, dict[int, list[int]]] = {n: {} for n in names}
+        self.credits = {n: Credits(_unit_weight(rules)) for n in self.counts}
+        self.active: dict[str, set[int]] = {n: set() for n in self.counts}
 
-    units: dict[str, dict[int, Figures]] = {}
-    for name in credit:
-        units[name] = {}
-        for unit_id, counts in unit_counts[name].items():
+    def slot(self, name: str, unit_id: int) -> list[int]:
+        slot = self.counts[name].get(unit_id)
+        if slot is None:
+            slot = self.counts[name][unit_id] = [0] * (len(_COUNTS) + len(_CLASSES))
+        return slot
+
+    def figures(self, name: str) -> dict[int, Figures]:
+        out = {}
+        for unit_id, counts in self.counts[name].items():
             fig = Figures(**dict(zip(_COUNTS + _CLASSES, counts, strict=True)))
             for field_name in (*_AMOUNTS, "arrived_amount"):
-                setattr(fig, field_name, unit_credits[name].amount(unit_id, field_name))
-            units[name][unit_id] = fig
+                setattr(fig, field_name, self.credits[name].amount(unit_id, field_name))
+            out[unit_id] = fig
+        return out
+
+
+def board_aggregates(session: Session, rules: Rules, windows: dict[str, Window],
+                     credit_windows: tuple[str, ...]) -> Aggregates:
+    """District figures for every window; unit credits for ``credit_windows``; person credits for the
+    first of them (the one persons are ranked on). Three statements: signings, credited funds, district
+    funds."""
+    credit = {n: windows[n] for n in credit_windows}
+    units = _Units(rules, credit)
+    person_window = credit_windows[0]
+    person_credits = Credits(_person_weight(rules))
+    district = _signings(session, rules, windows, credit, person_window, units, person_credits)
+    for name, amount in district_arrived(session, rules, windows).items():
+        district[name].arrived_amount = amount
+    _credited_funds(session, rules, credit, person_window, units, person_credits)
     holders = {h for h, _ in person_credits.sums}
     persons = {person_window: {
         p: Figures(agreement_amount=person_credits.amount(p, "agreement_amount"),
                    arrived_amount=person_credits.amount(p, "arrived_amount")) for p in holders}}
-    return Aggregates(district=district, units=units, unit_active=active, persons=persons)
+    return Aggregates(district=district, units={n: units.figures(n) for n in credit}, unit_active=units.active,
+                      persons=persons)
 
 
-def _unit_signings(session: Session, rules: Rules, credit: dict[str, Window],
-                   counts: dict[str, dict[int, list[int]]], credits: dict[str, Credits],
-                   active: dict[str, set[int]]) -> None:
-    klass = size_class_expr(rules).label("klass")
-    coop_n = _cooperating_count()
-    n = func.coalesce(coop_n.c.n, 0).label("n")
-    zero = [0] * (len(_COUNTS) + len(_CLASSES))
-    for span, names in clusters(credit):
-        cols = _signing_columns(credit[name] for name in names)
-        where = (live_expr(), signing_prefilter(span))
-        lead = (select(literal("lead").label("role"), Project.lead_unit_id.label("unit_id"), Project.origin, n,
-                       klass, *cols)
-                .outerjoin(coop_n, coop_n.c.project_id == Project.id)
-                .where(*where, Project.lead_unit_id.is_not(None))
-                .group_by(Project.lead_unit_id, Project.origin, n, klass))
-        coop = (select(literal("coop").label("role"), ProjectCooperatingUnit.unit_id, Project.origin, n, klass,
-                       *cols)
-                .join(ProjectCooperatingUnit, ProjectCooperatingUnit.project_id == Project.id)
-                .outerjoin(coop_n, coop_n.c.project_id == Project.id)
-                .where(*where)
-                .group_by(ProjectCooperatingUnit.unit_id, Project.origin, n, klass))
-        for row in session.execute(union_all(lead, coop)):
-            role, unit_id, origin, ncoop, size = row[:5]
-            if size == "none":
-                continue
-            key = (origin, role, int(ncoop))
+_FLAGS = ("formal", "framework", "first", "started")  # 4 bits per window; framework excludes formal
+
+
+def _code(windows: list[Window]) -> Any:
+    """One integer per project: bit 4·i + j says the project meets ``_FLAGS[j]`` in ``windows[i]``."""
+    terms = []
+    for i, w in enumerate(windows):
+        p = window_predicates(w)
+        terms += [case((p[flag], 1 << (4 * i + j)), else_=0) for j, flag in enumerate(_FLAGS)]
+    return sum(terms[1:], terms[0])
+
+
+def _decode(code: int, i: int, count: int, amount: int) -> list[int]:
+    """The ``SIGNING_COLUMNS`` of a group of ``count`` projects (total agreement ``amount``) that share
+    window-membership ``code``, for window ``i``."""
+    bits = code >> (4 * i)
+    formal, framework, first, started = (count if bits & (1 << j) else 0 for j in range(4))
+    return [formal + framework, formal, framework, first, started, amount if first else 0,
+            amount if formal else 0, amount if framework else 0]
+
+
+def _signings(session: Session, rules: Rules, windows: dict[str, Window], credit: dict[str, Window],
+              person_window: str, units: _Units, persons: Credits) -> dict[str, Figures]:
+    """Every signing figure in one statement. The live projects signed or started in any window are read
+    once (indexed prefilter) into a materialized CTE holding each project's size class, sharer counts and
+    window membership as a bit code (all windows; credit windows); that CTE is grouped by size class and
+    code for the district, by (unit, origin, cooperating count, size class, credit code) for lead and
+    cooperating units, and by (person, origin, person count) for persons — each group only counts its
+    projects and sums their agreement amounts."""
+    names, credit_names = list(windows), list(credit)
+    person_first = window_predicates(credit[person_window])["first"]
+    ps = (select(Project.id, Project.lead_unit_id, Project.origin, size_class_expr(rules).label("klass"),
+                 _cooperating_count_of(Project.id).label("n"),
+                 case((person_first, _person_count_of(Project.id)), else_=0).label("np"),
+                 Project.agreement_amount.label("amount"),
+                 _code([windows[n] for n in names]).label("code"),
+                 _code([credit[n] for n in credit_names]).label("ccode"))
+          .where(live_expr(), or_(*(signing_prefilter(span) for span, _ in clusters(windows))))
+          .cte("ps").prefix_with("MATERIALIZED"))
+    counted = ps.c.klass != "none"
+    tally = (func.count(), func.sum(ps.c.amount))
+    total = (select(literal("district").label("role"), literal(None).label("holder"), literal(None).label("origin"),
+                    literal(0).label("n"), ps.c.klass, ps.c.code, *tally)
+             .where(counted).group_by(ps.c.klass, ps.c.code))
+    lead = (select(literal("lead"), ps.c.lead_unit_id, ps.c.origin, ps.c.n, ps.c.klass, ps.c.ccode, *tally)
+            .where(counted, ps.c.ccode != 0, ps.c.lead_unit_id.is_not(None))
+            .group_by(ps.c.lead_unit_id, ps.c.origin, ps.c.n, ps.c.klass, ps.c.ccode))
+    coop = (select(literal("coop"), ProjectCooperatingUnit.unit_id, ps.c.origin, ps.c.n, ps.c.klass, ps.c.ccode,
+                   *tally)
+            .join(ProjectCooperatingUnit, ProjectCooperatingUnit.project_id == ps.c.id)
+            .where(counted, ps.c.ccode != 0, ps.c.n > 0)
+            .group_by(ProjectCooperatingUnit.unit_id, ps.c.origin, ps.c.n, ps.c.klass, ps.c.ccode))
+    person = (select(literal("person"), ProjectPerson.person_id, ps.c.origin, ps.c.np, literal("").label("klass"),
+                     literal(0).label("code"), *tally)
+              .join(ProjectPerson, ProjectPerson.project_id == ps.c.id)
+              .where(counted, ps.c.np > 0)
+              .group_by(ProjectPerson.person_id, ps.c.origin, ps.c.np))
+    district = {name: Figures() for name in names}
+    for role, holder, origin, n, size, code, count, amount in session.execute(union_all(total, lead, coop, person)):
+        code, count, amount = int(code), int(count), int(amount or 0)
+        if role == "district":
             for i, name in enumerate(names):
-                values = _ints(row[5 + i * _WIDTH: 5 + (i + 1) * _WIDTH])
-                slot = counts[name].setdefault(unit_id, list(zero))
-                if values[0]:
-                    active[name].add(unit_id)
+                if (code >> (4 * i)) & 15:
+                    _add_district(district[name], size, _decode(code, i, count, amount))
+        elif role == "person":
+            persons.add(holder, "agreement_amount", (origin, int(n)), amount)
+        else:
+            key = (origin, role, int(n))
+            for i, name in enumerate(credit_names):
+                if not (code >> (4 * i)) & 15:
+                    continue
+                vals = _decode(code, i, count, amount)
+                slot = units.slot(name, holder)
+                if vals[0]:
+                    units.active[name].add(holder)
                 if role == "lead":
                     for j in range(len(_COUNTS)):
-                        slot[j] += values[j]
-                    slot[len(_COUNTS) + _CLASSES.index(size)] += values[3]
-                for field_name, value in zip(_AMOUNTS, values[len(_COUNTS):], strict=True):
-                    credits[name].add(unit_id, field_name, key, value)
-
-
-def _person_signings(session: Session, rules: Rules, window: Window, credits: Credits) -> None:
-    person_n = _person_count()
-    query = (select(ProjectPerson.person_id, Project.origin, person_n.c.n, func.sum(Project.agreement_amount))
-             .join(ProjectPerson, ProjectPerson.project_id == Project.id)
-             .join(person_n, person_n.c.project_id == Project.id)
-             .where(counted_expr(rules), window_predicates(window)["first"])
-             .group_by(ProjectPerson.person_id, Project.origin, person_n.c.n))
-    for person_id, origin, n, amount in session.execute(query):
-        credits.add(person_id, "agreement_amount", (origin, int(n)), int(amount or 0))
+                        slot[j] += vals[j]
+                    slot[len(_COUNTS) + _CLASSES.index(size)] += vals[3]
+                for field_name, value in zip(_AMOUNTS, vals[len(_COUNTS):], strict=True):
+                    units.credits[name].add(holder, field_name, key, value)
+    return district
 
 
 def _window_sums(column: Any, date_column: Any, windows: list[Window], span: Window) -> list[Any]:
@@ -248,19 +284,19 @@ def _window_sums(column: Any, date_column: Any, windows: list[Window], span: Win
 
 
 def _credited_funds(session: Session, rules: Rules, credit: dict[str, Window], person_window: str,
-                    unit_credits: dict[str, Credits], person_credits: Credits,
-                    counts: dict[str, dict[int, list[int]]], active: dict[str, set[int]]) -> None:
-    zero = [0] * (len(_COUNTS) + len(_CLASSES))
+                    units: _Units, person_credits: Credits) -> None:
+    """Funds per project once per credit span, joined to the counting projects (a materialized CTE with
+    the sharer counts), then grouped for lead units, cooperating units and persons in one statement."""
     for span, names in clusters(credit):
         sums = _window_sums(Funding.amount, Funding.date, [credit[n] for n in names], span)
         pf = (select(Funding.project_id, *(s.label(f"a{i}") for i, s in enumerate(sums)))
               .where(Funding.deleted_at.is_(None), in_window(Funding.date, span))
               .group_by(Funding.project_id).subquery("pf"))
-        coop_n = _cooperating_count()
-        pc = (select(Project.id, Project.lead_unit_id, Project.origin, func.coalesce(coop_n.c.n, 0).label("n"),
+        with_persons = person_window in names
+        pc = (select(Project.id, Project.lead_unit_id, Project.origin, _cooperating_count_of(Project.id).label("n"),
+                     *([_person_count_of(Project.id).label("np")] if with_persons else []),
                      *(pf.c[f"a{i}"] for i in range(len(names))))
               .join(pf, pf.c.project_id == Project.id)
-              .outerjoin(coop_n, coop_n.c.project_id == Project.id)
               .where(counted_expr(rules))
               .cte("pc").prefix_with("MATERIALIZED"))
         amounts = [func.sum(pc.c[f"a{i}"]) for i in range(len(names))]
@@ -270,17 +306,16 @@ def _credited_funds(session: Session, rules: Rules, credit: dict[str, Window], p
         coop = (select(literal("coop").label("role"), ProjectCooperatingUnit.unit_id, pc.c.origin, pc.c.n,
                        *amounts)
                 .join(ProjectCooperatingUnit, ProjectCooperatingUnit.project_id == pc.c.id)
+                .where(pc.c.n > 0)
                 .group_by(ProjectCooperatingUnit.unit_id, pc.c.origin, pc.c.n))
         statements = [lead, coop]
-        if person_window in names:
-            person_n = _person_count()
+        if with_persons:
             statements.append(
-                select(literal("person").label("role"), ProjectPerson.person_id, pc.c.origin, person_n.c.n,
-                       *amounts)
+                select(literal("person").label("role"), ProjectPerson.person_id, pc.c.origin, pc.c.np, *amounts)
                 .join(ProjectPerson, ProjectPerson.project_id == pc.c.id)
-                .join(person_n, person_n.c.project_id == pc.c.id)
-                .group_by(ProjectPerson.person_id, pc.c.origin, person_n.c.n))
-        p_index = names.index(person_window) if person_window in names else -1
+                .where(pc.c.np > 0)
+                .group_by(ProjectPerson.person_id, pc.c.origin, pc.c.np))
+        p_index = names.index(person_window) if with_persons else -1
         for row in session.execute(union_all(*statements)):
             role, holder, origin, n = row[:4]
             values = _ints(row[4:])
@@ -288,10 +323,10 @@ def _credited_funds(session: Session, rules: Rules, credit: dict[str, Window], p
                 person_credits.add(holder, "arrived_amount", (origin, int(n)), values[p_index])
                 continue
             for name, value in zip(names, values, strict=True):
-                counts[name].setdefault(holder, list(zero))
+                units.slot(name, holder)
                 if value:
-                    active[name].add(holder)
-                unit_credits[name].add(holder, "arrived_amount", (origin, role, int(n)), value)
+                    units.active[name].add(holder)
+                units.credits[name].add(holder, "arrived_amount", (origin, role, int(n)), value)
 
 
 def _pieces(windows: Iterable[Window]) -> list[Window]:
@@ -315,17 +350,18 @@ def district_arrived(session: Session, rules: Rules, windows: dict[str, Window])
         select(func.coalesce(func.sum(Funding.amount), 0)).where(live_funding, in_window(Funding.date, p))
         .scalar_subquery() for p in pieces))).one()
     by_piece = dict(zip(pieces, _ints(totals), strict=True))
-    not_counted = select(Project.id).where(not_(counted_expr(rules)))
-    for span, _names in clusters(windows):
-        inside = [p for p in pieces if span[0] <= p[0] and p[1] <= span[1]]
-        excluded = session.execute(
-            select(*(func.coalesce(func.sum(case((in_window(Funding.date, p), Funding.amount), else_=0)), 0)
-                     for p in inside))
-            .where(live_funding, in_window(Funding.date, span), Funding.project_id.in_(not_counted))).one()
-        for piece, value in zip(inside, _ints(excluded), strict=True):
-            by_piece[piece] -= value
+    # The projects that do not count are few: start from them (one scan) and read their entries by the
+    # (project_id, date) index, one conditional sum per piece.
+    span = (pieces[0][0], pieces[-1][1])
+    excluded = session.execute(
+        select(*(func.coalesce(func.sum(case((in_window(Funding.date, p), Funding.amount), else_=0)), 0)
+                 for p in pieces))
+        .where(live_funding, in_window(Funding.date, span),
+               Funding.project_id.in_(select(Project.id).where(not_(counted_expr(rules)))))).one()
+    for piece, value in zip(pieces, _ints(excluded), strict=True):
+        by_piece[piece] -= value
     return {name: sum(v for p, v in by_piece.items() if w[0] <= p[0] and p[1] <= w[1])
             for name, w in windows.items()}
 
 
-__all__ = ["Aggregates", "Credits", "board_aggregates", "clusters", "district_arrived", "district_signings"]
+__all__ = ["Aggregates", "Credits", "board_aggregates", "clusters", "district_arrived"]

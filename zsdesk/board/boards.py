@@ -14,7 +14,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import exists, false, func, or_, select
+from sqlalchemy import and_, case, exists, false, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from ..models import DictionaryEntry, Person, Project, ProjectTag, Target, Unit
@@ -159,43 +159,47 @@ def _targets(session: Session, year: int) -> tuple[TargetFigures | None, dict[in
 
 
 def extra_boards(session: Session, rules: Rules, window: Window) -> dict[str, ExtraBoard]:
-    """招大引强 / 招新引优 (projects first signed in the window) and 重大项目开工 (started in it)."""
+    """招大引强 / 招新引优 (projects first signed in the window) and 重大项目开工 (started in it): one
+    statement over the projects first signed or started in the window (indexed), with a flag per board."""
     klass = size_class_expr(rules)
     lead = aliased(Unit)
     preds = window_predicates(window)
-    prefilter = or_(Project.framework_date.between(*window), Project.formal_date.between(*window))  # uses indexes
 
     def tagged(ids: list[int]) -> Any:
-        return exists().where(ProjectTag.project_id == Project.id, ProjectTag.tag_id.in_(ids)) if ids else False
+        return exists().where(ProjectTag.project_id == Project.id, ProjectTag.tag_id.in_(ids)) if ids else false()
+
+    def flag(cond: Any) -> Any:
+        return case((cond, 1), else_=0)
 
     big_tags = _flagged_ids(session, "investor_tag", rules.big_tag_flags)
     new_tags = _flagged_ids(session, "investor_tag", rules.new_tag_flags)
     new_chains = _flagged_ids(session, "chain", rules.new_chain_flags)
-    first_date = func.coalesce(Project.framework_date, Project.formal_date)
-    specs = {
-        "big": ("招大引强", preds["first"] & prefilter, or_(klass.in_(rules.big_classes) if rules.big_classes else false(),
-                                            tagged(big_tags)), first_date),
-        "new": ("招新引优", preds["first"] & prefilter, or_(tagged(new_tags),
-                                            Project.chain_id.in_(new_chains) if new_chains else false()), first_date),
-        "major_started": ("重大项目开工", preds["started"],
-                          klass.in_(rules.started_classes) if rules.started_classes else false(), Project.started_date),
-    }
+    big = and_(preds["first"], or_(klass.in_(rules.big_classes) if rules.big_classes else false(),
+                                   tagged(big_tags)))
+    new = and_(preds["first"], or_(tagged(new_tags), Project.chain_id.in_(new_chains) if new_chains else false()))
+    started = and_(preds["started"], klass.in_(rules.started_classes) if rules.started_classes else false())
+    rows = session.execute(
+        select(Project.id, Project.code, Project.name, Project.investor, lead.name, klass.label("klass"),
+               Project.agreement_amount, Project.expected_output, Project.signed_date, Project.started_date,
+               flag(big), flag(new), flag(started))
+        .outerjoin(lead, lead.id == Project.lead_unit_id)
+        .where(counted_expr(rules), or_(preds["first"], preds["started"]), or_(big, new, started))
+        .order_by(Project.agreement_amount.desc(), Project.code)).all()
+    titles = {"big": "招大引强", "new": "招新引优", "major_started": "重大项目开工"}
+    lines: dict[str, list[ProjectLine]] = {key: [] for key in titles}
+    for row in rows:
+        for key, on, when in (("big", row[10], row[8]), ("new", row[11], row[8]), ("major_started", row[12], row[9])):
+            if on:
+                lines[key].append(ProjectLine(*row[:8], when))
     boards: dict[str, ExtraBoard] = {}
-    for key, (title, in_window, qualifies, when) in specs.items():
-        rows = session.execute(
-            select(Project.id, Project.code, Project.name, Project.investor, lead.name, klass.label("klass"),
-                   Project.agreement_amount, Project.expected_output, when.label("when"))
-            .outerjoin(lead, lead.id == Project.lead_unit_id)
-            .where(counted_expr(rules), in_window, qualifies)
-            .order_by(Project.agreement_amount.desc(), Project.code)).all()
-        lines = [ProjectLine(*row) for row in rows]
+    for key, title in titles.items():
         per_unit: dict[str, list[int]] = {}
-        for line in lines:
+        for line in lines[key]:
             slot = per_unit.setdefault(line.unit or "（未填牵头单位）", [0, 0])
             slot[0] += 1
             slot[1] += line.agreement_amount
         by_unit = sorted(((u, n, a) for u, (n, a) in per_unit.items()), key=lambda r: (-r[1], -r[2], r[0]))
-        boards[key] = ExtraBoard(key, title, lines, by_unit)
+        boards[key] = ExtraBoard(key, title, lines[key], by_unit)
     return boards
 
 

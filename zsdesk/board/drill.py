@@ -6,8 +6,15 @@ Public API::
     unit_projects(source, period, unit_id, figure, rules=None) -> list[CreditLine]
 
 ``figure`` is one of ``signed``, ``formal``, ``framework``, ``agreement`` (first signed),
-``major`` / ``large`` / ``key`` / ``general``, ``started`` (these count the lead unit only) or
-``arrived``. A unit's board amount is the half-up rounded sum of its lines' ``credited``.
+``major`` / ``large`` / ``key`` / ``general``, ``started`` or ``arrived`` (the board's field names
+``formal_amount``, ``framework_amount``, ``agreement_amount``, ``arrived_amount`` are accepted too).
+
+- The amount figures (``AMOUNT_FIGURES``: formal, framework, agreement, arrived) list every project
+  that credits the unit, as lead or as cooperating unit, so the half-up rounded sum of the lines'
+  ``credited`` is exactly the unit's board amount (``formal_amount`` …).
+- The counts go to the lead unit only (SPEC §3): the count figures (``LEAD_ONLY``) list the projects
+  the unit leads, and a count on the board (``formal_contracts``, ``framework_agreements`` …) is the
+  number of lines with ``role == "lead"`` (``FIGURE_FIELDS`` maps each figure to its board field).
 """
 
 from __future__ import annotations
@@ -30,7 +37,16 @@ if TYPE_CHECKING:
     from ..ledger import Ledger
 
 FIGURES = ("signed", "formal", "framework", "agreement", "major", "large", "key", "general", "started", "arrived")
-LEAD_ONLY = ("signed", "formal", "framework", "major", "large", "key", "general", "started")
+AMOUNT_FIGURES = ("formal", "framework", "agreement", "arrived")
+LEAD_ONLY = ("signed", "major", "large", "key", "general", "started")
+# figure → (board count field of its lead lines, board amount field of its credited sum or None)
+FIGURE_FIELDS = {"signed": ("signed_projects", None), "formal": ("formal_contracts", "formal_amount"),
+                 "framework": ("framework_agreements", "framework_amount"),
+                 "agreement": ("first_signed", "agreement_amount"), "major": ("major", None),
+                 "large": ("large", None), "key": ("key", None), "general": ("general", None),
+                 "started": ("started_projects", None), "arrived": (None, "arrived_amount")}
+ALIASES = {"formal_amount": "formal", "framework_amount": "framework", "agreement_amount": "agreement",
+           "arrived_amount": "arrived"}
 
 
 @dataclass(frozen=True)
@@ -62,6 +78,7 @@ def project_credits(rules: Rules, amount: int, origin: str, lead_unit_id: int | 
 
 def unit_projects(source: Ledger | Session, period: Period | str, unit_id: int, figure: str,
                   rules: Rules | None = None) -> list[CreditLine]:
+    figure = ALIASES.get(figure, figure)
     if figure not in FIGURES:
         raise LedgerError(f"未知的指标“{figure}”")
     if isinstance(period, str):
