@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
@@ -51,6 +51,8 @@ def _table(model: RowsModel, parent: QWidget) -> QTableView:
 
 
 class FundingPage(QWidget):
+    selection_changed = Signal()  # the main window refreshes the status bar on it
+
     def __init__(self, context: LedgerContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
@@ -247,6 +249,7 @@ class FundingPage(QWidget):
         month_rows.append((S.FUNDING_TOTAL, all_n, format_wan(all_t)))
         keys.append((13, 10**12, 10**18))
         self.by_month.set_rows(month_rows, keys=keys)
+        self.selection_changed.emit()
 
     def _changed(self, change: Change) -> None:
         if any(r.entity in ("funding", "project", "unit") for r in change.records):

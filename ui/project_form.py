@@ -161,6 +161,7 @@ class ProjectForm(QDialog):
         for key in MONEY_FIELDS:
             edit = self._line("万元")
             edit.editingFinished.connect(lambda k=key: self._check_money(k))
+            edit.textChanged.connect(lambda _t, k=key: self._money_hint(k))
             self._field(f2, key, edit, hint=" ")
 
         g3 = QGroupBox(S.FORM_GROUP_DATES, main)
@@ -168,7 +169,7 @@ class ProjectForm(QDialog):
         for key in DATE_FIELDS:
             edit = self._line("2026-03-01")
             edit.editingFinished.connect(lambda k=key: self._check_date(k))
-            edit.textEdited.connect(lambda _t: self._stage_timer.start())
+            edit.textChanged.connect(lambda _t: self._stage_timer.start())
             self._field(f3, key, edit, hint=" ")
         self.stage_label = QLabel(self)
         self.stage_label.setObjectName("stage")
@@ -355,8 +356,18 @@ class ProjectForm(QDialog):
             hint.setText("")
             return None
         self.show_problem(key, None)
-        hint.setText("" if yuan is None else f"＝{format_wan(yuan, 4, unit=True)}")
+        hint.setText("" if yuan is None else f"＝{format_wan(yuan, 4 if yuan % 100 else 2, unit=True)}")
         return yuan
+
+    def _money_hint(self, key: str) -> None:
+        """While typing: show what the amount means (＝32,000.0000万元), quietly; errors wait for Tab."""
+        hint: QLabel = getattr(self, f"_hint_{key}")
+        try:
+            yuan = parse_money(self.text_of(key))
+        except LedgerError:
+            hint.setText("")
+            return
+        hint.setText("" if yuan is None else f"＝{format_wan(yuan, 4 if yuan % 100 else 2, unit=True)}")
 
     def _check_date(self, key: str) -> None:
         try:
@@ -403,6 +414,7 @@ class ProjectForm(QDialog):
             self.show_problem(key, None)
         self.message.setText("")
         self.message.setStyleSheet(ERROR_STYLE)
+        self._update_stage()
         try:
             values = self.values()
             if self.project_id is None:

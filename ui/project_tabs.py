@@ -110,14 +110,20 @@ def describe_change(before: dict[str, Any] | None, after: dict[str, Any] | None)
         if key in ("version", "updated_at", "created_at"):
             continue
         if before.get(key) != after.get(key):
-            parts.append(S.AUDIT_CHANGED.format(field=field_label(key), before=_show(before.get(key)),
-                                                after=_show(after.get(key))))
+            parts.append(S.AUDIT_CHANGED.format(field=field_label(key), before=_show(before.get(key), key),
+                                                after=_show(after.get(key), key)))
     return "；".join(parts)
 
 
-def _show(value: Any) -> str:
+MONEY_KEYS = frozenset({"planned_investment", "agreement_amount", "expected_output", "amount", "formal_amount",
+                        "arrived_amount"})
+
+
+def _show(value: Any, key: str = "") -> str:
     if value is None or value == "":
         return "（空）"
+    if key in MONEY_KEYS and isinstance(value, int):
+        return format_wan(value, 4 if value % 100 else 2, unit=True)
     if isinstance(value, list):
         return "、".join(str(v) for v in value) or "（空）"
     return str(value)

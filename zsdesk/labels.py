@@ -26,6 +26,7 @@ ENTITY_LABELS = {
     "setting": "设置",
     "rules": "计数规则",
     "notice": "通报",
+    "ledger": "台账",
 }
 
 FIELD_LABELS = {

@@ -1,0 +1,111 @@
+"""Screenshots of the clerk's window on the demo district, saved under docs/screenshots/clerk_*.png.
+
+Run under a real X server (re-executes itself under xvfb-run when there is no display):
+
+    xvfb-run -a -s "-screen 0 1600x1000x24" python scripts/screenshots.py
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "docs" / "screenshots"
+
+
+def main() -> int:
+    if not os.environ.get("DISPLAY") and os.environ.get("QT_QPA_PLATFORM") != "offscreen":
+        if shutil.which("xvfb-run") is None:
+            print("需要 xvfb-run（apt-get install xvfb xauth）或设置 QT_QPA_PLATFORM=offscreen", file=sys.stderr)
+            return 1
+        return subprocess.call(["xvfb-run", "-a", "-s", "-screen 0 1600x1000x24", sys.executable, __file__])
+    sys.path.insert(0, str(ROOT))
+    os.environ["ZSDESK_DATA_DIR"] = tempfile.mkdtemp(prefix="zsdesk-shots-")
+    from PySide6.QtCore import QDate
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from ui import errors
+    from ui.app import Controller, make_application
+    from ui.project_form import ProjectForm
+    from ui.startup import StartDialog
+    from ui.transfer import ImportWizard
+
+    errors.MODAL = False
+    app = make_application()
+    OUT.mkdir(parents=True, exist_ok=True)
+
+    def settle() -> None:
+        for _ in range(5):
+            app.processEvents()
+
+    def shot(widget: QWidget, name: str) -> None:
+        settle()
+        path = OUT / f"clerk_{name}.png"
+        widget.grab().save(str(path))
+        print(path.relative_to(ROOT))
+
+    start = StartDialog(["D:/招商/台账.zsdesk.sqlite", "D:/招商/2025年台账.zsdesk.sqlite"])
+    start.show()
+    shot(start, "start")
+    start.close()
+
+    controller = Controller()
+    window = controller.open_ledger("", create=True, demo=True)
+    assert window is not None
+    window.resize(1560, 940)
+    window.move(10, 10)
+    settle()
+    ledger = window.show_page("ledger")
+    shot(window, "ledger")
+    ledger.filters.stale.setChecked(True)  # type: ignore[attr-defined]
+    ledger.filters.stage.setCurrentIndex(1)  # type: ignore[attr-defined]
+    shot(window, "ledger_stale")
+    ledger.filters.reset()  # type: ignore[attr-defined]
+    settle()
+    pid = ledger.model.ids[3]  # type: ignore[attr-defined]
+    form = ProjectForm(window.context, pid, window)
+    form.show()
+    shot(form, "project_form")
+    form.tabs.setCurrentIndex(2)
+    shot(form, "project_history")
+    form.close()
+    new = ProjectForm(window.context, None, window)
+    new.show()
+    new.widgets["name"].setText("年产5万吨高性能玻纤制品项目")  # type: ignore[attr-defined]
+    new.widgets["investor"].setText("浙江丽水玻纤有限公司")  # type: ignore[attr-defined]
+    new.widgets["agreement_amount"].setText("3.2亿")  # type: ignore[attr-defined]
+    new.widgets["framework_date"].setText("2026-05-01")  # type: ignore[attr-defined]
+    new.widgets["formal_date"].setText("2026-04-01")  # type: ignore[attr-defined]
+    new.save()
+    shot(new, "project_form_errors")
+    new.done(0)
+    funding = window.show_page("funding")
+    today = window.context.today
+    funding.month.setDate(QDate(today.year, max(1, today.month - 1), 1))  # type: ignore[attr-defined]
+    shot(window, "funding")
+    # a few everyday operations, so the operation log shows what a clerk's day leaves behind
+    from zsdesk import ops
+
+    ops.update_project(window.context.ledger, pid, {"notes": "已完成环评批复", "agreement_amount": "3.5亿"})
+    ops.add_funding(window.context.ledger, {"project_id": pid, "date": today.isoformat(), "amount": "1,200"})
+    window.context.announce(None)
+    for key in ("units", "targets", "audit"):
+        window.show_page(key)
+        shot(window, key)
+    wizard = ImportWizard(window.context, window)
+    wizard.show()
+    shot(wizard, "import")
+    wizard.close()
+    window.close()
+    controller._close_current()
+    QApplication.processEvents()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
