@@ -6,6 +6,7 @@ caller collects every problem so the clerk sees all of them at once.
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
@@ -102,7 +103,7 @@ class Count:
             number = float(unicodedata.normalize("NFKC", str(value)).strip().rstrip("个"))
         except ValueError as err:
             raise Invalid(f"“{value}”不是整数") from err
-        if number != int(number):
+        if not math.isfinite(number) or number != int(number):  # “NaN”, “inf” parse as floats
             raise Invalid(f"“{value}”不是整数")
         if not self.minimum <= number <= self.maximum:
             raise Invalid(f"应在 {self.minimum}—{self.maximum} 之间")

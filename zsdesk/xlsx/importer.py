@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from ..ledger import Ledger
 
 Progress = Callable[[int, int], None]
+MAX_REASON = 200  # characters of one problem's reason
 Cancel = Callable[[], bool]
 
 
@@ -118,6 +119,8 @@ class Context:
         return self.table.headers.get(field_name) or field_label(field_name)
 
     def problem(self, row: int, field_name: str, reason: str) -> None:
+        if len(reason) > MAX_REASON:  # a reason quotes the cell: a 30,000-character cell must not flood the report
+            reason = f"{reason[:MAX_REASON - 40]}……{reason[-20:]}（共 {len(reason):,} 字）"
         self.report.problems.append(ImportProblem(self.table.sheet, row, self.header(field_name), reason))
 
     def missing_unit(self, name: str) -> None:

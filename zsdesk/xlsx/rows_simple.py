@@ -88,7 +88,7 @@ class TargetReader(RowReader):
         year = raw.get("year")
         try:
             year_key: Any = int(float(year)) if year is not None else None
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # “inf” parses as a float
             year_key = year
         if (unit_id, year_key) in self.seen:
             ctx.problem(number, "unit_id", f"与第 {self.seen[(unit_id, year_key)]} 行是同一单位同一年度的目标")
