@@ -62,6 +62,7 @@ def main() -> int:
     settle()
     ledger = window.show_page("ledger")
     shot(window, "ledger")
+    shutil.copy(OUT / "clerk_ledger.png", OUT / "ledger.png")  # the README's first picture
     ledger.filters.stale.setChecked(True)  # type: ignore[attr-defined]
     ledger.filters.stage.setCurrentIndex(1)  # type: ignore[attr-defined]
     shot(window, "ledger_stale")
