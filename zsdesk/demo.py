@@ -252,7 +252,7 @@ def build_demo(ledger: Ledger, projects: int | None = None, seed: int = 2026, to
         codes[code_year] = codes.get(code_year, 0) + 1
         stage = derive_stage(dates)
         signed = dates["framework_date"] or dates["formal_date"]
-        updated = now - timedelta(days=rng.randint(0, 70))
+        updated = now - timedelta(days=rng.randint(0, 40))  # ~1 in 4 past the 30-day progress rule
         project_rows.append({
             "id": pid, "code": f"{code_year}-{codes[code_year]:04d}", "name": name, "investor": company,
             "origin": origin, "origin_province": province, "origin_city": city, "chain_id": chains[chain],
