@@ -14,11 +14,16 @@ Public API (no Qt; pass a ``Ledger`` or an open SQLAlchemy ``Session``)::
         Board.quiet_units: list[str]      # nothing signed, nothing arrived in the year so far
     board_to_json(board) -> dict          # the SPEC §6 contract (+ extra keys)
     unit_projects(ledger_or_session, period, unit_id, figure, rules=None) -> list[CreditLine]
+        # amount figures (formal / framework / agreement / arrived, or the board field names
+        # formal_amount …) list lead AND cooperating credits: round_half_up(Σ credited) == the board
+        # amount; a count is the number of role == "lead" lines (drill.FIGURE_FIELDS)
     project_credits(rules, amount, origin, lead_unit_id, cooperating_unit_ids) -> dict[int, Fraction]
     growth_text(pct) -> "同比增长 X%" / "同比下降 X%";  rate_text(rate) -> "59.39%" / "—"
     growth(current, base) -> Decimal | None;  competition_ranks(keys) -> list[int]
 
 Rules: ``zsdesk.rules`` (``load_rules``, ``save_rules``); periods: ``zsdesk.periods.parse_period``.
+The SQL is in ``figures`` (expressions) and ``aggregates`` (three statements for the whole board plus
+one for the extra boards; see its docstring). Speed: ``bench/board_bench.py``.
 """
 
 from .boards import (

@@ -252,7 +252,8 @@ def _signings(session: Session, rules: Rules, windows: dict[str, Window], credit
               .where(counted, ps.c.np > 0)
               .group_by(ProjectPerson.person_id, ps.c.origin, ps.c.np))
     district = {name: Figures() for name in names}
-    for role, holder, origin, n, size, code, count, amount in session.execute(union_all(total, lead, coop, person)):
+    rows = session.execute(union_all(total, lead, coop, person)).all()
+    for role, holder, origin, n, size, code, count, amount in rows:
         code, count, amount = int(code), int(count), int(amount or 0)
         if role == "district":
             for i, name in enumerate(names):
@@ -316,9 +317,9 @@ def _credited_funds(session: Session, rules: Rules, credit: dict[str, Window], p
                 .where(pc.c.np > 0)
                 .group_by(ProjectPerson.person_id, pc.c.origin, pc.c.np))
         p_index = names.index(person_window) if with_persons else -1
-        for row in session.execute(union_all(*statements)):
+        for row in session.execute(union_all(*statements)).all():
             role, holder, origin, n = row[:4]
-            values = _ints(row[4:])
+            values = [int(v or 0) for v in row[4:]]
             if role == "person":
                 person_credits.add(holder, "arrived_amount", (origin, int(n)), values[p_index])
                 continue
