@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
+from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
 from zsdesk.errors import LedgerLocked
@@ -56,6 +56,10 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     QCoreApplication.setApplicationName(S.APP_NAME)
     app = QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationDisplayName(S.APP_NAME)
+    app.setDesktopFileName("zsdesk")  # ties the window to installer/linux's zsdesk.desktop
+    icon = resource("icons", "zsdesk.svg")
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
     load_ui_font(app)
     return app
 

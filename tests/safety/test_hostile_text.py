@@ -6,8 +6,8 @@ cells equal to the stored text) and printed in the quarterly notice (markup appe
 characters no font has show the visible substitute 〓).
 
 Control characters \x00–\x1f other than tab, line feed and carriage return cannot be stored in an
-xlsx (XML 1.0 forbids them): the export DROPS them (``zsdesk.xlsx.workbook.clean_text``) — silently,
-the export gives no note. The PDF drops them too (``zsdesk.notice.text.clean_text``: no glyph); tab
+xlsx (XML 1.0 forbids them): the export shows each as its Unicode control picture (\x07 → ␇,
+``zsdesk.xlsx.workbook.clean_text``), so the clerk sees something was there. The PDF drops them (``zsdesk.notice.text.clean_text``: no glyph); tab
 and line breaks become spaces there. The ledger itself keeps them exactly.
 """
 
@@ -101,8 +101,8 @@ E2E = [  # (name, investor, notes) — names within the 200-character limit, lon
 
 
 def xlsx_text(text: str) -> str:
-    """What the export keeps of a stored text: everything but the control characters xlsx cannot hold."""
-    return ILLEGAL_CHARACTERS_RE.sub("", text)
+    """What the export writes for a stored text: control characters become their control pictures."""
+    return ILLEGAL_CHARACTERS_RE.sub(lambda m: chr(0x2400 + ord(m.group())), text)
 
 
 @pytest.fixture
@@ -144,9 +144,10 @@ def test_export_writes_hostile_text_as_text_cells(hostile_ledger: tuple[Ledger, 
         for cell, stored in zip(cells, (name, investor, notes, name[:100]), strict=True):
             assert cell.data_type == "s", (cell.coordinate, cell.value)
             assert cell.value == xlsx_text(stored), cell.coordinate
-    # the control characters are the only thing dropped; tab and line breaks survive
-    assert found[xlsx_text(E2E[4][0])][0].value == "控制字符项目"
-    assert found[xlsx_text(E2E[4][0])][2].value == "第一行\n\t第二行"
+    # control characters show as control pictures; tab and line breaks stay as they are
+    name_cell = found[xlsx_text(E2E[4][0])][0].value
+    assert name_cell.startswith("控制␀") and name_cell.endswith("字符项目") and "\x00" not in name_cell
+    assert found[xlsx_text(E2E[4][0])][2].value.startswith("第一行\n␀")
     assert found[xlsx_text(E2E[3][0])][2].value == LONG  # 10,000 characters, whole
 
 

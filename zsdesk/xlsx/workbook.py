@@ -70,9 +70,10 @@ def display_width(text: str) -> int:
 
 
 def clean_text(value: str) -> str:
-    """Drop control characters Excel cannot store and cut to the cell limit."""
+    """Show control characters xlsx cannot hold (XML 1.0 forbids them) as their Unicode control
+    pictures (U+2400 block: \x07 → ␇), so nothing vanishes silently; cut to the cell limit."""
     if ILLEGAL_CHARACTERS_RE.search(value):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        value = ILLEGAL_CHARACTERS_RE.sub(lambda m: chr(0x2400 + ord(m.group())), value)
     return value[:MAX_TEXT]
 
 
