@@ -57,7 +57,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app = QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationDisplayName(S.APP_NAME)
     app.setDesktopFileName("zsdesk")  # ties the window to installer/linux's zsdesk.desktop
-    icon = resource("icons", "zsdesk.svg")
+    icon = resource("icons", "zsdesk.png")
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
     load_ui_font(app)
