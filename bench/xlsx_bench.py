@@ -79,6 +79,28 @@ def import_file_of(ledger: Ledger, path: Path) -> None:
     wb.save(path)
 
 
+def export_vs_raw(db: Path, repeat: int = RUNS) -> tuple[list[float], list[float]]:
+    """Wall seconds of our ledger export and of raw openpyxl writing the same cells, interleaved."""
+    with Ledger.open(db, operator="bench") as ledger, tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp)
+        with ledger.reading() as s:
+            _, rows = ledger_rows(s)
+            materialised = list(rows)
+        ours, raw = [], []
+        for _ in range(repeat):
+            ours.append(timed(lambda: export_ledger(ledger, out / "ledger.xlsx"))[0])
+            raw.append(timed(lambda: raw_openpyxl(materialised, out / "raw.xlsx"))[0])
+    return ours, raw
+
+
+def import_dry_run_10k(db: Path, repeat: int = RUNS) -> list[float]:
+    """Wall seconds of a dry-run import of 10,000 project rows with full checking."""
+    with Ledger.open(db, operator="bench") as ledger, tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "import.xlsx"
+        import_file_of(ledger, path)
+        return [timed(lambda: import_file(ledger, "projects", path))[0] for _ in range(repeat)]
+
+
 def main() -> int:
     ledger = bench_ledger()
     failures = []

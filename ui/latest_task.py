@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QTimer
 
 from .context import LedgerContext
@@ -38,7 +39,14 @@ class LatestTask(QObject):
     def pending(self) -> bool:
         return self._waiting is not None or self.running
 
+    def _alive(self) -> bool:
+        """False once the owning widget (and so this object) is destroyed: its work no longer matters."""
+        return shiboken6.isValid(self)
+
     def _start(self) -> None:
+        if not self._alive():
+            self._waiting = None
+            return
         if self._waiting is None or self.context.runner.busy:
             return
         fn, on_done, on_error = self._waiting
@@ -47,11 +55,12 @@ class LatestTask(QObject):
 
         def done(result: Any) -> None:
             self.running = False
-            on_done(result)
+            if self._alive():  # a result for a closed view is dropped, not painted on deleted widgets
+                on_done(result)
 
         def failed(exc: BaseException) -> None:
             self.running = False
-            if on_error is not None:
+            if on_error is not None and self._alive():
                 on_error(exc)
 
         self.context.runner.start(lambda _p, _c: fn(), "", None, on_done=done, on_error=failed,

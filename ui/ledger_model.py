@@ -23,7 +23,8 @@ from .context import LedgerContext
 
 IdRole = Qt.ItemDataRole.UserRole + 1
 SortRole = Qt.ItemDataRole.UserRole + 2
-PAGE = 200
+DISPLAY_ROLE = Qt.ItemDataRole.DisplayRole.value
+PAGE = 100  # rows per fetch: about three screens; a jump costs one small query
 CACHE_LIMIT = 20_000
 
 Index = QModelIndex | QPersistentModelIndex
@@ -76,7 +77,8 @@ class ProjectTableModel(QAbstractTableModel):
         self.ids: list[int] = []
         self._row_of: dict[int, int] | None = None
         self._rows: dict[int, ProjectRow] = {}
-        self._display: dict[int, tuple[str, ...]] = {}
+        # Formatted cells by project id, filled column by column as the view asks (hidden columns cost nothing).
+        self._display: dict[int, list[str | None]] = {}
         self.total_live = 0
         context.money_unit_changed.connect(self._money_unit_changed)
         self._withdrawn_font = QFont()
@@ -141,16 +143,23 @@ class ProjectTableModel(QAbstractTableModel):
         with self.context.ledger.reading() as s:
             self._rows.update(fetch_rows(s, page, self.query.thresholds, self.query.stale_days, self.query.today))
 
-    def _display_of(self, row: int) -> tuple[str, ...] | None:
+    def _display_of(self, row: int) -> list[str | None] | None:
         pid = self.ids[row]
         shown = self._display.get(pid)
         if shown is None:
-            project = self.project_row(row)
-            if project is None:
+            if self.project_row(row) is None:
                 return None
-            shown = tuple(_format(c, project, self.context.money_unit) for c in COLUMNS)
-            self._display[pid] = shown
+            shown = self._display[pid] = [None] * len(COLUMNS)
         return shown
+
+    def _cell(self, row: int, col: int) -> str | None:
+        shown = self._display_of(row)
+        if shown is None:
+            return None
+        text = shown[col]
+        if text is None:
+            text = shown[col] = _format(COLUMNS[col], self._rows[self.ids[row]], self.context.money_unit)
+        return text
 
     # --- Qt model -------------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
@@ -159,13 +168,19 @@ class ProjectTableModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = DISPLAY_ROLE) -> Any:
+        # The hot path of every repaint: plain ints for roles, the formatted row cached by project id.
+        if role == DISPLAY_ROLE:
+            row, col = index.row(), index.column()
+            if not 0 <= row < len(self.ids):
+                return None
+            shown = self._display.get(self.ids[row])
+            if shown is not None and shown[col] is not None:
+                return shown[col]
+            return self._cell(row, col)
         if not index.isValid():
             return None
         row, col = index.row(), index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            shown = self._display_of(row)
-            return None if shown is None else shown[col]
         if role == IdRole:
             return self.ids[row]
         if role == Qt.ItemDataRole.TextAlignmentRole:

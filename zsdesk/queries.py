@@ -6,12 +6,13 @@ The window's ledger table, the xlsx export of a filtered view and the benchmarks
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, and_, case, exists, func, literal, or_, select
+from sqlalchemy import Select, and_, bindparam, case, exists, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -111,6 +112,11 @@ _SORT_COLUMNS: dict[str, Any] = {
 SORT_KEYS = (*_SORT_COLUMNS, "lead_unit", "landing_park", "chain", "size_class", "arrived_amount", "stale")
 
 
+def stale_condition(cutoff: Any) -> ColumnElement[bool]:
+    """无进展: not updated since ``cutoff`` (a datetime or a bind parameter), and still in progress."""
+    return and_(Project.updated_at < cutoff, Project.stage.not_in(STALE_STAGES_EXEMPT))
+
+
 @dataclass(frozen=True)
 class ProjectQuery:
     """A filtered, sorted view of the live projects. Every filter is optional."""
@@ -139,7 +145,7 @@ class ProjectQuery:
         return datetime.combine(today - timedelta(days=self.stale_days), datetime.min.time())
 
     def stale_expr(self) -> ColumnElement[bool]:
-        return and_(Project.updated_at < self.stale_cutoff(), Project.stage.not_in(STALE_STAGES_EXEMPT))
+        return stale_condition(self.stale_cutoff())
 
     def period_range(self) -> tuple[date, date] | None:
         if self.year is None:
@@ -278,42 +284,76 @@ class ProjectRow:
     stale: bool
 
 
+# Plain columns, in ProjectRow's order where they map one to one; loading entities would cost an
+# identity-map object per row, the largest part of a page fetch.
+_ROW_COLUMNS = (Project.id, Project.code, Project.name, Project.investor, Project.stage, Project.origin,
+                Project.origin_province, Project.origin_city, Project.industrial, Project.planned_investment,
+                Project.agreement_amount, Project.expected_output, Project.first_contact_date,
+                Project.framework_date, Project.formal_date, Project.started_date, Project.production_date,
+                Project.full_production_date, Project.withdrawn_date, Project.leader, Project.notes,
+                Project.updated_at)
+
+
+# One expanding parameter for a page's ids: the statement's shape (and SQLAlchemy's compiled cache
+# entry) stays the same whatever the ids, instead of a bind parameter built per id.
+_IDS = bindparam("ids", expanding=True)
+
+
 def fetch_rows(session: Session, ids: Sequence[int], thresholds: SizeThresholds | None = None,
                stale_days: int = DEFAULT_STALE_DAYS, today: date | None = None) -> dict[int, ProjectRow]:
-    """The rows for a page of ids: one query for the projects, one per link list, one for funds."""
+    """The rows for a page of ids: three prepared queries (projects, their link lists, their funds)."""
     if not ids:
         return {}
-    t = thresholds or SizeThresholds()
-    q = ProjectQuery(stale_days=stale_days, today=today, thresholds=t)
-    stmt = (select(Project, _LeadUnit.name, _Park.name, _Chain.name, size_class_expr(t), q.stale_expr())
-            .outerjoin(_LeadUnit, _LeadUnit.id == Project.lead_unit_id)
-            .outerjoin(_Park, _Park.id == Project.landing_park_id)
-            .outerjoin(_Chain, _Chain.id == Project.chain_id)
-            .where(Project.id.in_(list(ids))))
-    coop = _names_by_project(session, ProjectCooperatingUnit, ProjectCooperatingUnit.unit_id, Unit, ids)
-    persons = _names_by_project(session, ProjectPerson, ProjectPerson.person_id, Person, ids)
-    tags = _names_by_project(session, ProjectTag, ProjectTag.tag_id, DictionaryEntry, ids)
-    arrived = dict(session.execute(select(Funding.project_id, func.sum(Funding.amount)).where(
-        Funding.project_id.in_(list(ids)), Funding.deleted_at.is_(None)).group_by(Funding.project_id)).all())
+    params = {"ids": list(ids),
+              "stale_cutoff": ProjectQuery(stale_days=stale_days, today=today).stale_cutoff()}
+    coop, persons, tags = ({}, {}, {})  # type: tuple[dict[int, list[str]], dict[int, list[str]], dict[int, list[str]]]
+    links = (coop, persons, tags)
+    for kind, pid, name in session.execute(_links_statement(), params):
+        links[kind].setdefault(pid, []).append(name)
+    arrived = dict(session.execute(_arrived_statement(), params).all())
     rows = {}
-    for p, lead, park, chain, size, stale in session.execute(stmt):
-        place = "".join(x for x in (p.origin_province, p.origin_city) if x)
-        rows[p.id] = ProjectRow(
-            p.id, p.code, p.name, p.investor, p.stage, p.origin, place, chain or "", bool(p.industrial),
-            p.planned_investment, p.agreement_amount, p.expected_output, p.first_contact_date, p.framework_date,
-            p.formal_date, p.started_date, p.production_date, p.full_production_date, p.withdrawn_date,
-            lead or "", coop.get(p.id, ""), park or "", p.leader, persons.get(p.id, ""), tags.get(p.id, ""),
-            p.notes, p.updated_at, size, int(arrived.get(p.id) or 0), bool(stale))
+    for (pid, code, name, investor, stage, origin, province, city, industrial, planned, agreement, output,
+         first, framework, formal, started, production, full, withdrawn, leader, notes, updated,
+         lead, park, chain, size, stale) in session.execute(_rows_statement(thresholds or SizeThresholds()), params):
+        rows[pid] = ProjectRow(
+            pid, code, name, investor, stage, origin, f"{province or ''}{city or ''}", chain or "", bool(industrial),
+            planned, agreement, output, first, framework, formal, started, production, full, withdrawn,
+            lead or "", "、".join(coop.get(pid, ())), park or "", leader, "、".join(persons.get(pid, ())),
+            "、".join(tags.get(pid, ())), notes, updated, size, int(arrived.get(pid) or 0), bool(stale))
     return rows
 
 
-def _names_by_project(session: Session, link: Any, other_col: Any, model: Any, ids: Iterable[int]) -> dict[int, str]:
-    stmt = (select(link.project_id, model.name).join(model, model.id == other_col)
-            .where(link.project_id.in_(list(ids))).order_by(link.project_id, model.name))
-    out: dict[int, list[str]] = {}
-    for pid, name in session.execute(stmt):
-        out.setdefault(pid, []).append(name)
-    return {pid: "、".join(names) for pid, names in out.items()}
+# The page queries are built once (per size thresholds) and take the ids and the stale cut-off as
+# parameters: building and cache-keying a statement cost more than running it on a page of rows.
+@lru_cache(maxsize=8)
+def _rows_statement(t: SizeThresholds) -> Select[Any]:
+    stale = stale_condition(bindparam("stale_cutoff"))
+    return (select(*_ROW_COLUMNS, _LeadUnit.name, _Park.name, _Chain.name, size_class_expr(t), stale)
+            .outerjoin(_LeadUnit, _LeadUnit.id == Project.lead_unit_id)
+            .outerjoin(_Park, _Park.id == Project.landing_park_id)
+            .outerjoin(_Chain, _Chain.id == Project.chain_id)
+            .where(Project.id.in_(_IDS)))
+
+
+@lru_cache(maxsize=1)
+def _links_statement() -> Select[Any]:
+    """Cooperating units (0), credited persons (1) and investor tags (2) of a page of projects."""
+    parts = [
+        select(literal(0).label("kind"), ProjectCooperatingUnit.project_id.label("pid"), Unit.name.label("name"))
+        .join(Unit, Unit.id == ProjectCooperatingUnit.unit_id).where(ProjectCooperatingUnit.project_id.in_(_IDS)),
+        select(literal(1), ProjectPerson.project_id, Person.name)
+        .join(Person, Person.id == ProjectPerson.person_id).where(ProjectPerson.project_id.in_(_IDS)),
+        select(literal(2), ProjectTag.project_id, DictionaryEntry.name)
+        .join(DictionaryEntry, DictionaryEntry.id == ProjectTag.tag_id).where(ProjectTag.project_id.in_(_IDS)),
+    ]
+    union = parts[0].union_all(*parts[1:]).subquery()
+    return select(union.c.kind, union.c.pid, union.c.name).order_by(union.c.kind, union.c.pid, union.c.name)
+
+
+@lru_cache(maxsize=1)
+def _arrived_statement() -> Select[Any]:
+    return (select(Funding.project_id, func.sum(Funding.amount))
+            .where(Funding.project_id.in_(_IDS), Funding.deleted_at.is_(None)).group_by(Funding.project_id))
 
 
 # --- the audit log -----------------------------------------------------------------------
