@@ -120,3 +120,26 @@ def test_municipal_demo_rebuilds_every_index(tmp_path):
     live = con.execute("SELECT sql FROM sqlite_master WHERE name = 'ix_projects_live_agreement_amount'").fetchone()
     con.close()
     assert live is not None and "WHERE deleted_at IS NULL" in live[0]
+
+
+def test_demo_board_keeps_the_shared_contract(tmp_path, capsys):
+    """Issue 3's acceptance check: `zsdesk board --period 2025Q3 --json` on the demo district."""
+    import json
+
+    import pytest
+
+    checker = next((d / "tools" / "check_board_contract.py" for d in (ROOT.parent / "shared", Path("/work/shared"))
+                    if (d / "tools" / "check_board_contract.py").exists()), None)
+    if checker is None:
+        pytest.skip("shared/tools/check_board_contract.py is not beside the repository")
+    db = tmp_path / "demo.sqlite"
+    assert main(["demo", "--db", str(db)]) == 0
+    capsys.readouterr()
+    assert main(["board", "--db", str(db), "--period", "2025Q3", "--json"]) == 0
+    out = capsys.readouterr().out
+    board = json.loads(out)
+    assert len(board["units"]) == 25 and board["district"]["formal_contracts"] > 0
+    done = subprocess.run([sys.executable, str(checker), "2025-01-01", "2025-09-30"], input=out,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout
+    assert "0 contract breaks" in done.stdout

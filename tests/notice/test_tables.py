@@ -17,7 +17,10 @@ from zsdesk.notice.fonts import Role
 from zsdesk.notice.layout import Page
 from zsdesk.notice.tables import _cell_lines
 
-CHECKER = Path("/work/shared/tools/check_notice_layout.py")
+# The shared contract checkers: beside the clone (as CI lays it out), else the workplace copy.
+CHECKER = next((d / "tools" / "check_notice_layout.py" for d in (Path(__file__).resolve().parents[2].parent / "shared",
+                Path("/work/shared")) if (d / "tools" / "check_notice_layout.py").exists()),
+               Path("/work/shared/tools/check_notice_layout.py"))
 
 
 def small_doc(**changes: object) -> NoticeDocument:
