@@ -33,8 +33,11 @@ class PdfPages:
     def __init__(self, data: bytes) -> None:
         self.data = data
         self._pdf = pdfium.PdfDocument(data) if data else None
-        self.sizes: list[tuple[float, float]] = [] if self._pdf is None else [
-            self._pdf[i].get_size() for i in range(len(self._pdf))]
+        self.sizes: list[tuple[float, float]] = []
+        for i in range(len(self._pdf) if self._pdf is not None else 0):
+            page = self._pdf[i]
+            self.sizes.append(page.get_size())
+            page.close()  # an open page keeps its document open
 
     def pageCount(self) -> int:  # noqa: N802 - same name as QPdfDocument, which this replaces
         return len(self.sizes)
@@ -45,10 +48,16 @@ class PdfPages:
 
     def render(self, page: int, dpi: float) -> QImage:
         assert self._pdf is not None
-        bitmap = self._pdf[page].render(scale=dpi / 72, fill_color=(255, 255, 255, 255), prefer_bgrx=True)
-        image = QImage(bitmap.buffer, bitmap.width, bitmap.height, bitmap.stride,
-                       QImage.Format.Format_RGB32 if bitmap.n_channels == 4 else QImage.Format.Format_BGR888)
-        return image.copy()  # own the pixels: the bitmap's buffer goes away with it
+        pdf_page = self._pdf[page]
+        try:
+            bitmap = pdf_page.render(scale=dpi / 72, fill_color=(255, 255, 255, 255), prefer_bgrx=True)
+            image = QImage(bitmap.buffer, bitmap.width, bitmap.height, bitmap.stride,
+                           QImage.Format.Format_RGB32 if bitmap.n_channels == 4 else QImage.Format.Format_BGR888)
+            copy = image.copy()  # own the pixels: the bitmap's buffer goes away with it
+            bitmap.close()
+            return copy
+        finally:
+            pdf_page.close()
 
     def close(self) -> None:
         if self._pdf is not None:
@@ -188,6 +197,11 @@ class PdfPreview(QWidget):
         super().__init__(parent)
         self.data: bytes = b""
         self.document: PdfPages | None = None
+        # pdfium's document is closed when the widget is destroyed (the Python wrapper may live on);
+        # the closure holds this list, not the widget.
+        self._open: list[PdfPages | None] = [None]
+        opened = self._open
+        self.destroyed.connect(lambda *_: opened[0].close() if opened[0] is not None else None)
         self.canvas = PagesCanvas()
         self.view = QScrollArea(self)
         self.view.setWidget(self.canvas)
@@ -223,7 +237,7 @@ class PdfPreview(QWidget):
         if self.document is not None:
             self.document.close()
         self.data = data
-        self.document = PdfPages(data)
+        self.document = self._open[0] = PdfPages(data)
         self.canvas.set_document(self.document)
         self.message.setVisible(False)
         self._apply_fit()
