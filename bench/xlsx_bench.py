@@ -20,8 +20,8 @@ from openpyxl import Workbook
 
 from zsdesk.ledger import Ledger
 from zsdesk.xlsx.columns import PROJECT_COLUMNS
-from zsdesk.xlsx.export_ledger import LEDGER_COLUMNS, export_ledger, ledger_rows
 from zsdesk.xlsx.importer import import_file
+from zsdesk.xlsx.ledger_export import LEDGER_COLUMNS, export_ledger, ledger_rows
 
 PROJECTS = int(os.environ.get("ZSDESK_BENCH_PROJECTS", "100000"))
 IMPORT_ROWS = 10_000

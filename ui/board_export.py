@@ -19,7 +19,7 @@ from .context import LedgerContext
 def export_board_to(context: LedgerContext, parent: QWidget | None, path: str | Path, what: Board | str,
                     on_done: Callable[[Any], None] | None = None) -> bool:
     """Start writing ``what`` (the board shown, or a period code) to ``path``; returns False when busy."""
-    from zsdesk.xlsx.export_board import export_board
+    from zsdesk.xlsx.board_export import export_board
 
     ledger = context.ledger
     return context.runner.start(lambda progress, cancelled: export_board(ledger, path, what, progress, cancelled),

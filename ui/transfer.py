@@ -231,7 +231,7 @@ class ExportDialog(QDialog):
         return f"{self.year.value()}Q{q}" if q else str(self.year.value())
 
     def export(self) -> None:
-        from zsdesk.xlsx import export_board, export_funding, export_ledger
+        from zsdesk.xlsx import export_board, export_funding, export_ledger, export_targets
 
         kind, path, ledger, period, year = (self.kind.currentData(), self.path.text().strip(), self.context.ledger,
                                             self.period(), self.year.value())
@@ -241,14 +241,14 @@ class ExportDialog(QDialog):
 
         def task(progress: Any, cancelled: Any) -> Any:
             if kind == "ledger":
-                return export_ledger.export_ledger(ledger, path, query, progress=progress, cancel=cancelled)
+                return export_ledger(ledger, path, query, progress=progress, cancel=cancelled)
             if kind == "ledger_all":
-                return export_ledger.export_ledger(ledger, path, None, progress=progress, cancel=cancelled)
+                return export_ledger(ledger, path, None, progress=progress, cancel=cancelled)
             if kind == "targets":
-                return export_board.export_targets(ledger, path, period, progress=progress, cancel=cancelled)
+                return export_targets(ledger, path, period, progress=progress, cancel=cancelled)
             if kind == "board":
-                return export_board.export_board(ledger, path, period, progress=progress, cancel=cancelled)
-            return export_funding.export_funding(ledger, path, year, progress=progress, cancel=cancelled)
+                return export_board(ledger, path, period, progress=progress, cancel=cancelled)
+            return export_funding(ledger, path, year, progress=progress, cancel=cancelled)
 
         def done(_result: Any) -> None:
             self.accept()

@@ -122,7 +122,7 @@ def hostile_ledger(ledger: Ledger) -> tuple[Ledger, list[int]]:
 
 
 def test_export_writes_hostile_text_as_text_cells(hostile_ledger: tuple[Ledger, list[int]], tmp_path: Path) -> None:
-    from zsdesk.xlsx.export_ledger import export_ledger  # the package attribute is the submodule
+    from zsdesk.xlsx.ledger_export import export_ledger
 
     ledger, _ = hostile_ledger
     result = export_ledger(ledger, tmp_path / "台账.xlsx")

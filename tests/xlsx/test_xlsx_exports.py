@@ -16,9 +16,9 @@ from sqlalchemy import select
 from zsdesk.board import compute_board
 from zsdesk.models import Project
 from zsdesk.money import to_yi
-from zsdesk.xlsx.export_board import export_board, export_targets
-from zsdesk.xlsx.export_funding import export_funding
-from zsdesk.xlsx.export_ledger import export_ledger
+from zsdesk.xlsx.board_export import export_board, export_targets
+from zsdesk.xlsx.funding_export import export_funding
+from zsdesk.xlsx.ledger_export import export_ledger
 from zsdesk.xlsx.workbook import ExportCancelled
 
 

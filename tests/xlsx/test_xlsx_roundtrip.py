@@ -9,8 +9,8 @@ from sqlalchemy import select
 from zsdesk.ledger import Ledger
 from zsdesk.models import AuditEntry, Funding, Project, Target
 from zsdesk.ops.records import snapshot
-from zsdesk.xlsx.export_ledger import export_ledger
 from zsdesk.xlsx.importer import import_file
+from zsdesk.xlsx.ledger_export import export_ledger
 
 from .conftest import fill_units_and_persons
 

@@ -71,20 +71,20 @@ def run_export(args: argparse.Namespace) -> int:
     period = parse_period(_period(args)) if args.kind in ("targets", "board") else None
     with open_ledger(args) as ledger:
         if args.kind == "ledger":
-            from ..xlsx.export_ledger import export_ledger
+            from ..xlsx.ledger_export import export_ledger
 
             result = export_ledger(ledger, args.output)
         elif args.kind == "funding":
-            from ..xlsx.export_funding import export_funding
+            from ..xlsx.funding_export import export_funding
 
             year = args.year or (parse_period(args.period).year if args.period else None)
             result = export_funding(ledger, args.output, year)
         elif args.kind == "targets":
-            from ..xlsx.export_board import export_targets
+            from ..xlsx.board_export import export_targets
 
             result = export_targets(ledger, args.output, period)  # type: ignore[arg-type]
         else:
-            from ..xlsx.export_board import export_board
+            from ..xlsx.board_export import export_board
 
             result = export_board(ledger, args.output, period)  # type: ignore[arg-type]
     sys.stdout.write(f"已导出 {result.rows} 行到 {result.path}\n")

@@ -20,10 +20,11 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-# Loaded on first use, so importing the importer does not pull in the board engine.
+# Loaded on first use, so importing the importer does not pull in the board engine. No submodule
+# shares a name with a function here, so `from zsdesk.xlsx import export_board` is always the function.
 _WHERE = {
-    "export_board": "export_board", "export_targets": "export_board", "export_funding": "export_funding",
-    "ExportResult": "export_ledger", "export_ledger": "export_ledger", "DuplicateHint": "importer",
+    "export_board": "board_export", "export_targets": "board_export", "export_funding": "funding_export",
+    "ExportResult": "ledger_export", "export_ledger": "ledger_export", "DuplicateHint": "importer",
     "ImportReport": "importer", "import_file": "importer", "ImportProblem": "reader", "MAX_ROWS": "safety",
     "BadFile": "safety", "make_template": "template", "ExportCancelled": "workbook",
 }

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from ..board import Board, compute_board
 from ..periods import Period, parse_period
 from ..rules import SIZE_CLASS_LABELS
-from .export_ledger import ExportResult
+from .ledger_export import ExportResult
 from .workbook import (
     Cancel,
     Column,

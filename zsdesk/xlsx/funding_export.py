@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import extract, func, select
 
 from ..models import Funding, Project, Unit
-from .export_ledger import ExportResult
+from .ledger_export import ExportResult
 from .workbook import Cancel, Column, Progress, ReportSheet, new_workbook, save_workbook, yuan_to_wan_rounded
 
 if TYPE_CHECKING:
