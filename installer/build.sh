@@ -123,6 +123,10 @@ if "$CLI" --help | grep -q ' board '; then
         fail "zsdesk-cli board --json"; tail -5 "$SCRATCH/out"
     fi
 fi
+run "zsdesk-cli notice (reportlab, bundled fonts)" "$CLI" notice --db "$SCRATCH/demo.zsdesk.sqlite" --period "$("$PYTHON" -c 'import datetime; print(datetime.date.today().year - 1)')Q3" -o "$SCRATCH/notice.pdf"
+run "notice fonts all embedded (pdffonts)" sh -c "pdffonts '$SCRATCH/notice.pdf' | awk 'NR>2 && \$(NF-4) != \"yes\" {bad=1} END {exit bad}'"
+run "zsdesk-cli export targets (openpyxl)" "$CLI" export targets --db "$SCRATCH/demo.zsdesk.sqlite" --period "$("$PYTHON" -c 'import datetime; print(datetime.date.today().year)')Q3" -o "$SCRATCH/targets.xlsx"
+run "zsdesk-cli template projects" "$CLI" template projects --db "$SCRATCH/demo.zsdesk.sqlite" -o "$SCRATCH/template.xlsx"
 run "zsdesk check (subcommand through the windowed launcher)" "$BUNDLE/zsdesk" check --db "$SCRATCH/demo.zsdesk.sqlite"
 window_test() {  # window_test LABEL ENV... : the window must still be running after 8 s
     local label="$1"; shift

@@ -143,3 +143,18 @@ def test_demo_board_keeps_the_shared_contract(tmp_path, capsys):
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stdout
     assert "0 contract breaks" in done.stdout
+
+
+def test_an_internal_error_is_logged_not_printed(tmp_path, capsys, monkeypatch):
+    """A bug gives exit 1 and one Chinese line naming the log; the traceback is in the log file."""
+    from zsdesk import demo as demo_module
+    from zsdesk.paths import log_file
+
+    def broken(*_a, **_k):
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(demo_module, "build_demo", broken)
+    assert main(["demo", "--db", str(tmp_path / "x.sqlite")]) == 1
+    err = capsys.readouterr().err
+    assert "内部错误" in err and "Traceback" not in err and err.count("\n") == 1
+    assert "ZeroDivisionError: a bug" in log_file().read_text(encoding="utf-8")

@@ -69,8 +69,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write("zsdesk: 已取消\n")
         return EXIT_BAD_INPUT
     except Exception:  # noqa: BLE001 - the one place that turns a bug into exit code 1
+        from ..paths import log_file, setup_logging
+
+        setup_logging()  # the traceback goes to the log file, not onto the clerk's terminal
         logging.getLogger("zsdesk").exception("internal error")
-        from ..paths import log_file
 
         sys.stderr.write(f"zsdesk: 内部错误，详情已写入日志 {log_file()}\n")
         return EXIT_INTERNAL
