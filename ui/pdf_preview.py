@@ -9,6 +9,8 @@ white; only the pages in view are rendered, and kept in a small cache.
 
 from __future__ import annotations
 
+import atexit
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
@@ -27,12 +29,24 @@ PAGE_GAP = 12
 CACHE_PAGES = 24
 
 
+_OPEN: weakref.WeakSet[PdfPages] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_open_documents() -> None:
+    """Close documents of widgets never destroyed (Qt's deleteLater needs an event loop at exit).
+    Registered after pypdfium2's own exit hook, so it runs first and pdfium finds nothing left open."""
+    for pages in list(_OPEN):
+        pages.close()
+
+
 class PdfPages:
     """A PDF held in memory: page sizes in points and pages rendered to ``QImage`` on white."""
 
     def __init__(self, data: bytes) -> None:
         self.data = data
         self._pdf = pdfium.PdfDocument(data) if data else None
+        _OPEN.add(self)
         self.sizes: list[tuple[float, float]] = []
         for i in range(len(self._pdf) if self._pdf is not None else 0):
             page = self._pdf[i]

@@ -18,14 +18,13 @@ Narrative text: each line is a paragraph; a short line beginning ``（一）`` �
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import asdict, dataclass, fields
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..errors import LedgerError
-from ..models import Setting
-from ..ops.history import Change, ChangeRecord, operation
+from ..ops.history import Change
+from ..ops.settings import set_settings
 from ..periods import Period, parse_period
 
 if TYPE_CHECKING:
@@ -79,28 +78,11 @@ def check_number_pattern(pattern: str) -> None:
         raise LedgerError(f"文号格式“{pattern}”中缺少 {{号}}，例如：黔江招商发〔{{年}}〕{{号}}号")
 
 
-def _write_settings(ledger: Ledger, values: dict[str, Any], label: str) -> Change:
-    with operation(ledger, label, undoable=False) as op:
-        for key, value in values.items():
-            row = op.session.get(Setting, key)
-            before = None if row is None else {"key": key, "value": json.loads(row.value)}
-            text = json.dumps(value, ensure_ascii=False, sort_keys=True)
-            if row is None:
-                op.session.add(Setting(key=key, value=text))
-            else:
-                row.value = text
-            after = {"key": key, "value": value}
-            if before != after:
-                op.change.records.append(ChangeRecord("setting", 0, "update" if before else "insert",
-                                                      before, after))
-    return op.change
-
-
 def save_settings(ledger: Ledger, settings: NoticeSettings) -> Change:
     check_number_pattern(settings.number_pattern)
     if not settings.authority.strip():
         raise LedgerError("发文机关不能为空。")
-    return _write_settings(ledger, {SETTING_PREFIX + k: v for k, v in settings.to_dict().items()},
+    return set_settings(ledger, {SETTING_PREFIX + k: v for k, v in settings.to_dict().items()},
                            "修改通报设置")
 
 
@@ -222,4 +204,4 @@ def has_saved_narrative(ledger: Ledger, period: Period | str) -> bool:
 
 def save_narrative(ledger: Ledger, period: Period | str, narrative: Narrative) -> Change:
     code = _period_code(period)
-    return _write_settings(ledger, {NARRATIVE_PREFIX + code: narrative.to_dict()}, f"修改{code}通报正文")
+    return set_settings(ledger, {NARRATIVE_PREFIX + code: narrative.to_dict()}, f"修改{code}通报正文")
