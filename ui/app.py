@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -203,7 +204,19 @@ class Controller:
                 return True
 
 
+def no_display_reason() -> str | None:
+    """On Linux without X11/Wayland (and no QT_QPA_PLATFORM), Qt would abort with a core dump."""
+    if sys.platform.startswith("linux") and not any(
+            os.environ.get(v) for v in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")):
+        return S.NO_DISPLAY
+    return None
+
+
 def run_app(db: str | None = None) -> int:
+    reason = no_display_reason()
+    if reason is not None:
+        sys.stderr.write(f"zsdesk: {reason}\n")
+        return 2
     setup_logging()
     app = make_application()
     install_excepthook()

@@ -253,3 +253,6 @@ ABOUT_TEXT = ("<h3>招商桌面</h3><p>区招商投资促进局招商引资项�
 SHORTCUTS_TEXT = ("Ctrl+N 新增项目　Enter 修改选中项目　Delete 删除\n"
                   "Ctrl+F 查找　Ctrl+Z 撤销　Ctrl+Y 重做　F5 刷新\n"
                   "项目表单中：Tab 下一项　Ctrl+S 或 Enter 保存　Esc 取消")
+
+NO_DISPLAY = ("没有可用的图形显示器，无法打开窗口。请在桌面环境中运行；远程登录时可用 xvfb-run 打开，"
+              "或使用命令行子命令（zsdesk --help）。")

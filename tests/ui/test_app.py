@@ -58,3 +58,21 @@ def test_unknown_nav_key_gets_a_placeholder(qtbot: Any) -> None:
     page = page_factory("archive-not-yet")(None, None)  # type: ignore[arg-type]
     qtbot.addWidget(page)
     assert isinstance(page, PlaceholderPage)
+
+
+def test_no_display_is_a_clear_message_not_a_core_dump(tmp_path):
+    """Without X11/Wayland Qt aborts the process; the launcher says so in Chinese and exits 2."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    env["PYTHONPATH"] = str(root)
+    env["ZSDESK_DATA_DIR"] = str(tmp_path)
+    result = subprocess.run([sys.executable, "-c", "import sys; from ui.launcher import main; sys.exit(main([]))"],
+                            cwd=root, env=env, capture_output=True, text=True, timeout=60)
+    if sys.platform.startswith("linux"):
+        assert result.returncode == 2, result.stderr
+        assert "没有可用的图形显示器" in result.stderr and "Traceback" not in result.stderr
