@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pypdfium2 as pdfium
-from PySide6.QtCore import QPointF, QRect, QRectF, QSize, QSizeF, Qt
+from PySide6.QtCore import QEvent, QObject, QPointF, QRect, QRectF, QSize, QSizeF, Qt
 from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter, QPaintEvent
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
@@ -245,6 +245,7 @@ class PdfPreview(QWidget):
         layout.addWidget(self.message)
         layout.addWidget(self.view, 1)
         self.view.verticalScrollBar().valueChanged.connect(lambda _v: self._update_page_label())
+        self.view.viewport().installEventFilter(self)
 
     # --- content ----------------------------------------------------------------------------------
     def set_pdf(self, data: bytes) -> None:
@@ -299,8 +300,10 @@ class PdfPreview(QWidget):
         if not self.page_count or not self._fit:
             return
         pts = self.document.page_points(max(self.current_page, 0))  # type: ignore[union-attr]
+        # Fit width fits the widest page (a landscape attachment), so no page ever needs sideways scrolling.
+        widest = max(w for w, _h in self.document.sizes)  # type: ignore[union-attr]
         viewport = self.view.viewport().size()
-        by_width = (viewport.width() - 2 * PAGE_GAP - 20) / (pts.width() * SCREEN_DPI / 72)
+        by_width = (viewport.width() - 2 * PAGE_GAP - 20) / (widest * SCREEN_DPI / 72)
         by_height = (viewport.height() - 2 * PAGE_GAP) / (pts.height() * SCREEN_DPI / 72)
         self._set_zoom(by_width if self._fit == "width" else min(by_width, by_height))
 
@@ -312,9 +315,11 @@ class PdfPreview(QWidget):
         self._fit = "page"
         self._apply_fit()
 
-    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 - Qt override
-        super().resizeEvent(event)
-        self._apply_fit()
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        # Fit to the viewport's real size: it is laid out after this widget's own resize event.
+        if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
+            self._apply_fit()
+        return super().eventFilter(watched, event)
 
     # --- print and save ------------------------------------------------------------------------------
     def print_dialog(self) -> int:

@@ -112,3 +112,20 @@ def test_issue_asks_then_archives_the_exact_pdf(qtbot, page: NoticePage, tmp_pat
     assert "本季度印发测试亮点" in _text(data)
     assert "黔江招商发〔2026〕1号" in _text(data)
     archive.close()
+
+
+def test_preview_fits_the_page_width_of_its_viewport(qtbot, page: NoticePage) -> None:
+    """Fit width means the whole page is visible across, whatever size the window was when it loaded."""
+    page.resize(1500, 950)
+    page.activated()
+    qtbot.waitUntil(lambda: page.draft is not None and not page.task.pending, timeout=30000)
+    preview = page.preview
+    preview.fit_width()
+
+    def first_page_fits() -> bool:  # every page, landscape attachments included, fits across
+        canvas, viewport = preview.canvas.width(), preview.view.viewport().width()
+        return 0.8 * viewport < canvas <= viewport
+
+    qtbot.waitUntil(first_page_fits, timeout=3000)
+    page.resize(1100, 800)
+    qtbot.waitUntil(first_page_fits, timeout=3000)
