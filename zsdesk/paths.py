@@ -36,9 +36,16 @@ def log_file() -> Path:
 
 
 def setup_logging() -> None:
-    handler = logging.FileHandler(log_file(), encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    """Log to the current log file; a handler left on an older path (another data folder) is replaced."""
+    path = str(log_file())
     root = logging.getLogger("zsdesk")
-    if not any(isinstance(h, logging.FileHandler) for h in root.handlers):
-        root.addHandler(handler)
+    for old in [h for h in root.handlers if isinstance(h, logging.FileHandler)]:
+        if old.baseFilename == path:
+            root.setLevel(logging.INFO)
+            return
+        root.removeHandler(old)
+        old.close()
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
     root.setLevel(logging.INFO)
