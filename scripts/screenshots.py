@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,8 +100,35 @@ def main() -> int:
         window.show_page(key)
         shot(window, key)
     wizard = ImportWizard(window.context, window)
+    wizard.resize(1100, 640)
     wizard.show()
     shot(wizard, "import")
+    # The report a clerk sees for a unit's file with mistakes: rows, columns and reasons, nothing written.
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "项目"
+    sheet.append(["2026年一季度招商项目报送表（城东街道）"])
+    sheet.append(["项目名称", "投资方", "投资方来源", "产业链", "是否工业项目", "协议资金（万元）", "框架协议签订日期",
+                  "正式合同签订日期", "牵头单位", "配合单位"])
+    sheet.append(["数字乡村服务平台项目", "贵州贵阳数字科技有限公司", "市外", "数字经济", "否", "6,000万元", "2026/2/1",
+                  "", "城东街道", ""])
+    sheet.append(["电机生产线项目", "江苏苏州电机有限公司", "外省", "先进制造", "是", "1.2亿", "2026-05-01", "2026年3月1日",
+                  "正阳工业园区", "区经信委"])
+    sheet.append(["", "无名公司", "市外", "", "是", "约五千万", "", "", "", ""])
+    sheet.append(["武陵山大数据中心项目", "山东临沂中盛数字科技有限公司", "市外", "数字经济", "否", "75160", "2026-03-08",
+                  "", "区住房城乡建委", ""])
+    bad = Path(os.environ["ZSDESK_DATA_DIR"]) / "城东街道报送.xlsx"
+    book.save(bad)
+    wizard.path.setText(str(bad))
+    wizard.check()
+    for _ in range(200):
+        settle()
+        if wizard.pages.currentIndex() == 1:
+            break
+        time.sleep(0.05)
+    shot(wizard, "import_report")
     wizard.close()
     window.close()
     controller._close_current()
