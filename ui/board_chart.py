@@ -20,6 +20,19 @@ ARRIVED_COLOR = QColor("#1565c0")
 GRID = QColor("#d0d0d0")
 
 
+def begin_chart(widget: QWidget, title: str) -> QPainter:
+    """A painter on a white chart with its bold title drawn; the caller draws the rest and ends it."""
+    p = QPainter(widget)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.fillRect(widget.rect(), QColor("white"))
+    title_font = QFont(widget.font())
+    title_font.setBold(True)
+    p.setFont(title_font)
+    p.drawText(QRectF(0, 4, widget.width(), 22), int(Qt.AlignmentFlag.AlignCenter), title)
+    p.setFont(widget.font())
+    return p
+
+
 class RateBarDelegate(QStyledItemDelegate):
     """A completion rate as a bar behind its number, with a dotted tick at 100%."""
 
@@ -75,14 +88,7 @@ class CompletionChart(QWidget):
         return QSize(560, 60 + self.ROW * max(len(self.rows), 8))
 
     def paintEvent(self, _event: object) -> None:
-        p = QPainter(self)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.fillRect(self.rect(), QColor("white"))
-        title_font = QFont(self.font())
-        title_font.setBold(True)
-        p.setFont(title_font)
-        p.drawText(QRectF(0, 4, self.width(), 22), int(Qt.AlignmentFlag.AlignCenter), self.title)
-        p.setFont(self.font())
+        p = begin_chart(self, self.title)
         if not self.rows:
             p.drawText(self.rect(), int(Qt.AlignmentFlag.AlignCenter), S.CHART_NO_DATA)
             p.end()
@@ -135,14 +141,7 @@ class TrendChart(QWidget):
         return QSize(560, 300)
 
     def paintEvent(self, _event: object) -> None:
-        p = QPainter(self)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.fillRect(self.rect(), QColor("white"))
-        title_font = QFont(self.font())
-        title_font.setBold(True)
-        p.setFont(title_font)
-        p.drawText(QRectF(0, 4, self.width(), 22), int(Qt.AlignmentFlag.AlignCenter), self.title)
-        p.setFont(self.font())
+        p = begin_chart(self, self.title)
         fm = QFontMetrics(self.font())
         peak = max([max(m.formal_amount, m.arrived_amount) for m in self.months] + [0])
         if not self.months or peak <= 0:
