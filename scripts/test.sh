@@ -5,5 +5,10 @@ cd "$(dirname "$0")/.."
 # The xlsx round-trip tests open every export in LibreOffice Calc, as a bureau's PC would.
 ZSDESK_EXTRA_PKGS="libreoffice-calc ${ZSDESK_EXTRA_PKGS:-}" bash scripts/setup.sh
 export QT_QPA_PLATFORM=offscreen
+if [ "${ZSDESK_TEST_PG:-0}" = 1 ]; then  # CI: also run the shared-ledger tests on a local PostgreSQL
+  ZSDESK_TEST_PG_URL=$(bash scripts/pg_test_server.sh)
+  export ZSDESK_TEST_PG_URL
+  echo "== PostgreSQL for the shared-ledger tests: ${ZSDESK_TEST_PG_URL:-not available (those tests will skip)}"
+fi
 .venv/bin/python -m ruff check .
 exec .venv/bin/python -m pytest -q "$@"

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 
 from .errors import LedgerError
 from .ledger import Ledger
@@ -308,6 +308,11 @@ def build_demo(ledger: Ledger, projects: int | None = None, seed: int = 2026, to
                 conn.execute(insert(table), rows[i:i + 50_000])
         for ix in rebuilt:
             ix.create(conn)
+        if conn.dialect.name == "postgresql":
+            # Rows went in with explicit ids; move each id sequence past them, or the next insert collides.
+            for table in ("units", "persons", "projects"):
+                conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                  f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"))
         summary = {"units": len(units), "persons": len(persons), "projects": len(project_rows),
                    "funding": len(funding_rows), "targets": len(target_rows), "seed": seed}
         op.change.records.append(ChangeRecord("ledger", 0, "insert", None, summary))
