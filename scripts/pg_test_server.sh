@@ -4,6 +4,7 @@
 set -uo pipefail
 SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
 if ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
+  $SUDO apt-get update -qq >/dev/null 2>&1 || true
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends postgresql >/dev/null 2>&1 || exit 0
 fi
 version=$(ls /usr/lib/postgresql | sort -n | tail -1)
