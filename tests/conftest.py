@@ -6,11 +6,13 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from zsdesk import ops  # noqa: E402
 from zsdesk.ledger import Ledger  # noqa: E402
 
 _TEMPLATE: Path | None = None
@@ -34,3 +36,31 @@ def ledger(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     shutil.copy(_TEMPLATE, path)
     with Ledger.open(path, operator="测试员") as led:
         yield led
+
+
+class Builder:
+    """Small hand-built ledgers for worked examples: units, persons, projects, funds, targets by name."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+
+    def unit(self, name: str, kind: str = "部门") -> int:
+        return ops.create_unit(self.ledger, {"name": name, "short_name": name, "kind": kind}).ids("unit")[0]
+
+    def person(self, name: str, unit: str) -> int:
+        return ops.create_person(self.ledger, {"name": name, "unit_id": unit}).ids("person")[0]
+
+    def project(self, name: str, **fields: Any) -> int:
+        values = {"name": name, "investor": f"{name}公司", **fields}
+        return ops.create_project(self.ledger, values).ids("project")[0]
+
+    def funding(self, project_id: int, when: str, amount: str) -> None:
+        ops.add_funding(self.ledger, {"project_id": project_id, "date": when, "amount": amount})
+
+    def target(self, unit: str, year: int, **amounts: Any) -> None:
+        ops.set_target(self.ledger, {"unit_id": unit, "year": year, **amounts})
+
+
+@pytest.fixture
+def build(ledger: Ledger) -> Builder:
+    return Builder(ledger)

@@ -8,12 +8,10 @@ import shutil
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pytest
 from pypdf import PdfReader
 
-from zsdesk import ops
 from zsdesk.demo import build_demo
 from zsdesk.ledger import Ledger
 from zsdesk.notice import FontSet
@@ -64,26 +62,3 @@ def demo(demo_path: Path, tmp_path: Path) -> Iterator[Ledger]:
 def demo_pdf(demo_path: Path, fonts: FontSet) -> bytes:
     with Ledger.open(demo_path, operator="测试员") as led:
         return render_quarterly_notice(led, "2025Q3", issue_date=ISSUE_DATE, fonts=fonts)
-
-
-class Builder:
-    def __init__(self, ledger: Ledger) -> None:
-        self.ledger = ledger
-
-    def unit(self, name: str, kind: str = "部门") -> int:
-        return ops.create_unit(self.ledger, {"name": name, "short_name": name, "kind": kind}).ids("unit")[0]
-
-    def project(self, name: str, **fields: Any) -> int:
-        values = {"name": name, "investor": f"{name}公司", **fields}
-        return ops.create_project(self.ledger, values).ids("project")[0]
-
-    def funding(self, project_id: int, when: str, amount: str) -> None:
-        ops.add_funding(self.ledger, {"project_id": project_id, "date": when, "amount": amount})
-
-    def target(self, unit: str, year: int, **amounts: Any) -> None:
-        ops.set_target(self.ledger, {"unit_id": unit, "year": year, **amounts})
-
-
-@pytest.fixture
-def build(ledger: Ledger) -> Builder:
-    return Builder(ledger)
