@@ -5,10 +5,14 @@
 #   bash installer/build.sh --install-test  also dpkg -i the .deb on this machine, use it, dpkg -r it
 #                                           (root only; it really installs to /opt/zsdesk for a moment)
 #   bash installer/build.sh --skip-bundle   reuse dist/zsdesk from an earlier run
+#   bash installer/build.sh --dry-run       print the set-up it would do (apt packages, build venv) and stop
 #
 # Output: dist/zsdesk/ (bundle), dist/zsdesk_<version>_<arch>.deb; scratch in build/ (both gitignored).
-# Needs: pyinstaller (pip), dpkg-deb, objdump (binutils); optional: desktop-file-validate
-# (desktop-file-utils), makensis (nsis), xvfb-run + import (xvfb, imagemagick) for a real-X smoke test.
+# Set-up is its own: on a fresh clone it installs the Debian packages it needs (apt-get, as root or
+# through sudo: Qt's system libraries via scripts/setup.sh, binutils, poppler, desktop-file-utils, nsis,
+# xvfb, imagemagick) and builds in its own venv (build/venv: PyInstaller + zsdesk installed non-editable,
+# so the bundle holds the package, not a link to this checkout). PYTHON=... uses a Python that already
+# has PyInstaller and zsdesk instead.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -16,15 +20,66 @@ cd "$ROOT"
 
 INSTALL_TEST=0
 SKIP_BUNDLE=0
+DRY_RUN=0
 for arg in "$@"; do
     case "$arg" in
         --install-test) INSTALL_TEST=1 ;;
         --skip-bundle) SKIP_BUNDLE=1 ;;
+        --dry-run) DRY_RUN=1 ;;
         *) echo "unknown option: $arg" >&2; exit 2 ;;
     esac
 done
 
-PYTHON="${PYTHON:-python3}"
+# ---------------------------------------------------------------- 0. set-up (idempotent)
+# Debian packages: the build's own tools and the smoke tests' (a fresh machine has none of them).
+BUILD_PKGS=(binutils dpkg poppler-utils poppler-data desktop-file-utils nsis xvfb xauth imagemagick)
+BUILD_VENV="${ZSDESK_BUILD_VENV:-build/venv}"
+PYINSTALLER_REQ="pyinstaller>=6.10,<7"
+BASE_PYTHON="${ZSDESK_BASE_PYTHON:-python3}"
+missing_pkgs=()
+if command -v dpkg-query >/dev/null 2>&1; then
+    for p in "${BUILD_PKGS[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing_pkgs+=("$p")
+    done
+fi
+if [ -n "${PYTHON:-}" ]; then
+    VENV_PLAN="use PYTHON=$PYTHON as given (it must have PyInstaller and zsdesk)"
+elif [ -x "$BUILD_VENV/bin/python" ] && "$BUILD_VENV/bin/python" -c 'import PyInstaller, zsdesk' 2>/dev/null \
+        && [ "$BUILD_VENV/.zsdesk-build-installed" -nt pyproject.toml ]; then
+    VENV_PLAN="reuse $BUILD_VENV (PyInstaller and zsdesk already installed)"
+else
+    VENV_PLAN="$BASE_PYTHON -m venv $BUILD_VENV; pip install '$PYINSTALLER_REQ' . (zsdesk non-editable)"
+fi
+if [ "$DRY_RUN" = 1 ]; then
+    echo "== set-up (dry run: nothing is installed or built)"
+    echo "   system libraries for Qt: bash scripts/setup.sh (ZSDESK_SETUP_SYSTEM_ONLY=1)"
+    echo "   apt packages needed: ${BUILD_PKGS[*]}"
+    if [ ${#missing_pkgs[@]} -gt 0 ]; then echo "   apt-get install ${missing_pkgs[*]}"
+    else echo "   apt packages: all present"; fi
+    echo "   build venv: $VENV_PLAN"
+    echo "   then: PyInstaller bundle -> dist/zsdesk, .deb -> dist/, smoke tests"
+    exit 0
+fi
+ZSDESK_SETUP_SYSTEM_ONLY=1 bash scripts/setup.sh
+if [ ${#missing_pkgs[@]} -gt 0 ]; then
+    echo "== 安装打包工具 / installing build tools: ${missing_pkgs[*]}"
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing_pkgs[@]}" >/dev/null
+fi
+if [ -z "${PYTHON:-}" ]; then
+    case "$VENV_PLAN" in
+        reuse*) ;;
+        *)
+            echo "== 打包用虚拟环境 / build venv: $BUILD_VENV"
+            [ -x "$BUILD_VENV/bin/python" ] || "$BASE_PYTHON" -m venv "$BUILD_VENV"
+            "$BUILD_VENV/bin/python" -m pip install -q --upgrade pip >/dev/null
+            "$BUILD_VENV/bin/python" -m pip install -q "$PYINSTALLER_REQ" .
+            touch "$BUILD_VENV/.zsdesk-build-installed"
+            ;;
+    esac
+    PYTHON="$BUILD_VENV/bin/python"
+fi
 VERSION="$("$PYTHON" -c 'import tomllib; print(tomllib.load(open("pyproject.toml", "rb"))["project"]["version"])')"
 ARCH="$(dpkg --print-architecture)"
 BUNDLE="dist/zsdesk"

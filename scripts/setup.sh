@@ -22,6 +22,9 @@ if command -v dpkg-query >/dev/null 2>&1; then
   fi
 fi
 
+# installer/build.sh needs only the system part; it builds in a venv of its own.
+[ "${ZSDESK_SETUP_SYSTEM_ONLY:-0}" = 1 ] && exit 0
+
 PY=${PYTHON:-python3}
 "$PY" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || {
   echo "需要 Python 3.11 或更高版本 / Python 3.11+ is required"; exit 1; }

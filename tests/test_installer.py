@@ -163,3 +163,31 @@ def test_icons_exist_in_every_size() -> None:
     assert (reserved, kind) == (0, 1)
     sizes = {ico[6 + 16 * i] or 256 for i in range(count)}
     assert {16, 32, 48, 256} <= sizes
+
+
+def test_build_script_sets_itself_up_on_a_fresh_clone(tmp_path: Path) -> None:
+    """`bash installer/build.sh` needs no separate README step: its dry run names the apt packages
+    it would install and the build venv with PyInstaller, and creates nothing."""
+    venv = tmp_path / "build-venv"
+    result = subprocess.run(
+        ["bash", str(INSTALLER / "build.sh"), "--dry-run"], cwd=ROOT, capture_output=True, text=True, timeout=60,
+        env={"PATH": "/usr/bin:/bin", "ZSDESK_BUILD_VENV": str(venv), "ZSDESK_BASE_PYTHON": "python3"},
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "scripts/setup.sh" in out
+    assert "pyinstaller" in out and str(venv) in out and "-m venv" in out
+    assert "apt-get install" in out or "all present" in out
+    for package in ("binutils", "nsis", "xvfb", "imagemagick"):
+        assert package in out, package
+    assert not venv.exists()
+    # The build really uses that venv's Python (not a bare python3 without PyInstaller).
+    source = (INSTALLER / "build.sh").read_text(encoding="utf-8")
+    assert 'PYTHON="$BUILD_VENV/bin/python"' in source
+    assert '-m PyInstaller' in source
+
+
+def test_build_script_rejects_unknown_options() -> None:
+    result = subprocess.run(["bash", str(INSTALLER / "build.sh"), "--frobnicate"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "unknown option" in result.stderr
