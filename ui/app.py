@@ -151,6 +151,8 @@ class Controller:
 
     def _switch(self, path: str, create: bool, demo: bool) -> None:
         old = self.window
+        if old is not None and not old.leave_all():  # 取消 in a 保存/不保存/取消 question
+            return
         window = self.open_ledger(path, create, demo, parent=old)
         if window is not None and old is not None:
             old.deleteLater()
@@ -176,6 +178,8 @@ class Controller:
 
         ledger_path = self.context.ledger.path
         old, lock = self.window, self.lock
+        if old is not None and not old.leave_all():
+            return
         self.lock = None  # keep holding it across the restore
         self._close_current()
         try:

@@ -7,6 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QInputDialog,
     QLabel,
     QListWidget,
@@ -84,10 +85,19 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(page)
             if hasattr(page, "selection_changed"):
                 page.selection_changed.connect(self.update_status)
+            if hasattr(page, "unsaved_changed"):
+                page.unsaved_changed.connect(self._update_title)
         return page
 
     def show_page(self, key: str) -> QWidget:
-        page = self.page(key)
+        current = self.current_page()
+        target = self.page(key)
+        if current is not None and current is not target and hasattr(current, "leave") and not current.leave():
+            self.nav.blockSignals(True)  # 取消: stay where the unsaved text is
+            self.nav.setCurrentRow(list(S.NAV).index(self._key_of(current)))
+            self.nav.blockSignals(False)
+            return current
+        page = target
         self.stack.setCurrentWidget(page)
         row = list(S.NAV).index(key)
         if self.nav.currentRow() != row:
@@ -99,6 +109,23 @@ class MainWindow(QMainWindow):
 
     def current_page(self) -> QWidget | None:
         return self.stack.currentWidget()
+
+    def _key_of(self, page: QWidget) -> str:
+        return next((k for k, p in self.pages.items() if p is page), "ledger")
+
+    # --- unsaved edits ----------------------------------------------------------------------
+    def editors(self) -> list[QWidget]:
+        """Open dialogs and pages that may hold unsaved text (they have ``leave() -> bool``)."""
+        dialogs = [d for d in self.findChildren(QDialog) if d.isVisible() and hasattr(d, "leave")]
+        return dialogs + [p for p in self.pages.values() if hasattr(p, "leave")]
+
+    def leave_all(self) -> bool:
+        """Before the window closes or another ledger opens: every editor saves its text or asks
+        保存 / 不保存 / 取消. False when the clerk chose 取消 (nothing is closed then)."""
+        return all(editor.leave() for editor in self.editors())  # type: ignore[attr-defined]
+
+    def has_unsaved(self) -> bool:
+        return any(getattr(p, "unsaved", lambda: False)() for p in self.pages.values())
 
     def update_status(self) -> None:
         page = self.current_page()
@@ -231,8 +258,9 @@ class MainWindow(QMainWindow):
     def _update_title(self) -> None:
         ledger = self.context.ledger
         name = ledger.path.name if ledger.path is not None else ledger.url
-        # Every operation commits at once, so the ledger on disk is always what the window shows.
-        state = S.TITLE_SAVING if self.context.runner.busy else S.TITLE_SAVED
+        # Every operation commits at once, so the ledger on disk is what the window shows — except typing
+        # a page has not autosaved yet: then [未保存]. A preview or a board on the worker saves nothing.
+        state = S.TITLE_UNSAVED if self.has_unsaved() else S.TITLE_SAVED
         self.setWindowTitle(f"{S.TITLE.format(file=name)}　[{state}]")
         if ledger.path is not None:
             self.setWindowFilePath(str(ledger.path))
@@ -324,6 +352,9 @@ class MainWindow(QMainWindow):
         self.context.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if not getattr(self, "closing_checked", False) and not self.leave_all():
+            event.ignore()
+            return
         if self.context.runner.busy:
             self.context.runner.cancel()
             self.context.runner.wait(10000)
