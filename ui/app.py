@@ -7,9 +7,9 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QObject, QRect, Qt, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QIcon
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QWidget
 
 from zsdesk.errors import LedgerLocked
 from zsdesk.ledger import Ledger
@@ -48,14 +48,92 @@ def load_ui_font(app: QApplication) -> str:
     return family
 
 
+# Qt's own words (file dialogs, print dialog, Yes/No, context menus of edit fields) in Chinese.
+QT_TRANSLATIONS = ("qtbase_zh_CN.qm", "qt_zh_CN.qm")
+_keep: list[QObject] = []  # translators and filters must outlive this function
+
+
+def install_chinese(app: QCoreApplication) -> list[str]:
+    """Install Qt's Chinese translations (PySide6 ships them; the installer keeps the zh_CN files)
+    before the first widget. Returns the files loaded. Also used by the UI tests' conftest."""
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    loaded = []
+    for name in QT_TRANSLATIONS:
+        translator = QTranslator(app)
+        if translator.load(name, folder):
+            app.installTranslator(translator)
+            _keep.append(translator)
+            loaded.append(name)
+        elif name == QT_TRANSLATIONS[0]:  # qt_zh_CN is a meta catalogue; qtbase has the dialogs' words
+            log.warning("Qt 中文翻译文件缺失：%s", Path(folder) / name)
+    return loaded
+
+
+# Office PCs: 1366×768 with a taskbar leaves about 1366×728; 125 % on 1920×1080 leaves 1536×824.
+SMALL_SCREEN = QRect(0, 0, 1366, 728)
+
+
+def fit_rect(size_w: int, size_h: int, available: QRect) -> tuple[int, int]:
+    """The size a window gets on ``available``: what it asked for, never larger than the screen."""
+    return min(size_w, available.width()), min(size_h, available.height())
+
+
+def fit_on_screen(widget: QWidget, available: QRect | None = None) -> None:
+    """Shrink a window or dialog to the screen's available area and move it fully onto it."""
+    if available is None:
+        screen = widget.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        available = screen.availableGeometry()
+    frame = widget.frameGeometry()
+    extra_w = max(frame.width() - widget.width(), 0)
+    extra_h = max(frame.height() - widget.height(), 0)
+    w, h = fit_rect(widget.width(), widget.height(),
+                    QRect(0, 0, available.width() - extra_w, available.height() - extra_h))
+    if (w, h) != (widget.width(), widget.height()):
+        widget.resize(w, h)
+    x = min(max(frame.x(), available.x()), available.right() - w - extra_w + 1)
+    y = min(max(frame.y(), available.y()), available.bottom() - h - extra_h + 1)
+    if (x, y) != (frame.x(), frame.y()):
+        widget.move(x, y)
+
+
+class _FitOnShow(QObject):
+    """Every window and dialog, ours or Qt's, is fitted to the screen when it is first shown."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if (event.type() == QEvent.Type.Show and isinstance(watched, (QDialog, QMainWindow))
+                and watched.isWindow() and not watched.isMaximized() and not watched.isFullScreen()):
+            fit_on_screen(watched)
+        return False
+
+
+def install_screen_fit(app: QCoreApplication) -> None:
+    fit = _FitOnShow(app)
+    app.installEventFilter(fit)
+    _keep.append(fit)
+
+
+def prepare_application(app: QCoreApplication) -> None:
+    """What every QApplication of ours gets before the first widget: Chinese Qt, screen fitting."""
+    if getattr(app, "_zsdesk_prepared", False):
+        return
+    install_chinese(app)
+    install_screen_fit(app)
+    app._zsdesk_prepared = True  # type: ignore[attr-defined]
+
+
 def make_application(argv: list[str] | None = None) -> QApplication:
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
+        prepare_application(existing)
         return existing
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
     QCoreApplication.setOrganizationName(S.ORG_NAME)
     QCoreApplication.setApplicationName(S.APP_NAME)
     app = QApplication(argv if argv is not None else sys.argv[:1])
+    prepare_application(app)
     app.setApplicationDisplayName(S.APP_NAME)
     app.setDesktopFileName("zsdesk")  # ties the window to installer/linux's zsdesk.desktop
     icon = resource("icons", "zsdesk.png")

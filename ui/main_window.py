@@ -28,6 +28,7 @@ from zsdesk.paths import log_file
 
 from . import strings as S
 from .context import LedgerContext
+from .errors import show_error
 from .pages import PAGE_MENUS, page_factory
 
 
@@ -164,6 +165,10 @@ class MainWindow(QMainWindow):
         self.act_log_folder = self._action(S.ACT_LOG_FILE, lambda: QDesktopServices.openUrl(
             QUrl.fromLocalFile(str(log_file().parent))))
         self.act_stale_days = self._action(S.ACT_STALE_DAYS, self.set_stale_days)
+        self.act_dictionary = self._action(S.ACT_DICTIONARY, lambda: self.show_units_tab(2))
+        self.act_units_persons = self._action(S.ACT_UNITS_PERSONS, lambda: self.show_units_tab(0))
+        self.act_check = self._action(S.ACT_CHECK_LEDGER, self.check_ledger)
+        self.act_backup_setting = self._action(S.ACT_BACKUP_SETTING, self.choose_backup_folder)
         self.act_about = self._action(S.ACT_ABOUT, self.about)
         self.act_shortcuts = self._action(S.ACT_SHORTCUTS, lambda: QMessageBox.information(
             self, S.ACT_SHORTCUTS, S.SHORTCUTS_TEXT), QKeySequence.StandardKey.HelpContents)
@@ -184,6 +189,8 @@ class MainWindow(QMainWindow):
         m_file.addSeparator()
         m_file.addActions([self.act_import, self.act_export, self.act_templates])
         m_file.addSeparator()
+        m_file.addAction(self.act_restore)  # where a clerk looks for it (also under 工具 → 备份)
+        m_file.addSeparator()
         m_file.addAction(self.act_quit)
         m_edit = bar.addMenu(S.MENU_EDIT)
         m_edit.addActions([self.act_undo, self.act_redo])
@@ -196,6 +203,12 @@ class MainWindow(QMainWindow):
         for key, menu in self.menus.items():
             menu.aboutToShow.connect(lambda k=key: self._fill_menu(k))
         self._fill_menu("ledger")  # so the ledger's shortcuts work before the menu is opened
+        self.menu_settings = bar.addMenu(S.MENU_SETTINGS)
+        self.menu_settings.addActions([self.act_dictionary, self.act_units_persons])
+        self.menu_settings.addSeparator()
+        self.menu_settings.addActions([self.act_wan, self.act_yi, self.act_stale_days])
+        self.menu_settings.addSeparator()
+        self.menu_settings.addAction(self.act_backup_setting)
         m_help = bar.addMenu(S.MENU_HELP)
         m_help.addActions([self.act_shortcuts, self.act_about])
 
@@ -215,6 +228,7 @@ class MainWindow(QMainWindow):
         if key == "ledger":
             menu.addActions([self.act_wan, self.act_yi, self.act_stale_days])
         if key == "tools":
+            menu.addAction(self.act_check)
             backup = menu.addMenu(S.MENU_BACKUP)
             backup.addActions([self.act_backup_now, self.act_restore, self.act_backup_folder])
             menu.addAction(self.act_log_folder)
@@ -324,6 +338,42 @@ class MainWindow(QMainWindow):
         from .backups import backup_folder
 
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(backup_folder(self.context))))
+
+    def show_units_tab(self, index: int) -> None:
+        """设置 → 字典 / 单位与人员: the 单位与人员 page at that tab (产业链 and 投资方标签 are the dictionaries)."""
+        page = self.show_page("units")
+        tabs = getattr(page, "tabs", None)
+        if tabs is not None and self.current_page() is page:
+            tabs.setCurrentIndex(index)
+
+    def check_ledger(self) -> None:
+        """工具 → 检查台账: what ``zsdesk check`` does, on the worker; the report in a message."""
+        from zsdesk.check import check_ledger
+
+        target = self.context.ledger.path or self.context.ledger.url
+
+        def done(report: object) -> None:
+            problems = getattr(report, "problems", [])
+            text = (S.CHECK_OK if not problems else
+                    S.CHECK_PROBLEMS.format(n=len(problems), text="\n".join(report.lines()[1:])))  # type: ignore[attr-defined]
+            self.last_check = text
+            from .errors import inform
+
+            inform(self, S.CHECK_TITLE, text)
+
+        self.context.runner.start(lambda _progress, _cancelled: check_ledger(target), S.CHECK_RUNNING, self, done,
+                                  lambda exc: show_error(self, exc))
+
+    def choose_backup_folder(self) -> None:
+        """设置 → 备份文件夹: a USB drive or a shared folder (the ledger setting ``backup.folder``)."""
+        from PySide6.QtWidgets import QFileDialog
+
+        from .backups import backup_folder
+
+        folder = QFileDialog.getExistingDirectory(self, S.ACT_BACKUP_SETTING, str(backup_folder(self.context)))
+        if folder:
+            self.context.run(self, ops.set_setting, "backup.folder", folder,
+                             label=S.BACKUP_FOLDER_SET.format(folder=folder))
 
     def set_stale_days(self) -> None:
         days, ok = QInputDialog.getInt(self, S.STALE_DAYS_TITLE, S.STALE_DAYS_PROMPT, self.context.stale_days, 1, 3650)

@@ -15,7 +15,7 @@ STAGE_LABELS = {
     "withdrawn": "退库",
 }
 DICTIONARY_KIND_LABELS = {"chain": "产业链", "investor_tag": "投资方标签"}
-ACTION_LABELS = {"insert": "新增", "update": "修改", "delete": "删除", "restore": "恢复"}
+ACTION_LABELS = {"insert": "新增", "update": "修改", "delete": "删除", "restore": "恢复", "purge": "彻底删除"}
 ENTITY_LABELS = {
     "unit": "单位",
     "person": "人员",

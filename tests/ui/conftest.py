@@ -80,3 +80,12 @@ def _type_text(qtbot: object, widget: object, text: str) -> None:
             event = QInputMethodEvent()
             event.setCommitString(ch)
             QApplication.sendEvent(widget, event)  # type: ignore[arg-type]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _chinese_qt(qapp: object) -> None:
+    """The tests' QApplication gets what the app's gets (Qt's Chinese translations, screen fitting),
+    through the same function."""
+    from ui.app import prepare_application
+
+    prepare_application(qapp)  # type: ignore[arg-type]
