@@ -53,6 +53,29 @@ QT_TRANSLATIONS = ("qtbase_zh_CN.qm", "qt_zh_CN.qm")
 _keep: list[QObject] = []  # translators and filters must outlive this function
 
 
+class _MnemonicGaps(QTranslator):
+    """Qt 6.11's dialogs added mnemonics ("&Look in:", "Files of &type:") that the shipped zh_CN catalogue
+    still has without "&": look those up without the "&" so the file dialog is Chinese too."""
+
+    def __init__(self, base: list[QTranslator], parent: QObject) -> None:
+        super().__init__(parent)
+        self.base = base
+
+    def translate(self, context: str, source: str, disambiguation: str | None = None,  # noqa: D102
+                  n: int = -1) -> str | None:  # None: "not here", Qt asks the next translator
+        if not source or "&" not in source:
+            return None
+        plain = source.replace("&&", "\0").replace("&", "").replace("\0", "&")
+        for translator in self.base:
+            text = translator.translate(context, plain, disambiguation, n)
+            if text:
+                return text
+        return None
+
+    def isEmpty(self) -> bool:  # noqa: N802 - Qt override
+        return False
+
+
 def install_chinese(app: QCoreApplication) -> list[str]:
     """Install Qt's Chinese translations (PySide6 ships them; the installer keeps the zh_CN files)
     before the first widget. Returns the files loaded. Also used by the UI tests' conftest."""
@@ -67,6 +90,9 @@ def install_chinese(app: QCoreApplication) -> list[str]:
             loaded.append(name)
         elif name == QT_TRANSLATIONS[0]:  # qt_zh_CN is a meta catalogue; qtbase has the dialogs' words
             log.warning("Qt 中文翻译文件缺失：%s", Path(folder) / name)
+    gaps = _MnemonicGaps([t for t in _keep if isinstance(t, QTranslator)], app)
+    app.installTranslator(gaps)
+    _keep.append(gaps)
     return loaded
 
 

@@ -348,7 +348,8 @@ class LedgerPage(QWidget):
         ids = self._need_selection()
         if not ids:
             return
-        if ask and not confirm(self, S.DELETE_TITLE, S.DELETE_CONFIRM.format(n=len(ids))):
+        if ask and not confirm(self, S.DELETE_TITLE, S.DELETE_CONFIRM.format(n=len(ids)),
+                              yes=S.DELETE, no=S.CANCEL):
             return
         self.context.run(self, ops.delete_projects, ids)
 
