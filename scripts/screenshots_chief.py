@@ -3,6 +3,7 @@
 Run under a real X server so fonts and styles are the ones users see::
 
     xvfb-run -a -s "-screen 0 1600x1000x24" python scripts/screenshots_chief.py
+    xvfb-run -a -s "-screen 0 1366x768x24" python scripts/screenshots_chief.py --1366   # chief_*_1366.png
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 import ui  # noqa: E402,F401 - the None guard first
 from ui import errors  # noqa: E402
+from ui.app import SMALL_SCREEN, fit_on_screen, make_application  # noqa: E402
 from ui.board_page import BoardPage  # noqa: E402
 from ui.context import LedgerContext  # noqa: E402
 from ui.notice_page import NoticePage  # noqa: E402
@@ -29,6 +31,7 @@ from zsdesk.ledger import Ledger  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 TODAY = date(2026, 11, 20)
+SUFFIX = "_1366" if "--1366" in sys.argv[1:] else ""
 
 
 def settle(app: QApplication, until: object = None, seconds: float = 30.0) -> None:
@@ -44,13 +47,17 @@ def settle(app: QApplication, until: object = None, seconds: float = 30.0) -> No
 
 
 def shot(widget: QWidget, name: str) -> None:
-    path = OUT / f"chief_{name}.png"
+    if widget.isWindow():
+        fit_on_screen(widget, SMALL_SCREEN if SUFFIX else None)  # 1366×768 less a 40-pixel taskbar
+        for _ in range(10):
+            QApplication.processEvents()
+    path = OUT / f"chief_{name}{SUFFIX}.png"
     widget.grab().save(str(path))
     print(path)
 
 
 def main() -> int:
-    app = QApplication(sys.argv)
+    app = make_application(sys.argv[:1])
     errors.MODAL = False
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
