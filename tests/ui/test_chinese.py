@@ -230,6 +230,9 @@ def test_every_page_menu_and_dialog_is_chinese(window: MainWindow, qtbot: Any) -
         from ui.startup import ask_open_ledger_path
 
         texts += capture_modal(lambda: ask_open_ledger_path(window))
+        notice = window.pages["notice"]
+        qtbot.waitUntil(lambda: notice.preview.page_count > 0, timeout=30000)  # type: ignore[attr-defined]
+        texts += capture_modal(notice.preview.print_dialog)  # type: ignore[attr-defined]
     finally:
         errors.MODAL = False
     bad = offenders(iter(texts))

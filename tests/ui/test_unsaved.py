@@ -24,6 +24,7 @@ from ui.main_window import MainWindow
 from ui.notice_page import AUTOSAVE_MS, NoticePage
 from ui.period_picker import latest_closed_quarter
 from ui.rules_editor import RulesEditor
+from ui.strings import NAV
 from zsdesk.ledger import Ledger
 from zsdesk.notice.narrative import load_draft, load_narrative
 
@@ -218,3 +219,49 @@ def test_kill_9_while_typing_loses_at_most_the_last_seconds(tmp_path: Path, ledg
     with Ledger.open(path) as reopened:
         draft = load_draft(reopened, latest_closed_quarter(date.today()))  # the period the window opened on
         assert draft is not None and "被杀前输入的文字" in draft.narrative.highlights
+
+
+def test_opening_another_ledger_asks_first_and_cancel_keeps_the_window(qtbot: Any, tmp_path: Path,
+                                                                       type_text: Any) -> None:
+    from ui.app import Controller
+    from ui.project_form import ProjectForm
+
+    controller = Controller()
+    first = controller.open_ledger(str(tmp_path / "一.zsdesk.sqlite"), create=True)
+    assert first is not None
+    qtbot.addWidget(first)
+    form = ProjectForm(first.context, None, first)
+    form.show()
+    type_text(qtbot, form.widgets["name"], "还没保存")
+    errors.answers[:] = [errors.CANCEL]
+    first.open_requested.emit(str(tmp_path / "二.zsdesk.sqlite"), True, False)  # 文件 → 打开台账 / 最近打开
+    assert controller.window is first and form.isVisible()
+    assert not (tmp_path / "二.zsdesk.sqlite").exists()
+    errors.answers[:] = [errors.SAVE]  # 保存: the project is in the first ledger, then the second opens
+    first.open_requested.emit(str(tmp_path / "二.zsdesk.sqlite"), True, False)
+    second = controller.window
+    assert second is not None and second is not first
+    qtbot.addWidget(second)
+    controller._close_current()
+    with Ledger.open(tmp_path / "一.zsdesk.sqlite") as again:
+        from zsdesk.queries import ProjectQuery
+
+        with again.reading() as s:
+            assert len(ProjectQuery(text="还没保存").ids(s)) == 1
+
+
+def test_switching_page_keeps_the_notice_typing(qtbot: Any, ledger: Ledger, type_text: Any) -> None:
+    context = LedgerContext(ledger)
+    context.today = TODAY
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.show_page("notice")
+    type_text(qtbot, page.sections["highlights"], "换页前")  # type: ignore[attr-defined]
+    window.nav.setCurrentRow(0)  # click 项目台账 in the navigation
+    assert window.current_page() is window.pages["ledger"]
+    assert not window.windowTitle().endswith("[未保存]")
+    assert "换页前" in load_draft(ledger, "2026Q3").narrative.highlights  # type: ignore[union-attr]
+    window.nav.setCurrentRow(list(NAV).index("notice"))
+    assert "换页前" in page.sections["highlights"].toPlainText()  # type: ignore[attr-defined]
+    context.runner.wait()
