@@ -115,6 +115,8 @@ def fit_on_screen(widget: QWidget, available: QRect | None = None) -> None:
     frame = widget.frameGeometry()
     extra_w = max(frame.width() - widget.width(), 0)
     extra_h = max(frame.height() - widget.height(), 0)
+    if not extra_h and QGuiApplication.platformName() not in ("offscreen", "minimal"):
+        extra_w, extra_h = 16, 39  # before the first show the title bar is not known yet: leave room for it
     w, h = fit_rect(widget.width(), widget.height(),
                     QRect(0, 0, available.width() - extra_w, available.height() - extra_h))
     if (w, h) != (widget.width(), widget.height()):
