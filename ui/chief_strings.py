@@ -218,7 +218,7 @@ ARCHIVE_BROKEN = "存档文件与登记的 SHA-256 不一致，请用“工具 �
 
 # Notice draft (autosaved while typing, issue 14)
 NOTICE_DRAFT_SAVED = "草稿已自动保存（{time}），尚未保存为正文。"
-NOTICE_DRAFT_PENDING = "正在输入…停顿两秒后自动保存草稿。"
+NOTICE_DRAFT_PENDING = "正在输入…停顿一两秒后自动保存为草稿。"
 NOTICE_DRAFT_FAILED = "草稿未能保存：{error}"
 NOTICE_DRAFT_NONE = ""
 NOTICE_DISCARD_DRAFT = "放弃草稿"

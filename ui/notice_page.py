@@ -213,7 +213,8 @@ class NoticePage(QWidget):
         self.issue_date.setCalendarPopup(True)
         self.issue_date.setDisplayFormat("yyyy年M月d日")
         self.issue_date.setDate(QDate(self.context.today.year, self.context.today.month, self.context.today.day))
-        self.issue_date.dateChanged.connect(lambda _d: self.settings_edited())
+        self.date_touched = False  # a draft keeps the issue date only when the chief chose one
+        self.issue_date.dateChanged.connect(self._date_edited)
         form.addRow(S.NOTICE_ISSUE_DATE, self.issue_date)
         self.next_number = QLabel(box)
         form.addRow("", self.next_number)
@@ -267,6 +268,7 @@ class NoticePage(QWidget):
                     day = QDate.fromString(draft.issue_date, Qt.DateFormat.ISODate)
                     if day.isValid():
                         self.issue_date.setDate(day)
+                        self.date_touched = True
             narrative = draft.narrative if draft is not None else load_narrative(self.context.ledger, code)
             for key, edit in self.sections.items():
                 edit.setPlainText(getattr(narrative, key))
@@ -279,9 +281,14 @@ class NoticePage(QWidget):
         self.update_next_number()
 
     # --- the autosaved draft --------------------------------------------------------------------
+    def _date_edited(self) -> None:
+        if not self._loading:
+            self.date_touched = True
+        self.settings_edited()
+
     def typed(self) -> NoticeDraft:
         settings = {key: edit.text() for key, edit in self.setting_edits.items()}
-        return NoticeDraft(self.narrative(), settings, self.issue_day().isoformat())
+        return NoticeDraft(self.narrative(), settings, self.issue_day().isoformat() if self.date_touched else "")
 
     def _matches_saved(self, draft: NoticeDraft) -> bool:
         saved = load_settings(self.context.ledger).to_dict()

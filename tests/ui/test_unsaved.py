@@ -265,3 +265,17 @@ def test_switching_page_keeps_the_notice_typing(qtbot: Any, ledger: Ledger, type
     window.nav.setCurrentRow(list(NAV).index("notice"))
     assert "换页前" in page.sections["highlights"].toPlainText()  # type: ignore[attr-defined]
     context.runner.wait()
+
+
+def test_notice_settings_typing_is_kept_too(qtbot: Any, notice: NoticePage, type_text: Any) -> None:
+    cc = notice.setting_edits["cc"]
+    cc.clear()
+    type_text(qtbot, cc, "区委办公室。")
+    _pick_quarter(notice, 2)
+    _pick_quarter(notice, 3)
+    assert cc.text() == "区委办公室。"
+    qtbot.waitUntil(lambda: not notice.unsaved(), timeout=AUTOSAVE_MS + 3000)
+    again = NoticePage(notice.context)  # the app opened again
+    qtbot.addWidget(again)
+    assert again.setting_edits["cc"].text() == "区委办公室。"
+    assert again.issue_day() == TODAY  # an untouched issue date is not frozen into the draft
