@@ -17,7 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+from PySide6.QtCore import QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication, QPushButton, QWidget  # noqa: E402
 
 import ui  # noqa: E402,F401 - the None guard first
 from ui import errors  # noqa: E402
@@ -98,7 +99,20 @@ def main() -> int:
         editor.edited()
         settle(app, lambda: not editor.task.pending and editor.preview is not None and editor.preview.moved > 0)
         shot(editor, "rules_editor")
-        editor.close()
+        # 关闭 with edits: the real question (保存 / 不保存 / 取消), taken, then 不保存.
+        errors.MODAL = True
+
+        def answer() -> None:
+            box = QApplication.activeModalWidget()
+            if box is None:
+                QTimer.singleShot(50, answer)
+                return
+            shot(box, "ask_save")
+            next(b for b in box.findChildren(QPushButton) if b.text() == "不保存").click()
+
+        QTimer.singleShot(50, answer)
+        editor.reject()
+        errors.MODAL = False
 
         board.hide()  # in the window only the current page is visible
         notice = NoticePage(context)
@@ -107,6 +121,13 @@ def main() -> int:
         notice.activated()
         settle(app, lambda: notice.draft is not None)
         shot(notice, "notice_editor")
+        edit = notice.sections["problems"]
+        notice.section_tabs.setCurrentIndex(1)
+        edit.moveCursor(edit.textCursor().MoveOperation.End)
+        edit.insertPlainText("\n四是要素保障有短板。部分园区标准厂房不足，")
+        settle(app, lambda: not notice.unsaved(), seconds=10)
+        shot(notice, "notice_draft")  # 草稿已自动保存 … below the editor
+        notice.section_tabs.setCurrentIndex(0)
         notice.preview.fit_page()
         settle(app)
         notice.preview.go_to(7)  # the first landscape attachment page
