@@ -109,6 +109,21 @@ def main() -> int:
     for key in ("units", "targets", "audit"):
         window.show_page(key)
         shot(window, key)
+    from ui.backups import RestoreDialog, backup_now
+    from ui.transfer import ExportDialog
+
+    backup_now(window.context, window)
+    window.context.runner.wait()
+    settle()
+    restore = RestoreDialog(window.context, window)
+    restore.show()
+    settle()
+    shot(restore, "restore")
+    restore.done(0)
+    export = ExportDialog(window.context, None, window)
+    export.show()
+    shot(export, "export")
+    export.done(0)
     wizard = ImportWizard(window.context, window)
     wizard.resize(1100, 640)
     wizard.show()
