@@ -174,7 +174,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 # --- recent ledgers ------------------------------------------------------------------------
 def recent_ledgers() -> list[str]:
     value = app_settings().value("recent", [])
-    items = [value] if isinstance(value, str) else list(value or [])
+    items = [value] if isinstance(value, str) else list(value) if isinstance(value, (list, tuple)) else []
     return [p for p in items if p and ("://" in p or Path(p).exists())][:MAX_RECENT]
 
 

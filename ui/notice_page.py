@@ -270,8 +270,8 @@ class NoticePage(QWidget):
                         self.issue_date.setDate(day)
                         self.date_touched = True
             narrative = draft.narrative if draft is not None else load_narrative(self.context.ledger, code)
-            for key, edit in self.sections.items():
-                edit.setPlainText(getattr(narrative, key))
+            for key, section in self.sections.items():
+                section.setPlainText(getattr(narrative, key))
         finally:
             self._loading = False
         self.shown_period = code
@@ -371,7 +371,7 @@ class NoticePage(QWidget):
         return Narrative(**{key: edit.toPlainText() for key, edit in self.sections.items()})
 
     def issue_day(self) -> date:
-        return self.issue_date.date().toPython()  # type: ignore[no-any-return]
+        return self.issue_date.date().toPython()  # type: ignore[no-any-return,return-value]
 
     def update_counts(self) -> None:
         total = 0

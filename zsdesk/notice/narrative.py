@@ -235,7 +235,9 @@ def load_draft(ledger: Ledger, period: Period | str) -> NoticeDraft | None:
     names = {f.name for f in fields(Narrative)}
     narrative = Narrative(**{k: str(v) for k, v in value["narrative"].items() if k in names})
     setting_names = {f.name for f in fields(NoticeSettings)}
-    raw = value.get("settings") if isinstance(value.get("settings"), dict) else {}
+    raw = value.get("settings")
+    if not isinstance(raw, dict):
+        raw = {}
     settings = {k: str(v) for k, v in raw.items() if k in setting_names}
     return NoticeDraft(narrative, settings, str(value.get("issue_date") or ""))
 
