@@ -153,7 +153,8 @@ class MainWindow(QMainWindow):
         self.act_import = self._action(S.ACT_IMPORT, self.import_xlsx, "Ctrl+I", sp.SP_ArrowDown)
         self.act_export = self._action(S.ACT_EXPORT, self.export_xlsx, "Ctrl+E", sp.SP_ArrowUp)
         self.act_templates = self._action(S.ACT_TEMPLATES, self.download_templates)
-        self.act_quit = self._action(S.ACT_QUIT, self.close, QKeySequence.StandardKey.Quit)
+        # Windows has no standard Quit key; a clerk used to WPS presses Ctrl+Q.
+        self.act_quit = self._action(S.ACT_QUIT, self.close, "Ctrl+Q")
         self.act_undo = self._action(S.ACT_UNDO, lambda: self.context.undo(self), QKeySequence.StandardKey.Undo,
                                      sp.SP_ArrowBack)
         self.act_redo = self._action(S.ACT_REDO, lambda: self.context.redo(self), "Ctrl+Y", sp.SP_ArrowForward)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 
 from ui import errors
@@ -94,7 +94,10 @@ def test_title_says_saved_only_when_it_is_true_and_closing_keeps_the_typing(qtbo
     assert window.windowTitle().endswith("[已保存]")
     type_text(qtbot, page.sections["next_steps"], "关窗前最后一句")
     assert window.windowTitle().endswith("[未保存]")
-    window.act_quit.trigger()  # Ctrl+Q: today the typing was gone
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+    qtbot.keyClick(page.sections["next_steps"], Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)  # Ctrl+Q
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=5000)  # today the typing was gone
     context.runner.wait()
     assert not window.isVisible()
     draft = load_draft(ledger, "2026Q3")
@@ -126,7 +129,8 @@ def test_closing_the_rules_editor_with_edits_asks_save_discard_cancel(qtbot: Any
     try:
         seen: list[str] = []
         _answer_when_asked(qtbot, "取消", seen)
-        editor.reject()  # the 关闭 button: today it discarded the edits without a word
+        close = next(b for b in editor.findChildren(QPushButton) if b.text() == "关闭")
+        qtbot.mouseClick(close, Qt.MouseButton.LeftButton)  # 关闭: today it discarded the edits without a word
         assert "计数规则有未保存的修改" in seen[0]
         assert {"保存", "不保存", "取消"} <= set(seen[1:])
         assert editor.isVisible() and editor.lead_edit.text() == "0.7"
@@ -173,7 +177,7 @@ def test_window_close_with_an_open_project_form_asks_and_cancel_keeps_everything
 
 DRIVER = textwrap.dedent("""
     import sys, time
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import Qt, QTimer
     from PySide6.QtGui import QInputMethodEvent
     from ui.app import Controller, make_application
 
