@@ -17,8 +17,10 @@ def _no_modal_errors() -> Iterator[list[tuple[str, str]]]:
     """Error boxes are recorded instead of blocking the test on a modal dialog."""
     errors.MODAL = False
     errors.shown.clear()
+    errors.answers.clear()  # 保存/不保存/取消 answers a test queued (none: 取消)
     yield errors.shown
     errors.MODAL = True
+    errors.answers.clear()
 
 
 @pytest.fixture
