@@ -403,7 +403,7 @@ class MainWindow(QMainWindow):
         self.context.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
-        if not getattr(self, "closing_checked", False) and not self.leave_all():
+        if not self.leave_all():  # 保存 / 不保存 / 取消 for every editor holding unsaved text
             event.ignore()
             return
         if self.context.runner.busy:
