@@ -9,7 +9,8 @@ if [ ! -f "$db" ]; then
   .venv/bin/zsdesk demo --db "$db"
 fi
 if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ "$(uname)" = Linux ] && [ -z "${QT_QPA_PLATFORM:-}" ]; then
-  echo "没有图形显示器，在虚拟屏幕上打开 / no display: opening on a virtual screen (xvfb-run)"
+  echo "没有图形显示器：在虚拟屏幕（xvfb-run）上打开演示台账，窗口看不见。"
+  echo "停止：按 Ctrl+C；或在另一个终端运行 kill $$"
   exec xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/zsdesk --db "$db"
 fi
 exec .venv/bin/zsdesk --db "$db"

@@ -3,6 +3,7 @@
 Run under a real X server (re-executes itself under xvfb-run when there is no display):
 
     xvfb-run -a -s "-screen 0 1600x1000x24" python scripts/screenshots.py
+    python scripts/screenshots.py --1366     # an office PC's 1366×768 screen: docs/screenshots/clerk_*_1366.png
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "screenshots"
+SMALL = "--1366" in sys.argv[1:]
+SCREEN = "1366x768" if SMALL else "1600x1000"
+SUFFIX = "_1366" if SMALL else ""
 
 
 def main() -> int:
@@ -24,14 +28,15 @@ def main() -> int:
         if shutil.which("xvfb-run") is None:
             print("需要 xvfb-run（apt-get install xvfb xauth）或设置 QT_QPA_PLATFORM=offscreen", file=sys.stderr)
             return 1
-        return subprocess.call(["xvfb-run", "-a", "-s", "-screen 0 1600x1000x24", sys.executable, __file__])
+        return subprocess.call(["xvfb-run", "-a", "-s", f"-screen 0 {SCREEN}x24", sys.executable, __file__,
+                                *sys.argv[1:]])
     sys.path.insert(0, str(ROOT))
     os.environ["ZSDESK_DATA_DIR"] = tempfile.mkdtemp(prefix="zsdesk-shots-")
     from PySide6.QtCore import QDate
     from PySide6.QtWidgets import QApplication, QWidget
 
     from ui import errors
-    from ui.app import Controller, make_application
+    from ui.app import SMALL_SCREEN, Controller, fit_on_screen, make_application
     from ui.project_form import ProjectForm
     from ui.startup import StartDialog
     from ui.transfer import ImportWizard
@@ -46,7 +51,11 @@ def main() -> int:
 
     def shot(widget: QWidget, name: str) -> None:
         settle()
-        path = OUT / f"clerk_{name}.png"
+        if widget.isWindow():
+            # what the screen allows, as the clerk sees it; at 1366×768 less a 40-pixel taskbar
+            fit_on_screen(widget, SMALL_SCREEN if SMALL else None)
+            settle()
+        path = OUT / f"clerk_{name}{SUFFIX}.png"
         widget.grab().save(str(path))
         print(path.relative_to(ROOT))
 
@@ -63,7 +72,8 @@ def main() -> int:
     settle()
     ledger = window.show_page("ledger")
     shot(window, "ledger")
-    shutil.copy(OUT / "clerk_ledger.png", OUT / "ledger.png")  # the README's first picture
+    if not SMALL:
+        shutil.copy(OUT / "clerk_ledger.png", OUT / "ledger.png")  # the README's first picture
     ledger.filters.stale.setChecked(True)  # type: ignore[attr-defined]
     ledger.filters.stage.setCurrentIndex(1)  # type: ignore[attr-defined]
     shot(window, "ledger_stale")
@@ -99,6 +109,21 @@ def main() -> int:
     for key in ("units", "targets", "audit"):
         window.show_page(key)
         shot(window, key)
+    from ui.backups import RestoreDialog, backup_now
+    from ui.transfer import ExportDialog
+
+    backup_now(window.context, window)
+    window.context.runner.wait()
+    settle()
+    restore = RestoreDialog(window.context, window)
+    restore.show()
+    settle()
+    shot(restore, "restore")
+    restore.done(0)
+    export = ExportDialog(window.context, None, window)
+    export.show()
+    shot(export, "export")
+    export.done(0)
     wizard = ImportWizard(window.context, window)
     wizard.resize(1100, 640)
     wizard.show()

@@ -3,6 +3,7 @@
 Run under a real X server so fonts and styles are the ones users see::
 
     xvfb-run -a -s "-screen 0 1600x1000x24" python scripts/screenshots_chief.py
+    xvfb-run -a -s "-screen 0 1366x768x24" python scripts/screenshots_chief.py --1366   # chief_*_1366.png
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+from PySide6.QtCore import QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication, QPushButton, QWidget  # noqa: E402
 
 import ui  # noqa: E402,F401 - the None guard first
 from ui import errors  # noqa: E402
+from ui.app import SMALL_SCREEN, fit_on_screen, make_application  # noqa: E402
 from ui.board_page import BoardPage  # noqa: E402
 from ui.context import LedgerContext  # noqa: E402
 from ui.notice_page import NoticePage  # noqa: E402
@@ -29,6 +32,7 @@ from zsdesk.ledger import Ledger  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 TODAY = date(2026, 11, 20)
+SUFFIX = "_1366" if "--1366" in sys.argv[1:] else ""
 
 
 def settle(app: QApplication, until: object = None, seconds: float = 30.0) -> None:
@@ -44,13 +48,17 @@ def settle(app: QApplication, until: object = None, seconds: float = 30.0) -> No
 
 
 def shot(widget: QWidget, name: str) -> None:
-    path = OUT / f"chief_{name}.png"
+    if widget.isWindow():
+        fit_on_screen(widget, SMALL_SCREEN if SUFFIX else None)  # 1366×768 less a 40-pixel taskbar
+        for _ in range(10):
+            QApplication.processEvents()
+    path = OUT / f"chief_{name}{SUFFIX}.png"
     widget.grab().save(str(path))
     print(path)
 
 
 def main() -> int:
-    app = QApplication(sys.argv)
+    app = make_application(sys.argv[:1])
     errors.MODAL = False
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
@@ -91,7 +99,20 @@ def main() -> int:
         editor.edited()
         settle(app, lambda: not editor.task.pending and editor.preview is not None and editor.preview.moved > 0)
         shot(editor, "rules_editor")
-        editor.close()
+        # 关闭 with edits: the real question (保存 / 不保存 / 取消), taken, then 不保存.
+        errors.MODAL = True
+
+        def answer() -> None:
+            box = QApplication.activeModalWidget()
+            if box is None:
+                QTimer.singleShot(50, answer)
+                return
+            shot(box, "ask_save")
+            next(b for b in box.findChildren(QPushButton) if b.text() == "不保存").click()
+
+        QTimer.singleShot(50, answer)
+        editor.reject()
+        errors.MODAL = False
 
         board.hide()  # in the window only the current page is visible
         notice = NoticePage(context)
@@ -100,6 +121,13 @@ def main() -> int:
         notice.activated()
         settle(app, lambda: notice.draft is not None)
         shot(notice, "notice_editor")
+        edit = notice.sections["problems"]
+        notice.section_tabs.setCurrentIndex(1)
+        edit.moveCursor(edit.textCursor().MoveOperation.End)
+        edit.insertPlainText("\n四是要素保障有短板。部分园区标准厂房不足，")
+        settle(app, lambda: not notice.unsaved(), seconds=10)
+        shot(notice, "notice_draft")  # 草稿已自动保存 … below the editor
+        notice.section_tabs.setCurrentIndex(0)
         notice.preview.fit_page()
         settle(app)
         notice.preview.go_to(7)  # the first landscape attachment page

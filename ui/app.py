@@ -7,9 +7,9 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QObject, QRect, Qt, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QIcon
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QWidget
 
 from zsdesk.errors import LedgerLocked
 from zsdesk.ledger import Ledger
@@ -48,14 +48,120 @@ def load_ui_font(app: QApplication) -> str:
     return family
 
 
+# Qt's own words (file dialogs, print dialog, Yes/No, context menus of edit fields) in Chinese.
+QT_TRANSLATIONS = ("qtbase_zh_CN.qm", "qt_zh_CN.qm")
+_keep: list[QObject] = []  # translators and filters must outlive this function
+
+
+class _MnemonicGaps(QTranslator):
+    """Qt 6.11's dialogs added mnemonics ("&Look in:", "Files of &type:") that the shipped zh_CN catalogue
+    still has without "&": look those up without the "&" so the file dialog is Chinese too."""
+
+    def __init__(self, base: list[QTranslator], parent: QObject) -> None:
+        super().__init__(parent)
+        self.base = base
+
+    def translate(self, context: str, source: str, disambiguation: str | None = None,  # noqa: D102
+                  n: int = -1) -> str | None:  # None: "not here", Qt asks the next translator
+        if not source or "&" not in source:
+            return None
+        plain = source.replace("&&", "\0").replace("&", "").replace("\0", "&")
+        for translator in self.base:
+            text = translator.translate(context, plain, disambiguation, n)
+            if text:
+                return text
+        return None
+
+    def isEmpty(self) -> bool:  # noqa: N802 - Qt override
+        return False
+
+
+def install_chinese(app: QCoreApplication) -> list[str]:
+    """Install Qt's Chinese translations (PySide6 ships them; the installer keeps the zh_CN files)
+    before the first widget. Returns the files loaded. Also used by the UI tests' conftest."""
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    loaded = []
+    for name in QT_TRANSLATIONS:
+        translator = QTranslator(app)
+        if translator.load(name, folder):
+            app.installTranslator(translator)
+            _keep.append(translator)
+            loaded.append(name)
+        elif name == QT_TRANSLATIONS[0]:  # qt_zh_CN is a meta catalogue; qtbase has the dialogs' words
+            log.warning("Qt 中文翻译文件缺失：%s", Path(folder) / name)
+    gaps = _MnemonicGaps([t for t in _keep if isinstance(t, QTranslator)], app)
+    app.installTranslator(gaps)
+    _keep.append(gaps)
+    return loaded
+
+
+# Office PCs: 1366×768 with a taskbar leaves about 1366×728; 125 % on 1920×1080 leaves 1536×824.
+SMALL_SCREEN = QRect(0, 0, 1366, 728)
+
+
+def fit_rect(size_w: int, size_h: int, available: QRect) -> tuple[int, int]:
+    """The size a window gets on ``available``: what it asked for, never larger than the screen."""
+    return min(size_w, available.width()), min(size_h, available.height())
+
+
+def fit_on_screen(widget: QWidget, available: QRect | None = None) -> None:
+    """Shrink a window or dialog to the screen's available area and move it fully onto it."""
+    if available is None:
+        screen = widget.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        available = screen.availableGeometry()
+    frame = widget.frameGeometry()
+    extra_w = max(frame.width() - widget.width(), 0)
+    extra_h = max(frame.height() - widget.height(), 0)
+    if not extra_h and QGuiApplication.platformName() not in ("offscreen", "minimal"):
+        extra_w, extra_h = 16, 39  # before the first show the title bar is not known yet: leave room for it
+    w, h = fit_rect(widget.width(), widget.height(),
+                    QRect(0, 0, available.width() - extra_w, available.height() - extra_h))
+    if (w, h) != (widget.width(), widget.height()):
+        widget.resize(w, h)
+    x = min(max(frame.x(), available.x()), available.right() - w - extra_w + 1)
+    y = min(max(frame.y(), available.y()), available.bottom() - h - extra_h + 1)
+    if (x, y) != (frame.x(), frame.y()):
+        widget.move(x, y)
+
+
+class _FitOnShow(QObject):
+    """Every window and dialog, ours or Qt's, is fitted to the screen when it is first shown."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if (event.type() == QEvent.Type.Show and isinstance(watched, (QDialog, QMainWindow))
+                and watched.isWindow() and not watched.isMaximized() and not watched.isFullScreen()):
+            fit_on_screen(watched)
+        return False
+
+
+def install_screen_fit(app: QCoreApplication) -> None:
+    fit = _FitOnShow(app)
+    app.installEventFilter(fit)
+    _keep.append(fit)
+
+
+def prepare_application(app: QCoreApplication) -> None:
+    """What every QApplication of ours gets before the first widget: Chinese Qt, screen fitting."""
+    if getattr(app, "_zsdesk_prepared", False):
+        return
+    install_chinese(app)
+    install_screen_fit(app)
+    app._zsdesk_prepared = True  # type: ignore[attr-defined]
+
+
 def make_application(argv: list[str] | None = None) -> QApplication:
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
+        prepare_application(existing)
         return existing
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
     QCoreApplication.setOrganizationName(S.ORG_NAME)
     QCoreApplication.setApplicationName(S.APP_NAME)
     app = QApplication(argv if argv is not None else sys.argv[:1])
+    prepare_application(app)
     app.setApplicationDisplayName(S.APP_NAME)
     app.setDesktopFileName("zsdesk")  # ties the window to installer/linux's zsdesk.desktop
     icon = resource("icons", "zsdesk.png")
@@ -68,7 +174,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 # --- recent ledgers ------------------------------------------------------------------------
 def recent_ledgers() -> list[str]:
     value = app_settings().value("recent", [])
-    items = [value] if isinstance(value, str) else list(value or [])
+    items = [value] if isinstance(value, str) else list(value) if isinstance(value, (list, tuple)) else []
     return [p for p in items if p and ("://" in p or Path(p).exists())][:MAX_RECENT]
 
 
@@ -151,6 +257,8 @@ class Controller:
 
     def _switch(self, path: str, create: bool, demo: bool) -> None:
         old = self.window
+        if old is not None and not old.leave_all():  # 取消 in a 保存/不保存/取消 question
+            return
         window = self.open_ledger(path, create, demo, parent=old)
         if window is not None and old is not None:
             old.deleteLater()
@@ -176,6 +284,8 @@ class Controller:
 
         ledger_path = self.context.ledger.path
         old, lock = self.window, self.lock
+        if old is not None and not old.leave_all():
+            return
         self.lock = None  # keep holding it across the restore
         self._close_current()
         try:

@@ -119,7 +119,8 @@ class RestoreDialog(QDialog):
         if not info.ok:
             show_error(self, LedgerError(f"这份备份不能用：{info.problem}"))
             return
-        if not confirm(self, S.BACKUP_RESTORE_TITLE, S.BACKUP_RESTORE_CONFIRM.format(name=info.describe())):
+        if not confirm(self, S.BACKUP_RESTORE_TITLE, S.BACKUP_RESTORE_CONFIRM.format(name=info.describe()),
+                       yes=S.RESTORE_VERB, no=S.CANCEL):
             return
         self.accept()
         self.restore_chosen.emit(chosen)

@@ -42,6 +42,7 @@ def _box(parent: QWidget | None, icon: QMessageBox.Icon, title: str, text: str) 
     if not MODAL:
         return
     box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
+    box.button(QMessageBox.StandardButton.Ok).setText(S.OK)
     box.exec()
 
 
@@ -61,12 +62,45 @@ def install_excepthook() -> None:
     sys.excepthook = hook
 
 
-def confirm(parent: QWidget | None, title: str, text: str) -> bool:
-    """A yes/no question; in tests (``MODAL`` off) it is recorded and answered yes."""
+def confirm(parent: QWidget | None, title: str, text: str, yes: str | None = None, no: str | None = None) -> bool:
+    """A yes/no question (是/否, or verbs such as 删除/取消); in tests (``MODAL`` off) recorded and answered yes."""
     shown.append((title, text))
     if not MODAL:
         return True
-    return QMessageBox.question(parent, title, text) == QMessageBox.StandardButton.Yes
+    box = QMessageBox(QMessageBox.Icon.Question, title, text,
+                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
+    box.button(QMessageBox.StandardButton.Yes).setText(yes or S.YES)
+    box.button(QMessageBox.StandardButton.No).setText(no or S.NO)
+    box.setDefaultButton(QMessageBox.StandardButton.No if yes else QMessageBox.StandardButton.Yes)
+    return box.exec() == QMessageBox.StandardButton.Yes.value
+
+
+# What ``ask_save`` answers when ``MODAL`` is off (tests push answers; empty means 取消, the safe one).
+answers: list[str] = []
+SAVE, DISCARD, CANCEL = "save", "discard", "cancel"
+
+
+def ask_save(parent: QWidget | None, what: str) -> str:
+    """保存 / 不保存 / 取消 before anything discards unsaved edits; returns SAVE, DISCARD or CANCEL."""
+    text = S.ASK_SAVE_TEXT.format(what=what)
+    shown.append((S.ASK_SAVE_TITLE, text))
+    if not MODAL:
+        return answers.pop(0) if answers else CANCEL
+    box = QMessageBox(QMessageBox.Icon.Warning, S.ASK_SAVE_TITLE, text,
+                      QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                      | QMessageBox.StandardButton.Cancel, parent)
+    box.button(QMessageBox.StandardButton.Save).setText(S.ASK_SAVE)
+    box.button(QMessageBox.StandardButton.Discard).setText(S.ASK_DISCARD)
+    box.button(QMessageBox.StandardButton.Cancel).setText(S.ASK_CANCEL)
+    box.setDefaultButton(QMessageBox.StandardButton.Save)
+    box.setEscapeButton(QMessageBox.StandardButton.Cancel)
+    box.exec()
+    clicked = box.standardButton(box.clickedButton()) if box.clickedButton() is not None else None
+    if clicked == QMessageBox.StandardButton.Save:
+        return SAVE
+    if clicked == QMessageBox.StandardButton.Discard:
+        return DISCARD
+    return CANCEL
 
 
 def inform(parent: QWidget | None, title: str, text: str) -> None:

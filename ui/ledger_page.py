@@ -49,6 +49,9 @@ def _combo(items: list[tuple[str, object]], parent: QWidget) -> QComboBox:
     for text, value in items:
         box.addItem(text, value)
     box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+    # A long unit name must not widen the filter bar past a 1366-pixel screen; the list still shows it whole.
+    box.setMaximumWidth(box.fontMetrics().horizontalAdvance("按签约日期") + 40)
+    box.view().setTextElideMode(Qt.TextElideMode.ElideNone)
     return box
 
 
@@ -348,7 +351,8 @@ class LedgerPage(QWidget):
         ids = self._need_selection()
         if not ids:
             return
-        if ask and not confirm(self, S.DELETE_TITLE, S.DELETE_CONFIRM.format(n=len(ids))):
+        if ask and not confirm(self, S.DELETE_TITLE, S.DELETE_CONFIRM.format(n=len(ids)),
+                              yes=S.DELETE, no=S.CANCEL):
             return
         self.context.run(self, ops.delete_projects, ids)
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QInputDialog,
     QLabel,
     QListWidget,
@@ -27,6 +28,7 @@ from zsdesk.paths import log_file
 
 from . import strings as S
 from .context import LedgerContext
+from .errors import show_error
 from .pages import PAGE_MENUS, page_factory
 
 
@@ -84,10 +86,19 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(page)
             if hasattr(page, "selection_changed"):
                 page.selection_changed.connect(self.update_status)
+            if hasattr(page, "unsaved_changed"):
+                page.unsaved_changed.connect(self._update_title)
         return page
 
     def show_page(self, key: str) -> QWidget:
-        page = self.page(key)
+        current = self.current_page()
+        target = self.page(key)
+        if current is not None and current is not target and hasattr(current, "leave") and not current.leave():
+            self.nav.blockSignals(True)  # 取消: stay where the unsaved text is
+            self.nav.setCurrentRow(list(S.NAV).index(self._key_of(current)))
+            self.nav.blockSignals(False)
+            return current
+        page = target
         self.stack.setCurrentWidget(page)
         row = list(S.NAV).index(key)
         if self.nav.currentRow() != row:
@@ -99,6 +110,23 @@ class MainWindow(QMainWindow):
 
     def current_page(self) -> QWidget | None:
         return self.stack.currentWidget()
+
+    def _key_of(self, page: QWidget) -> str:
+        return next((k for k, p in self.pages.items() if p is page), "ledger")
+
+    # --- unsaved edits ----------------------------------------------------------------------
+    def editors(self) -> list[QWidget]:
+        """Open dialogs and pages that may hold unsaved text (they have ``leave() -> bool``)."""
+        dialogs = [d for d in self.findChildren(QDialog) if d.isVisible() and hasattr(d, "leave")]
+        return dialogs + [p for p in self.pages.values() if hasattr(p, "leave")]
+
+    def leave_all(self) -> bool:
+        """Before the window closes or another ledger opens: every editor saves its text or asks
+        保存 / 不保存 / 取消. False when the clerk chose 取消 (nothing is closed then)."""
+        return all(editor.leave() for editor in self.editors())  # type: ignore[attr-defined]
+
+    def has_unsaved(self) -> bool:
+        return any(getattr(p, "unsaved", lambda: False)() for p in self.pages.values())
 
     def update_status(self) -> None:
         page = self.current_page()
@@ -125,7 +153,8 @@ class MainWindow(QMainWindow):
         self.act_import = self._action(S.ACT_IMPORT, self.import_xlsx, "Ctrl+I", sp.SP_ArrowDown)
         self.act_export = self._action(S.ACT_EXPORT, self.export_xlsx, "Ctrl+E", sp.SP_ArrowUp)
         self.act_templates = self._action(S.ACT_TEMPLATES, self.download_templates)
-        self.act_quit = self._action(S.ACT_QUIT, self.close, QKeySequence.StandardKey.Quit)
+        # Windows has no standard Quit key; a clerk used to WPS presses Ctrl+Q.
+        self.act_quit = self._action(S.ACT_QUIT, self.close, "Ctrl+Q")
         self.act_undo = self._action(S.ACT_UNDO, lambda: self.context.undo(self), QKeySequence.StandardKey.Undo,
                                      sp.SP_ArrowBack)
         self.act_redo = self._action(S.ACT_REDO, lambda: self.context.redo(self), "Ctrl+Y", sp.SP_ArrowForward)
@@ -137,6 +166,10 @@ class MainWindow(QMainWindow):
         self.act_log_folder = self._action(S.ACT_LOG_FILE, lambda: QDesktopServices.openUrl(
             QUrl.fromLocalFile(str(log_file().parent))))
         self.act_stale_days = self._action(S.ACT_STALE_DAYS, self.set_stale_days)
+        self.act_dictionary = self._action(S.ACT_DICTIONARY, lambda: self.show_units_tab(2))
+        self.act_units_persons = self._action(S.ACT_UNITS_PERSONS, lambda: self.show_units_tab(0))
+        self.act_check = self._action(S.ACT_CHECK_LEDGER, self.check_ledger)
+        self.act_backup_setting = self._action(S.ACT_BACKUP_SETTING, self.choose_backup_folder)
         self.act_about = self._action(S.ACT_ABOUT, self.about)
         self.act_shortcuts = self._action(S.ACT_SHORTCUTS, lambda: QMessageBox.information(
             self, S.ACT_SHORTCUTS, S.SHORTCUTS_TEXT), QKeySequence.StandardKey.HelpContents)
@@ -157,6 +190,8 @@ class MainWindow(QMainWindow):
         m_file.addSeparator()
         m_file.addActions([self.act_import, self.act_export, self.act_templates])
         m_file.addSeparator()
+        m_file.addAction(self.act_restore)  # where a clerk looks for it (also under 工具 → 备份)
+        m_file.addSeparator()
         m_file.addAction(self.act_quit)
         m_edit = bar.addMenu(S.MENU_EDIT)
         m_edit.addActions([self.act_undo, self.act_redo])
@@ -169,6 +204,12 @@ class MainWindow(QMainWindow):
         for key, menu in self.menus.items():
             menu.aboutToShow.connect(lambda k=key: self._fill_menu(k))
         self._fill_menu("ledger")  # so the ledger's shortcuts work before the menu is opened
+        self.menu_settings = bar.addMenu(S.MENU_SETTINGS)
+        self.menu_settings.addActions([self.act_dictionary, self.act_units_persons])
+        self.menu_settings.addSeparator()
+        self.menu_settings.addActions([self.act_wan, self.act_yi, self.act_stale_days])
+        self.menu_settings.addSeparator()
+        self.menu_settings.addAction(self.act_backup_setting)
         m_help = bar.addMenu(S.MENU_HELP)
         m_help.addActions([self.act_shortcuts, self.act_about])
 
@@ -188,6 +229,7 @@ class MainWindow(QMainWindow):
         if key == "ledger":
             menu.addActions([self.act_wan, self.act_yi, self.act_stale_days])
         if key == "tools":
+            menu.addAction(self.act_check)
             backup = menu.addMenu(S.MENU_BACKUP)
             backup.addActions([self.act_backup_now, self.act_restore, self.act_backup_folder])
             menu.addAction(self.act_log_folder)
@@ -231,8 +273,9 @@ class MainWindow(QMainWindow):
     def _update_title(self) -> None:
         ledger = self.context.ledger
         name = ledger.path.name if ledger.path is not None else ledger.url
-        # Every operation commits at once, so the ledger on disk is always what the window shows.
-        state = S.TITLE_SAVING if self.context.runner.busy else S.TITLE_SAVED
+        # Every operation commits at once, so the ledger on disk is what the window shows — except typing
+        # a page has not autosaved yet: then [未保存]. A preview or a board on the worker saves nothing.
+        state = S.TITLE_UNSAVED if self.has_unsaved() else S.TITLE_SAVED
         self.setWindowTitle(f"{S.TITLE.format(file=name)}　[{state}]")
         if ledger.path is not None:
             self.setWindowFilePath(str(ledger.path))
@@ -297,6 +340,42 @@ class MainWindow(QMainWindow):
 
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(backup_folder(self.context))))
 
+    def show_units_tab(self, index: int) -> None:
+        """设置 → 字典 / 单位与人员: the 单位与人员 page at that tab (产业链 and 投资方标签 are the dictionaries)."""
+        page = self.show_page("units")
+        tabs = getattr(page, "tabs", None)
+        if tabs is not None and self.current_page() is page:
+            tabs.setCurrentIndex(index)
+
+    def check_ledger(self) -> None:
+        """工具 → 检查台账: what ``zsdesk check`` does, on the worker; the report in a message."""
+        from zsdesk.check import check_ledger
+
+        target = self.context.ledger.path or self.context.ledger.url
+
+        def done(report: object) -> None:
+            problems = getattr(report, "problems", [])
+            text = (S.CHECK_OK if not problems else
+                    S.CHECK_PROBLEMS.format(n=len(problems), text="\n".join(report.lines()[1:])))  # type: ignore[attr-defined]
+            self.last_check = text
+            from .errors import inform
+
+            inform(self, S.CHECK_TITLE, text)
+
+        self.context.runner.start(lambda _progress, _cancelled: check_ledger(target), S.CHECK_RUNNING, self, done,
+                                  lambda exc: show_error(self, exc))
+
+    def choose_backup_folder(self) -> None:
+        """设置 → 备份文件夹: a USB drive or a shared folder (the ledger setting ``backup.folder``)."""
+        from PySide6.QtWidgets import QFileDialog
+
+        from .backups import backup_folder
+
+        folder = QFileDialog.getExistingDirectory(self, S.ACT_BACKUP_SETTING, str(backup_folder(self.context)))
+        if folder:
+            self.context.run(self, ops.set_setting, "backup.folder", folder,
+                             label=S.BACKUP_FOLDER_SET.format(folder=folder))
+
     def set_stale_days(self) -> None:
         days, ok = QInputDialog.getInt(self, S.STALE_DAYS_TITLE, S.STALE_DAYS_PROMPT, self.context.stale_days, 1, 3650)
         if ok:
@@ -324,6 +403,9 @@ class MainWindow(QMainWindow):
         self.context.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if not self.leave_all():  # 保存 / 不保存 / 取消 for every editor holding unsaved text
+            event.ignore()
+            return
         if self.context.runner.busy:
             self.context.runner.cancel()
             self.context.runner.wait(10000)

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDateEdit,
@@ -37,10 +37,14 @@ from zsdesk.notice.narrative import (
     NARRATIVE_LABELS,
     PLACEHOLDERS,
     Narrative,
+    NoticeDraft,
     NoticeSettings,
+    discard_draft,
     format_doc_number,
+    load_draft,
     load_narrative,
     load_settings,
+    save_draft,
     save_narrative,
     save_settings,
 )
@@ -58,6 +62,8 @@ SETTING_FIELDS = (("authority", S.NOTICE_AUTHORITY), ("number_pattern", S.NOTICE
                   ("addressees", S.NOTICE_ADDRESSEES), ("cc", S.NOTICE_CC), ("signatory", S.NOTICE_SIGNATORY),
                   ("printer", S.NOTICE_PRINTER))
 _SPACE = re.compile(r"\s")
+# The draft is saved this long after the typing stops (a kill -9 loses at most the last few seconds).
+AUTOSAVE_MS = 1500
 
 
 def char_count(text: str) -> int:
@@ -79,9 +85,21 @@ def render_draft(context: LedgerContext, code: str, narrative: Narrative, settin
 
 
 class NoticePage(QWidget):
+    """Typing is kept like a word processor keeps it: an autosaved draft per period in the ledger
+    (``notice.draft.<period>``), restored when the period is opened again; 保存正文与设置 makes it the text."""
+
+    unsaved_changed = Signal()  # the main window's title says [未保存] / [已保存]
+
     def __init__(self, context: LedgerContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
+        self.pending = False  # typed but not yet in the ledger (the autosave timer is running)
+        self.has_draft = False  # the editors show a draft that differs from the saved text
+        self.draft_error: str | None = None
+        self.autosave = QTimer(self)
+        self.autosave.setSingleShot(True)
+        self.autosave.setInterval(AUTOSAVE_MS)
+        self.autosave.timeout.connect(self.save_draft_now)
         self.task = LatestTask(context, self, delay_ms=0)
         self.draft: Draft | None = None
         self.last_issued: IssuedNoticeInfo | None = None
@@ -90,6 +108,7 @@ class NoticePage(QWidget):
 
         self.picker = PeriodPicker(self, kinds=("Q", "Y"))
         self.picker.set_code(latest_closed_quarter(context.today))
+        self.shown_period = self.picker.code()  # the period whose text the editors hold
         self.preview_button = QPushButton(S.ACT_NOTICE_PREVIEW, self)
         self.save_text_button = QPushButton(S.NOTICE_SAVE_TEXT, self)
         self.print_button = QPushButton(S.ACT_NOTICE_PRINT, self)
@@ -115,9 +134,17 @@ class NoticePage(QWidget):
         split.addWidget(self.tabs)
         split.addWidget(self.preview)
         split.setSizes([640, 620])
+        self.draft_label = QLabel(self)
+        self.draft_label.setObjectName("draft_state")
+        self.discard_draft_button = QPushButton(S.NOTICE_DISCARD_DRAFT, self)
+        self.discard_draft_button.clicked.connect(self.ask_discard_draft)
+        draft_row = QHBoxLayout()
+        draft_row.addWidget(self.draft_label, 1)
+        draft_row.addWidget(self.discard_draft_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(split, 1)
+        layout.addLayout(draft_row)
 
         self.picker.changed.connect(self.period_changed)
         self.preview_button.clicked.connect(self.render_preview)
@@ -186,7 +213,8 @@ class NoticePage(QWidget):
         self.issue_date.setCalendarPopup(True)
         self.issue_date.setDisplayFormat("yyyy年M月d日")
         self.issue_date.setDate(QDate(self.context.today.year, self.context.today.month, self.context.today.day))
-        self.issue_date.dateChanged.connect(lambda _d: self.settings_edited())
+        self.date_touched = False  # a draft keeps the issue date only when the chief chose one
+        self.issue_date.dateChanged.connect(self._date_edited)
         form.addRow(S.NOTICE_ISSUE_DATE, self.issue_date)
         self.next_number = QLabel(box)
         form.addRow("", self.next_number)
@@ -223,20 +251,116 @@ class NoticePage(QWidget):
             self.render_preview()
 
     # --- data -------------------------------------------------------------------------------------
-    def load(self) -> None:
-        """Show the saved settings and the period's saved (or default) narrative."""
+    def load(self, settings_too: bool = True) -> None:
+        """Show the period's draft if there is one, else its saved (or default) narrative and the saved
+        settings. Switching periods keeps the settings as typed (they are not per period)."""
+        code = self.picker.code()
         self._loading = True
         try:
-            settings = load_settings(self.context.ledger)
-            for key, edit in self.setting_edits.items():
-                edit.setText(getattr(settings, key))
-            narrative = load_narrative(self.context.ledger, self.picker.code())
-            for key, edit in self.sections.items():
-                edit.setPlainText(getattr(narrative, key))
+            draft = load_draft(self.context.ledger, code)
+            if settings_too:
+                settings = load_settings(self.context.ledger).to_dict()
+                if draft is not None:
+                    settings.update(draft.settings)
+                for key, edit in self.setting_edits.items():
+                    edit.setText(settings.get(key, ""))
+                if draft is not None and draft.issue_date:
+                    day = QDate.fromString(draft.issue_date, Qt.DateFormat.ISODate)
+                    if day.isValid():
+                        self.issue_date.setDate(day)
+                        self.date_touched = True
+            narrative = draft.narrative if draft is not None else load_narrative(self.context.ledger, code)
+            for key, section in self.sections.items():
+                section.setPlainText(getattr(narrative, key))
         finally:
             self._loading = False
+        self.shown_period = code
+        self.has_draft = draft is not None
+        self._set_pending(False)
         self.update_counts()
         self.update_next_number()
+
+    # --- the autosaved draft --------------------------------------------------------------------
+    def _date_edited(self) -> None:
+        if not self._loading:
+            self.date_touched = True
+        self.settings_edited()
+
+    def typed(self) -> NoticeDraft:
+        settings = {key: edit.text() for key, edit in self.setting_edits.items()}
+        return NoticeDraft(self.narrative(), settings, self.issue_day().isoformat() if self.date_touched else "")
+
+    def _matches_saved(self, draft: NoticeDraft) -> bool:
+        saved = load_settings(self.context.ledger).to_dict()
+        return (draft.narrative == load_narrative(self.context.ledger, self.shown_period)
+                and all(saved.get(k) == v for k, v in draft.settings.items()))
+
+    def save_draft_now(self) -> bool:
+        """Write what is typed to the ledger as the shown period's draft. False when it could not be saved."""
+        self.autosave.stop()
+        if not self.pending:
+            return True
+        draft = self.typed()
+        try:
+            if self._matches_saved(draft):
+                if load_draft(self.context.ledger, self.shown_period) is not None:
+                    discard_draft(self.context.ledger, self.shown_period)
+                self.has_draft = False
+            else:
+                save_draft(self.context.ledger, self.shown_period, draft)
+                self.has_draft = True
+        except Exception as exc:  # noqa: BLE001 - a read-only ledger or a lost connection: said in place
+            self.draft_error = str(exc) or type(exc).__name__
+            self._set_pending(True)
+            return False
+        self.draft_error = None
+        self._saved_at = datetime.now().strftime("%H:%M:%S")
+        self._set_pending(False)
+        return True
+
+    def _set_pending(self, pending: bool) -> None:
+        changed = pending != self.pending
+        self.pending = pending
+        if self.draft_error:
+            text = S.NOTICE_DRAFT_FAILED.format(error=self.draft_error)
+        elif pending:
+            text = S.NOTICE_DRAFT_PENDING
+        elif self.has_draft:
+            text = S.NOTICE_DRAFT_SAVED.format(time=getattr(self, "_saved_at", "") or "—")
+        else:
+            text = S.NOTICE_DRAFT_NONE
+        self.draft_label.setText(text)
+        self.discard_draft_button.setVisible(self.has_draft or pending)
+        if changed:
+            self.unsaved_changed.emit()
+
+    def unsaved(self) -> bool:
+        """Typed text that is not in the ledger yet (the title then says 未保存, not 已保存)."""
+        return self.pending
+
+    def leave(self) -> bool:
+        """The window is about to show another page, open another ledger or close: keep the draft."""
+        return self.save_draft_now() or self._ask_unsaveable()
+
+    def _ask_unsaveable(self) -> bool:
+        answer = errors.ask_save(self, S.NOTICE_WHAT)
+        if answer == errors.SAVE:
+            return self.save_text()
+        return answer == errors.DISCARD
+
+    def ask_discard_draft(self) -> None:
+        label = parse_period(self.shown_period).label
+        if not errors.confirm(self, S.NOTICE_DISCARD_DRAFT, S.NOTICE_DISCARD_DRAFT_ASK.format(period=label),
+                              yes=S.NOTICE_DISCARD_DRAFT, no=S.CANCEL):
+            return
+        self.autosave.stop()
+        try:
+            discard_draft(self.context.ledger, self.shown_period)
+        except Exception as exc:  # noqa: BLE001
+            errors.show_error(self, exc)
+            return
+        self.load()
+        self.mark_stale()
 
     def settings(self) -> NoticeSettings:
         base = load_settings(self.context.ledger)
@@ -247,7 +371,7 @@ class NoticePage(QWidget):
         return Narrative(**{key: edit.toPlainText() for key, edit in self.sections.items()})
 
     def issue_day(self) -> date:
-        return self.issue_date.date().toPython()  # type: ignore[no-any-return]
+        return self.issue_date.date().toPython()  # type: ignore[no-any-return,return-value]
 
     def update_counts(self) -> None:
         total = 0
@@ -279,12 +403,18 @@ class NoticePage(QWidget):
             return
         self.update_counts()
         self.mark_stale()
+        self._typing()
 
     def settings_edited(self) -> None:
         if self._loading:
             return
         self.update_next_number()
         self.mark_stale()
+        self._typing()
+
+    def _typing(self) -> None:
+        self._set_pending(True)
+        self.autosave.start()
 
     def mark_stale(self) -> None:
         if self.draft is not None:
@@ -302,15 +432,31 @@ class NoticePage(QWidget):
         edit.setFocus()
 
     def period_changed(self, _code: str) -> None:
+        if not self.save_draft_now() and not self._ask_unsaveable():
+            self.picker.blockSignals(True)
+            self.picker.set_code(self.shown_period)
+            self.picker.blockSignals(False)
+            return
         self.draft = None
-        self.load()
+        self.load(settings_too=False)
         self.render_preview()
 
     def save_text(self) -> bool:
-        code = self.picker.code()
+        code = self.shown_period
+        self.autosave.stop()
         if self.context.run(self, save_settings, self.settings()) is None:
             return False
-        return self.context.run(self, save_narrative, code, self.narrative()) is not None
+        if self.context.run(self, save_narrative, code, self.narrative()) is None:
+            return False
+        try:
+            if load_draft(self.context.ledger, code) is not None:
+                discard_draft(self.context.ledger, code)
+        except Exception as exc:  # noqa: BLE001 - the text is saved; a stale draft only shows again
+            errors.show_error(self, exc)
+        self.has_draft = False
+        self.draft_error = None
+        self._set_pending(False)
+        return True
 
     # --- preview, print, save -----------------------------------------------------------------------
     def render_preview(self) -> None:
@@ -347,6 +493,8 @@ class NoticePage(QWidget):
                                       date=f"{self.issue_day():%Y年%m月%d日}".replace("年0", "年").replace("月0", "月"))
         box = QMessageBox(QMessageBox.Icon.Question, S.ISSUE_TITLE, text,
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.button(QMessageBox.StandardButton.Yes).setText(S.ISSUE_BUTTON)  # irreversible: the verb, not 是
+        box.button(QMessageBox.StandardButton.No).setText(S.CANCEL)
         box.setDefaultButton(QMessageBox.StandardButton.No)
         box.finished.connect(lambda result: self._issue_answered(result))
         self.issue_box = box

@@ -42,7 +42,7 @@ from zsdesk.stage import date_order_problems, derive_stage
 from . import strings as S
 from .completion import ListCompleter, name_completer
 from .context import LedgerContext
-from .errors import confirm, show_error
+from .errors import DISCARD, SAVE, ask_save, show_error
 
 MONEY_FIELDS = ("planned_investment", "agreement_amount", "expected_output")
 TEXT_FIELDS = ("name", "investor", "origin_province", "origin_city", "leader")
@@ -465,7 +465,21 @@ class ProjectForm(QDialog):
         self.message.setText(S.TITLE_SAVED)
         self.widgets["name"].setFocus()
 
+    def leave(self) -> bool:
+        """Unsaved edits: 保存 / 不保存 / 取消. True when the form may close (saved or discarded)."""
+        if getattr(self, "_left", False) or not self.dirty():
+            return True
+        answer = ask_save(self, S.ASK_SAVE_FORM)
+        if answer == SAVE:
+            if not self.save():
+                return False
+        elif answer != DISCARD:
+            return False
+        self._left = True
+        return True
+
     def reject(self) -> None:
-        if self.dirty() and not confirm(self, S.FORM_CANCEL, S.FORM_DISCARD):
+        if not self.leave():
             return
-        super().reject()
+        if self.isVisible():  # 保存 closed it already
+            super().reject()

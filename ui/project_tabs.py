@@ -119,9 +119,22 @@ MONEY_KEYS = frozenset({"planned_investment", "agreement_amount", "expected_outp
                         "arrived_amount"})
 
 
+# Code values the 操作日志 shows as words ("lead" → 线索), never as codes.
+def _code_labels() -> dict[str, dict[str, str]]:
+    from zsdesk.labels import DICTIONARY_KIND_LABELS, ORIGIN_LABELS, STAGE_LABELS, UNIT_KIND_LABELS
+
+    return {"stage": STAGE_LABELS, "origin": ORIGIN_LABELS, "kind": {**UNIT_KIND_LABELS, **DICTIONARY_KIND_LABELS}}
+
+
 def _show(value: Any, key: str = "") -> str:
     if value is None or value == "":
         return "（空）"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, str) and value in _code_labels().get(key, {}):
+        return _code_labels()[key][value]
+    if isinstance(value, str) and len(value) >= 19 and value[10] == "T" and value[:4].isdigit():
+        return value[:19].replace("T", " ")  # an ISO timestamp as the clerk writes it
     if key in MONEY_KEYS and isinstance(value, int):
         return format_wan(value, 4 if value % 100 else 2, unit=True)
     if isinstance(value, list):

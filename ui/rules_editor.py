@@ -54,6 +54,7 @@ from zsdesk.rules import (
 from . import chief_strings as S
 from .board_models import RankChangeModel, rank_changes
 from .context import LedgerContext
+from .errors import DISCARD, SAVE, ask_save
 from .latest_task import LatestTask
 from .period_picker import PeriodPicker
 
@@ -99,6 +100,7 @@ class RulesEditor(QDialog):
         self.document: dict[str, Any] = {}
 
         form = QWidget(self)
+        self.form = form
         form_layout = QVBoxLayout(form)
         form_layout.addWidget(self._size_group())
         form_layout.addWidget(self._weights_group())
@@ -172,6 +174,7 @@ class RulesEditor(QDialog):
         self.picker.changed.connect(lambda _c: self.edited())
         QShortcut(QKeySequence("Ctrl+S"), self, self.save)
         self.fill(load_rules(context.ledger, year).document)
+        self.saved_snapshot = self.snapshot()
         self.refresh_history()
 
     # --- form ---------------------------------------------------------------------------------
@@ -409,11 +412,49 @@ class RulesEditor(QDialog):
         if 0 <= row < len(self.versions):
             self.fill(self.versions[row].document)
 
-    def save(self) -> None:
+    # --- unsaved edits ----------------------------------------------------------------------------
+    def snapshot(self) -> tuple[Any, ...]:
+        """What the form shows, to tell whether anything was typed since the last save."""
+        values: list[Any] = []
+        for w in self.form.findChildren(QWidget):
+            if isinstance(w, QLineEdit):
+                values.append(w.text())
+            elif isinstance(w, QCheckBox):
+                values.append(w.isChecked())
+            elif isinstance(w, QComboBox):
+                values.append(w.currentIndex())
+            elif isinstance(w, QSpinBox):
+                values.append(w.value())
+        return tuple(values)
+
+    def dirty(self) -> bool:
+        return self.snapshot() != self.saved_snapshot
+
+    def leave(self) -> bool:
+        """保存 / 不保存 / 取消 when the form holds edits; True when the editor may close."""
+        if not self.dirty():
+            return True
+        answer = ask_save(self, S.RULES_WHAT)
+        if answer == SAVE:
+            return self.save()
+        if answer == DISCARD:
+            self.saved_snapshot = self.snapshot()
+            return True
+        return False
+
+    def reject(self) -> None:
+        if self.leave():
+            super().reject()
+
+    def save(self) -> bool:
         if self.validated() is None:
-            return
+            self.status.setText(f"<span style='color:#c62828'>{'；'.join(self.problems)}</span>")
+            return False
         change = self.context.run(self, save_rules, self.year, self.form_document(), self.note.text().strip())
-        if change is not None:
-            self.note.clear()
-            self.refresh_history()
-            self.edited()
+        if change is None:
+            return False
+        self.note.clear()
+        self.saved_snapshot = self.snapshot()
+        self.refresh_history()
+        self.edited()
+        return True

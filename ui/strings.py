@@ -256,3 +256,26 @@ SHORTCUTS_TEXT = ("Ctrl+N 新增项目　Enter 修改选中项目　Delete 删�
 
 NO_DISPLAY = ("没有可用的图形显示器，无法打开窗口。请在桌面环境中运行；远程登录时可用 xvfb-run 打开，"
               "或使用命令行子命令（zsdesk --help）。")
+
+# Unsaved edits: every editor asks before anything discards what was typed (issue 14).
+TITLE_UNSAVED = "未保存"
+ASK_SAVE_TITLE = "保存修改"
+ASK_SAVE_TEXT = "{what}有未保存的修改。要保存吗？"
+ASK_SAVE = "保存"
+ASK_DISCARD = "不保存"
+ASK_CANCEL = "取消"
+ASK_SAVE_FORM = "项目表"
+YES = "是"
+NO = "否"
+OK = "确定"
+MENU_SETTINGS = "设置(&S)"
+ACT_DICTIONARY = "字典…"
+ACT_UNITS_PERSONS = "单位与人员…"
+ACT_CHECK_LEDGER = "检查台账"
+CHECK_TITLE = "检查台账"
+CHECK_RUNNING = "正在检查台账…"
+CHECK_OK = "检查完毕，没有发现问题。"
+CHECK_PROBLEMS = "检查发现 {n} 个问题：\n\n{text}"
+ACT_BACKUP_SETTING = "备份文件夹…"
+BACKUP_FOLDER_SET = "备份文件夹改为 {folder}"
+RESTORE_VERB = "恢复"

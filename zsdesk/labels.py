@@ -15,7 +15,7 @@ STAGE_LABELS = {
     "withdrawn": "退库",
 }
 DICTIONARY_KIND_LABELS = {"chain": "产业链", "investor_tag": "投资方标签"}
-ACTION_LABELS = {"insert": "新增", "update": "修改", "delete": "删除", "restore": "恢复"}
+ACTION_LABELS = {"insert": "新增", "update": "修改", "delete": "删除", "restore": "恢复", "purge": "彻底删除"}
 ENTITY_LABELS = {
     "unit": "单位",
     "person": "人员",
@@ -76,6 +76,13 @@ FIELD_LABELS = {
     "key_count": "重点项目（个）",
     "formal_amount": "正式合同额",
     "arrived_amount": "到位资金",
+    # bookkeeping fields the 操作日志 shows
+    "signed_date": "首次签约日期",
+    "deleted_at": "删除时间",
+    "key": "设置项",
+    "value": "设置值",
+    "operator": "操作员",
+    "code_seq": "编号序号",
 }
 
 

@@ -60,7 +60,8 @@ class Ledger:
         except LedgerDamaged as err:
             from .backup import restore_hint
 
-            raise LedgerDamaged(f"{err}{restore_hint(file)}") from err
+            stop = "" if str(err).endswith(("。", "！", "？")) else "。"  # two sentences, not one run-on
+            raise LedgerDamaged(f"{err}{stop}{restore_hint(file)}") from err
         except (OperationalError, sqlite3.OperationalError) as err:
             from .ops.history import translate_db_error
 

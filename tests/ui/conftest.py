@@ -17,8 +17,10 @@ def _no_modal_errors() -> Iterator[list[tuple[str, str]]]:
     """Error boxes are recorded instead of blocking the test on a modal dialog."""
     errors.MODAL = False
     errors.shown.clear()
+    errors.answers.clear()  # 保存/不保存/取消 answers a test queued (none: 取消)
     yield errors.shown
     errors.MODAL = True
+    errors.answers.clear()
 
 
 @pytest.fixture
@@ -80,3 +82,12 @@ def _type_text(qtbot: object, widget: object, text: str) -> None:
             event = QInputMethodEvent()
             event.setCommitString(ch)
             QApplication.sendEvent(widget, event)  # type: ignore[arg-type]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _chinese_qt(qapp: object) -> None:
+    """The tests' QApplication gets what the app's gets (Qt's Chinese translations, screen fitting),
+    through the same function."""
+    from ui.app import prepare_application
+
+    prepare_application(qapp)  # type: ignore[arg-type]

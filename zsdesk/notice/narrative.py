@@ -12,6 +12,10 @@ Public API::
     PLACEHOLDERS: dict[str, str]                     # name → description, for the notice editor
     fill_placeholders(text, values) -> str           # unknown {名称} stay as typed; never raises
     format_doc_number(pattern, year, serial) -> str  # serial None → a blank for the draft
+    NoticeDraft(narrative, settings, issue_date)     # what is typed, autosaved per period
+    load_draft(ledger, period) -> NoticeDraft | None # ``notice.draft.<period>``
+    save_draft(ledger, period, draft) -> Change
+    discard_draft(ledger, period) -> Change
 
 Narrative text: each line is a paragraph; a short line beginning ``（一）`` … is a level-2 heading.
 """
@@ -205,3 +209,48 @@ def has_saved_narrative(ledger: Ledger, period: Period | str) -> bool:
 def save_narrative(ledger: Ledger, period: Period | str, narrative: Narrative) -> Change:
     code = _period_code(period)
     return set_settings(ledger, {NARRATIVE_PREFIX + code: narrative.to_dict()}, f"修改{code}通报正文")
+
+
+# ---- autosaved draft --------------------------------------------------------------------------------
+# What the chief is typing, saved a couple of seconds after the typing stops, one draft per period
+# (``notice.draft.<period>``: the narrative and the notice settings as typed, unvalidated). The saved
+# text (``save_narrative``/``save_settings``) stays what it was until 保存正文 or 印发; opening the period
+# again shows the draft. A null value means "no draft" (settings rows are never deleted).
+
+DRAFT_PREFIX = "notice.draft."
+
+
+@dataclass(frozen=True)
+class NoticeDraft:
+    narrative: Narrative
+    settings: dict[str, str]  # NoticeSettings fields as typed (may not validate yet)
+    issue_date: str = ""  # ISO date as typed, "" when not changed
+
+
+def load_draft(ledger: Ledger, period: Period | str) -> NoticeDraft | None:
+    """The period's autosaved draft, or ``None`` when there is none (or it was saved or discarded)."""
+    value = ledger.get_setting(DRAFT_PREFIX + _period_code(period), None)
+    if not isinstance(value, dict) or not isinstance(value.get("narrative"), dict):
+        return None
+    names = {f.name for f in fields(Narrative)}
+    narrative = Narrative(**{k: str(v) for k, v in value["narrative"].items() if k in names})
+    setting_names = {f.name for f in fields(NoticeSettings)}
+    raw = value.get("settings")
+    if not isinstance(raw, dict):
+        raw = {}
+    settings = {k: str(v) for k, v in raw.items() if k in setting_names}
+    return NoticeDraft(narrative, settings, str(value.get("issue_date") or ""))
+
+
+def save_draft(ledger: Ledger, period: Period | str, draft: NoticeDraft) -> Change:
+    """Store what is typed as the period's draft (no checks: a draft may be half a sentence)."""
+    code = _period_code(period)
+    value = {"narrative": draft.narrative.to_dict(), "settings": dict(draft.settings),
+             "issue_date": draft.issue_date}
+    return set_settings(ledger, {DRAFT_PREFIX + code: value}, f"自动保存{code}通报草稿")
+
+
+def discard_draft(ledger: Ledger, period: Period | str) -> Change:
+    """Forget the period's draft (after 保存正文, or when the chief chooses 不保存)."""
+    code = _period_code(period)
+    return set_settings(ledger, {DRAFT_PREFIX + code: None}, f"清除{code}通报草稿")
