@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy import func, select
 
 from zsdesk import ops
+from zsdesk.choices import project_choices
 from zsdesk.errors import FieldProblem, LedgerError, ValidationError
 from zsdesk.labels import field_label
 from zsdesk.models import Funding, Project, Unit
@@ -29,7 +30,7 @@ from zsdesk.money import format_wan
 from zsdesk.ops.history import Change
 
 from . import strings as S
-from .completion import name_completer
+from .completion import ChoiceCompleter, name_completer
 from .context import LedgerContext
 from .rows_model import RowsModel
 
@@ -142,15 +143,18 @@ class FundingPage(QWidget):
 
     def _load_projects(self) -> None:
         with self.context.ledger.reading() as s:
-            rows = s.execute(select(Project.id, Project.code, Project.name).where(Project.deleted_at.is_(None))
-                             .order_by(Project.code.desc())).all()
-        self._projects = {f"{code} {name}": pid for pid, code, name in rows}
-        self._codes = {code: pid for pid, code, _name in rows}
+            choices = project_choices(s)
+        self._projects = {c.value: c.id for c in choices if c.id is not None}
+        self._codes = {c.value.split(" ", 1)[0]: c.id for c in choices if c.id is not None}
         names: dict[str, list[int]] = {}
-        for pid, _code, name in rows:
-            names.setdefault(name, []).append(pid)
+        for c in choices:
+            if c.id is not None:
+                names.setdefault(c.value.split(" ", 1)[1] if " " in c.value else c.value, []).append(c.id)
         self._names = names
-        self.project.setCompleter(name_completer(self._projects, self.project))
+        if isinstance(self.project.completer(), ChoiceCompleter):
+            self.project.completer().set_choices(choices)  # type: ignore[union-attr]
+        else:
+            self.project.setCompleter(name_completer(choices, self.project))
 
     def _next(self, widget: QLineEdit) -> None:
         widget.setFocus()
