@@ -28,6 +28,7 @@ from zsdesk.paths import log_file
 from . import strings as S
 from .context import LedgerContext
 from .pages import PAGE_MENUS, page_factory
+from .toolbar_fixed import pin_width
 
 
 def current_period_text(context: LedgerContext) -> str:
@@ -205,6 +206,8 @@ class MainWindow(QMainWindow):
         bar.addAction(ledger.act_delete)  # type: ignore[attr-defined]
         bar.addSeparator()
         bar.addActions([self.act_undo, self.act_redo])
+        for act in (self.act_undo, self.act_redo):
+            pin_width(bar, act)  # the toolbar does not shift as the undo label grows
         bar.addSeparator()
         bar.addActions([self.act_import, self.act_export])
         bar.addSeparator()

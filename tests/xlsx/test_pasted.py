@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import Builder
 from zsdesk.errors import LedgerError
 from zsdesk.ledger import Ledger
 from zsdesk.models import Funding, Project
@@ -26,7 +27,7 @@ def _count(ledger: Ledger, model: type) -> int:
         return int(s.scalar(select(func.count()).select_from(model)) or 0)
 
 
-def test_pasted_projects_are_all_or_nothing_with_row_column_reason(ledger: Ledger, build: Builder) -> None:
+def test_pasted_projects_are_all_or_nothing_with_row_column_reason(ledger: Ledger, build: Any) -> None:
     build.unit("区商务委")
     header = ["项目名称", "投资方", "协议资金（亿元）", "框架协议签订日期", "牵头单位"]
     rows = [["甲项目", "甲公司", "1.5", "2026-03-01", "区商务委"],
@@ -47,7 +48,7 @@ def test_pasted_projects_are_all_or_nothing_with_row_column_reason(ledger: Ledge
     assert _count(ledger, Project) == 0
 
 
-def test_pasted_funding_rows_in_grid_order(ledger: Ledger, build: Builder) -> None:
+def test_pasted_funding_rows_in_grid_order(ledger: Ledger, build: Any) -> None:
     build.unit("区商务委")
     pid = build.project("甲项目", agreement_amount="1亿", framework_date="2026-01-01", lead_unit_id="区商务委")
     with ledger.reading() as s:
