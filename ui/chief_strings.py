@@ -215,3 +215,9 @@ ARCHIVE_PRINT = "重新打印…"
 ARCHIVE_SAVE = "另存为 PDF…"
 ARCHIVE_VERIFIED = "存档文件校验一致（SHA-256）。"
 ARCHIVE_BROKEN = "存档文件与登记的 SHA-256 不一致，请用“工具 → 检查台账”核对。"
+
+# Printing on the worker (desk2)
+PRINTING = "正在打印…"
+PRINT_DONE = "已送打印机 {n} 页。"
+PRINT_PDF_DONE = "已打印到 PDF 文件（原样矢量页面）：{path}"
+PRINT_CANCELLED = "已取消打印。"
