@@ -8,7 +8,7 @@ name, code, pinyin initials and full pinyin — so ``zytj`` offers "中药贴剂
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from PySide6.QtCore import (
@@ -18,7 +18,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtWidgets import QCompleter, QWidget
+from PySide6.QtWidgets import QCompleter, QLineEdit, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from zsdesk.choices import Choice, choice
 
@@ -105,3 +105,17 @@ class ListCompleter(ChoiceCompleter):
         text = widget.text() if widget is not None and hasattr(widget, "text") else ""
         parts = [p for p in text.split(SEPARATOR)[:-1] if p.strip()]
         return SEPARATOR.join([*parts, chosen])
+
+
+class ChoiceDelegate(QStyledItemDelegate):
+    """A table cell edited with type-ahead (e.g. a person's 所属单位): ``choices()`` is read when editing starts."""
+
+    def __init__(self, choices: Callable[[], Sequence[Choice]], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.choices = choices
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem,  # noqa: N802 - Qt override
+                     index: QModelIndex | QPersistentModelIndex) -> QWidget:
+        editor = QLineEdit(parent)
+        editor.setCompleter(ChoiceCompleter(self.choices(), editor))
+        return editor

@@ -120,3 +120,30 @@ def test_funding_project_field_suggests_by_code_name_and_initials(context: Ledge
     assert any(s.endswith("玻纤新材料生产线") for s in _popup_after_typing(qtbot, page.project, "玻纤", type_text))
     assert _popup_after_typing(qtbot, page.project, "xcl", type_text) == [
         s for s in _popup_after_typing(qtbot, page.project, "新材料", type_text)]
+
+
+def test_person_unit_cell_suggests_units(context: LedgerContext, qtbot: Any) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from ui.units_page import UnitsPage
+
+    page = UnitsPage(context)
+    qtbot.addWidget(page)
+    page.show()
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow)
+    persons = next(v for v in page.sheets if v.sheet.entity == "person")
+    page.tabs.setCurrentWidget(persons)
+    column = persons.sheet.fields.index("unit_id")
+    index = persons.model.index(0, column)
+    persons.table.setCurrentIndex(index)
+    persons.table.edit(index)
+    qtbot.waitUntil(lambda: isinstance(QApplication.focusWidget(), QLineEdit))
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit)
+    editor.clear()
+    qtbot.keyClicks(editor, "zbyq")
+    completer = editor.completer()
+    assert isinstance(completer, ChoiceCompleter)
+    qtbot.waitUntil(lambda: completer.popup().isVisible())
+    assert completer.suggestions() == ["舟白工业园区"]
