@@ -117,6 +117,7 @@ class FundingPage(QWidget):
             edit.installEventFilter(self)
             self.grid.setCellWidget(0, col, edit)
         self.grid.setVerticalHeaderItem(0, QTableWidgetItem("＋"))
+        self.grid.installEventFilter(self)  # Ctrl+V on the grid itself pastes rows too
         for a, b in zip(self.editors, self.editors[1:], strict=False):
             QWidget.setTabOrder(a, b)
         self.add_button = QPushButton(S.ADD, self)
@@ -333,11 +334,11 @@ class FundingPage(QWidget):
         return True
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if obj not in self.editors or event.type() not in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride):
+        if (obj not in self.editors and obj is not self.grid) \
+                or event.type() not in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride):
             return False
         assert isinstance(event, QKeyEvent)
-        assert isinstance(obj, QLineEdit)
-        if event.matches(QKeySequence.StandardKey.Undo) and not obj.isUndoAvailable():
+        if isinstance(obj, QLineEdit) and event.matches(QKeySequence.StandardKey.Undo) and not obj.isUndoAvailable():
             # Nothing typed to take back in this field: Ctrl+Z means the entry just saved.
             if event.type() == QEvent.Type.ShortcutOverride:
                 event.accept()

@@ -85,6 +85,8 @@ class PasteDialog(QDialog):
         self.problems_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.problems_view.verticalHeader().setVisible(False)
         self.problems_view.horizontalHeader().setStretchLastSection(True)
+        self.problems_view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.problems_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.problems_view.clicked.connect(self._go_to_problem)
         self.message = QLabel(self)
         self.message.setObjectName("paste_message")
