@@ -33,6 +33,7 @@ from zsdesk.dates import parse_date
 from zsdesk.errors import LedgerError
 from zsdesk.labels import ORIGIN_LABELS, STAGE_LABELS
 from zsdesk.models import DictionaryEntry, Unit
+from zsdesk.money import format_money
 from zsdesk.ops.history import Change
 from zsdesk.queries import SIZE_CLASS_LABELS, ProjectQuery
 
@@ -42,6 +43,7 @@ from .context import LedgerContext
 from .errors import confirm, show_error
 from .ledger_model import COLUMNS, IdRole, ProjectTableModel
 
+STATUS_SUM_LIMIT = 5000  # selected rows summed in the status line (more would read many pages)
 ACTIVE_STAGES = tuple(s for s in STAGE_LABELS if s != "withdrawn")
 
 
@@ -289,6 +291,11 @@ class LedgerPage(QWidget):
         n = len(self.model.ids)
         text = S.STATUS_COUNTS.format(shown=n, total=self.model.total_live, selected=len(self.selected_ids()))
         unit = S.MONEY_UNIT_YI if self.context.money_unit == "yi" else S.MONEY_UNIT_WAN
+        rows = [i.row() for i in self.table.selectionModel().selectedRows()]
+        if 1 < len(rows) <= STATUS_SUM_LIMIT:  # the sum of what is selected, as Excel's status bar shows
+            found = [self.model.project_row(r) for r in rows]
+            total = sum(p.agreement_amount for p in found if p is not None)
+            text += S.STATUS_SELECTED_SUM.format(amount=format_money(total, "auto"))
         return f"{text}　{S.STATUS_MONEY.format(unit=unit)}"
 
     # --- columns --------------------------------------------------------------------------

@@ -282,3 +282,4 @@ PASTE_CHECK_BAD = "发现 {n} 个问题，未写入任何数据。请在表中�
 PASTE_DONE = "已导入 {n} 行（新增 {created} 条，更新 {updated} 条），可用 Ctrl+Z 撤销。"
 PASTE_DUPLICATES = "{n} 行可能重复：{rows}"
 PASTE_ACTION = "粘贴项目…"
+STATUS_SELECTED_SUM = "，选中项目协议资金合计 {amount}"

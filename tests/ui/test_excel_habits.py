@@ -60,6 +60,8 @@ def test_ctrl_c_copies_selected_rows_as_tab_separated_text(context: LedgerContex
     # Ctrl+A selects all rows
     qtbot.keyClick(table, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     assert len(table.selectionModel().selectedRows()) == table.model().rowCount() == 4
+    # the status line sums what is selected, with the unit a person reads: 3.2亿 + 8000万 + 12亿 + 500万
+    assert "选中项目协议资金合计 16.05亿元" in page.status_text()  # type: ignore[attr-defined]
 
 
 def test_ctrl_c_copies_a_block_of_cells_in_a_small_table(context: LedgerContext, qtbot: Any) -> None:
