@@ -425,7 +425,7 @@ class PdfPreview(QWidget):
 
         def done(pages: int) -> None:
             self.print_status = (S.PRINT_PDF_DONE.format(path=printer.outputFileName())
-                                 if keep_vector and is_pdf_file_printer(printer) else S.PRINT_DONE.format(n=pages))
+                                 if keep_vector and is_pdf_file_printer(printer) else S.PRINT_DONE.format(pages=pages))
             self.set_message(self.print_status)
             self.printed.emit(pages)
 

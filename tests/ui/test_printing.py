@@ -87,6 +87,7 @@ def test_printing_runs_on_the_worker_and_can_be_cancelled(context: LedgerContext
     assert blocker.args == [pages]
     assert progress and progress[-1] == (pages, pages)
     assert len(ticks) >= 3  # the event loop kept running while pages were rendered
+    assert dialog.preview.print_status == f"已送往打印机：{pages} 页"
     # cancel: the job stops, nothing is reported as printed
     with qtbot.waitSignal(dialog.preview.printed, timeout=60000) as blocker:
         dialog.preview.print_to(_pdf_printer(tmp_path / "cancelled.pdf", dpi=300), keep_vector=False)
