@@ -303,8 +303,11 @@ class FundingPage(QWidget):
     @property
     def saved_rows(self) -> list[tuple[str, ...]]:
         """The rows saved this session, as shown above the entry row (oldest first)."""
-        return [tuple(self.grid.item(r, c).text() if self.grid.item(r, c) else "" for c in range(GRID_COLUMNS))
-                for r in range(self.grid.rowCount() - 1)]
+        def text(r: int, c: int) -> str:
+            item = self.grid.item(r, c)
+            return item.text() if item is not None else ""
+
+        return [tuple(text(r, c) for c in range(GRID_COLUMNS)) for r in range(self.grid.rowCount() - 1)]
 
     def follow_month(self, when: date) -> None:
         """Show the month of what was just entered (an April entry must not vanish from a November view)."""

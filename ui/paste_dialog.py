@@ -156,14 +156,17 @@ class PasteDialog(QDialog):
         self.message.setText(S.PASTE_ROWS.format(n=len(rows)))
         return len(rows)
 
+    def cell(self, row: int, column: int) -> str:
+        item = self.grid.item(row, column)
+        return item.text() if item is not None else ""
+
     def _is_empty(self) -> bool:
-        return not any(self.grid.item(r, c) is not None and self.grid.item(r, c).text().strip()
-                       for r in range(self.grid.rowCount()) for c in range(self.grid.columnCount()))
+        return not any(self.cell(r, c).strip() for r in range(self.grid.rowCount())
+                       for c in range(self.grid.columnCount()))
 
     def table(self) -> list[list[str]]:
         """The grid's rows down to the last one with anything in it (row numbers stay as shown)."""
-        rows = [[self.grid.item(r, c).text() if self.grid.item(r, c) is not None else ""
-                 for c in range(self.grid.columnCount())] for r in range(self.grid.rowCount())]
+        rows = [[self.cell(r, c) for c in range(self.grid.columnCount())] for r in range(self.grid.rowCount())]
         while rows and not any(v.strip() for v in rows[-1]):
             rows.pop()
         return rows

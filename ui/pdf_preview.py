@@ -53,11 +53,12 @@ class PdfPages:
     def __init__(self, data: bytes) -> None:
         self.data = data
         with PDFIUM_LOCK:
-            self._pdf = pdfium.PdfDocument(data) if data else None
+            pdf = pdfium.PdfDocument(data) if data else None
+            self._pdf = pdf
             _OPEN.add(self)
             self.sizes: list[tuple[float, float]] = []
-            for i in range(len(self._pdf) if self._pdf is not None else 0):
-                page = self._pdf[i]
+            for i in range(len(pdf) if pdf is not None else 0):
+                page = pdf[i]  # type: ignore[index]
                 self.sizes.append(page.get_size())
                 page.close()  # an open page keeps its document open
 

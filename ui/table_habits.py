@@ -111,7 +111,7 @@ class TableHabits(QObject):
         wants = None
         if event.matches(QKeySequence.StandardKey.Copy):
             wants = "copy"
-        elif event.keyCombination().toCombined() == COPY_WITH_HEADERS[0].toCombined():
+        elif QKeySequence(event.keyCombination()) == COPY_WITH_HEADERS:
             wants = "copy_headers"
         elif event.matches(QKeySequence.StandardKey.SelectAll) and _is_multi(view):
             wants = "select_all"
