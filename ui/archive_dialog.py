@@ -76,6 +76,7 @@ class ArchiveDialog(QDialog):
         layout.addLayout(buttons)
         self.resize(1200, 720)
         self.table.currentCellChanged.connect(lambda row, _c, _pr, _pc: self.show_notice(row))
+        self.preview.runner = context.runner  # reprinting runs on the worker, with progress and 取消
         self.print_button.clicked.connect(self.preview.print_dialog)
         self.save_button.clicked.connect(self.save_selected)
         close.clicked.connect(self.accept)

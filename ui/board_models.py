@@ -21,7 +21,7 @@ from PySide6.QtGui import QBrush, QColor
 from zsdesk.board import CreditLine, ExtraBoard, Figures, PersonRow, UnitRow, growth, rate_text
 from zsdesk.board.figures import round_half_up
 from zsdesk.labels import ORIGIN_LABELS
-from zsdesk.money import format_wan, format_yi
+from zsdesk.money import format_money
 from zsdesk.rules import SIZE_CLASS_LABELS
 
 from . import chief_strings as S
@@ -45,7 +45,7 @@ def bar_color(rate: float) -> QColor:
 
 
 def money_formatter(unit: str) -> Callable[[int], str]:
-    return format_yi if unit == "yi" else format_wan
+    return lambda yuan: format_money(yuan, "yi" if unit == "yi" else "wan")
 
 
 def yoy_text(pct: Decimal | None) -> str:

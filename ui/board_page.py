@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from zsdesk.board import Board, Figures, compute_board, growth_text, rate_text
+from zsdesk.money import format_money
 from zsdesk.periods import parse_period
 from zsdesk.rules import SCORE_METHODS
 
@@ -270,11 +271,15 @@ class BoardPage(QWidget):
         money = money_formatter(self.context.money_unit)
         unit = S.MONEY_UNITS[self.context.money_unit]
         d = board.district
+
+        def summary_money(yuan: int) -> str:  # large sums read in 亿元: 132.84亿元, not 1328380.00万元
+            return format_money(yuan, "yi" if self.context.money_unit == "yi" else "auto", suffix=True)
+
         f = d.figures
         self.summary.setText(S.BOARD_SUMMARY.format(
             label=board.period.label, signed=f.signed_projects, formal=f.formal_contracts,
-            formal_amount=money(f.formal_amount) + unit, formal_rate=rate_text(d.rates.get("formal")),
-            formal_yoy=growth_text(d.yoy.get("formal_amount")), arrived=money(f.arrived_amount) + unit,
+            formal_amount=summary_money(f.formal_amount), formal_rate=rate_text(d.rates.get("formal")),
+            formal_yoy=growth_text(d.yoy.get("formal_amount")), arrived=summary_money(f.arrived_amount),
             arrived_rate=rate_text(d.rates.get("arrived")), arrived_yoy=growth_text(d.yoy.get("arrived_amount"))))
         rules = board.rules
         method = SCORE_METHODS.get(rules.score_method, rules.score_method)

@@ -197,6 +197,11 @@ PREVIEW_PREV = "上一页"
 PREVIEW_NEXT = "下一页"
 PREVIEW_PAGE = "第 {page} / {pages} 页"
 PREVIEW_EMPTY = "点击“生成预览”查看将要打印的通报。"
+
+# Printing on the worker (desk2; PRINTING and PRINT_DONE are below)
+PRINT_PDF_DONE = "已打印到 PDF 文件（原样矢量页面）：{path}"
+PRINT_CANCELLED = "已取消打印。"
+
 PREVIEW_STALE = "正文或设置已修改，预览不是最新的。"
 PRINTING = "正在打印…"
 PRINT_DONE = "已送往打印机：{pages} 页"

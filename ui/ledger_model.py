@@ -15,7 +15,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from zsdesk.labels import ORIGIN_LABELS, STAGE_LABELS, field_label
-from zsdesk.money import format_wan, format_yi
+from zsdesk.money import format_money
 from zsdesk.queries import SIZE_CLASS_LABELS, ProjectQuery, ProjectRow, fetch_rows
 
 from . import strings as S
@@ -243,8 +243,8 @@ def _format(column: Column, row: ProjectRow, money_unit: str) -> str:
 
 def _money(value: int, unit: str) -> str:
     if unit == "yi":
-        return format_yi(value, 4 if abs(value) < 1_000_000 and value else 2)
-    return format_wan(value, 2)
+        return format_money(value, "yi", 4 if abs(value) < 1_000_000 and value else 2)
+    return format_money(value, "wan", 2)
 
 
 def _date(value: date | None, _unit: str) -> str:

@@ -33,14 +33,17 @@ from zsdesk.dates import parse_date
 from zsdesk.errors import LedgerError
 from zsdesk.labels import ORIGIN_LABELS, STAGE_LABELS
 from zsdesk.models import DictionaryEntry, Unit
+from zsdesk.money import format_money
 from zsdesk.ops.history import Change
 from zsdesk.queries import SIZE_CLASS_LABELS, ProjectQuery
 
 from . import strings as S
+from . import table_habits
 from .context import LedgerContext
 from .errors import confirm, show_error
 from .ledger_model import COLUMNS, IdRole, ProjectTableModel
 
+STATUS_SUM_LIMIT = 5000  # selected rows summed in the status line (more would read many pages)
 ACTIVE_STAGES = tuple(s for s in STAGE_LABELS if s != "withdrawn")
 
 
@@ -144,7 +147,9 @@ class LedgerPage(QWidget):
 
     def __init__(self, context: LedgerContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        table_habits.install()  # Ctrl+C / Ctrl+Shift+C / Ctrl+A in every table of the window
         self.context = context
+        self.paste_dialog: QWidget | None = None
         self.filters = FilterBar(context, self)
         self.model = ProjectTableModel(context)
         self.table = QTableView(self)
@@ -202,16 +207,30 @@ class LedgerPage(QWidget):
         self.act_withdraw = act(S.ACT_WITHDRAW, lambda: self.withdraw_selected())
         self.act_columns = act(S.ACT_COLUMNS, lambda: self.choose_columns())
         self.act_refresh = act(S.ACT_REFRESH, lambda: self.refresh(), QKeySequence.StandardKey.Refresh)
+        self.act_paste = act(S.PASTE_ACTION, lambda: self.open_paste())
+        self.act_copy_headers = act(S.COPY_WITH_HEADERS, lambda: table_habits.copy_selection(self.table, True))
 
     def menu_actions(self) -> list[QAction]:
         return [self.act_new, self.act_edit, self.act_delete, self.act_set_unit, self.act_set_chain,
-                self.act_withdraw, self.act_columns, self.act_refresh]
+                self.act_withdraw, self.act_columns, self.act_refresh, self.act_paste]
 
     def _context_menu(self, pos: object) -> None:
         menu = QMenu(self)
         for a in (self.act_edit, self.act_set_unit, self.act_set_chain, self.act_withdraw, self.act_delete):
             menu.addAction(a)
+        menu.addSeparator()
+        table_habits.add_copy_actions(menu, self.table)
+        menu.addAction(self.act_paste)
         menu.exec(self.table.viewport().mapToGlobal(pos))  # type: ignore[arg-type]
+
+    def open_paste(self) -> QWidget:
+        """粘贴项目: rows copied from Excel/WPS, checked like an xlsx import, imported all or nothing."""
+        from .paste_dialog import PasteDialog
+
+        dialog = PasteDialog(self.context, "projects", self)
+        self.paste_dialog = dialog
+        dialog.show()
+        return dialog
 
     def focus_search(self) -> None:
         self.filters.text.setFocus()
@@ -275,6 +294,11 @@ class LedgerPage(QWidget):
         n = len(self.model.ids)
         text = S.STATUS_COUNTS.format(shown=n, total=self.model.total_live, selected=len(self.selected_ids()))
         unit = S.MONEY_UNIT_YI if self.context.money_unit == "yi" else S.MONEY_UNIT_WAN
+        rows = [i.row() for i in self.table.selectionModel().selectedRows()]
+        if 1 < len(rows) <= STATUS_SUM_LIMIT:  # the sum of what is selected, as Excel's status bar shows
+            found = [self.model.project_row(r) for r in rows]
+            total = sum(p.agreement_amount for p in found if p is not None)
+            text += S.STATUS_SELECTED_SUM.format(amount=format_money(total, "auto"))
         return f"{text}　{S.STATUS_MONEY.format(unit=unit)}"
 
     # --- columns --------------------------------------------------------------------------

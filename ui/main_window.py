@@ -30,6 +30,7 @@ from . import strings as S
 from .context import LedgerContext
 from .errors import show_error
 from .pages import PAGE_MENUS, page_factory
+from .toolbar_fixed import pin_width
 
 
 def current_period_text(context: LedgerContext) -> str:
@@ -247,6 +248,8 @@ class MainWindow(QMainWindow):
         bar.addAction(ledger.act_delete)  # type: ignore[attr-defined]
         bar.addSeparator()
         bar.addActions([self.act_undo, self.act_redo])
+        for act in (self.act_undo, self.act_redo):
+            pin_width(bar, act)  # the toolbar does not shift as the undo label grows
         bar.addSeparator()
         bar.addActions([self.act_import, self.act_export])
         bar.addSeparator()

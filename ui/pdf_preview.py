@@ -10,18 +10,22 @@ white; only the pages in view are rendered, and kept in a small cache.
 from __future__ import annotations
 
 import atexit
+import os
+import tempfile
+import threading
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 
 import pypdfium2 as pdfium
-from PySide6.QtCore import QEvent, QObject, QPointF, QRect, QRectF, QSize, QSizeF, Qt
+from PySide6.QtCore import QEvent, QObject, QPointF, QRect, QRectF, QSize, QSizeF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter, QPaintEvent
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from . import chief_strings as S
+from .worker import TaskCancelled, TaskRunner
 
 MAX_PRINT_DPI = 600
 SCREEN_DPI = 96.0
@@ -30,6 +34,9 @@ CACHE_PAGES = 24
 
 
 _OPEN: weakref.WeakSet[PdfPages] = weakref.WeakSet()
+# pdfium is not thread-safe, not even across documents: the preview (UI thread) and printing (the
+# worker) take turns through this lock.
+PDFIUM_LOCK = threading.RLock()
 
 
 @atexit.register
@@ -45,13 +52,15 @@ class PdfPages:
 
     def __init__(self, data: bytes) -> None:
         self.data = data
-        self._pdf = pdfium.PdfDocument(data) if data else None
-        _OPEN.add(self)
-        self.sizes: list[tuple[float, float]] = []
-        for i in range(len(self._pdf) if self._pdf is not None else 0):
-            page = self._pdf[i]
-            self.sizes.append(page.get_size())
-            page.close()  # an open page keeps its document open
+        with PDFIUM_LOCK:
+            pdf = pdfium.PdfDocument(data) if data else None
+            self._pdf = pdf
+            _OPEN.add(self)
+            self.sizes: list[tuple[float, float]] = []
+            for i in range(len(pdf) if pdf is not None else 0):
+                page = pdf[i]  # type: ignore[index]
+                self.sizes.append(page.get_size())
+                page.close()  # an open page keeps its document open
 
     def pageCount(self) -> int:  # noqa: N802 - same name as QPdfDocument, which this replaces
         return len(self.sizes)
@@ -62,21 +71,23 @@ class PdfPages:
 
     def render(self, page: int, dpi: float) -> QImage:
         assert self._pdf is not None
-        pdf_page = self._pdf[page]
-        try:
-            bitmap = pdf_page.render(scale=dpi / 72, fill_color=(255, 255, 255, 255), prefer_bgrx=True)
-            image = QImage(bitmap.buffer, bitmap.width, bitmap.height, bitmap.stride,
-                           QImage.Format.Format_RGB32 if bitmap.n_channels == 4 else QImage.Format.Format_BGR888)
-            copy = image.copy()  # own the pixels: the bitmap's buffer goes away with it
-            bitmap.close()
-            return copy
-        finally:
-            pdf_page.close()
+        with PDFIUM_LOCK:
+            pdf_page = self._pdf[page]
+            try:
+                bitmap = pdf_page.render(scale=dpi / 72, fill_color=(255, 255, 255, 255), prefer_bgrx=True)
+                image = QImage(bitmap.buffer, bitmap.width, bitmap.height, bitmap.stride,
+                               QImage.Format.Format_RGB32 if bitmap.n_channels == 4 else QImage.Format.Format_BGR888)
+                copy = image.copy()  # own the pixels: the bitmap's buffer goes away with it
+                bitmap.close()
+                return copy
+            finally:
+                pdf_page.close()
 
     def close(self) -> None:
-        if self._pdf is not None:
-            self._pdf.close()
-            self._pdf = None
+        with PDFIUM_LOCK:
+            if self._pdf is not None:
+                self._pdf.close()
+                self._pdf = None
 
 
 def load_pdf(data: bytes, parent: QWidget | None = None) -> PdfPages:
@@ -89,11 +100,18 @@ def render_page(document: PdfPages, page: int, dpi: float) -> QImage:
 
 
 def print_document(document: PdfPages, printer: QPrinter,
-                   progress: Callable[[int, int], None] | None = None) -> int:
-    """Print every page on ``printer`` at its resolution, turning it for landscape pages."""
+                   progress: Callable[[int, int], None] | None = None,
+                   cancelled: Callable[[], bool] | None = None) -> int:
+    """Print the pages on ``printer`` at its resolution (one page rendered at a time), turning it for
+    landscape pages; the printer's page range (从第 … 页到第 … 页) is kept. Raises ``TaskCancelled``
+    when ``cancelled()`` turns true (the printer job is aborted)."""
     pages = document.pageCount()
     if pages <= 0:
         return 0
+    first, last = 0, pages - 1
+    if printer.printRange() == QPrinter.PrintRange.PageRange and printer.fromPage() > 0:
+        first = min(printer.fromPage(), pages) - 1
+        last = min(max(printer.toPage(), printer.fromPage()), pages) - 1
     printer.setFullPage(True)  # the PDF carries its own margins (GB/T 9704 type area)
 
     def orient(page: int) -> None:
@@ -103,38 +121,90 @@ def print_document(document: PdfPages, printer: QPrinter,
         printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
         printer.setPageOrientation(orientation)
 
-    orient(0)
+    orient(first)
     painter = QPainter()
     if not painter.begin(printer):
         return 0
     dpi = min(printer.resolution(), MAX_PRINT_DPI)
+    total = last - first + 1
+    done = 0
     try:
-        for page in range(pages):
-            if page:
+        for page in range(first, last + 1):
+            if cancelled is not None and cancelled():
+                printer.abort()
+                raise TaskCancelled
+            if page != first:
                 orient(page)
                 printer.newPage()
             image = document.render(page, dpi)
             target = QRectF(QPointF(0, 0), QSizeF(painter.viewport().size()))
             painter.setWindow(painter.viewport())
             painter.drawImage(target, image)
+            del image  # a page at 600 dpi is ~140 MB: never hold two
+            done += 1
             if progress is not None:
-                progress(page + 1, pages)
+                progress(done, total)
     finally:
-        painter.end()
-    return pages
+        if painter.isActive():
+            painter.end()
+    return done
+
+
+def is_pdf_file_printer(printer: QPrinter) -> bool:
+    """The print dialog's 打印到文件 / a PDF printer: the output is a PDF file we can write ourselves."""
+    return printer.outputFormat() == QPrinter.OutputFormat.PdfFormat and bool(printer.outputFileName())
+
+
+def write_pdf_atomically(data: bytes, path: str | Path) -> Path:
+    """The original PDF bytes (vector pages, embedded fonts) into ``path``; a reader never sees half a file."""
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=".print-", suffix=".pdf", dir=str(target.parent))
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def print_pdf(data: bytes, printer: QPrinter, progress: Callable[[int, int], None] | None = None,
+              cancelled: Callable[[], bool] | None = None, keep_vector: bool = True) -> int:
+    """Print ``data`` (a task for the worker: no widget is touched).
+
+    To a PDF file (a PDF printer, 打印到文件) the file is the original bytes — vector pages with their
+    fonts, exactly what was issued; to a real printer each page is rendered at the printer's resolution.
+    ``keep_vector=False`` forces the rendering path (tests drive it on a PDF file). Returns pages printed.
+    """
+    if keep_vector and is_pdf_file_printer(printer):
+        if cancelled is not None and cancelled():
+            raise TaskCancelled
+        write_pdf_atomically(data, printer.outputFileName())
+        pages = PdfPages(data)
+        try:
+            count = pages.pageCount()
+        finally:
+            pages.close()
+        if progress is not None:
+            progress(count, count)
+        return count
+    document = PdfPages(data)
+    try:
+        return print_document(document, printer, progress, cancelled)
+    finally:
+        document.close()
 
 
 def print_pdf_to_file(data: bytes, path: str | Path, dpi: int = 150) -> int:
     """Print ``data`` through QPrinter into a PDF file (how printing is tested without a printer)."""
-    document = PdfPages(data)
     printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(path))
     printer.setResolution(dpi)
-    try:
-        return print_document(document, printer)
-    finally:
-        document.close()
+    return print_pdf(data, printer)
 
 
 class PagesCanvas(QWidget):
@@ -207,10 +277,15 @@ class PagesCanvas(QWidget):
 class PdfPreview(QWidget):
     """Pages of one PDF, zoomable, paged through; print and save the same bytes."""
 
+    printed = Signal(int)  # pages printed; 0 cancelled; -1 failed
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.data: bytes = b""
         self.document: PdfPages | None = None
+        self.runner: TaskRunner | None = None  # the window's worker when given; else one of our own
+        self.printer: QPrinter | None = None
+        self.print_status = ""
         # pdfium's document is closed when the widget is destroyed (the Python wrapper may live on);
         # the closure holds this list, not the widget.
         self._open: list[PdfPages | None] = [None]
@@ -323,14 +398,52 @@ class PdfPreview(QWidget):
 
     # --- print and save ------------------------------------------------------------------------------
     def print_dialog(self) -> int:
+        """Ask for a printer, then print on the worker (progress, 取消); returns the pages to be printed."""
         if not self.page_count or self.document is None:
             return 0
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+        printer.setFromTo(1, self.page_count)
         dialog = QPrintDialog(printer, self)
+        dialog.setMinMax(1, self.page_count)
         if dialog.exec() != QPrintDialog.DialogCode.Accepted:
             return 0
-        return print_document(self.document, printer)
+        self.print_to(printer)
+        return self.page_count
+
+    def print_to(self, printer: QPrinter, keep_vector: bool = True) -> bool:
+        """Start printing ``self.data`` on ``printer`` on the worker; ``printed`` or ``print_failed`` follows."""
+        if not self.data:
+            return False
+        if self.runner is None:
+            self.runner = TaskRunner(self)
+        data = self.data
+        self.printer = printer  # kept alive until the job is done
+        self.print_status = ""
+
+        def task(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> int:
+            return print_pdf(data, printer, progress, cancelled, keep_vector)
+
+        def done(pages: int) -> None:
+            self.print_status = (S.PRINT_PDF_DONE.format(path=printer.outputFileName())
+                                 if keep_vector and is_pdf_file_printer(printer) else S.PRINT_DONE.format(pages=pages))
+            self.set_message(self.print_status)
+            self.printed.emit(pages)
+
+        def cancelled() -> None:
+            self.print_status = S.PRINT_CANCELLED
+            self.set_message(self.print_status)
+            self.printed.emit(0)
+
+        def failed(exc: BaseException) -> None:
+            from .errors import show_error
+
+            self.print_status = str(exc)
+            show_error(self, exc)
+            self.printed.emit(-1)
+
+        return self.runner.start(task, S.PRINTING, self.window(), on_done=done, on_error=failed,
+                                 on_cancel=cancelled)
 
     def save_dialog(self, suggested_name: str) -> str | None:
         if not self.data:
@@ -345,4 +458,5 @@ class PdfPreview(QWidget):
         return path
 
 
-__all__ = ["PdfPages", "PdfPreview", "load_pdf", "print_document", "print_pdf_to_file", "render_page"]
+__all__ = ["PdfPages", "PdfPreview", "load_pdf", "print_document", "print_pdf", "print_pdf_to_file", "render_page",
+           "write_pdf_atomically"]

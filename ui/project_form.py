@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -30,10 +30,11 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 
 from zsdesk import ops
+from zsdesk.choices import Choice, load_choices
 from zsdesk.dates import parse_date
 from zsdesk.errors import FieldProblem, LedgerError, ValidationError
 from zsdesk.labels import ORIGIN_LABELS, STAGE_LABELS, field_label
-from zsdesk.models import DictionaryEntry, Person, Project, Unit
+from zsdesk.models import DictionaryEntry, Project, Unit
 from zsdesk.money import format_input_wan, format_wan, parse_money
 from zsdesk.ops.projects import DATE_FIELDS
 from zsdesk.ops.records import PROJECT_LINKS
@@ -69,27 +70,15 @@ class ProjectForm(QDialog):
 
     # --- choices --------------------------------------------------------------------------
     def _load_choices(self) -> None:
+        # What the fields suggest while typing comes from the engine (names, short names, pinyin).
         with self.context.ledger.reading() as s:
-            self.units = s.execute(select(Unit.name, Unit.kind).where(Unit.deleted_at.is_(None), Unit.active.is_(True))
-                                   .order_by(Unit.sort_order, Unit.id)).all()
-            self.chains = list(s.scalars(select(DictionaryEntry.name).where(
-                DictionaryEntry.kind == "chain", DictionaryEntry.deleted_at.is_(None)).order_by(DictionaryEntry.sort_order)))
-            self.tags = list(s.scalars(select(DictionaryEntry.name).where(
-                DictionaryEntry.kind == "investor_tag", DictionaryEntry.deleted_at.is_(None))
-                .order_by(DictionaryEntry.sort_order)))
-            self.investors = list(s.scalars(select(Project.investor).where(Project.investor != "").distinct()
-                                            .order_by(Project.investor).limit(20000)))
-            persons = s.execute(select(Person.id, Person.name, Unit.short_name, Unit.name)
-                                .outerjoin(Unit, Unit.id == Person.unit_id)
-                                .where(Person.deleted_at.is_(None)).order_by(Person.name)).all()
-        counts: dict[str, int] = {}
-        for _pid, name, _short, _unit in persons:
-            counts[name] = counts.get(name, 0) + 1
-        # Same name twice: show "张伟（高新区）" so the clerk can pick the right one.
-        self.person_ids: dict[str, int] = {}
-        for pid, name, short, unit in persons:
-            shown = name if counts[name] == 1 else f"{name}（{short or unit or '无单位'}）"
-            self.person_ids[shown] = pid
+            self.choices = load_choices(s)
+        c = self.choices
+        self.units = [(u.value, c.unit_kinds.get(u.value, "")) for u in c.units]
+        self.chains = [x.value for x in c.chains]
+        self.tags = [x.value for x in c.tags]
+        self.investors = [x.value for x in c.investors]
+        self.person_ids: dict[str, int] = {p.value: p.id for p in c.persons if p.id is not None}
         self.person_names = {pid: shown for shown, pid in self.person_ids.items()}
 
     # --- layout ---------------------------------------------------------------------------
@@ -122,13 +111,12 @@ class ProjectForm(QDialog):
         edit.setPlaceholderText(placeholder)
         return edit
 
-    def _combo(self, items: list[str]) -> QComboBox:
+    def _combo(self, items: list[str], choices: list[Choice] | None = None) -> QComboBox:
         box = QComboBox(self)
         box.setEditable(True)
         box.addItems(["", *items])
         box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        box.completer().setFilterMode(Qt.MatchFlag.MatchContains)
-        box.completer().setCompletionMode(box.completer().CompletionMode.PopupCompletion)
+        box.setCompleter(name_completer(choices if choices is not None else items, box))
         return box
 
     def _build(self) -> None:
@@ -140,10 +128,10 @@ class ProjectForm(QDialog):
         f1 = QFormLayout(g1)
         self._field(f1, "name", self._line())
         investor = self._line()
-        investor.setCompleter(name_completer(self.investors, investor))
+        investor.setCompleter(name_completer(self.choices.investors, investor))
         self._field(f1, "investor", investor)
         tags = self._line(S.FORM_LIST_HINT)
-        tags.setCompleter(ListCompleter(self.tags, tags))
+        tags.setCompleter(ListCompleter(self.choices.tags, tags))
         self._field(f1, "tag_ids", tags)
         origin = QComboBox(self)
         for code, label in ORIGIN_LABELS.items():
@@ -151,7 +139,7 @@ class ProjectForm(QDialog):
         self._field(f1, "origin", origin)
         self._field(f1, "origin_province", self._line())
         self._field(f1, "origin_city", self._line())
-        self._field(f1, "chain_id", self._combo(self.chains))
+        self._field(f1, "chain_id", self._combo(self.chains, self.choices.chains))
         industrial = QCheckBox(S.FORM_INDUSTRIAL, self)
         industrial.setChecked(True)
         self._field(f1, "industrial", industrial)
@@ -179,14 +167,14 @@ class ProjectForm(QDialog):
         g4 = QGroupBox(S.FORM_GROUP_UNITS, main)
         f4 = QFormLayout(g4)
         unit_names = [name for name, _kind in self.units]
-        self._field(f4, "lead_unit_id", self._combo(unit_names))
+        self._field(f4, "lead_unit_id", self._combo(unit_names, self.choices.units))
         coop = self._line(S.FORM_LIST_HINT)
-        coop.setCompleter(ListCompleter(unit_names, coop))
+        coop.setCompleter(ListCompleter(self.choices.units, coop))
         self._field(f4, "cooperating_unit_ids", coop)
-        self._field(f4, "landing_park_id", self._combo([n for n, kind in self.units if kind == "park"]))
+        self._field(f4, "landing_park_id", self._combo([p.value for p in self.choices.parks], self.choices.parks))
         self._field(f4, "leader", self._line())
         persons = self._line(S.FORM_LIST_HINT)
-        persons.setCompleter(ListCompleter(list(self.person_ids), persons))
+        persons.setCompleter(ListCompleter(self.choices.persons, persons))
         self._field(f4, "person_ids", persons)
         notes = QPlainTextEdit(self)
         notes.setTabChangesFocus(True)

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from zsdesk import ops
 from zsdesk.labels import ACTION_LABELS, field_label
 from zsdesk.models import Funding
-from zsdesk.money import format_wan
+from zsdesk.money import format_money, format_wan
 from zsdesk.ops.history import Change
 from zsdesk.queries import AuditQuery, fetch_audit
 
@@ -77,7 +77,7 @@ class FundingTab(QWidget):
         with self.context.ledger.reading() as s:
             entries = s.scalars(select(Funding).where(Funding.project_id == self.project_id,
                                                       Funding.deleted_at.is_(None)).order_by(Funding.date)).all()
-        self.model.set_rows([(f.date.isoformat(), format_wan(f.amount), f.note) for f in entries],
+        self.model.set_rows([(f.date.isoformat(), format_money(f.amount), f.note) for f in entries],
                             [f.id for f in entries],
                             [(f.date, f.amount, f.note) for f in entries])
         total = sum(f.amount for f in entries)

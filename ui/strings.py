@@ -167,6 +167,34 @@ FUNDING_MONTH_LABEL = "{m}月"
 FUNDING_DELETE = "删除选中记录"
 FUNDING_UNKNOWN_PROJECT = "找不到项目“{text}”：请从提示列表中选择"
 
+# Excel habits (copy, paste, select all) and the funding grid (desk2)
+COPY_CELLS = "复制"
+COPY_WITH_HEADERS = "复制（含表头）"
+SELECT_ALL = "全选"
+FUNDING_GRID_HINT = "像 Excel 一样录入：Tab 到下一格，回车保存并开始下一行；Ctrl+Z 撤销刚保存的一笔；可从 Excel 粘贴多行（Ctrl+V）"
+FUNDING_SAVED_WHAT = "已保存：{project}　{amount}（{date}）"
+FUNDING_UNDONE = "已撤销：{label}"
+FUNDING_NOTHING_TO_UNDO = "没有可撤销的录入。"
+FUNDING_SHOWING_MONTH = "（已切换到 {month} 查看刚录入的记录）"
+PASTE_TITLE = "粘贴项目"
+PASTE_FUNDING_TITLE = "粘贴到位资金"
+PASTE_HINT = ("在 Excel 或 WPS 中选中若干行（可连同表头）复制，在下表中按 Ctrl+V 粘贴；"
+              "没有表头时按下表的列顺序读取。检查无误后点“导入”：要么全部导入，要么一行也不写入。")
+PASTE_CHECK = "检查"
+PASTE_IMPORT = "导入"
+PASTE_CLEAR = "清空"
+PASTE_CLOSE = "关闭"
+PASTE_EMPTY = "请先在表格中粘贴要导入的行（Ctrl+V）。"
+PASTE_PROBLEMS_COLS = ("行", "列", "问题")
+PASTE_ROWS = "已粘贴 {n} 行。"
+PASTE_CHECK_OK = "检查通过：{n} 行可以导入（新增 {created} 条，更新 {updated} 条）。"
+PASTE_CHECK_BAD = "发现 {n} 个问题，未写入任何数据。请在表中改正后再检查。"
+PASTE_DONE = "已导入 {n} 行（新增 {created} 条，更新 {updated} 条），可用 Ctrl+Z 撤销。"
+PASTE_DUPLICATES = "{n} 行可能重复：{rows}"
+PASTE_ACTION = "粘贴项目…"
+STATUS_SELECTED_SUM = "，选中项目协议资金合计 {amount}"
+
+
 # Units page
 UNITS_TAB_UNITS = "单位"
 UNITS_TAB_PERSONS = "人员"

@@ -22,11 +22,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from zsdesk import ops
+from zsdesk.choices import Choice, load_choices
 from zsdesk.labels import UNIT_KIND_LABELS
 from zsdesk.models import DictionaryEntry, Person, Project, Unit
 from zsdesk.ops.history import Change
 
 from . import strings as S
+from .completion import ChoiceDelegate
 from .context import LedgerContext
 from .rows_model import RowsModel
 
@@ -105,6 +107,9 @@ class SheetView(QWidget):
                                    | QAbstractItemView.EditTrigger.EditKeyPressed
                                    | QAbstractItemView.EditTrigger.AnyKeyPressed)
         self.table.verticalHeader().setVisible(False)
+        if "unit_id" in sheet.fields:  # 所属单位 suggests units as you type (name, short name, pinyin)
+            self.table.setItemDelegateForColumn(sheet.fields.index("unit_id"),
+                                                ChoiceDelegate(self._unit_choices, self.table))
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setAlternatingRowColors(True)
@@ -120,6 +125,10 @@ class SheetView(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
         self.reload()
+
+    def _unit_choices(self) -> list[Choice]:
+        with self.context.ledger.reading() as s:
+            return load_choices(s, ["units"]).units
 
     def reload(self) -> None:
         with self.context.ledger.reading() as s:

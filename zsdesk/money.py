@@ -84,20 +84,42 @@ def to_yi(yuan: int, places: int = 2) -> Decimal:
     return _round(Decimal(yuan) / YUAN_PER_YI, places)
 
 
-def format_wan(yuan: int | None, places: int = 2, unit: bool = False) -> str:
-    """``593937500`` → ``"59393.75"`` (万元); ``None`` → ``""``."""
+def format_money(yuan: int | None, unit: str = "wan", places: int = 2, suffix: bool = False,
+                 grouped: bool = True) -> str:
+    """The one way an amount is shown: ``1469500000`` → ``"146,950.00"`` (万元, thousands separators).
+
+    ``unit``: ``"wan"`` (万元), ``"yi"`` (亿元), ``"yuan"`` (元) or ``"auto"`` — 亿元 from one 亿 up, else
+    万元 (``13283800000000`` → ``"132.84亿元"`` rather than ``"1328380.00万元"``; ``auto`` always names
+    its unit). ``suffix`` appends the unit; ``grouped=False`` gives plain digits (files, edit fields).
+    Rounds half-up; ``None`` → ``""``.
+    """
     if yuan is None:
         return ""
-    text = f"{to_wan(yuan, places):,.{places}f}" if unit else f"{to_wan(yuan, places):.{places}f}"
-    return f"{text}万元" if unit else text
+    if unit == "auto":
+        unit, suffix = ("yi" if abs(yuan) >= YUAN_PER_YI else "wan"), True
+    if unit == "wan":
+        value, name = to_wan(yuan, places), "万元"
+    elif unit == "yi":
+        value, name = to_yi(yuan, places), "亿元"
+    elif unit == "yuan":
+        value, name = _round(Decimal(yuan), places), "元"
+    else:
+        raise ValueError(f"unknown money unit {unit!r}")
+    text = f"{value:,.{places}f}" if grouped else f"{value:.{places}f}"
+    return f"{text}{name}" if suffix else text
 
 
-def format_yi(yuan: int | None, places: int = 2, unit: bool = False) -> str:
-    """``9503000000`` → ``"95.03"`` (亿元)."""
-    if yuan is None:
-        return ""
-    text = f"{to_yi(yuan, places):.{places}f}"
-    return f"{text}亿元" if unit else text
+def format_wan(yuan: int | None, places: int = 2, unit: bool = False, grouped: bool | None = None) -> str:
+    """``593937500`` → ``"59393.75"`` (万元); with ``unit`` → ``"59,393.75万元"``; ``None`` → ``""``.
+
+    Plain digits by default (exports and files read them back); ``grouped=True`` for display.
+    """
+    return format_money(yuan, "wan", places, suffix=unit, grouped=unit if grouped is None else grouped)
+
+
+def format_yi(yuan: int | None, places: int = 2, unit: bool = False, grouped: bool | None = None) -> str:
+    """``9503000000`` → ``"95.03"`` (亿元); ``grouped=True`` adds thousands separators."""
+    return format_money(yuan, "yi", places, suffix=unit, grouped=bool(grouped))
 
 
 def format_input_wan(yuan: int | None) -> str:

@@ -123,9 +123,9 @@ def test_funding_quick_entry(context: LedgerContext, qtbot: Any, type_text: Any)
     page.month.setDate(page.month.date().fromString("2026-03-01", "yyyy-MM-dd"))  # type: ignore[attr-defined]
     assert page.entries.rowCount() == 2  # type: ignore[attr-defined]
     totals = {page.by_unit.rows[r][0]: page.by_unit.rows[r][2] for r in range(page.by_unit.rowCount())}  # type: ignore[attr-defined]
-    assert totals["正阳工业园区"] == "1200.00" and totals["合计"] == "6200.00"
+    assert totals["正阳工业园区"] == "1,200.00" and totals["合计"] == "6,200.00"  # thousands separators (issue 14)
     march = page.by_month.rows[2]  # type: ignore[attr-defined]
-    assert march == ("3月", 2, "6200.00")
+    assert march == ("3月", 2, "6,200.00")
     # an unknown project is refused in place
     page.project.setText("不存在的项目")  # type: ignore[attr-defined]
     page.amount.setText("10")  # type: ignore[attr-defined]

@@ -25,7 +25,7 @@ def test_project_model_formats_money_in_chosen_unit(context: LedgerContext) -> N
     model = ProjectTableModel(context, ProjectQuery(text="玻纤新材料"))
     model.reload()
     col = COLUMN_INDEX["agreement_amount"]
-    assert model.index(0, col).data() == "32000.00"
+    assert model.index(0, col).data() == "32,000.00"  # thousands separators (issue 14)
     context.set_money_unit("yi")
     assert model.index(0, col).data() == "3.20"
     assert "亿元" in model.headerData(col, Qt.Orientation.Horizontal)

@@ -38,7 +38,7 @@ def test_ledger_export_layout_and_print_setup(small_ledger, tmp_path):
     assert ws.column_dimensions["B"].width >= 20
     assert wb.properties.creator == "招商桌面" and wb.properties.title == "测试台账"
     first = [c for c in ws[4]]
-    assert first[10].value == pytest.approx(30000.1234) and first[10].number_format == "0.00##"
+    assert first[10].value == pytest.approx(30000.1234) and first[10].number_format == "#,##0.00##"  # grouped (issue 14)
     assert isinstance(first[15].value, datetime) and first[15].number_format == "yyyy-mm-dd"
     total = [c.value for c in ws[8]]
     assert total[0] == "合计" and total[10] == pytest.approx(30000.1234 + 800 + 12000)
@@ -128,11 +128,12 @@ def _shown(cell) -> str:  # type: ignore[no-untyped-def]
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if fmt == "0.00%":
             return f"{value * 100:.2f}%"
-        if fmt == "0.00##":
-            text = f"{value:.4f}".rstrip("0")
+        if fmt in ("0.00##", "#,##0.00##"):
+            text = f"{value:,.4f}" if fmt.startswith("#,##") else f"{value:.4f}"
+            text = text.rstrip("0")
             return text + "0" * max(0, 2 - len(text.split(".")[1]))
-        if fmt in ("0.00",):
-            return f"{value:.2f}"
+        if fmt in ("0.00", "#,##0.00"):
+            return f"{value:,.2f}" if fmt.startswith("#,##") else f"{value:.2f}"
         return str(value)
     return str(value)
 

@@ -6,10 +6,11 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from ..errors import FieldProblem
 from ..models import Funding, Project
+from ..money import format_money
 from .crud import EntitySpec, create, set_deleted, update
 from .fields import DateField, MoneyField, ProjectRef, Text
 from .history import Change
@@ -36,7 +37,17 @@ def _check(session: Session, values: dict[str, Any], existing_id: int | None) ->
 FUNDING = EntitySpec("funding", Funding, {
     "project_id": ProjectRef(), "date": DateField(required=True),
     "amount": MoneyField(allow_negative=True, required=True), "note": Text(2000, strip=False),
-}, check=_check, defaults={"note": ""}, title=lambda f: f"{f.date}")
+}, check=_check, defaults={"note": ""}, title=lambda f: _title(f))
+
+
+def _title(entry: Funding) -> str:
+    """What the undo label and the log name: project, amount and date (not the date alone)."""
+    session = object_session(entry)
+    project = session.get(Project, entry.project_id) if session is not None else None
+    name = project.name if project is not None else f"项目 {entry.project_id}"
+    amount = entry.amount if isinstance(entry.amount, int) else None
+    shown = format_money(amount, "wan", 4 if amount and amount % 100 else 2, suffix=True) if amount is not None else ""
+    return f"{name} {shown}（{entry.date}）"
 
 
 def add_funding(ledger: Ledger, fields: Mapping[str, Any]) -> Change:

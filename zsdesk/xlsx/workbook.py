@@ -42,9 +42,10 @@ WIDTH_SAMPLE = 200  # rows looked at to size the columns
 FORMATS = {
     "text": None,
     "int": "0",
-    "money_wan": "0.00##",  # exact 万元 (up to 4 decimals = exact yuan), at least 2 shown
-    "money_yi": "0.00",
-    "money_wan2": "0.00",
+    # Amounts with thousands separators, as the window shows them (1,469,500.00); still numbers.
+    "money_wan": "#,##0.00##",  # exact 万元 (up to 4 decimals = exact yuan), at least 2 shown
+    "money_yi": "#,##0.00",
+    "money_wan2": "#,##0.00",
     "rate": "0.00%",
     "number": "0.00",
     "date": "yyyy-mm-dd",
