@@ -130,6 +130,7 @@ class NoticePage(QWidget):
         self.figures_view.setReadOnly(True)
         self.tabs.addTab(self.figures_view, S.NOTICE_FIGURES)
         self.preview = PdfPreview(self)
+        self.preview.runner = context.runner  # printing queues on the window's one worker
         split = QSplitter(Qt.Orientation.Horizontal, self)
         split.addWidget(self.tabs)
         split.addWidget(self.preview)
