@@ -344,3 +344,49 @@ def test_libreoffice_pages_and_type_area(demo_notice: dict[str, Any], tmp_path: 
 
     last.extract_text(visitor_text=visit)
     assert ys and 250 <= ys[-1] * 25.4 / 72 <= 262, ys
+
+
+# ---- the notice page's 导出 Word -------------------------------------------------------------------
+
+def test_notice_page_exports_word_with_the_unsaved_text(qtbot: Any, ledger: Ledger, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QFileDialog
+
+    import ui  # noqa: F401 - installs the None guard before any Qt call
+    from ui import chief_strings as S
+    from ui import errors
+    from ui.context import LedgerContext
+    from ui.notice_page import NoticePage
+
+    build_demo(ledger, today=date(2026, 11, 20))
+    errors.MODAL = False
+    errors.shown.clear()
+    context = LedgerContext(ledger)
+    context.today = date(2026, 11, 20)
+    page = NoticePage(context)
+    qtbot.addWidget(page)
+    page.show()
+    assert page.save_docx_button.text() == S.ACT_NOTICE_SAVE_DOCX
+    assert S.ACT_NOTICE_SAVE_DOCX in [a.text() for a in page.menu_actions()]
+    page.sections["problems"].setPlainText("三是园区配套滞后，尚未保存的一句话。")
+    out = tmp_path / "导出"  # no extension typed: .docx is added
+    asked: list[str] = []
+
+    def answer(parent: Any, title: str, suggested: str, filters: str) -> tuple[str, str]:
+        asked.append(suggested)
+        return str(out), filters
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", answer)
+    qtbot.mouseClick(page.save_docx_button, Qt.MouseButton.LeftButton)
+    written = out.with_suffix(".docx")
+    qtbot.waitUntil(lambda: written.exists() and bool(errors.shown), timeout=60000)
+    context.runner.wait()
+    assert asked and asked[0].endswith("2026年1—9月招商引资工作情况通报（征求意见稿）.docx")
+    word = docx.Document(written)
+    text = _all_text(word)
+    assert "三是园区配套滞后，尚未保存的一句话。" in text  # what is on screen, saved or not
+    assert "关于2026年1—9月全区招商引资工作情况的通报" in text
+    assert word.sections[0].first_page_header.paragraphs[0].text == DRAFT_MARK
+    assert errors.shown[-1][0] == S.ACT_NOTICE_SAVE_DOCX and str(written) in errors.shown[-1][1]
+    assert not list(tmp_path.glob(".*.part"))
