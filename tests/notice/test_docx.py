@@ -218,6 +218,20 @@ def test_small_notice_without_attachments_or_colophon() -> None:
     assert "测试通报" in _all_text(word) and "抄送" not in _all_text(word)
 
 
+def test_landscape_body_table_gets_its_own_section() -> None:
+    """A body table marked landscape turns the page and back, as the PDF engine does."""
+    wide = Table(header_rows=[["单位", "金额"]], rows=[["甲", "1.00"], ["乙", "2.00"]], landscape=True, title="表1")
+    doc = NoticeDocument(authority="某局文件", doc_number="某发〔2026〕1号", title="测试通报", addressees="各单位",
+                         signatory="某局", sign_date=ISSUE_DATE, cc="区委办公室", printer="某局", print_date=ISSUE_DATE,
+                         blocks=[Paragraph("前。"), wide, Paragraph("后。")])
+    word = docx.Document(io.BytesIO(notice_docx(doc, draft=False)))
+    assert [s.orientation for s in word.sections] == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE, WD_ORIENT.PORTRAIT]
+    cells = word.tables[0].rows[2].cells
+    assert [c.text for c in cells] == ["乙", "2.00"]
+    assert cells[1].paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.RIGHT  # numbers right, as in the PDF
+    assert not word.sections[0].different_first_page_header_footer  # issued: no 征求意见稿 page
+
+
 # ---- the command line ---------------------------------------------------------------------------------
 
 def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

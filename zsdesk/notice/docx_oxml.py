@@ -69,7 +69,7 @@ def _field_char(kind: str) -> Any:
     return element
 
 
-def add_page_field(paragraph: Paragraph, before: str, after: str, style_run: Callable[[Run], None]) -> None:
+def add_page_field(paragraph: Paragraph, before: str, after: str, style_run: Callable[[Run], object]) -> None:
     """``before`` PAGE ``after`` in `paragraph`, every run passed through `style_run` (fonts, size)."""
     def run_with(*children: Any, text: str | None = None) -> None:
         run = paragraph.add_run(text) if text is not None else paragraph.add_run()
