@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
@@ -113,6 +114,7 @@ class NoticePage(QWidget):
         self.save_text_button = QPushButton(S.NOTICE_SAVE_TEXT, self)
         self.print_button = QPushButton(S.ACT_NOTICE_PRINT, self)
         self.save_pdf_button = QPushButton(S.ACT_NOTICE_SAVE_PDF, self)
+        self.save_docx_button = QPushButton(S.ACT_NOTICE_SAVE_DOCX, self)
         self.issue_button = QPushButton(S.ACT_NOTICE_ISSUE, self)
         self.archive_button = QPushButton(S.ACT_NOTICE_ARCHIVE, self)
         top = QHBoxLayout()
@@ -120,7 +122,7 @@ class NoticePage(QWidget):
         top.addWidget(self.picker)
         top.addStretch(1)
         for b in (self.save_text_button, self.preview_button, self.print_button, self.save_pdf_button,
-                  self.issue_button, self.archive_button):
+                  self.save_docx_button, self.issue_button, self.archive_button):
             top.addWidget(b)
 
         self.tabs = QTabWidget(self)
@@ -152,6 +154,7 @@ class NoticePage(QWidget):
         self.save_text_button.clicked.connect(self.save_text)
         self.print_button.clicked.connect(self.preview.print_dialog)
         self.save_pdf_button.clicked.connect(self.save_pdf)
+        self.save_docx_button.clicked.connect(self.save_docx)
         self.issue_button.clicked.connect(self.ask_issue)
         self.archive_button.clicked.connect(self.open_archive)
         self._actions = self._make_actions()
@@ -227,6 +230,7 @@ class NoticePage(QWidget):
                                      (S.NOTICE_SAVE_TEXT, "Ctrl+S", self.save_text),
                                      (S.ACT_NOTICE_PRINT, "Ctrl+P", self.preview.print_dialog),
                                      (S.ACT_NOTICE_SAVE_PDF, "Ctrl+Shift+S", self.save_pdf),
+                                     (S.ACT_NOTICE_SAVE_DOCX, "", self.save_docx),
                                      (S.ACT_NOTICE_ISSUE, "", self.ask_issue),
                                      (S.ACT_NOTICE_ARCHIVE, "", self.open_archive)):
             action = QAction(text, self)
@@ -479,6 +483,45 @@ class NoticePage(QWidget):
     def save_pdf(self) -> str | None:
         label = parse_period(self.picker.code()).label
         return self.preview.save_dialog(S.PDF_NAME.format(name=f"{label}招商引资工作情况通报"))
+
+    def save_docx(self) -> None:
+        """导出 Word: the draft as on screen (text not yet saved included) as a .docx working copy, built on the worker."""
+        from PySide6.QtWidgets import QFileDialog
+
+        from zsdesk.notice.docx_export import notice_docx
+
+        label = parse_period(self.picker.code()).label
+        path, _ = QFileDialog.getSaveFileName(self, S.ACT_NOTICE_SAVE_DOCX, str(Path.home() / S.DOCX_NAME.format(
+            name=f"{label}招商引资工作情况通报")), S.DOCX_FILTER)
+        if not path:
+            return
+        out = Path(path if path.lower().endswith(".docx") else path + ".docx")
+        code, narrative, settings, day = self.picker.code(), self.narrative(), self.settings(), self.issue_day()
+        ledger = self.context.ledger
+
+        def build() -> bytes:
+            doc, _figures = build_quarterly_notice(ledger, code, narrative, settings, None, day)
+            return notice_docx(doc, draft=True)
+
+        def write(data: bytes) -> None:
+            try:
+                tmp = out.with_name(f".{out.name}.part")
+                tmp.write_bytes(data)
+                tmp.replace(out)
+            except OSError as exc:
+                from zsdesk.errors import LedgerError
+
+                errors.show_error(self, LedgerError(f"无法写入 {out}：{exc.strerror or exc}"))
+                return
+            self.last_docx = str(out)
+            text = S.DOCX_SAVED.format(path=out)
+            errors.shown.append((S.ACT_NOTICE_SAVE_DOCX, text))
+            if errors.MODAL:
+                QMessageBox.information(self, S.ACT_NOTICE_SAVE_DOCX, text)
+
+        if not hasattr(self, "docx_task"):  # its own queue: a preview request must not replace the export
+            self.docx_task = LatestTask(self.context, self, delay_ms=0)
+        self.docx_task.request(build, write, lambda exc: errors.show_error(self, exc), now=True)
 
     # --- issue and archive ------------------------------------------------------------------------
     def ask_issue(self) -> None:

@@ -21,7 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("notice", help="生成季度通报 PDF（--issue 签发：编文号并存档）")
     add_db_option(p)
     p.add_argument("--period", required=True, help="期间：2026Q3（1—9月累计）、2026M08（8月）或 2026（全年）")
-    p.add_argument("-o", "--output", required=True, help="输出的 PDF 文件")
+    p.add_argument("-o", "--output", required=True, help="输出文件：.pdf（PDF）或 .docx（Word/WPS 工作底稿）")
     p.add_argument("--issue", action="store_true", help="签发：编文号、冻结数据并存档（签发后不能修改）")
     p.add_argument("--number", help="文号序号（默认：本年已用最大序号 + 1）；只能与 --issue 一起使用")
     p.add_argument("--date", help="成文日期 YYYY-MM-DD（默认：今天）")
@@ -42,7 +42,7 @@ def _write(path: Path, data: bytes) -> None:
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise LedgerError(f"输出文件夹不存在：{folder}")
-    fd, tmp = tempfile.mkstemp(prefix=".notice-", suffix=".pdf", dir=folder)
+    fd, tmp = tempfile.mkstemp(prefix=".notice-", suffix=path.suffix.lower(), dir=folder)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -66,14 +66,26 @@ def run_notice(args: argparse.Namespace) -> int:
     if args.date and issue_date is None:
         raise LedgerError(f"无法识别的日期“{args.date}”，应为 YYYY-MM-DD。")
     out = Path(args.output)
-    if out.suffix.lower() != ".pdf":
-        raise LedgerError(f"输出文件应以 .pdf 结尾：{out}")
+    word = out.suffix.lower() == ".docx"  # the format follows the extension
+    if out.suffix.lower() != ".pdf" and not word:
+        raise LedgerError(f"输出文件应以 .pdf 或 .docx 结尾：{out}")
     with open_ledger(args) as ledger:
         if args.issue:
             info = issue_notice(ledger, period, number=number, issue_date=issue_date)
-            _write(out, issued_pdf(ledger, info.id))
+            if word:  # the archive keeps the PDF; the .docx is a working copy of the issued text
+                from ..notice.docx_export import render_quarterly_docx
+
+                _write(out, render_quarterly_docx(ledger, period, doc_number=info.doc_number,
+                                                  issue_date=info.issue_date, draft=False))
+            else:
+                _write(out, issued_pdf(ledger, info.id))
             sys.stdout.write(f"已签发：{info.doc_number}　{info.title}\n"
-                             f"已存档（SHA-256 {info.sha256}），PDF 已写入 {out}\n")
+                             f"已存档（SHA-256 {info.sha256}），{'Word 工作底稿' if word else 'PDF'} 已写入 {out}\n")
+        elif word:
+            from ..notice.docx_export import render_quarterly_docx
+
+            _write(out, render_quarterly_docx(ledger, period, issue_date=issue_date))
+            sys.stdout.write(f"Word 征求意见稿已写入 {out}（工作底稿，签发以存档的 PDF 为准）\n")
         else:
             _write(out, render_quarterly_notice(ledger, period, issue_date=issue_date))
             sys.stdout.write(f"草稿已写入 {out}（文号序号留空，签发时编号：zsdesk notice --period {period.code} "
