@@ -1,15 +1,13 @@
 #!/usr/bin/env bash
 # Installs everything zsdesk needs on a fresh Debian/UOS/Kylin machine, idempotently:
 # the system libraries Qt needs (also offscreen), poppler for PDF checks, a CJK font, a virtualenv
-# in .venv with zsdesk and its test tools, LibreOffice Writer (the Word export is converted in tests).
-# Called by scripts/demo.sh and scripts/test.sh.
+# in .venv with zsdesk and its test tools. Called by scripts/demo.sh and scripts/test.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PKGS=(libglib2.0-0 libgl1 libegl1 libfontconfig1 libxkbcommon0 libdbus-1-3
       libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0 libxcb-shape0
       libxcb-xkb1 libxkbcommon-x11-0 fonts-wqy-microhei poppler-utils poppler-data xvfb xauth
-      libreoffice-writer
       ${ZSDESK_EXTRA_PKGS:-})
 if command -v dpkg-query >/dev/null 2>&1; then
   missing=()

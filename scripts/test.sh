@@ -2,8 +2,9 @@
 # The whole test suite: bash scripts/test.sh [pytest args]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# The xlsx round-trip tests open every export in LibreOffice Calc, as a bureau's PC would.
-ZSDESK_EXTRA_PKGS="libreoffice-calc ${ZSDESK_EXTRA_PKGS:-}" bash scripts/setup.sh
+# The xlsx round-trip tests open every export in LibreOffice Calc, as a bureau's PC would; the Word
+# export is converted with LibreOffice Writer and its pages checked.
+ZSDESK_EXTRA_PKGS="libreoffice-calc libreoffice-writer ${ZSDESK_EXTRA_PKGS:-}" bash scripts/setup.sh
 export QT_QPA_PLATFORM=offscreen
 if [ "${ZSDESK_TEST_PG:-0}" = 1 ]; then  # CI: also run the shared-ledger tests on a local PostgreSQL
   ZSDESK_TEST_PG_URL=$(bash scripts/pg_test_server.sh)

@@ -41,7 +41,7 @@ from zsdesk.ledger import Ledger
 
 TODAY = date(2026, 11, 20)
 # Words an office user reads as they are: product and file names, keys.
-ALLOWED = {"excel", "pdf", "sqlite", "wps", "ctrl", "shift", "alt", "tab", "esc", "enter", "xlsx", "xls", "docx",
+ALLOWED = {"excel", "word", "pdf", "sqlite", "wps", "ctrl", "shift", "alt", "tab", "esc", "enter", "xlsx", "xls", "docx",
            "csv", "sha", "del", "pgup", "pgdn", "home", "end", "ins", "backspace", "space", "zsdesk", "xvfb",
            "usb", "delete", "id"}
 _WORD = re.compile(r"[A-Za-z]{2,}")
