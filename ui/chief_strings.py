@@ -7,6 +7,8 @@ PERIOD_KINDS = {"Q": "季度累计", "M": "月度", "Y": "全年"}
 PERIOD_YEAR = "年度"
 QUARTER_ITEMS = {1: "一季度（1—3月）", 2: "二季度（1—6月）", 3: "三季度（1—9月）", 4: "四季度（1—12月）"}
 MONTH_ITEM = "{m}月"
+PERIOD_KIND_YTD = "月度累计"  # 2026M01-08: 1—8月 cumulative (每月督报)
+MONTH_RANGE_ITEM = "1—{m}月"
 
 # Board page
 BOARD_TITLE = "招商英雄榜"
