@@ -43,6 +43,7 @@ COL_RANK = "名次"
 COL_UNIT = "单位"
 COL_SCORE = "得分"
 COL_SIGNED = "签约项目"
+COL_CONVERTED = "其中：往期框架协议转正式合同"
 COL_MAJOR = "重大"
 COL_LARGE = "较大"
 COL_KEY = "重点"
@@ -102,6 +103,7 @@ DRILL_TOTAL = "共 {n} 个项目，原始金额合计 {raw}，计入本单位 {c
 DRILL_LEAD_ONLY = ("；其中 {rest} 是本单位作为配合单位分得的金额（引擎的正式合同/框架协议明细只列牵头项目，"
                    "可在“协议资金”中查看配合项目）")
 DRILL_TOTAL_COUNT = "共 {n} 个项目（项目个数只计入牵头单位）"
+DRILL_CONVERTED = "；其中：往期框架协议转正式合同 {n} 个（框架协议在往期签订、已计入往期协议资金，本期计签约项目，不计协议资金和项目规模）"
 DRILL_LOADING = "正在查询项目明细…"
 CLOSE = "关闭"
 

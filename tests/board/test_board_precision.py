@@ -172,3 +172,55 @@ def test_month_range_board_equals_the_sum_of_its_months(demo):  # type: ignore[n
     assert q3.district.figures == compute_board(demo, "2026Q3").alone.figures
     # rates are measured against the annual target whatever the range
     assert q3.district.target == cumulative.district.target
+
+
+def test_xlsx_growth_without_base_is_a_dash_and_the_converted_column(build, tmp_path):  # type: ignore[no-untyped-def]
+    from openpyxl import load_workbook
+
+    from zsdesk.xlsx.board_export import export_board
+
+    build.unit("园区")
+    pid = build.project("到位", origin="市外", lead_unit_id="园区", framework_date="2025-05-01",
+                        formal_date="2026-02-01", agreement_amount="5亿")
+    build.funding(pid, "2026-02-01", "10000")
+    export_board(build.ledger, tmp_path / "榜.xlsx", "2026Q1")
+    wb = load_workbook(tmp_path / "榜.xlsx")
+    rows = {r[0]: r for r in wb["全区"].iter_rows(min_row=4, values_only=True) if r[0]}
+    assert rows["到位资金"][2:] == (1.0, 0.0, "—")
+    assert rows["正式合同额"][2:] == (5.0, 0.0, "—")
+    header = [c.value for c in wb["单位榜"][3]]
+    col = header.index("其中：往期框架协议转正式合同（个）")
+    unit_row = next(r for r in wb["单位榜"].iter_rows(min_row=4, values_only=True) if r[1] == "园区")
+    assert unit_row[col] == 1 and unit_row[header.index("签约项目（个）")] == 1
+
+
+def test_framework_earlier_formal_now_is_explained(build):  # type: ignore[no-untyped-def]
+    """Framework agreement in 2023, formal contract in 2024Q1: 1 signed project with 0 agreement amount and no
+    size class — and the board, the drill-down and the notice say why."""
+    from zsdesk.notice.quarterly import build_quarterly_notice, converted_note
+
+    build.unit("园区甲", "园区")
+    build.project("转正", origin="市外", lead_unit_id="园区甲", framework_date="2023-06-01",
+                  formal_date="2024-02-01", agreement_amount="3亿")
+    board = compute_board(build.ledger, "2024Q1")
+    u = _unit(board, "园区甲")
+    assert (u.figures.signed_projects, u.figures.agreement_amount, u.figures.key) == (1, 0, 0)
+    assert u.figures.converted_contracts == 1 and u.figures.formal_amount == 3 * YI
+    assert board_to_json(board)["units"][0]["converted_contracts"] == 1
+    lines = unit_projects(build.ledger, "2024Q1", u.unit_id, "signed")
+    assert [(ln.name, ln.earlier_framework) for ln in lines] == [("转正", True)]
+    note = converted_note(board)
+    assert "其中：往期框架协议转正式合同1个（园区甲1个）" in note
+    doc, _ = build_quarterly_notice(build.ledger, "2024Q1", issue_date=date(2024, 4, 8))
+    from zsdesk.notice import render_notice
+
+    pdf = render_notice(doc)
+    import io
+
+    import pypdf
+
+    text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf)).pages).replace("\n", "")
+    assert "往期框架协议转正式合同1个" in text
+    # the year before: first signed in 2023 → counted there with its agreement amount and size class
+    before = _unit(compute_board(build.ledger, "2023"), "园区甲")
+    assert (before.figures.agreement_amount, before.figures.key, before.figures.converted_contracts) == (3 * YI, 1, 0)

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from datetime import date
 
 import pytest
+from PySide6.QtCore import Qt
 
 import ui  # noqa: F401 - installs the None guard before any Qt call
 from ui import errors
@@ -181,3 +182,9 @@ def test_month_range_picker_shows_the_cumulative_board(qtbot, context: LedgerCon
     assert [(u.unit, u.rank) for u in page.board.units] == [(u.unit, u.rank) for u in expected.units]
     picker.set_code("2026M01-05")
     assert (picker.kind.currentData(), picker.number.currentData(), picker.code()) == ("YTD", 5, "2026M01-05")
+    # the 其中：往期框架协议转正式合同 column shows the engine's count
+    col = page.unit_model.column_of("converted")
+    assert page.unit_model.headerData(col, Qt.Orientation.Horizontal) == "其中：往期框架协议转正式合同"
+    shown = [page.unit_model.data(page.unit_model.index(i, col)) for i in range(page.unit_model.rowCount())]
+    assert [str(u.figures.converted_contracts) for u in page.unit_model.rows] == shown
+    assert any(u.figures.converted_contracts for u in page.unit_model.rows)  # the demo has such projects

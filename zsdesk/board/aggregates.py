@@ -46,9 +46,10 @@ from .split import equal_split, largest_remainder
 
 # Per window, the signing columns in this order (counts, then raw agreement amounts).
 SIGNING_COLUMNS = ("signed_projects", "formal_contracts", "framework_agreements", "first_signed",
-                   "started_projects", "agreement_amount", "formal_amount", "framework_amount")
-_COUNTS = SIGNING_COLUMNS[:5]
-_AMOUNTS = SIGNING_COLUMNS[5:]
+                   "started_projects", "converted_contracts", "agreement_amount", "formal_amount",
+                   "framework_amount")
+_COUNTS = SIGNING_COLUMNS[:6]
+_AMOUNTS = SIGNING_COLUMNS[6:]
 _WIDTH = len(SIGNING_COLUMNS)
 _CLASSES = ("major", "large", "key", "general")
 
@@ -209,7 +210,8 @@ def _decode(code: int, i: int, count: int, amount: int) -> list[int]:
     window-membership ``code``, for window ``i``."""
     bits = code >> (4 * i)
     formal, framework, first, started = (count if bits & (1 << j) else 0 for j in range(4))
-    return [formal + framework, formal, framework, first, started, amount if first else 0,
+    converted = formal if not first else 0  # formal contract now, first signed (framework) in an earlier period
+    return [formal + framework, formal, framework, first, started, converted, amount if first else 0,
             amount if formal else 0, amount if framework else 0]
 
 

@@ -16,6 +16,9 @@ Public API::
 - The counts go to the lead unit only (SPEC §3): the count figures (``LEAD_ONLY``) list the projects
   the unit leads, and a count on the board (``formal_contracts``, ``framework_agreements`` …) is the
   number of lines with ``role == "lead"`` (``FIGURE_FIELDS`` maps each figure to its board field).
+- On ``signed`` and ``formal``, ``earlier_framework`` marks the formal contracts whose framework agreement
+  was signed in an earlier period (其中：往期框架协议转正式合同): they count as signed projects of the
+  period but bring no agreement amount (协议资金 counts a project once, when first signed) and no size class.
 """
 
 from __future__ import annotations
@@ -62,6 +65,9 @@ class CreditLine:
     amount: int  # raw: agreement amount, or funds arrived in the window
     share: Fraction  # origin weight × joint share (the exact part before the whole-yuan split)
     credited: Fraction  # whole yuan: this unit's part of the project's largest-remainder split
+    # 往期框架协议转正式合同: first signed (framework agreement) before the period, formal contract in it — a
+    # signed project of the period without agreement amount or size class here
+    earlier_framework: bool = False
 
 
 def project_credits(rules: Rules, amount: int, origin: str, lead_unit_id: int | None,
@@ -121,7 +127,7 @@ def _lines(session: Session, rules: Rules, period: Period, unit_id: int, figure:
     if figure == "arrived":
         amount = func.sum(Funding.amount).label("amount")
         query = (select(Project.id, Project.code, Project.name, Project.lead_unit_id, Project.origin, klass, ncoop,
-                        amount)
+                        amount, Project.signed_date)
                  .join(Funding, Funding.project_id == Project.id)
                  .where(Funding.deleted_at.is_(None), Funding.date.between(*window))
                  .group_by(Project.id))
@@ -131,7 +137,7 @@ def _lines(session: Session, rules: Rules, period: Period, unit_id: int, figure:
         if figure in ("major", "large", "key", "general"):
             cond = cond & (size_class_expr(rules) == figure)
         query = select(Project.id, Project.code, Project.name, Project.lead_unit_id, Project.origin, klass, ncoop,
-                       Project.agreement_amount.label("amount")).where(cond)
+                       Project.agreement_amount.label("amount"), Project.signed_date).where(cond)
     query = query.where(counted_expr(rules), role_filter).order_by(Project.code)
     rows = session.execute(query).all()
     coops = _coops_in_order(session, [row.id for row in rows]) if rows else {}
@@ -140,6 +146,7 @@ def _lines(session: Session, rules: Rules, period: Period, unit_id: int, figure:
         role = "lead" if row.lead_unit_id == unit_id else "coop"
         share = rules.origin_weights.get(row.origin, Fraction(0)) * rules.unit_share(role, int(row.ncoop))
         parts = project_credits(rules, int(row.amount), row.origin, row.lead_unit_id, coops.get(row.id, []))
+        earlier = figure in ("signed", "formal") and row.signed_date is not None and row.signed_date < window[0]
         lines.append(CreditLine(row.id, row.code, row.name, role, row.origin, row.klass, int(row.amount), share,
-                                Fraction(parts.get(unit_id, 0))))
+                                Fraction(parts.get(unit_id, 0)), earlier))
     return lines
