@@ -86,7 +86,7 @@ class ImportWizard(QDialog):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.create_missing = QPushButton("创建缺少的单位和人员", report)
+        self.create_missing = QPushButton("创建缺少的单位、人员、产业链和标签", report)
         self.create_missing.clicked.connect(self._create_missing)
         self.back_button = QPushButton("重新选择文件", report)
         self.back_button.clicked.connect(lambda: self.pages.setCurrentIndex(0))
@@ -151,19 +151,25 @@ class ImportWizard(QDialog):
         lines = [report.summary()]
         if report.notes:
             lines += report.notes
-        if report.missing_units or report.missing_persons:
-            lines.append("台账中还没有：" + "、".join([*report.missing_units, *report.missing_persons]))
+        lines += report.missing_lines()  # each once, with the nearest existing name
         self.summary.setText("\n".join(lines))
         self.confirm_button.setEnabled(report.ok)
-        self.create_missing.setVisible(bool(report.missing_units or report.missing_persons))
+        self.create_missing.setVisible(report.missing_any)
         self.pages.setCurrentIndex(1)
 
     def _create_missing(self) -> None:
         if self.report is None:
             return
+        from zsdesk.xlsx.importer import guess_unit_kind
+
         for name in self.report.missing_units:
-            if self.context.run(self, ops.create_unit, {"name": name}) is None:
+            kind = guess_unit_kind(name, name in self.report.missing_parks)
+            if self.context.run(self, ops.create_unit, {"name": name, "short_name": name, "kind": kind}) is None:
                 return
+        for kind, names in (("chain", self.report.missing_chains), ("investor_tag", self.report.missing_tags)):
+            for name in names:
+                if self.context.run(self, ops.create_entry, {"kind": kind, "name": name}) is None:
+                    return
         for name in self.report.missing_persons:
             if self.context.run(self, ops.create_person, {"name": name}) is None:
                 return

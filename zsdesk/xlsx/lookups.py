@@ -73,6 +73,24 @@ class Lookups:
     def entry(self, kind: str, value: Any) -> int | None:
         return self.dictionary.get((kind, norm(value)))
 
+    def nearest(self, kind: str, value: Any) -> str | None:
+        """The existing name closest to a missing one (``文旅`` → ``文旅康养``), or ``None`` if none is close:
+        a name that contains it or is contained in it (the shortest such), else the best similar one."""
+        text = norm(value)
+        if kind == "unit":
+            names = list(self.unit_by_exact)
+        elif kind == "person":
+            names = [p.name for group in self.persons.values() for p in group]
+        else:
+            names = [name for k, name in self.dictionary if k == kind]
+        if not text or not names:
+            return None
+        inside = [n for n in names if n != text and (text in n or n in text)]
+        if inside:
+            return min(inside, key=lambda n: (abs(len(n) - len(text)), n))
+        close = difflib.get_close_matches(text, names, n=1, cutoff=0.5)
+        return close[0] if close else None
+
     # -- projects -------------------------------------------------------------------------------
     def _load_projects(self) -> None:
         by_code: dict[str, int] = {}
