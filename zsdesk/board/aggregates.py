@@ -27,7 +27,7 @@ from datetime import timedelta
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import case, func, not_, or_, select
+from sqlalchemy import String, case, cast, func, literal, not_, or_, select
 from sqlalchemy.orm import Session
 
 from ..models import Funding, Person, Project, ProjectCooperatingUnit, ProjectPerson, Unit
@@ -42,7 +42,7 @@ from .figures import (
     size_class_expr,
     window_predicates,
 )
-from .split import equal_split, largest_remainder
+from .split import SplitPlan, equal_split
 
 # Per window, the signing columns in this order (counts, then raw agreement amounts).
 SIGNING_COLUMNS = ("signed_projects", "formal_contracts", "framework_agreements", "first_signed",
@@ -102,50 +102,67 @@ def _add_district(fig: Figures, size: str, values: list[int]) -> None:
     setattr(fig, size, getattr(fig, size) + values[3])
 
 
-class _Holders:
-    """Each project's holders in tie order (SPEC §3.1): cooperating units by sort order, persons by name."""
-
-    def __init__(self, session: Session, ids: Any) -> None:
-        self.coops: dict[int, list[int]] = {}
-        self.persons: dict[int, list[int]] = {}
-        for pid, uid in session.execute(
-                select(ProjectCooperatingUnit.project_id, ProjectCooperatingUnit.unit_id)
-                .join(Unit, Unit.id == ProjectCooperatingUnit.unit_id)
-                .where(ProjectCooperatingUnit.project_id.in_(ids))
-                .order_by(ProjectCooperatingUnit.project_id, Unit.sort_order, Unit.id)):
-            self.coops.setdefault(pid, []).append(uid)
-        for pid, qid in session.execute(
-                select(ProjectPerson.project_id, ProjectPerson.person_id)
-                .join(Person, Person.id == ProjectPerson.person_id)
-                .where(ProjectPerson.project_id.in_(ids))
-                .order_by(ProjectPerson.project_id, Person.name, Person.id)):
-            self.persons.setdefault(pid, []).append(qid)
+def _id_list(column: Any, owner: Any, project_id: Any) -> Any:
+    """The ids in ``column`` of one project's rows of ``owner`` as "3,7,12" (one primary-key index probe;
+    ``group_concat`` on SQLite, ``string_agg`` on PostgreSQL). The order is fixed in Python."""
+    return (select(func.aggregate_strings(cast(column, String), ","))
+            .where(owner.project_id == project_id).correlate_except(owner).scalar_subquery())
 
 
 class _Splitter:
-    """One project's unit holders and shares (lead first), split per amount with a small cache."""
+    """Each project's holders in tie order (SPEC §3.1: the lead unit, then cooperating units by sort order;
+    persons by name) and the whole-yuan split of its amounts among them."""
 
-    def __init__(self, rules: Rules) -> None:
+    def __init__(self, session: Session, rules: Rules) -> None:
         self.rules = rules
-        self._cache: dict[tuple[int, str, int], list[int]] = {}
+        self._plans: dict[tuple[str, bool, int], SplitPlan] = {}
+        self._weights: dict[str, tuple[int, int]] = {}
+        self._unit_order: dict[int, tuple[int, int]] | None = None
+        self._person_order: dict[int, tuple[str, int]] | None = None
+        self.session = session
 
-    def units(self, project_id: int, lead: int | None, coops: list[int]) -> list[int]:
-        return ([lead] if lead is not None else []) + [u for u in coops if u != lead]
+    def units(self, lead: int | None, coops: str | None) -> list[int]:
+        if not coops:
+            return [] if lead is None else [lead]
+        if self._unit_order is None:
+            self._unit_order = {uid: (order or 0, uid) for uid, order in
+                                self.session.execute(select(Unit.id, Unit.sort_order))}
+        key = self._unit_order
+        ids = sorted({int(x) for x in coops.split(",")} - {lead}, key=lambda u: key.get(u, (0, u)))
+        return ([] if lead is None else [lead]) + ids
+
+    def persons(self, ids: str | None) -> list[int]:
+        if not ids:
+            return []
+        people = {int(x) for x in ids.split(",")}
+        if len(people) == 1:
+            return list(people)
+        if self._person_order is None:
+            self._person_order = {pid: (name, pid) for pid, name in
+                                  self.session.execute(select(Person.id, Person.name))}
+        key = self._person_order
+        return sorted(people, key=lambda p: key.get(p, ("", p)))
 
     def unit_parts(self, amount: int, origin: str, has_lead: bool, n_coop: int) -> list[int]:
-        key = (amount, origin, n_coop * 2 + has_lead)
-        parts = self._cache.get(key)
-        if parts is None:
+        key = (origin, has_lead, n_coop)
+        plan = self._plans.get(key)
+        if plan is None:
             rules = self.rules
             shares = ([rules.unit_share("lead", n_coop)] if has_lead else []) + \
                 [rules.unit_share("coop", n_coop)] * n_coop
-            parts = largest_remainder(amount, rules.origin_weights.get(origin, Fraction(0)), shares)
-            if len(self._cache) < 100_000:
-                self._cache[key] = parts
-        return parts
+            plan = self._plans[key] = SplitPlan(rules.origin_weights.get(origin, Fraction(0)), shares)
+        return plan.split(amount)
 
     def person_parts(self, amount: int, origin: str, count: int) -> list[int]:
-        return equal_split(amount, self.rules.origin_weights.get(origin, Fraction(0)), count)
+        if count == 1 or amount < 0:
+            return equal_split(amount, self.rules.origin_weights.get(origin, Fraction(0)), count)
+        w = self._weights.get(origin)
+        if w is None:
+            f = self.rules.origin_weights.get(origin, Fraction(0))
+            w = self._weights[origin] = (f.numerator, f.denominator)
+        total = (2 * amount * w[0] + w[1]) // (2 * w[1])  # half-up (amount > 0), then equal whole-yuan parts
+        base, rest = divmod(total, count)
+        return [base + 1 if i < rest else base for i in range(count)]
 
 
 class _Units:
@@ -180,7 +197,7 @@ def board_aggregates(session: Session, rules: Rules, windows: dict[str, Window],
     units = _Units(credit)
     person_window = credit_windows[0]
     person_credits = Credits()
-    splitter = _Splitter(rules)
+    splitter = _Splitter(session, rules)
     district = _signings(session, rules, windows, credit, person_window, units, person_credits, splitter)
     for name, amount in district_arrived(session, rules, windows).items():
         district[name].arrived_amount = amount
@@ -217,42 +234,38 @@ def _decode(code: int, i: int, count: int, amount: int) -> list[int]:
 
 def _signings(session: Session, rules: Rules, windows: dict[str, Window], credit: dict[str, Window],
               person_window: str, units: _Units, persons: Credits, splitter: _Splitter) -> dict[str, Figures]:
-    """Every signing figure. The live projects signed or started in any window are read once (indexed
-    prefilter) into a materialized CTE holding each project's size class and window membership as a bit
-    code (all windows; credit windows); that CTE is grouped by size class and code for the district, and
-    its projects in the credit windows are read one row each and split among their units and persons in
-    whole yuan (``split``)."""
+    """Every signing figure in one statement: the live projects signed or started in any window are read
+    once (indexed prefilter), one row each, with their size class, window membership as bit codes (all
+    windows; credit windows) and, for those in a credit window, their cooperating units and credited
+    persons. The district sums them raw; units and persons get each project's whole-yuan parts."""
     names, credit_names = list(windows), list(credit)
-    ps = (select(Project.id, Project.lead_unit_id, Project.origin, size_class_expr(rules).label("klass"),
-                 Project.agreement_amount.label("amount"),
-                 _code([windows[n] for n in names]).label("code"),
-                 _code([credit[n] for n in credit_names]).label("ccode"))
-          .where(live_expr(), or_(*(signing_prefilter(span) for span, _ in clusters(windows))))
-          .cte("ps").prefix_with("MATERIALIZED"))
-    counted = ps.c.klass != "none"
+    klass = size_class_expr(rules)
+    ccode = _code([credit[n] for n in credit_names])
+    in_credit = ccode != 0
+    rows = session.execute(
+        select(Project.id, Project.lead_unit_id, Project.origin, klass, Project.agreement_amount,
+               _code([windows[n] for n in names]), ccode,
+               case((in_credit, _id_list(ProjectCooperatingUnit.unit_id, ProjectCooperatingUnit, Project.id)),
+                    else_=None),
+               case((in_credit, _id_list(ProjectPerson.person_id, ProjectPerson, Project.id)), else_=None))
+        .where(live_expr(), klass != "none", or_(*(signing_prefilter(span) for span, _ in clusters(windows))))
+    ).all()
     district = {name: Figures() for name in names}
-    for size, code, count, amount in session.execute(
-            select(ps.c.klass, ps.c.code, func.count(), func.sum(ps.c.amount))
-            .where(counted).group_by(ps.c.klass, ps.c.code)).all():
-        code, count, amount = int(code), int(count), int(amount or 0)
-        for i, name in enumerate(names):
-            if (code >> (4 * i)) & 15:
-                _add_district(district[name], size, _decode(code, i, count, amount))
-    credited = select(ps.c.id).where(counted, ps.c.ccode != 0)
-    rows = session.execute(select(ps.c.id, ps.c.lead_unit_id, ps.c.origin, ps.c.klass, ps.c.amount, ps.c.ccode)
-                           .where(counted, ps.c.ccode != 0)).all()
-    holders = _Holders(session, credited) if rows else None
+    groups: dict[tuple[str, int], list[int]] = {}
     p_index = credit_names.index(person_window)
-    for pid, lead, origin, size, amount, ccode in rows:
-        assert holders is not None
-        amount, ccode = int(amount or 0), int(ccode)
-        coops = holders.coops.get(pid, [])
-        unit_ids = splitter.units(pid, lead, coops)
+    for _pid, lead, origin, size, amount, code, ccode_value, coops, people in rows:
+        amount, code, ccode_value = int(amount or 0), int(code), int(ccode_value)
+        group = groups.setdefault((size, code), [0, 0])
+        group[0] += 1
+        group[1] += amount
+        if not ccode_value:
+            continue
+        unit_ids = splitter.units(lead, coops)
         n_coop = len(unit_ids) - (lead is not None)
         for i, name in enumerate(credit_names):
-            if not (ccode >> (4 * i)) & 15:
+            if not (ccode_value >> (4 * i)) & 15:
                 continue
-            vals = _decode(ccode, i, 1, amount)
+            vals = _decode(ccode_value, i, 1, amount)
             if lead is not None:
                 slot = units.slot(name, lead)
                 for j in range(len(_COUNTS)):
@@ -262,15 +275,20 @@ def _signings(session: Session, rules: Rules, windows: dict[str, Window], credit
                 units.slot(name, unit_id)
                 if vals[0]:
                     units.active[name].add(unit_id)
-            for field_name, value in zip(_AMOUNTS, vals[len(_COUNTS):], strict=True):
-                if value and unit_ids:
-                    parts = splitter.unit_parts(value, origin, lead is not None, n_coop)
-                    for unit_id, part in zip(unit_ids, parts, strict=True):
-                        units.credits[name].add(unit_id, field_name, part)
-            if i == p_index and vals[3] and amount:
-                people = holders.persons.get(pid, [])
-                for person_id, part in zip(people, splitter.person_parts(amount, origin, len(people)), strict=True):
+            if unit_ids:
+                for field_name, value in zip(_AMOUNTS, vals[len(_COUNTS):], strict=True):
+                    if value:
+                        parts = splitter.unit_parts(value, origin, lead is not None, n_coop)
+                        for unit_id, part in zip(unit_ids, parts, strict=True):
+                            units.credits[name].add(unit_id, field_name, part)
+            if i == p_index and vals[3] and amount and people:
+                ids = splitter.persons(people)
+                for person_id, part in zip(ids, splitter.person_parts(amount, origin, len(ids)), strict=True):
                     persons.add(person_id, "agreement_amount", part)
+    for (size, code), (count, amount) in groups.items():
+        for i, name in enumerate(names):
+            if (code >> (4 * i)) & 15:
+                _add_district(district[name], size, _decode(code, i, count, amount))
     return district
 
 
@@ -282,25 +300,26 @@ def _window_sums(column: Any, date_column: Any, windows: list[Window], span: Win
 def _credited_funds(session: Session, rules: Rules, credit: dict[str, Window], person_window: str,
                     units: _Units, person_credits: Credits, splitter: _Splitter) -> None:
     """Funds per project once per credit span (conditional sums over the covering index), joined to the
-    counting projects, each project's sum split among its units and persons in whole yuan."""
+    counting projects with their cooperating units and credited persons, each project's sum split among
+    them in whole yuan."""
     for span, names in clusters(credit):
         sums = _window_sums(Funding.amount, Funding.date, [credit[n] for n in names], span)
         pf = (select(Funding.project_id, *(s.label(f"a{i}") for i, s in enumerate(sums)))
               .where(Funding.deleted_at.is_(None), in_window(Funding.date, span))
               .group_by(Funding.project_id).subquery("pf"))
-        pc = (select(Project.id, Project.lead_unit_id, Project.origin, *(pf.c[f"a{i}"] for i in range(len(names))))
-              .join(pf, pf.c.project_id == Project.id)
-              .where(counted_expr(rules))
-              .cte("pc").prefix_with("MATERIALIZED"))
-        rows = session.execute(select(pc)).all()
-        if not rows:
-            continue
-        holders = _Holders(session, select(pc.c.id))
-        p_index = names.index(person_window) if person_window in names else -1
+        with_persons = person_window in names
+        rows = session.execute(
+            select(Project.id, Project.lead_unit_id, Project.origin,
+                   _id_list(ProjectCooperatingUnit.unit_id, ProjectCooperatingUnit, Project.id),
+                   _id_list(ProjectPerson.person_id, ProjectPerson, Project.id) if with_persons else literal(None),
+                   *(pf.c[f"a{i}"] for i in range(len(names))))
+            .join(pf, pf.c.project_id == Project.id)
+            .where(counted_expr(rules))).all()
+        p_index = names.index(person_window) if with_persons else -1
         for row in rows:
-            pid, lead, origin = row[:3]
-            values = [int(v or 0) for v in row[3:]]
-            unit_ids = splitter.units(pid, lead, holders.coops.get(pid, []))
+            _pid, lead, origin, coops, people = row[:5]
+            values = [int(v or 0) for v in row[5:]]
+            unit_ids = splitter.units(lead, coops)
             n_coop = len(unit_ids) - (lead is not None)
             for name, value in zip(names, values, strict=True):
                 for unit_id in unit_ids:
@@ -311,9 +330,9 @@ def _credited_funds(session: Session, rules: Rules, credit: dict[str, Window], p
                     parts = splitter.unit_parts(value, origin, lead is not None, n_coop)
                     for unit_id, part in zip(unit_ids, parts, strict=True):
                         units.credits[name].add(unit_id, "arrived_amount", part)
-            if p_index >= 0 and values[p_index]:
-                people = holders.persons.get(pid, [])
-                for person_id, part in zip(people, splitter.person_parts(values[p_index], origin, len(people)),
+            if p_index >= 0 and values[p_index] and people:
+                ids = splitter.persons(people)
+                for person_id, part in zip(ids, splitter.person_parts(values[p_index], origin, len(ids)),
                                            strict=True):
                     person_credits.add(person_id, "arrived_amount", part)
 

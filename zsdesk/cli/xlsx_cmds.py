@@ -28,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("kind", choices=EXPORT_KINDS, help="导出的内容")
     p.add_argument("-o", "--output", required=True, help="输出的 xlsx 文件")
     p.add_argument("--year", type=int, help="年度（到位资金月报；默认今年）")
-    p.add_argument("--period", help="期间：2026Q3、2026M08 或 2026（目标任务、英雄榜；默认今年累计）")
+    p.add_argument("--period", help="期间：2026Q3、2026M08、2026M01-08 或 2026（目标任务、英雄榜；默认今年累计）")
     p.set_defaults(run=run_export)
 
     p = sub.add_parser("template", help="生成导入模板（xlsx）")
