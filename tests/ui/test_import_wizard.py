@@ -128,3 +128,27 @@ def test_wizard_offers_to_create_missing_chains_and_units(context: LedgerContext
     wizard.confirm_button.click()
     qtbot.waitUntil(lambda: wizard.pages.currentIndex() == 2, timeout=15000)
     assert _count(context) == before + 2
+
+
+def test_wizard_maps_missing_names_to_the_nearest_existing_ones(context: LedgerContext, qtbot: Any,
+                                                                tmp_path: Path) -> None:
+    from zsdesk.models import DictionaryEntry
+
+    path = _xlsx(tmp_path / "相近.xlsx", [
+        ["康养基地", "重庆康养有限公司", "市外", "康养", "否", "6000", "2026-02-01", "", "区商务委"],
+    ])
+    before = _count(context)
+    wizard = _wizard(context, qtbot, path)
+    wizard.check()
+    qtbot.waitUntil(lambda: wizard.pages.currentIndex() == 1, timeout=15000)
+    assert wizard.report.nearest[("chain", "康养")] == "文旅康养" and wizard.use_nearest.isVisibleTo(wizard)
+    wizard.use_nearest.click()
+    qtbot.waitUntil(lambda: wizard.report is not None and wizard.report.ok, timeout=15000)
+    assert "“康养”→“文旅康养”" in wizard.summary.text()
+    wizard.confirm_button.click()
+    qtbot.waitUntil(lambda: wizard.pages.currentIndex() == 2, timeout=15000)
+    assert _count(context) == before + 1
+    with context.ledger.reading() as s:
+        assert s.scalar(select(DictionaryEntry.id).where(DictionaryEntry.name == "康养")) is None
+        chain = s.scalar(select(DictionaryEntry.id).where(DictionaryEntry.name == "文旅康养"))
+        assert s.scalar(select(Project.chain_id).where(Project.name == "康养基地")) == chain

@@ -184,3 +184,25 @@ def test_template_with_headers_and_no_rows(ledger, tmp_path):  # type: ignore[no
         assert "没有可导入的行" in done.stdout
     with Ledger.open(ledger_path, operator="测试员") as led:
         assert _counts(led) == before
+
+
+def test_aliases_map_a_missing_name_to_an_existing_one(ledger, tmp_path):  # type: ignore[no-untyped-def]
+    ops.create_unit(ledger, {"name": "区商务委", "short_name": "商务委", "kind": "部门"})
+    ops.create_unit(ledger, {"name": "新城工业园区", "short_name": "新城园区", "kind": "园区"})
+    ops.create_person(ledger, {"name": "赵六六", "unit_id": "区商务委"})
+    path = _projects_file(tmp_path)
+    first = import_file(ledger, "projects", path, dry_run=True)
+    aliases = {k: v for k, v in first.nearest.items() if k[0] in ("chain", "unit", "person")}
+    assert aliases == {("chain", "康养"): "文旅康养", ("unit", "新城产业园"): "新城工业园区", ("person", "赵六"): "赵六六"}
+    report = import_file(ledger, "projects", path, dry_run=False, aliases=aliases)
+    assert not report.ok and report.missing_chains == [] and report.missing_tags == ["瞪羚企业"]  # no close tag
+    ops.create_entry(ledger, {"kind": "investor_tag", "name": "瞪羚企业"})
+    report = import_file(ledger, "projects", path, dry_run=False, aliases=aliases)
+    assert report.ok and report.written and any("“康养”→“文旅康养”" in n for n in report.notes)
+    with ledger.reading() as s:
+        park = s.scalar(select(Unit.id).where(Unit.name == "新城工业园区"))
+        chain = s.scalar(select(DictionaryEntry.id).where(DictionaryEntry.name == "文旅康养"))
+        rows = s.execute(select(Project.name, Project.chain_id, Project.landing_park_id, Project.lead_unit_id)
+                         .order_by(Project.id)).all()
+    assert rows[0] == ("物流园", chain, park, rows[0][3]) and rows[1][3] == park
+    assert _counts(ledger)[1] == 2  # no unit was created

@@ -22,7 +22,7 @@ from ..labels import field_label
 from ..ops.crud import EntitySpec, create_in, update_in, validate
 from ..ops.history import Change, Operation, operation
 from .columns import kind_columns
-from .lookups import Lookups
+from .lookups import Lookups, norm
 from .reader import ImportProblem, SheetTable, read_table
 from .workbook import ExportCancelled
 
@@ -129,11 +129,14 @@ class RowPlan:
 class Context:
     """What a row reader needs: the session, the preloaded lookups, and where to put problems."""
 
-    def __init__(self, session: Session, table: SheetTable, report: ImportReport) -> None:
+    def __init__(self, session: Session, table: SheetTable, report: ImportReport,
+                 aliases: dict[tuple[str, str], str] | None = None) -> None:
         self.session = session
         self.table = table
         self.report = report
         self.lookups = Lookups(session)
+        if aliases:
+            self.lookups.aliases = {(k, norm(v)): norm(to) for (k, v), to in aliases.items()}
         self._missing_units: dict[str, None] = {}
         self._missing_persons: dict[str, None] = {}
 
@@ -291,14 +294,16 @@ def _create_missing(op: Operation, report: ImportReport) -> None:
 
 def import_file(ledger: Ledger, kind: str, path: str | Path, dry_run: bool = True,
                 progress: Progress | None = None, cancel: Cancel | None = None,
-                add_missing: bool = False) -> ImportReport:
+                add_missing: bool = False, aliases: dict[tuple[str, str], str] | None = None) -> ImportReport:
     """Check (and unless ``dry_run``, write) one import file; returns the report.
 
     A bad file (wrong format, password, zip bomb, no header, too many rows) raises a ``LedgerError``.
     Row problems do not raise: they are in ``report.problems`` and nothing is written. A file with
     headers and no data rows reports “没有可导入的行” and writes nothing. With ``add_missing`` (and not
     ``dry_run``) the missing units, persons, chains and tags are created first, in the import's own
-    operation, and the rows are checked again; a problem left rolls everything back.
+    operation, and the rows are checked again; a problem left rolls everything back. ``aliases`` maps a
+    (kind, name in the file) to an existing name to use instead (kind ``unit`` / ``person`` / ``chain`` /
+    ``investor_tag``; e.g. ``report.nearest``), so a file need not be edited to match the ledger.
     """
     label, _ = kind_columns(kind)
     reader = _readers()[kind]
@@ -307,13 +312,15 @@ def import_file(ledger: Ledger, kind: str, path: str | Path, dry_run: bool = Tru
                           notes=list(table.notes), ignored_headers=table.ignored_headers, dry_run=dry_run)
     if not table.rows:
         return report
+    if aliases:
+        report.notes.append("按相近的已有名称导入：" + "、".join(f"“{v}”→“{to}”" for (_k, v), to in aliases.items()))
     if dry_run:
         with ledger.reading() as session:
-            _check(Context(session, table, report), reader, _scaled(progress, 40, 100), cancel)
+            _check(Context(session, table, report, aliases), reader, _scaled(progress, 40, 100), cancel)
         return report
     try:
         with operation(ledger, f"导入{label}：{Path(path).name}") as op:
-            plans = _check(Context(op.session, table, report), reader, _scaled(progress, 40, 70), cancel)
+            plans = _check(Context(op.session, table, report, aliases), reader, _scaled(progress, 40, 70), cancel)
             if report.problems and add_missing and report.missing_any:
                 _create_missing(op, report)
                 report.missing_units, report.missing_persons = [], []
@@ -321,7 +328,8 @@ def import_file(ledger: Ledger, kind: str, path: str | Path, dry_run: bool = Tru
                 report.problems = list(table.problems)
                 report.duplicates = []
                 reader = _readers()[kind]
-                plans = _check(Context(op.session, table, report), reader, _scaled(progress, 40, 70), cancel)
+                plans = _check(Context(op.session, table, report, aliases), reader, _scaled(progress, 40, 70),
+                               cancel)
             if report.problems:
                 raise _Rejected
             step = _scaled(progress, 70, 100)
