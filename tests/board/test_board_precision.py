@@ -224,3 +224,41 @@ def test_framework_earlier_formal_now_is_explained(build):  # type: ignore[no-un
     # the year before: first signed in 2023 → counted there with its agreement amount and size class
     before = _unit(compute_board(build.ledger, "2023"), "园区甲")
     assert (before.figures.agreement_amount, before.figures.key, before.figures.converted_contracts) == (3 * YI, 1, 0)
+
+
+@pytest.mark.parametrize("period", ["2026Q3", "2025", "2026M01-08", "2026M07-09"])
+def test_demo_parts_add_up_to_the_projects_credited_totals(demo, period):  # type: ignore[no-untyped-def]
+    """Σ units' credited = Σ projects' credited totals (amount × origin weight, half-up), and the same for
+    persons, to the yuan — on the demo district, recomputed here from the project rows."""
+    from collections import defaultdict
+
+    from sqlalchemy import select
+
+    from zsdesk.board.figures import round_half_up
+    from zsdesk.models import Funding, Project, ProjectPerson
+
+    board = compute_board(demo, period)
+    rules, start, end = board.rules, board.period.start, board.period.end
+    with demo.reading() as s:
+        projects = [p for p in s.scalars(select(Project)) if p.deleted_at is None and p.withdrawn_date is None
+                    and rules.size_class(p.agreement_amount, p.expected_output, p.industrial) != "none"]
+        arrived: dict[int, int] = defaultdict(int)
+        for f in s.scalars(select(Funding).where(Funding.deleted_at.is_(None), Funding.date.between(start, end))):
+            arrived[f.project_id] += f.amount
+        with_persons = {pid for (pid,) in s.execute(select(ProjectPerson.project_id))}
+
+    def total(p: Project, amount: int) -> int:
+        return round_half_up(amount * rules.origin_weights[p.origin])
+
+    formal = sum(total(p, p.agreement_amount) for p in projects
+                 if p.lead_unit_id and p.formal_date and start <= p.formal_date <= end)
+    first = [p for p in projects if p.signed_date and start <= p.signed_date <= end]
+    money = sum(total(p, arrived[p.id]) for p in projects if p.lead_unit_id)
+    assert sum(u.figures.formal_amount for u in board.units) == formal > 0
+    assert sum(u.figures.agreement_amount for u in board.units) == sum(
+        total(p, p.agreement_amount) for p in first if p.lead_unit_id)
+    assert sum(u.figures.arrived_amount for u in board.units) == money
+    assert sum(r.agreement_amount for r in board.persons) == sum(
+        total(p, p.agreement_amount) for p in first if p.id in with_persons)
+    assert sum(r.arrived_amount for r in board.persons) == sum(
+        total(p, arrived[p.id]) for p in projects if p.id in with_persons)

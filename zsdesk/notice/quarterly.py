@@ -117,7 +117,8 @@ def converted_note(board: Board) -> str:
         return ""
     total = sum(n for _, n in units)
     listed = "、".join(f"{name}{n}个" for name, n in units)
-    return (f"注：签约项目中，其中：往期框架协议转正式合同{total}个（{listed}）。这些项目的框架协议在往期签订，"
+    return (f"注：签约项目个数含往期签订框架协议、本期签订正式合同的项目，其中：往期框架协议转正式合同{total}个"
+            f"（{listed}）。这些项目的框架协议在往期签订，"
             "协议资金和项目规模已计入框架协议签订当期，本期计签约项目个数和正式合同额，不再计协议资金和项目规模。")
 
 
