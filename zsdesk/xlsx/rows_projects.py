@@ -256,7 +256,8 @@ class FundingReader(RowReader):
                 amount = parse_money(plan.raw["amount"], allow_negative=True)
             except LedgerError:
                 continue
-            in_file.setdefault(plan.raw["project_id"], []).append((plan.row, amount))
+            if amount is not None:
+                in_file.setdefault(plan.raw["project_id"], []).append((plan.row, amount))
         corrected = [pid for pid, rows in in_file.items() if any(a < 0 for _, a in rows)]
         for start in range(0, len(corrected), 900):
             chunk = corrected[start:start + 900]
