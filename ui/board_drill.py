@@ -88,4 +88,7 @@ class DrillDialog(QDialog):
             self.total.setText(text)
         else:
             self.total.setText(S.DRILL_TOTAL_COUNT.format(n=sum(1 for line in lines if line.role == "lead")))
+        converted = sum(1 for line in lines if line.role == "lead" and line.earlier_framework)
+        if converted:
+            self.total.setText(self.total.text() + S.DRILL_CONVERTED.format(n=converted))
         self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)

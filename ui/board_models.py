@@ -169,7 +169,8 @@ class UnitBoardModel(RowsTableModel):
 
     COLUMNS = (
         Column("rank", S.COL_RANK, "int"), Column("unit", S.COL_UNIT), Column("score", S.COL_SCORE, "score"),
-        Column("signed", S.COL_SIGNED, "int"), Column("major", S.COL_MAJOR, "int"),
+        Column("signed", S.COL_SIGNED, "int"), Column("converted", S.COL_CONVERTED, "int"),
+        Column("major", S.COL_MAJOR, "int"),
         Column("large", S.COL_LARGE, "int"), Column("key", S.COL_KEY, "int"),
         Column("agreement", S.COL_AGREEMENT, "money"), Column("agreement_rate", S.COL_AGREEMENT_RATE, "rate"),
         Column("formal", S.COL_FORMAL, "money"), Column("formal_rate", S.COL_FORMAL_RATE, "rate"),
@@ -193,6 +194,8 @@ class UnitBoardModel(RowsTableModel):
                 return getattr(row, key)
             case "signed":
                 return f.signed_projects
+            case "converted":
+                return f.converted_contracts
             case "major" | "large" | "key":
                 return getattr(f, key)
             case "agreement" | "formal" | "arrived":

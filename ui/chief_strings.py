@@ -7,6 +7,8 @@ PERIOD_KINDS = {"Q": "季度累计", "M": "月度", "Y": "全年"}
 PERIOD_YEAR = "年度"
 QUARTER_ITEMS = {1: "一季度（1—3月）", 2: "二季度（1—6月）", 3: "三季度（1—9月）", 4: "四季度（1—12月）"}
 MONTH_ITEM = "{m}月"
+PERIOD_KIND_YTD = "月度累计"  # 2026M01-08: 1—8月 cumulative (每月督报)
+MONTH_RANGE_ITEM = "1—{m}月"
 
 # Board page
 BOARD_TITLE = "招商英雄榜"
@@ -41,6 +43,7 @@ COL_RANK = "名次"
 COL_UNIT = "单位"
 COL_SCORE = "得分"
 COL_SIGNED = "签约项目"
+COL_CONVERTED = "其中：往期框架协议转正式合同"
 COL_MAJOR = "重大"
 COL_LARGE = "较大"
 COL_KEY = "重点"
@@ -100,6 +103,7 @@ DRILL_TOTAL = "共 {n} 个项目，原始金额合计 {raw}，计入本单位 {c
 DRILL_LEAD_ONLY = ("；其中 {rest} 是本单位作为配合单位分得的金额（引擎的正式合同/框架协议明细只列牵头项目，"
                    "可在“协议资金”中查看配合项目）")
 DRILL_TOTAL_COUNT = "共 {n} 个项目（项目个数只计入牵头单位）"
+DRILL_CONVERTED = "；其中：往期框架协议转正式合同 {n} 个（框架协议在往期签订、已计入往期协议资金，本期计签约项目，不计协议资金和项目规模）"
 DRILL_LOADING = "正在查询项目明细…"
 CLOSE = "关闭"
 

@@ -107,7 +107,7 @@ class NoticePage(QWidget):
         self.issue_box: QMessageBox | None = None
         self._loading = False
 
-        self.picker = PeriodPicker(self, kinds=("Q", "Y"))
+        self.picker = PeriodPicker(self, kinds=("Q", "YTD", "Y"))  # 月度累计: the monthly 督报 notice
         self.picker.set_code(latest_closed_quarter(context.today))
         self.shown_period = self.picker.code()  # the period whose text the editors hold
         self.preview_button = QPushButton(S.ACT_NOTICE_PREVIEW, self)

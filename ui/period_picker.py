@@ -1,4 +1,5 @@
-"""Period picker: year, kind (季度累计 / 月度 / 全年) and quarter or month → a period code (``2026Q3``)."""
+"""Period picker: year, kind (季度累计 / 月度 / 月度累计 / 全年) and quarter or month → a period code (``2026Q3``,
+``2026M08``, ``2026M01-08``)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ def latest_closed_quarter(today: date) -> str:
 class PeriodPicker(QWidget):
     changed = Signal(str)  # period code
 
-    def __init__(self, parent: QWidget | None = None, kinds: tuple[str, ...] = ("Q", "M", "Y")) -> None:
+    def __init__(self, parent: QWidget | None = None, kinds: tuple[str, ...] = ("Q", "M", "YTD", "Y")) -> None:
         super().__init__(parent)
         self.year = QSpinBox(self)
         self.year.setRange(2000, 2100)
@@ -29,7 +30,7 @@ class PeriodPicker(QWidget):
         self.year.setAccessibleName(S.PERIOD_YEAR)
         self.kind = QComboBox(self)
         for k in kinds:
-            self.kind.addItem(S.PERIOD_KINDS[k], k)
+            self.kind.addItem(S.PERIOD_KINDS.get(k) or S.PERIOD_KIND_YTD, k)
         self.number = QComboBox(self)
         self.number.setMinimumContentsLength(10)
         layout = QHBoxLayout(self)
@@ -54,6 +55,9 @@ class PeriodPicker(QWidget):
         elif kind == "M":
             for m in range(1, 13):
                 self.number.addItem(S.MONTH_ITEM.format(m=m), m)
+        elif kind == "YTD":
+            for m in range(2, 13):
+                self.number.addItem(S.MONTH_RANGE_ITEM.format(m=m), m)
         self.number.setVisible(kind != "Y")
         self.number.blockSignals(False)
 
@@ -70,6 +74,8 @@ class PeriodPicker(QWidget):
         if kind == "Y":
             return str(year)
         number = self.number.currentData() or 1
+        if kind == "YTD":
+            return f"{year}M01-{max(number, 2):02d}"
         return f"{year}Q{number}" if kind == "Q" else f"{year}M{number:02d}"
 
     def period(self) -> Period:
@@ -83,7 +89,7 @@ class PeriodPicker(QWidget):
             self.year.setValue(period.year)
             self.kind.setCurrentIndex(max(self.kind.findData(period.kind), 0))
             self._fill_numbers()
-            if period.kind in ("Q", "M"):
+            if period.kind in ("Q", "M", "YTD"):
                 self.number.setCurrentIndex(max(self.number.findData(period.number), 0))
         finally:
             self._quiet = False

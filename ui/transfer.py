@@ -86,8 +86,12 @@ class ImportWizard(QDialog):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.create_missing = QPushButton("创建缺少的单位和人员", report)
+        self.create_missing = QPushButton("创建缺少的单位、人员、产业链和标签", report)
         self.create_missing.clicked.connect(self._create_missing)
+        self.aliases: dict[tuple[str, str], str] = {}  # (kind, name in the file) → existing name
+        self.use_nearest = QPushButton("改用相近的已有名称", report)
+        self.use_nearest.clicked.connect(self._use_nearest)
+        self.path.textChanged.connect(lambda _text: self.aliases.clear())  # a mapping belongs to one file
         self.back_button = QPushButton("重新选择文件", report)
         self.back_button.clicked.connect(lambda: self.pages.setCurrentIndex(0))
         self.recheck_button = QPushButton(S.IMPORT_CHECK, report)
@@ -96,6 +100,7 @@ class ImportWizard(QDialog):
         self.confirm_button.clicked.connect(self.confirm)
         buttons = QHBoxLayout()
         buttons.addWidget(self.create_missing)
+        buttons.addWidget(self.use_nearest)
         buttons.addStretch(1)
         for b in (self.back_button, self.recheck_button, self.confirm_button):
             buttons.addWidget(b)
@@ -132,7 +137,7 @@ class ImportWizard(QDialog):
         importer = _engine()
         self.context.runner.start(
             lambda progress, cancelled: importer.import_file(ledger, kind, path, dry_run=dry_run, progress=progress,
-                                                             cancel=cancelled),
+                                                             cancel=cancelled, aliases=dict(self.aliases)),
             S.IMPORT_TITLE, self, on_done=self._show_report if dry_run else self._written,
             on_cancel=lambda: inform(self, S.IMPORT_TITLE, S.CANCELLED))
 
@@ -151,19 +156,40 @@ class ImportWizard(QDialog):
         lines = [report.summary()]
         if report.notes:
             lines += report.notes
-        if report.missing_units or report.missing_persons:
-            lines.append("台账中还没有：" + "、".join([*report.missing_units, *report.missing_persons]))
+        lines += report.missing_lines()  # each once, with the nearest existing name
         self.summary.setText("\n".join(lines))
         self.confirm_button.setEnabled(report.ok)
-        self.create_missing.setVisible(bool(report.missing_units or report.missing_persons))
+        self.create_missing.setVisible(report.missing_any)
+        self.use_nearest.setVisible(bool(self._nearest_for(report)))
         self.pages.setCurrentIndex(1)
+
+    @staticmethod
+    def _nearest_for(report: Any) -> dict[tuple[str, str], str]:
+        missing = {("unit", n) for n in report.missing_units} | {("person", n) for n in report.missing_persons} | {
+            ("chain", n) for n in report.missing_chains} | {("investor_tag", n) for n in report.missing_tags}
+        return {k: v for k, v in report.nearest.items() if k in missing}
+
+    def _use_nearest(self) -> None:
+        """Map each missing name that has a close existing one to it (the file is not changed), then check
+        again; what is still missing can be created."""
+        if self.report is None:
+            return
+        self.aliases.update(self._nearest_for(self.report))
+        self.check()
 
     def _create_missing(self) -> None:
         if self.report is None:
             return
+        from zsdesk.xlsx.importer import guess_unit_kind
+
         for name in self.report.missing_units:
-            if self.context.run(self, ops.create_unit, {"name": name}) is None:
+            kind = guess_unit_kind(name, name in self.report.missing_parks)
+            if self.context.run(self, ops.create_unit, {"name": name, "short_name": name, "kind": kind}) is None:
                 return
+        for kind, names in (("chain", self.report.missing_chains), ("investor_tag", self.report.missing_tags)):
+            for name in names:
+                if self.context.run(self, ops.create_entry, {"kind": kind, "name": name}) is None:
+                    return
         for name in self.report.missing_persons:
             if self.context.run(self, ops.create_person, {"name": name}) is None:
                 return

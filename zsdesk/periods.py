@@ -1,4 +1,5 @@
-"""Reporting periods: ``2026Q3`` (1—9月, year to date), ``2026M08`` (August alone), ``2026`` (the year).
+"""Reporting periods: ``2026Q3`` (1—9月, year to date), ``2026M08`` (August alone), ``2026M01-08`` (1—8月
+cumulative; any month range ``YYYYMaa-bb`` within one year, e.g. ``2026M07-09``), ``2026`` (the year).
 
 Public API::
 
@@ -8,7 +9,8 @@ Public API::
     Period.ytd() -> Period                      # the year to date through .end (2026M08 → 1—8月)
     Period.previous_ytd() -> Period | None      # year to date before .alone() (2026Q3 → 1—6月); None in Q1/M01
     Period.last_year() -> Period                # the same period of the previous year, for 同比
-    Period.label / .alone_label                 # "2026年1—9月", "2026年三季度", "2026年8月", "2026年"
+    Period.label / .alone_label                 # "2026年1—9月", "2026年三季度", "2026年8月", "2026年",
+                                                # "2026年1—8月" (2026M01-08), "2026年7—9月" (2026M07-09)
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from .errors import LedgerError
 
 QUARTER_NAMES = {1: "一", 2: "二", 3: "三", 4: "四"}
 _FORMS = (
-    (re.compile(r"^(\d{4})Q([1-4])$"), "Q"),
+    (re.compile(r"^(\d{4})Q(\d+)$"), "Q"),
+    (re.compile(r"^(\d{4})M(\d{1,2})\s*[-—–~～至]\s*M?(\d{1,2})$"), "R"),
     (re.compile(r"^(\d{4})M(\d{1,2})$"), "M"),
     (re.compile(r"^(\d{4})-(\d{1,2})$"), "M"),
     (re.compile(r"^(\d{4})$"), "Y"),
@@ -39,12 +42,14 @@ class Period:
     """A date range the board is computed for.
 
     ``kind`` is "Q" (year to date through quarter ``number``), "M" (month ``number`` alone), "Y" (the
-    year), "QA" (quarter ``number`` alone) or "YTD" (January through the end of month ``number``).
+    year), "QA" (quarter ``number`` alone), "YTD" (January through the end of month ``number``, written
+    ``2026M01-08``) or "R" (months ``number`` through ``last``, ``2026M07-09``; never starting in January).
     """
 
     year: int
     kind: str
     number: int = 0
+    last: int = 0
 
     @property
     def code(self) -> str:
@@ -56,15 +61,16 @@ class Period:
             return str(self.year)
         if self.kind == "QA":
             return f"{self.year}Q{self.number}-alone"
-        return f"{self.year}M{self.number:02d}-ytd"
+        return f"{self.year}M{self.first_month:02d}-{self.last_month:02d}"
 
     @property
     def first_month(self) -> int:
-        return {"Q": 1, "M": self.number, "Y": 1, "QA": 3 * self.number - 2, "YTD": 1}[self.kind]
+        return {"Q": 1, "M": self.number, "Y": 1, "QA": 3 * self.number - 2, "YTD": 1, "R": self.number}[self.kind]
 
     @property
     def last_month(self) -> int:
-        return {"Q": 3 * self.number, "M": self.number, "Y": 12, "QA": 3 * self.number, "YTD": self.number}[self.kind]
+        return {"Q": 3 * self.number, "M": self.number, "Y": 12, "QA": 3 * self.number, "YTD": self.number,
+                "R": self.last}[self.kind]
 
     @property
     def start(self) -> date:
@@ -100,7 +106,7 @@ class Period:
         return Period(self.year, "Q", months // 3) if months % 3 == 0 else Period(self.year, "YTD", months)
 
     def last_year(self) -> Period:
-        return Period(self.year - 1, self.kind, self.number)
+        return Period(self.year - 1, self.kind, self.number, self.last)
 
     @property
     def label(self) -> str:
@@ -123,7 +129,8 @@ class Period:
 
 
 def parse_period(text: str) -> Period:
-    """``2026Q3``, ``2026M08`` (or ``2026-08``, ``2026M8``), ``2026``; raises ``PeriodError``."""
+    """``2026Q3``, ``2026M08`` (or ``2026-08``, ``2026M8``), ``2026M01-08`` (1—8月 cumulative, the same as
+    ``2026M08`` year to date) or any ``YYYYMaa-bb`` within a year, ``2026``; raises ``PeriodError``."""
     raw = unicodedata.normalize("NFKC", str(text or "")).strip().upper()
     for pattern, kind in _FORMS:
         m = pattern.match(raw)
@@ -135,7 +142,23 @@ def parse_period(text: str) -> Period:
         if kind == "Y":
             return Period(year, "Y")
         number = int(m.group(2))
-        if kind == "M" and not 1 <= number <= 12:
+        if kind == "Q" and not 1 <= number <= 4:
+            raise PeriodError(f"无法识别的期间“{text}”：季度应为 1—4（如 {year}Q3）")
+        if kind in ("M", "R") and not 1 <= number <= 12:
             raise PeriodError(f"期间“{text}”的月份应为 01—12")
+        if kind == "R":
+            last = int(m.group(3))
+            if not 1 <= last <= 12:
+                raise PeriodError(f"期间“{text}”的月份应为 01—12")
+            if last < number:
+                raise PeriodError(f"期间“{text}”的起始月份晚于截止月份，应为如 {year}M01-08（1—8月累计）")
+            if number == last:
+                return Period(year, "M", number)
+            if number == 1:
+                return Period(year, "YTD", last)
+            return Period(year, "R", number, last)
         return Period(year, kind, number)
-    raise PeriodError(f"无法识别的期间“{text}”，应为 2026Q3（1—9月累计）、2026M08（8月）或 2026（全年）")
+    if not raw:
+        raise PeriodError("未填写期间，应为 2026Q3（1—9月累计）、2026M08（8月）、2026M01-08（1—8月累计）或 2026（全年）")
+    raise PeriodError(f"无法识别的期间“{text}”，应为 2026Q3（1—9月累计）、2026M08（8月）、2026M01-08（1—8月累计）"
+                      "或 2026（全年）")

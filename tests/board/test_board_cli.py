@@ -47,3 +47,39 @@ def test_text_table_and_bad_period(build, capsys):  # type: ignore[no-untyped-de
     assert "上年同期无基数" in out
     assert main(["board", "--db", build.ledger.path.as_posix(), "--period", "2025Q9"]) == 2
     assert "无法识别的期间" in capsys.readouterr().err
+
+
+def test_month_ranges_on_the_command_line(build, tmp_path):  # type: ignore[no-untyped-def]
+    """``--period 2026M01-08``-style ranges: the board JSON passes the contract checker; bad ranges exit 2 with
+    one Chinese line (real subprocess runs)."""
+    _fill(build)
+    db = build.ledger.path.as_posix()
+    build.ledger.close()
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "zsdesk", *args, "--db", db], capture_output=True, text=True,
+                              check=False, timeout=120)
+
+    done = run("board", "--period", "2025M01-08", "--json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert (data["period"], data["start"], data["end"], data["label"]) == ("2025M01-08", "2025-01-01", "2025-08-31",
+                                                                          "2025年1—8月")
+    assert data["units"][0]["formal_amount"] == 266_664_000 and data["district"]["arrived_amount"] == 0
+    if CHECKER.exists():
+        checked = subprocess.run([sys.executable, str(CHECKER), "2025-01-01", "2025-08-31"], input=done.stdout,
+                                 capture_output=True, text=True, check=False)
+        assert checked.returncode == 0, checked.stdout
+    done = run("board", "--period", "2025M07-09")
+    assert done.returncode == 0 and "2025年7—9月" in done.stdout
+    for bad, words in (("2026M09-03", "起始月份晚于截止月份"), ("2026M00-05", "月份应为 01—12"),
+                       ("2026Q5", "季度应为 1—4"), ("", "未填写期间")):
+        done = run("board", "--period", bad)
+        assert done.returncode == 2 and words in done.stderr and done.stderr.count("\n") == 1, (bad, done.stderr)
+        assert done.stdout == ""
+    done = run("notice", "--period", "2025M01-08", "-o", str(tmp_path / "月通报.pdf"))
+    assert done.returncode == 0, done.stderr
+    import pypdf
+
+    text = "".join(p.extract_text() for p in pypdf.PdfReader(tmp_path / "月通报.pdf").pages).replace("\n", "")
+    assert "关于2025年1—8月全区招商引资工作情况的通报" in text

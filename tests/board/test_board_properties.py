@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import shutil
 from collections.abc import Iterator
 from datetime import date, datetime
@@ -89,15 +90,30 @@ def _counted(p: dict) -> bool:  # type: ignore[type-arg]
                                                                         p["industrial"]) != "none"
 
 
-def _share(p: dict, unit: int) -> Fraction:  # type: ignore[type-arg]
-    coops = p["coops"] - {p["lead"]}
-    if unit == p["lead"]:
-        share = Fraction(1) if not coops else Fraction(4, 5)
-    elif unit in coops:
-        share = Fraction(1, 5) / len(coops)
-    else:
-        share = Fraction(0)
-    return WEIGHT[p["origin"]] * share
+def _split(amount: int, p: dict) -> dict[int, int]:  # type: ignore[type-arg]
+    """Reference of SPEC §3.1: total = amount × weight half-up; floors; leftover yuan to the largest
+    remainders, ties to the lead unit, then cooperating units in sort order (here: unit number)."""
+    if amount < 0:
+        return {u: -v for u, v in _split(-amount, p).items()}
+    coops = sorted(p["coops"] - {p["lead"]})
+    holders = [p["lead"], *coops]
+    shares = [Fraction(1)] if not coops else [Fraction(4, 5)] + [Fraction(1, 5) / len(coops)] * len(coops)
+    exact = [amount * WEIGHT[p["origin"]] * s for s in shares]
+    total = round_half_up(amount * WEIGHT[p["origin"]])
+    floors = [math.floor(e) for e in exact]
+    rank = sorted(range(len(holders)), key=lambda i: (floors[i] - exact[i], i))
+    for i in rank[:total - sum(floors)]:
+        floors[i] += 1
+    return dict(zip(holders, floors, strict=True))
+
+
+def _person_split(amount: int, p: dict) -> dict[int, int]:  # type: ignore[type-arg]
+    """Equal shares in whole yuan; the leftover yuan to the persons first in name order (人员0, 人员1 …)."""
+    if amount < 0:
+        return {q: -v for q, v in _person_split(-amount, p).items()}
+    people = sorted(p["persons"])
+    total = round_half_up(amount * WEIGHT[p["origin"]])
+    return {q: total // len(people) + (1 if i < total % len(people) else 0) for i, q in enumerate(people)}
 
 
 PERIODS = ["2026Q3", "2025Q2", "2026M05", "2025"]
@@ -126,20 +142,21 @@ def test_engine_matches_the_reference(template, tmp_path_factory, projects, peri
     assert d.formal_contracts == len(formal)
     assert d.agreement_amount == sum(p["amount"] for p in first)
     assert d.arrived_amount == sum(arrived[i] for i, p in enumerate(projects) if _counted(p))
-    # each unit gets the half-up rounded sum of its exact credits
+    # each unit gets the sum of its whole-yuan parts of each project (largest remainder, SPEC §3.1)
+    counted = [(i, p) for i, p in enumerate(projects) if _counted(p)]
     for row in board.units:
         u = row.unit_id - 1
-        assert row.figures.formal_amount == round_half_up(sum((p["amount"] * _share(p, u) for p in formal),
-                                                              Fraction(0)))
-        assert row.figures.arrived_amount == round_half_up(sum(
-            (arrived[i] * _share(p, u) for i, p in enumerate(projects) if _counted(p)), Fraction(0)))
+        assert row.figures.formal_amount == sum(_split(p["amount"], p).get(u, 0) for p in formal)
+        assert row.figures.agreement_amount == sum(_split(p["amount"], p).get(u, 0) for p in first)
+        assert row.figures.arrived_amount == sum(_split(arrived[i], p).get(u, 0) for i, p in counted)
         assert row.figures.formal_contracts == sum(1 for p in formal if p["lead"] == u)
-    # persons: amount × origin weight ÷ credited persons
+    # persons: amount × origin weight split equally in whole yuan
     for row in board.persons:
         q = row.person_id - 1
-        want = sum((p["amount"] * WEIGHT[p["origin"]] / len(p["persons"]) for p in first if q in p["persons"]),
-                   Fraction(0))
-        assert row.agreement_amount == round_half_up(want)
+        assert row.agreement_amount == sum(_person_split(p["amount"], p).get(q, 0) for p in first
+                                           if q in p["persons"])
+        assert row.arrived_amount == sum(_person_split(arrived[i], p).get(q, 0) for i, p in counted
+                                         if q in p["persons"])
     # rankings are permutations of competition ranks
     for rows, key in ((board.units, lambda r: r.score), (board.persons,
                                                           lambda r: (r.agreement_amount, r.arrived_amount))):
@@ -172,7 +189,40 @@ def test_quarter_alone_plus_previous_ytd_is_this_ytd(template, tmp_path_factory,
        coops=st.lists(st.integers(2, 50), unique=True, max_size=6))
 def test_credited_shares_sum_to_the_weighted_amount(amount, origin, coops):  # type: ignore[no-untyped-def]
     credits = project_credits(RULES, amount, origin, 1, coops)
-    assert sum(credits.values()) == amount * RULES.origin_weights[origin]
+    assert sum(credits.values()) == round_half_up(amount * RULES.origin_weights[origin])  # whole yuan, adds up
+    assert all(isinstance(v, int) for v in credits.values())
     assert set(credits) == {1, *coops}
+    for unit, value in credits.items():  # each part is its exact share, rounded down or up
+        exact = amount * RULES.origin_weights[origin] * RULES.unit_share("lead" if unit == 1 else "coop", len(coops))
+        assert abs(value - exact) < 1
     if coops:
-        assert len({credits[c] for c in coops}) == 1  # cooperating units share equally
+        parts = [credits[c] for c in coops]  # cooperating units share equally, to the yuan
+        assert max(parts) - min(parts) <= 1
+        assert parts == sorted(parts, reverse=True) or amount < 0  # the extra yuan go first in sort order
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(projects=projects_st, period=st.sampled_from([*PERIODS, "2026M01-08", "2025M07-09"]))
+def test_parts_add_up_to_the_projects_credited_totals(template, tmp_path_factory, projects, period):  # type: ignore[no-untyped-def]
+    """SPEC §3.1: Σ units' credited = Σ projects' credited totals, and the same for persons, to the yuan."""
+    led = _load(template, projects, tmp_path_factory.mktemp("ex"))
+    try:
+        board = compute_board(led, period)
+    finally:
+        led.close()
+    start, end = board.period.start, board.period.end
+
+    def inside(d: date | None) -> bool:
+        return d is not None and start <= d <= end
+
+    live = [(i, p) for i, p in enumerate(projects) if _counted(p)]
+    w = {i: WEIGHT[p["origin"]] for i, p in live}
+    for field, amounts in (
+            ("formal_amount", {i: p["amount"] for i, p in live if inside(p["dates"][1])}),
+            ("agreement_amount", {i: p["amount"] for i, p in live if inside(p["dates"][0] or p["dates"][1])}),
+            ("arrived_amount", {i: sum(a for m, a in p["funding"] if inside(month(m, 10))) for i, p in live})):
+        totals = sum(round_half_up(a * w[i]) for i, a in amounts.items())
+        assert sum(getattr(u.figures, field) for u in board.units) == totals, field
+        if field != "formal_amount":
+            with_persons = sum(round_half_up(a * w[i]) for i, a in amounts.items() if projects[i]["persons"])
+            assert sum(getattr(r, field) for r in board.persons) == with_persons, field

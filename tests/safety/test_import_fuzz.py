@@ -180,7 +180,7 @@ def fuzz_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def check_one(template: Path, folder: Path, kind: str, rows: list[list[Any]], merged: list[str],
               second: bool) -> str:
-    """One example; returns its outcome: refused / problems / written."""
+    """One example; returns its outcome: refused / problems / written / empty (headers, no rows)."""
     folder.mkdir(parents=True, exist_ok=True)
     book = write_book(folder / "单位报送.xlsx", rows, merged, second)
     db = folder / "台账.sqlite"
@@ -195,7 +195,11 @@ def check_one(template: Path, folder: Path, kind: str, rows: list[list[Any]], me
                 import_file(led, kind, book, dry_run=False)
             assert counts(led) == before
             return "refused"
-        assert dry.rows_read >= 1 and not dry.written and counts(led) == before
+        assert not dry.written and counts(led) == before
+        if dry.rows_read == 0 and not dry.problems:  # headers, no data rows (SPEC §5, issue 15): nothing to do
+            real = import_file(led, kind, book, dry_run=False)
+            assert "没有可导入的行" in real.summary() and not real.written and counts(led) == before
+            return "empty"
         real = import_file(led, kind, book, dry_run=False)
         after = counts(led)
         if dry.problems:
@@ -256,7 +260,7 @@ def test_fuzz_reached_every_outcome() -> None:
         pytest.skip("run with the fuzz tests above")
     print("\nfuzz outcomes:", OUTCOMES)
     seen = {outcome for tally in OUTCOMES.values() for outcome in tally}
-    assert seen == {"refused", "problems", "written"}, OUTCOMES
+    assert {"refused", "problems", "written"} <= seen <= {"refused", "problems", "written", "empty"}, OUTCOMES
 
 
 def test_cli_renamed_csv_exits_2_with_one_chinese_line(tmp_path: Path, fuzz_template: Path) -> None:

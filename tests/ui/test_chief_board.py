@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from datetime import date
 
 import pytest
+from PySide6.QtCore import Qt
 
 import ui  # noqa: F401 - installs the None guard before any Qt call
 from ui import errors
@@ -161,3 +162,29 @@ def test_models_pass_the_model_tester(qtmodeltester, context: LedgerContext) -> 
 
     changes.set_rows(rank_changes(board.units, board.units))
     qtmodeltester.check(changes)
+
+
+def test_month_range_picker_shows_the_cumulative_board(qtbot, context: LedgerContext) -> None:
+    """月度累计 (每月督报): 1—8月 → 2026M01-08, the board and its summary say 2026年1—8月."""
+    page = BoardPage(context)
+    qtbot.addWidget(page)
+    page.show()
+    page.activated()
+    _wait_board(qtbot, page, "2026Q3")
+    picker = page.picker
+    picker.kind.setCurrentIndex(picker.kind.findData("YTD"))
+    assert picker.kind.currentText() == "月度累计"
+    picker.number.setCurrentIndex(picker.number.findData(8))
+    assert picker.number.currentText() == "1—8月"
+    _wait_board(qtbot, page, "2026M01-08")
+    assert page.status_text().startswith("2026年1—8月")
+    expected = compute_board(context.ledger, "2026M01-08")
+    assert [(u.unit, u.rank) for u in page.board.units] == [(u.unit, u.rank) for u in expected.units]
+    picker.set_code("2026M01-05")
+    assert (picker.kind.currentData(), picker.number.currentData(), picker.code()) == ("YTD", 5, "2026M01-05")
+    # the 其中：往期框架协议转正式合同 column shows the engine's count
+    col = page.unit_model.column_of("converted")
+    assert page.unit_model.headerData(col, Qt.Orientation.Horizontal) == "其中：往期框架协议转正式合同"
+    shown = [page.unit_model.data(page.unit_model.index(i, col)) for i in range(page.unit_model.rowCount())]
+    assert [str(u.figures.converted_contracts) for u in page.unit_model.rows] == shown
+    assert any(u.figures.converted_contracts for u in page.unit_model.rows)  # the demo has such projects

@@ -99,3 +99,56 @@ def test_export_filtered_ledger_and_templates(context: LedgerContext, qtbot: Any
     assert "玻纤新材料生产线" in text and "碳化硅新材料项目" in text and "预制菜" not in text
     written = write_templates(context, tmp_path, None)
     assert len(written) == 5 and all(p.exists() for p in written)
+
+
+def test_wizard_offers_to_create_missing_chains_and_units(context: LedgerContext, qtbot: Any, tmp_path: Path) -> None:
+    """A unit's file names a chain and a unit the ledger lacks: the report lists each once with the nearest
+    name; the button creates them (chain in the dictionary, unit as a 园区), the check passes, the import runs."""
+    from zsdesk.models import DictionaryEntry, Unit
+
+    path = _xlsx(tmp_path / "chains.xlsx", [
+        ["冷链仓储中心", "重庆冷链有限公司", "市外", "冷链仓储", "否", "6000", "2026-02-01", "", "新城物流园区"],
+        ["冷链二期", "重庆冷链有限公司", "市外", "冷链仓储", "否", "6000", "2026-02-03", "", "区商务委"],
+    ])
+    before = _count(context)
+    wizard = _wizard(context, qtbot, path)
+    wizard.check()
+    qtbot.waitUntil(lambda: wizard.pages.currentIndex() == 1, timeout=15000)
+    assert not wizard.report.ok and wizard.create_missing.isVisibleTo(wizard)
+    assert wizard.report.missing_chains == ["冷链仓储"] and wizard.report.missing_units == ["新城物流园区"]
+    summary = wizard.summary.text()
+    assert "台账中没有这些产业链：冷链仓储" in summary and "设置" not in summary
+    problems = " ".join(str(wizard.problems.rows[r][3]) for r in range(wizard.problems.rowCount()))
+    assert "台账 → 单位与人员 → 产业链" in problems
+    wizard.create_missing.click()
+    qtbot.waitUntil(lambda: wizard.report is not None and wizard.report.ok, timeout=15000)
+    with context.ledger.reading() as s:
+        assert s.scalar(select(DictionaryEntry.id).where(DictionaryEntry.name == "冷链仓储")) is not None
+        assert s.scalar(select(Unit.kind).where(Unit.name == "新城物流园区")) == "park"
+    wizard.confirm_button.click()
+    qtbot.waitUntil(lambda: wizard.pages.currentIndex() == 2, timeout=15000)
+    assert _count(context) == before + 2
+
+
+def test_wizard_maps_missing_names_to_the_nearest_existing_ones(context: LedgerContext, qtbot: Any,
+                                                                tmp_path: Path) -> None:
+    from zsdesk.models import DictionaryEntry
+
+    path = _xlsx(tmp_path / "相近.xlsx", [
+        ["康养基地", "重庆康养有限公司", "市外", "康养", "否", "6000", "2026-02-01", "", "区商务委"],
+    ])
+    before = _count(context)
+    wizard = _wizard(context, qtbot, path)
+    wizard.check()
+    qtbot.waitUntil(lambda: wizard.pages.currentIndex() == 1, timeout=15000)
+    assert wizard.report.nearest[("chain", "康养")] == "文旅康养" and wizard.use_nearest.isVisibleTo(wizard)
+    wizard.use_nearest.click()
+    qtbot.waitUntil(lambda: wizard.report is not None and wizard.report.ok, timeout=15000)
+    assert "“康养”→“文旅康养”" in wizard.summary.text()
+    wizard.confirm_button.click()
+    qtbot.waitUntil(lambda: wizard.pages.currentIndex() == 2, timeout=15000)
+    assert _count(context) == before + 1
+    with context.ledger.reading() as s:
+        assert s.scalar(select(DictionaryEntry.id).where(DictionaryEntry.name == "康养")) is None
+        chain = s.scalar(select(DictionaryEntry.id).where(DictionaryEntry.name == "文旅康养"))
+        assert s.scalar(select(Project.chain_id).where(Project.name == "康养基地")) == chain

@@ -120,7 +120,11 @@ def test_empty_sheet(ledger, tmp_path):
 
 
 def test_header_only_sheet(ledger, tmp_path):
-    refused(ledger, simple_xlsx(tmp_path / "只有表头.xlsx", [["项目名称", "投资方"], [None, None]]), "没有数据")
+    # SPEC §5 (issue 15): headers and no data rows → “没有可导入的行”, nothing written, not an error
+    report = import_file(ledger, "projects", simple_xlsx(tmp_path / "只有表头.xlsx", [["项目名称", "投资方"],
+                                                                                    [None, None]]), dry_run=False)
+    assert report.ok and not report.written and "没有可导入的行" in report.summary()
+    assert project_count(ledger) == 0
 
 
 def test_no_recognisable_header(ledger, tmp_path):

@@ -100,7 +100,8 @@ def test_target_table_figures_come_from_the_board(small_ledger, tmp_path):
 def test_board_and_funding_exports(small_ledger, tmp_path):
     export_board(small_ledger, tmp_path / "榜.xlsx", "2026")
     wb = load_workbook(tmp_path / "榜.xlsx")
-    assert wb.sheetnames[:2] == ["单位榜", "个人榜"] and len(wb.sheetnames) == 5
+    # issue 15: a 全区 sheet with 同比 ("—" without a positive base) comes last
+    assert wb.sheetnames[:2] == ["单位榜", "个人榜"] and len(wb.sheetnames) == 6 and wb.sheetnames[-1] == "全区"
     persons = [r for r in wb["个人榜"].iter_rows(min_row=4, values_only=True) if r[0] is not None]
     assert {r[1] for r in persons[:2]} == {"张三", "王五"}  # the two credited on a signed project lead
     export_funding(small_ledger, tmp_path / "到位.xlsx", 2026)

@@ -15,9 +15,10 @@ Public API (no Qt; pass a ``Ledger`` or an open SQLAlchemy ``Session``)::
     board_to_json(board) -> dict          # the SPEC §6 contract (+ extra keys)
     unit_projects(ledger_or_session, period, unit_id, figure, rules=None) -> list[CreditLine]
         # amount figures (formal / framework / agreement / arrived, or the board field names
-        # formal_amount …) list lead AND cooperating credits: round_half_up(Σ credited) == the board
+        # formal_amount …) list lead AND cooperating credits in whole yuan: Σ credited == the board
         # amount; a count is the number of role == "lead" lines (drill.FIGURE_FIELDS)
-    project_credits(rules, amount, origin, lead_unit_id, cooperating_unit_ids) -> dict[int, Fraction]
+    project_credits(rules, amount, origin, lead_unit_id, cooperating_unit_ids) -> dict[int, int]
+        # the largest-remainder split of SPEC §3.1 (zsdesk.board.split)
     growth_text(pct) -> "同比增长 X%" / "同比下降 X%";  rate_text(rate) -> "59.39%" / "—"
     growth(current, base) -> Decimal | None;  competition_ranks(keys) -> list[int]
 

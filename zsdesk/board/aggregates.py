@@ -12,23 +12,25 @@ integer arithmetic over their grouped rows.
 - **District funds**: plain sums over the covering index for disjoint date pieces (no per-row
   ``CASE``), less the entries of projects that do not count.
 
-Weights are applied to the grouped integer sums: each holder's amount is the exact sum of
-``raw × weight`` over its groups, over a common denominator, rounded half-up to the yuan once.
+Unit and person credits are whole yuan per project (SPEC §3.1): the projects signed in the credit
+windows and the per-project sums of funds are read one row each, with their cooperating units (in sort
+order) and credited persons (in name order), and each amount is split by the largest-remainder method
+(``split.py``), so every holder's amount is a sum of whole-yuan parts and the parts of a project add up
+to its credited total.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import case, func, literal, not_, or_, select, union_all
+from sqlalchemy import String, case, cast, func, literal, not_, or_, select
 from sqlalchemy.orm import Session
 
-from ..models import Funding, Project, ProjectCooperatingUnit, ProjectPerson
+from ..models import Funding, Person, Project, ProjectCooperatingUnit, ProjectPerson, Unit
 from ..rules import Rules
 from .figures import (
     Figures,
@@ -36,17 +38,18 @@ from .figures import (
     counted_expr,
     in_window,
     live_expr,
-    round_ratio_half_up,
     signing_prefilter,
     size_class_expr,
     window_predicates,
 )
+from .split import SplitPlan, equal_split
 
 # Per window, the signing columns in this order (counts, then raw agreement amounts).
 SIGNING_COLUMNS = ("signed_projects", "formal_contracts", "framework_agreements", "first_signed",
-                   "started_projects", "agreement_amount", "formal_amount", "framework_amount")
-_COUNTS = SIGNING_COLUMNS[:5]
-_AMOUNTS = SIGNING_COLUMNS[5:]
+                   "started_projects", "converted_contracts", "agreement_amount", "formal_amount",
+                   "framework_amount")
+_COUNTS = SIGNING_COLUMNS[:6]
+_AMOUNTS = SIGNING_COLUMNS[6:]
 _WIDTH = len(SIGNING_COLUMNS)
 _CLASSES = ("major", "large", "key", "general")
 
@@ -63,31 +66,18 @@ class Aggregates:
 
 
 class Credits:
-    """Exact credited amounts: raw integer sums per (holder, field, weight key), weighted once at the end."""
+    """Whole-yuan credited amounts per (holder, field): each project's amount is split among its holders
+    by the largest-remainder method (``split.largest_remainder``) and the parts are summed."""
 
-    def __init__(self, weight: Callable[[Hashable], Fraction]) -> None:
-        self._weight = weight
-        self._weights: dict[Hashable, Fraction] = {}
-        self.sums: dict[tuple[Hashable, str], dict[Hashable, int]] = {}
+    def __init__(self) -> None:
+        self.sums: dict[tuple[Hashable, str], int] = {}
 
-    def add(self, holder: Hashable, name: str, key: Hashable, value: int) -> None:
-        if value:
-            parts = self.sums.setdefault((holder, name), {})
-            parts[key] = parts.get(key, 0) + value
+    def add(self, holder: Hashable, name: str, value: int) -> None:
+        key = (holder, name)
+        self.sums[key] = self.sums.get(key, 0) + value
 
     def amount(self, holder: Hashable, name: str) -> int:
-        parts = self.sums.get((holder, name))
-        if not parts:
-            return 0
-        weights = []
-        for key, raw in parts.items():
-            w = self._weights.get(key)
-            if w is None:
-                w = self._weights[key] = self._weight(key)
-            weights.append((w, raw))
-        denominator = math.lcm(*(w.denominator for w, _ in weights))
-        numerator = sum(raw * w.numerator * (denominator // w.denominator) for w, raw in weights)
-        return round_ratio_half_up(numerator, denominator)
+        return self.sums.get((holder, name), 0)
 
 
 def clusters(windows: dict[str, Window]) -> list[tuple[Window, list[str]]]:
@@ -102,29 +92,6 @@ def clusters(windows: dict[str, Window]) -> list[tuple[Window, list[str]]]:
     return out
 
 
-def _signing_columns(windows: Iterable[Window]) -> list[Any]:
-    amount = Project.agreement_amount
-    cols: list[Any] = []
-    for w in windows:
-        p = window_predicates(w)
-        conds = (p["signed"], p["formal"], p["framework"], p["first"], p["started"])
-        cols += [func.sum(case((c, 1), else_=0)) for c in conds]
-        cols += [func.sum(case((c, amount), else_=0)) for c in (p["first"], p["formal"], p["framework"])]
-    return cols
-
-
-def _cooperating_count_of(project_id: Any) -> Any:
-    """Number of cooperating units of a project (one primary-key index probe)."""
-    return (select(func.count()).where(ProjectCooperatingUnit.project_id == project_id)
-            .correlate_except(ProjectCooperatingUnit).scalar_subquery())
-
-
-def _person_count_of(project_id: Any) -> Any:
-    """Number of credited persons of a project (one primary-key index probe)."""
-    return (select(func.count()).where(ProjectPerson.project_id == project_id)
-            .correlate_except(ProjectPerson).scalar_subquery())
-
-
 def _ints(values: Iterable[Any]) -> list[int]:
     return [int(v or 0) for v in values]
 
@@ -135,26 +102,75 @@ def _add_district(fig: Figures, size: str, values: list[int]) -> None:
     setattr(fig, size, getattr(fig, size) + values[3])
 
 
-def _unit_weight(rules: Rules) -> Callable[[Hashable], Fraction]:
-    def weight(key: Hashable) -> Fraction:
-        origin, role, n = key  # type: ignore[misc]
-        return rules.origin_weights.get(origin, Fraction(0)) * rules.unit_share(role, n)
-    return weight
+def _id_list(column: Any, owner: Any, project_id: Any) -> Any:
+    """The ids in ``column`` of one project's rows of ``owner`` as "3,7,12" (one primary-key index probe;
+    ``group_concat`` on SQLite, ``string_agg`` on PostgreSQL). The order is fixed in Python."""
+    return (select(func.aggregate_strings(cast(column, String), ","))
+            .where(owner.project_id == project_id).correlate_except(owner).scalar_subquery())
 
 
-def _person_weight(rules: Rules) -> Callable[[Hashable], Fraction]:
-    def weight(key: Hashable) -> Fraction:
-        origin, n = key  # type: ignore[misc]
-        return rules.origin_weights.get(origin, Fraction(0)) / n
-    return weight
+class _Splitter:
+    """Each project's holders in tie order (SPEC §3.1: the lead unit, then cooperating units by sort order;
+    persons by name) and the whole-yuan split of its amounts among them."""
+
+    def __init__(self, session: Session, rules: Rules) -> None:
+        self.rules = rules
+        self._plans: dict[tuple[str, bool, int], SplitPlan] = {}
+        self._weights: dict[str, tuple[int, int]] = {}
+        self._unit_order: dict[int, tuple[int, int]] | None = None
+        self._person_order: dict[int, tuple[str, int]] | None = None
+        self.session = session
+
+    def units(self, lead: int | None, coops: str | None) -> list[int]:
+        if not coops:
+            return [] if lead is None else [lead]
+        if self._unit_order is None:
+            self._unit_order = {uid: (order or 0, uid) for uid, order in
+                                self.session.execute(select(Unit.id, Unit.sort_order))}
+        key = self._unit_order
+        ids = sorted({int(x) for x in coops.split(",")} - {lead}, key=lambda u: key.get(u, (0, u)))
+        return ([] if lead is None else [lead]) + ids
+
+    def persons(self, ids: str | None) -> list[int]:
+        if not ids:
+            return []
+        people = {int(x) for x in ids.split(",")}
+        if len(people) == 1:
+            return list(people)
+        if self._person_order is None:
+            self._person_order = {pid: (name, pid) for pid, name in
+                                  self.session.execute(select(Person.id, Person.name))}
+        key = self._person_order
+        return sorted(people, key=lambda p: key.get(p, ("", p)))
+
+    def unit_parts(self, amount: int, origin: str, has_lead: bool, n_coop: int) -> list[int]:
+        key = (origin, has_lead, n_coop)
+        plan = self._plans.get(key)
+        if plan is None:
+            rules = self.rules
+            shares = ([rules.unit_share("lead", n_coop)] if has_lead else []) + \
+                [rules.unit_share("coop", n_coop)] * n_coop
+            plan = self._plans[key] = SplitPlan(rules.origin_weights.get(origin, Fraction(0)), shares)
+        return plan.split(amount)
+
+    def person_parts(self, amount: int, origin: str, count: int) -> list[int]:
+        if count == 1 or amount < 0:
+            return equal_split(amount, self.rules.origin_weights.get(origin, Fraction(0)), count)
+        w = self._weights.get(origin)
+        if w is None:
+            f = self.rules.origin_weights.get(origin, Fraction(0))
+            w = self._weights[origin] = (f.numerator, f.denominator)
+        total = (2 * amount * w[0] + w[1]) // (2 * w[1])  # half-up (amount > 0), then equal whole-yuan parts
+        base, rest = divmod(total, count)
+        return [base + 1 if i < rest else base for i in range(count)]
 
 
 class _Units:
     """Unit counts (lead only), credits and activity per credit window."""
 
-    def __init__(self, rules: Rules, names: Iterable[str]) -> None:
+    def __init__(self, names: Iterable[str]) -> None:
         self.counts: dict[str, dict[int, list[int]]] = {n: {} for n in names}
-        self.credits = {n: Credits(_unit_weight(rules)) for n in self.counts}
+        self.credits = {n: Credits() for n in self.counts}
         self.active: dict[str, set[int]] = {n: set() for n in self.counts}
 
     def slot(self, name: str, unit_id: int) -> list[int]:
@@ -176,16 +192,16 @@ class _Units:
 def board_aggregates(session: Session, rules: Rules, windows: dict[str, Window],
                      credit_windows: tuple[str, ...]) -> Aggregates:
     """District figures for every window; unit credits for ``credit_windows``; person credits for the
-    first of them (the one persons are ranked on). Three statements: signings, credited funds, district
-    funds."""
+    first of them (the one persons are ranked on)."""
     credit = {n: windows[n] for n in credit_windows}
-    units = _Units(rules, credit)
+    units = _Units(credit)
     person_window = credit_windows[0]
-    person_credits = Credits(_person_weight(rules))
-    district = _signings(session, rules, windows, credit, person_window, units, person_credits)
+    person_credits = Credits()
+    splitter = _Splitter(session, rules)
+    district = _signings(session, rules, windows, credit, person_window, units, person_credits, splitter)
     for name, amount in district_arrived(session, rules, windows).items():
         district[name].arrived_amount = amount
-    _credited_funds(session, rules, credit, person_window, units, person_credits)
+    _credited_funds(session, rules, credit, person_window, units, person_credits, splitter)
     holders = {h for h, _ in person_credits.sums}
     persons = {person_window: {
         p: Figures(agreement_amount=person_credits.amount(p, "agreement_amount"),
@@ -211,71 +227,68 @@ def _decode(code: int, i: int, count: int, amount: int) -> list[int]:
     window-membership ``code``, for window ``i``."""
     bits = code >> (4 * i)
     formal, framework, first, started = (count if bits & (1 << j) else 0 for j in range(4))
-    return [formal + framework, formal, framework, first, started, amount if first else 0,
+    converted = formal if not first else 0  # formal contract now, first signed (framework) in an earlier period
+    return [formal + framework, formal, framework, first, started, converted, amount if first else 0,
             amount if formal else 0, amount if framework else 0]
 
 
 def _signings(session: Session, rules: Rules, windows: dict[str, Window], credit: dict[str, Window],
-              person_window: str, units: _Units, persons: Credits) -> dict[str, Figures]:
-    """Every signing figure in one statement. The live projects signed or started in any window are read
-    once (indexed prefilter) into a materialized CTE holding each project's size class, sharer counts and
-    window membership as a bit code (all windows; credit windows); that CTE is grouped by size class and
-    code for the district, by (unit, origin, cooperating count, size class, credit code) for lead and
-    cooperating units, and by (person, origin, person count) for persons — each group only counts its
-    projects and sums their agreement amounts."""
+              person_window: str, units: _Units, persons: Credits, splitter: _Splitter) -> dict[str, Figures]:
+    """Every signing figure in one statement: the live projects signed or started in any window are read
+    once (indexed prefilter), one row each, with their size class, window membership as bit codes (all
+    windows; credit windows) and, for those in a credit window, their cooperating units and credited
+    persons. The district sums them raw; units and persons get each project's whole-yuan parts."""
     names, credit_names = list(windows), list(credit)
-    person_first = window_predicates(credit[person_window])["first"]
-    ps = (select(Project.id, Project.lead_unit_id, Project.origin, size_class_expr(rules).label("klass"),
-                 _cooperating_count_of(Project.id).label("n"),
-                 case((person_first, _person_count_of(Project.id)), else_=0).label("np"),
-                 Project.agreement_amount.label("amount"),
-                 _code([windows[n] for n in names]).label("code"),
-                 _code([credit[n] for n in credit_names]).label("ccode"))
-          .where(live_expr(), or_(*(signing_prefilter(span) for span, _ in clusters(windows))))
-          .cte("ps").prefix_with("MATERIALIZED"))
-    counted = ps.c.klass != "none"
-    tally = (func.count(), func.sum(ps.c.amount))
-    total = (select(literal("district").label("role"), literal(None).label("holder"), literal(None).label("origin"),
-                    literal(0).label("n"), ps.c.klass, ps.c.code, *tally)
-             .where(counted).group_by(ps.c.klass, ps.c.code))
-    lead = (select(literal("lead"), ps.c.lead_unit_id, ps.c.origin, ps.c.n, ps.c.klass, ps.c.ccode, *tally)
-            .where(counted, ps.c.ccode != 0, ps.c.lead_unit_id.is_not(None))
-            .group_by(ps.c.lead_unit_id, ps.c.origin, ps.c.n, ps.c.klass, ps.c.ccode))
-    coop = (select(literal("coop"), ProjectCooperatingUnit.unit_id, ps.c.origin, ps.c.n, ps.c.klass, ps.c.ccode,
-                   *tally)
-            .join(ProjectCooperatingUnit, ProjectCooperatingUnit.project_id == ps.c.id)
-            .where(counted, ps.c.ccode != 0, ps.c.n > 0)
-            .group_by(ProjectCooperatingUnit.unit_id, ps.c.origin, ps.c.n, ps.c.klass, ps.c.ccode))
-    person = (select(literal("person"), ProjectPerson.person_id, ps.c.origin, ps.c.np, literal("").label("klass"),
-                     literal(0).label("code"), *tally)
-              .join(ProjectPerson, ProjectPerson.project_id == ps.c.id)
-              .where(counted, ps.c.np > 0)
-              .group_by(ProjectPerson.person_id, ps.c.origin, ps.c.np))
+    klass = size_class_expr(rules)
+    ccode = _code([credit[n] for n in credit_names])
+    in_credit = ccode != 0
+    rows = session.execute(
+        select(Project.id, Project.lead_unit_id, Project.origin, klass, Project.agreement_amount,
+               _code([windows[n] for n in names]), ccode,
+               case((in_credit, _id_list(ProjectCooperatingUnit.unit_id, ProjectCooperatingUnit, Project.id)),
+                    else_=None),
+               case((in_credit, _id_list(ProjectPerson.person_id, ProjectPerson, Project.id)), else_=None))
+        .where(live_expr(), klass != "none", or_(*(signing_prefilter(span) for span, _ in clusters(windows))))
+    ).all()
     district = {name: Figures() for name in names}
-    rows = session.execute(union_all(total, lead, coop, person)).all()
-    for role, holder, origin, n, size, code, count, amount in rows:
-        code, count, amount = int(code), int(count), int(amount or 0)
-        if role == "district":
-            for i, name in enumerate(names):
-                if (code >> (4 * i)) & 15:
-                    _add_district(district[name], size, _decode(code, i, count, amount))
-        elif role == "person":
-            persons.add(holder, "agreement_amount", (origin, int(n)), amount)
-        else:
-            key = (origin, role, int(n))
-            for i, name in enumerate(credit_names):
-                if not (code >> (4 * i)) & 15:
-                    continue
-                vals = _decode(code, i, count, amount)
-                slot = units.slot(name, holder)
+    groups: dict[tuple[str, int], list[int]] = {}
+    p_index = credit_names.index(person_window)
+    for _pid, lead, origin, size, amount, code, ccode_value, coops, people in rows:
+        amount, code, ccode_value = int(amount or 0), int(code), int(ccode_value)
+        group = groups.setdefault((size, code), [0, 0])
+        group[0] += 1
+        group[1] += amount
+        if not ccode_value:
+            continue
+        unit_ids = splitter.units(lead, coops)
+        n_coop = len(unit_ids) - (lead is not None)
+        for i, name in enumerate(credit_names):
+            if not (ccode_value >> (4 * i)) & 15:
+                continue
+            vals = _decode(ccode_value, i, 1, amount)
+            if lead is not None:
+                slot = units.slot(name, lead)
+                for j in range(len(_COUNTS)):
+                    slot[j] += vals[j]
+                slot[len(_COUNTS) + _CLASSES.index(size)] += vals[3]
+            for unit_id in unit_ids:
+                units.slot(name, unit_id)
                 if vals[0]:
-                    units.active[name].add(holder)
-                if role == "lead":
-                    for j in range(len(_COUNTS)):
-                        slot[j] += vals[j]
-                    slot[len(_COUNTS) + _CLASSES.index(size)] += vals[3]
+                    units.active[name].add(unit_id)
+            if unit_ids:
                 for field_name, value in zip(_AMOUNTS, vals[len(_COUNTS):], strict=True):
-                    units.credits[name].add(holder, field_name, key, value)
+                    if value:
+                        parts = splitter.unit_parts(value, origin, lead is not None, n_coop)
+                        for unit_id, part in zip(unit_ids, parts, strict=True):
+                            units.credits[name].add(unit_id, field_name, part)
+            if i == p_index and vals[3] and amount and people:
+                ids = splitter.persons(people)
+                for person_id, part in zip(ids, splitter.person_parts(amount, origin, len(ids)), strict=True):
+                    persons.add(person_id, "agreement_amount", part)
+    for (size, code), (count, amount) in groups.items():
+        for i, name in enumerate(names):
+            if (code >> (4 * i)) & 15:
+                _add_district(district[name], size, _decode(code, i, count, amount))
     return district
 
 
@@ -285,49 +298,43 @@ def _window_sums(column: Any, date_column: Any, windows: list[Window], span: Win
 
 
 def _credited_funds(session: Session, rules: Rules, credit: dict[str, Window], person_window: str,
-                    units: _Units, person_credits: Credits) -> None:
-    """Funds per project once per credit span, joined to the counting projects (a materialized CTE with
-    the sharer counts), then grouped for lead units, cooperating units and persons in one statement."""
+                    units: _Units, person_credits: Credits, splitter: _Splitter) -> None:
+    """Funds per project once per credit span (conditional sums over the covering index), joined to the
+    counting projects with their cooperating units and credited persons, each project's sum split among
+    them in whole yuan."""
     for span, names in clusters(credit):
         sums = _window_sums(Funding.amount, Funding.date, [credit[n] for n in names], span)
         pf = (select(Funding.project_id, *(s.label(f"a{i}") for i, s in enumerate(sums)))
               .where(Funding.deleted_at.is_(None), in_window(Funding.date, span))
               .group_by(Funding.project_id).subquery("pf"))
         with_persons = person_window in names
-        pc = (select(Project.id, Project.lead_unit_id, Project.origin, _cooperating_count_of(Project.id).label("n"),
-                     *([_person_count_of(Project.id).label("np")] if with_persons else []),
-                     *(pf.c[f"a{i}"] for i in range(len(names))))
-              .join(pf, pf.c.project_id == Project.id)
-              .where(counted_expr(rules))
-              .cte("pc").prefix_with("MATERIALIZED"))
-        amounts = [func.sum(pc.c[f"a{i}"]) for i in range(len(names))]
-        lead = (select(literal("lead").label("role"), pc.c.lead_unit_id.label("holder"), pc.c.origin, pc.c.n,
-                       *amounts)
-                .where(pc.c.lead_unit_id.is_not(None)).group_by(pc.c.lead_unit_id, pc.c.origin, pc.c.n))
-        coop = (select(literal("coop").label("role"), ProjectCooperatingUnit.unit_id, pc.c.origin, pc.c.n,
-                       *amounts)
-                .join(ProjectCooperatingUnit, ProjectCooperatingUnit.project_id == pc.c.id)
-                .where(pc.c.n > 0)
-                .group_by(ProjectCooperatingUnit.unit_id, pc.c.origin, pc.c.n))
-        statements = [lead, coop]
-        if with_persons:
-            statements.append(
-                select(literal("person").label("role"), ProjectPerson.person_id, pc.c.origin, pc.c.np, *amounts)
-                .join(ProjectPerson, ProjectPerson.project_id == pc.c.id)
-                .where(pc.c.np > 0)
-                .group_by(ProjectPerson.person_id, pc.c.origin, pc.c.np))
+        rows = session.execute(
+            select(Project.id, Project.lead_unit_id, Project.origin,
+                   _id_list(ProjectCooperatingUnit.unit_id, ProjectCooperatingUnit, Project.id),
+                   _id_list(ProjectPerson.person_id, ProjectPerson, Project.id) if with_persons else literal(None),
+                   *(pf.c[f"a{i}"] for i in range(len(names))))
+            .join(pf, pf.c.project_id == Project.id)
+            .where(counted_expr(rules))).all()
         p_index = names.index(person_window) if with_persons else -1
-        for row in session.execute(union_all(*statements)).all():
-            role, holder, origin, n = row[:4]
-            values = [int(v or 0) for v in row[4:]]
-            if role == "person":
-                person_credits.add(holder, "arrived_amount", (origin, int(n)), values[p_index])
-                continue
+        for row in rows:
+            _pid, lead, origin, coops, people = row[:5]
+            values = [int(v or 0) for v in row[5:]]
+            unit_ids = splitter.units(lead, coops)
+            n_coop = len(unit_ids) - (lead is not None)
             for name, value in zip(names, values, strict=True):
-                units.slot(name, holder)
-                if value:
-                    units.active[name].add(holder)
-                units.credits[name].add(holder, "arrived_amount", (origin, role, int(n)), value)
+                for unit_id in unit_ids:
+                    units.slot(name, unit_id)
+                    if value:
+                        units.active[name].add(unit_id)
+                if value and unit_ids:
+                    parts = splitter.unit_parts(value, origin, lead is not None, n_coop)
+                    for unit_id, part in zip(unit_ids, parts, strict=True):
+                        units.credits[name].add(unit_id, "arrived_amount", part)
+            if p_index >= 0 and values[p_index] and people:
+                ids = splitter.persons(people)
+                for person_id, part in zip(ids, splitter.person_parts(values[p_index], origin, len(ids)),
+                                           strict=True):
+                    person_credits.add(person_id, "arrived_amount", part)
 
 
 def _pieces(windows: Iterable[Window]) -> list[Window]:

@@ -30,6 +30,7 @@ def _district(d: DistrictFigures) -> dict[str, Any]:
         "formal_yoy": _num(d.yoy["formal_amount"]), "arrived_yoy": _num(d.yoy["arrived_amount"]),
         # beyond the contract
         "agreement_amount": f.agreement_amount, "first_signed": f.first_signed,
+        "converted_contracts": f.converted_contracts,
         "major": f.major, "large": f.large, "key": f.key, "general": f.general,
         "agreement_rate": _num(d.rates["agreement"]),
         "yoy": {k: _num(v) for k, v in d.yoy.items()},
@@ -61,7 +62,9 @@ def board_to_json(board: Board) -> dict[str, Any]:
                    "formal_rate": _num(u.rates["formal"]), "arrived_rate": _num(u.rates["arrived"]),
                    "short_name": u.short_name, "major_rate": _num(u.rates["major"]),
                    "large_rate": _num(u.rates["large"]), "key_rate": _num(u.rates["key"]),
-                   "has_target": u.target is not None, "quiet": u.quiet}
+                   "has_target": u.target is not None, "quiet": u.quiet,
+                   # 其中：往期框架协议转正式合同 N 个 (signed, but no agreement amount or size class this period)
+                   "converted_contracts": u.figures.converted_contracts}
                   for u in board.units],
         "persons": [{"rank": r.rank, "person": r.person, "unit": r.unit, "agreement_amount": r.agreement_amount,
                      "arrived_amount": r.arrived_amount} for r in board.persons],

@@ -31,7 +31,7 @@ from ..rules import Rules
 
 Window = tuple[date, date]
 COUNT_FIELDS = ("signed_projects", "formal_contracts", "framework_agreements", "first_signed", "major", "large",
-                "key", "general", "started_projects")
+                "key", "general", "started_projects", "converted_contracts")
 AMOUNT_FIELDS = ("agreement_amount", "formal_amount", "framework_amount", "arrived_amount")
 
 
@@ -48,6 +48,9 @@ class Figures:
     key: int = 0
     general: int = 0
     started_projects: int = 0
+    # 其中：往期框架协议转正式合同 — formal contracts of the window whose first signing (a framework agreement)
+    # was in an earlier period: they count as signed projects but bring no agreement amount and no size class
+    converted_contracts: int = 0
     agreement_amount: int = 0
     formal_amount: int = 0
     framework_amount: int = 0

@@ -27,7 +27,9 @@ def _capped(rate: Fraction, cap: Fraction | None) -> Fraction:
 
 
 def scores(rules: Rules, rates: Mapping[Hashable, Mapping[str, Fraction | None]]) -> dict[Hashable, Decimal]:
-    """Each holder's score from its exact completion rates (percent; ``None`` = no target).
+    """Each holder's score from its completion rates as printed (SPEC §3.1): each rate (percent; ``None`` =
+    no target) is first rounded half-up to 2 decimals, then capped, so anyone can recompute every score
+    and rank from the printed notice.
 
     ``weighted``: Σ weight × min(rate, cap) ÷ Σ weight. ``efficiency`` (功效系数法): per item
     60 + 40 × (x − min) ÷ (max − min) over the holders that have the item (all 100 when max = min),
@@ -40,7 +42,7 @@ def scores(rules: Rules, rates: Mapping[Hashable, Mapping[str, Fraction | None]]
     for holder, holder_rates in rates.items():
         row: dict[str, Fraction | None] = {}
         for it in items:
-            rate = holder_rates.get(it.item)
+            rate = printed(holder_rates.get(it.item))
             if rate is None and rules.no_target == "zero":
                 rate = Fraction(0)
             row[it.item] = None if rate is None else _capped(rate, it.cap)
@@ -65,6 +67,11 @@ def scores(rules: Rules, rates: Mapping[Hashable, Mapping[str, Fraction | None]]
         score = sum((w * v for w, v in used), Fraction(0)) / total_weight  # type: ignore[operator]
         result[holder] = fraction_to_decimal(score)
     return result
+
+
+def printed(rate: Fraction | None) -> Fraction | None:
+    """A rate as the notice prints it: half-up to 2 decimals."""
+    return None if rate is None else Fraction(fraction_to_decimal(rate))
 
 
 def fraction_to_decimal(value: Fraction, places: int = 2) -> Decimal:

@@ -14,7 +14,7 @@ from . import add_db_option, open_ledger
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("board", help="计算招商英雄榜（--json 输出约定格式的 JSON）")
     add_db_option(p)
-    p.add_argument("--period", required=True, help="期间：2026Q3（1—9月累计）、2026M08（8月）或 2026（全年）")
+    p.add_argument("--period", required=True, help="期间：2026Q3（1—9月累计）、2026M08（8月）、2026M01-08（1—8月累计）或 2026（全年）")
     p.add_argument("--json", action="store_true", help="输出 JSON（金额为元）")
     p.set_defaults(run=run_board)
 

@@ -20,7 +20,7 @@ from . import add_db_option, open_ledger
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("notice", help="生成季度通报 PDF（--issue 签发：编文号并存档）")
     add_db_option(p)
-    p.add_argument("--period", required=True, help="期间：2026Q3（1—9月累计）、2026M08（8月）或 2026（全年）")
+    p.add_argument("--period", required=True, help="期间：2026Q3（1—9月累计）、2026M08（8月）、2026M01-08（1—8月累计）或 2026（全年）")
     p.add_argument("-o", "--output", required=True, help="输出文件：.pdf（PDF）或 .docx（Word/WPS 工作底稿）")
     p.add_argument("--issue", action="store_true", help="签发：编文号、冻结数据并存档（签发后不能修改）")
     p.add_argument("--number", help="文号序号（默认：本年已用最大序号 + 1）；只能与 --issue 一起使用")

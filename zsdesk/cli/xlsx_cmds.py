@@ -19,6 +19,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("kind", choices=IMPORT_KINDS, help="导入的内容")
     p.add_argument("file", help="xlsx 文件")
     p.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+    p.add_argument("--add-missing", action="store_true",
+                   help="文件中提到而台账中没有的单位、人员、产业链和投资方标签，随本次导入一并创建（同一操作，可一并撤销）")
     p.set_defaults(run=run_import)
 
     p = sub.add_parser("export", help="导出台账、目标任务完成情况、英雄榜或到位资金月报（xlsx）")
@@ -26,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("kind", choices=EXPORT_KINDS, help="导出的内容")
     p.add_argument("-o", "--output", required=True, help="输出的 xlsx 文件")
     p.add_argument("--year", type=int, help="年度（到位资金月报；默认今年）")
-    p.add_argument("--period", help="期间：2026Q3、2026M08 或 2026（目标任务、英雄榜；默认今年累计）")
+    p.add_argument("--period", help="期间：2026Q3、2026M08、2026M01-08 或 2026（目标任务、英雄榜；默认今年累计）")
     p.set_defaults(run=run_export)
 
     p = sub.add_parser("template", help="生成导入模板（xlsx）")
@@ -40,17 +42,18 @@ def run_import(args: argparse.Namespace) -> int:
     from ..xlsx.importer import import_file
 
     with open_ledger(args) as ledger:
-        report = import_file(ledger, args.kind, args.file, dry_run=args.dry_run)
+        report = import_file(ledger, args.kind, args.file, dry_run=args.dry_run, add_missing=args.add_missing)
     for note in report.notes:
         sys.stdout.write(f"注意：{note}\n")
     if report.ignored_headers:
         sys.stdout.write(f"未使用的列：{'、'.join(report.ignored_headers)}\n")
     if not report.ok:
         sys.stdout.write(report.problem_table() + "\n")
-        if report.missing_units:
-            sys.stdout.write(f"软件中没有这些单位，请先添加：{'、'.join(report.missing_units)}\n")
-        if report.missing_persons:
-            sys.stdout.write(f"软件中没有这些人员，请先添加：{'、'.join(report.missing_persons)}\n")
+        for line in report.missing_lines():
+            sys.stdout.write(line + "\n")
+        if report.missing_any:
+            sys.stdout.write("可先添加（zsdesk dict add chain|tag 名称；单位、人员用导入或窗口“台账 → 单位与人员”），"
+                             "或在导入命令后加 --add-missing 随本次导入一并创建。\n")
         sys.stderr.write(f"zsdesk: {report.summary()}\n")
         return 2
     for hint in report.duplicates:

@@ -108,6 +108,20 @@ def placeholder_values(board: Board) -> dict[str, str]:
 
 # ---- the body ---------------------------------------------------------------------------------------
 
+def converted_note(board: Board) -> str:
+    """The footnote under the unit table when a unit's signed projects include formal contracts whose
+    framework agreement was signed in an earlier period (SPEC §6 definitions; issue 15 item 8)."""
+    units = [(u.short_name or u.unit, u.figures.converted_contracts) for u in board.units
+             if u.figures.converted_contracts]
+    if not units:
+        return ""
+    total = sum(n for _, n in units)
+    listed = "、".join(f"{name}{n}个" for name, n in units)
+    return (f"注：签约项目个数含往期签订框架协议、本期签订正式合同的项目，其中：往期框架协议转正式合同{total}个"
+            f"（{listed}）。这些项目的框架协议在往期签订，"
+            "协议资金和项目规模已计入框架协议签订当期，本期计签约项目个数和正式合同额，不再计协议资金和项目规模。")
+
+
 def _against(d: DistrictFigures, yoy_key: str, rate_key: str) -> str:
     """"，同比增长22.05%，完成年度目标任务的59.39%" — each part only where it has a base or target."""
     parts = []
@@ -212,6 +226,9 @@ def _body(board: Board, narrative: Narrative, values: dict[str, str], fonts: Fon
                   f"（金额为认定金额，各单位目标任务完成情况详见附件1）："),
         unit_board_table(board, 1),
     ]
+    converted = converted_note(board)
+    if converted:
+        board_blocks.append(Paragraph(converted))
     chart = completion_chart(board, fonts, 1)
     if chart is not None:
         board_blocks.append(chart)

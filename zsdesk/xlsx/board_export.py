@@ -95,6 +95,28 @@ def export_targets(ledger: Ledger, path: str | Path, period: Period | str | Boar
     return ExportResult(Path(path), sheet.rows_written)
 
 
+YOY_ITEMS = (("协议资金", "agreement_amount"), ("正式合同额", "formal_amount"), ("框架协议额", "framework_amount"),
+             ("到位资金", "arrived_amount"))
+
+
+def _yoy_cell(pct: Any) -> Any:
+    """同比 as a percentage; no positive base last year → "—" (SPEC §3.1), never a number."""
+    return "—" if pct is None else rate_value(pct)
+
+
+def _district_sheet(wb: Any, board: Board) -> None:
+    """全区 figures of the range and of the quarter (month) alone, against the same period last year."""
+    cols = [Column("指标", width=14), Column("期间", width=16), Column("本期", "money_yi", 12),
+            Column("上年同期", "money_yi", 12), Column("同比", "rate", 10)]
+    sheet = ReportSheet(wb, "全区", f"{board.period.label}全区主要指标", "单位：亿元", cols, freeze_cols=1,
+                        note="同比 =（本期 − 上年同期）÷ 上年同期 × 100%；上年同期为零或负数（冲减）时不计算，记为“—”。")
+    for d in (board.district, board.alone) if board.alone.period != board.district.period else (board.district,):
+        for label, fld in YOY_ITEMS:
+            sheet.append([label, d.period.label, yuan_to_yi_rounded(getattr(d.figures, fld)),
+                          yuan_to_yi_rounded(getattr(d.last_year, fld)), _yoy_cell(d.yoy[fld])])
+    sheet.close()
+
+
 def export_board(ledger: Ledger, path: str | Path, period: Period | str | Board, progress: Progress | None = None,
                  cancel: Cancel | None = None) -> ExportResult:
     """The 招商英雄榜: units, persons, and one sheet per extra board."""
@@ -104,7 +126,9 @@ def export_board(ledger: Ledger, path: str | Path, period: Period | str | Board,
     wb = new_workbook(title, "招商英雄榜", ledger.operator)
     quiet = "、".join(board.quiet_units)
     unit_cols = [Column("排名", "int", 6), Column("单位", width=26), Column("综合得分", "number", 9),
-                 Column("签约项目（个）", "int", 9, total=True), Column("重大", "int", 6, "项目（个）", True),
+                 Column("签约项目（个）", "int", 9, total=True),
+                 Column("其中：往期框架协议转正式合同（个）", "int", 12, total=True),
+                 Column("重大", "int", 6, "项目（个）", True),
                  Column("较大", "int", 6, "项目（个）", True), Column("重点", "int", 6, "项目（个）", True),
                  Column("协议资金", "money_yi", 10, "金额（亿元）"), Column("正式合同额", "money_yi", 10, "金额（亿元）"),
                  Column("到位资金", "money_yi", 10, "金额（亿元）"),
@@ -117,7 +141,8 @@ def export_board(ledger: Ledger, path: str | Path, period: Period | str | Board,
         if progress is not None:
             progress(i, len(board.units))
         f = row.figures
-        units.append([row.rank, row.unit, float(row.score), f.signed_projects, f.major, f.large, f.key,
+        units.append([row.rank, row.unit, float(row.score), f.signed_projects, f.converted_contracts,
+                      f.major, f.large, f.key,
                       yuan_to_yi_rounded(f.agreement_amount), yuan_to_yi_rounded(f.formal_amount),
                       yuan_to_yi_rounded(f.arrived_amount), rate_value(row.rates.get("agreement")),
                       rate_value(row.rates.get("formal")), rate_value(row.rates.get("arrived"))])
@@ -140,5 +165,6 @@ def export_board(ledger: Ledger, path: str | Path, period: Period | str | Board,
                           yuan_to_yi_rounded(p.agreement_amount), yuan_to_yi_rounded(p.expected_output), p.date])
         sheet.close(totals=[None, f"{len(extra.projects)} 个项目", None, None, None,
                             yuan_to_yi_rounded(sum(p.agreement_amount for p in extra.projects)), None, None])
+    _district_sheet(wb, board)
     save_workbook(wb, path)
     return ExportResult(Path(path), len(board.units) + len(board.persons))

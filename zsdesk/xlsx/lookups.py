@@ -32,6 +32,8 @@ def norm(value: Any) -> str:
 class Lookups:
     def __init__(self, session: Session) -> None:
         self.session = session
+        # (kind, name in the file) → existing name to use instead (the window's “改用相近的已有名称”)
+        self.aliases: dict[tuple[str, str], str] = {}
         live_units = [u for u in session.scalars(select(Unit)) if u.deleted_at is None]
         self._keep: list[Any] = list(live_units)  # strong references keep the identity map warm
         self.units: dict[str, Unit] = {}
@@ -52,12 +54,16 @@ class Lookups:
         self._projects: tuple[dict[str, int], dict[tuple[str, str], tuple[int, str, str]],
                               dict[str, list[tuple[str, int, str, str]]]] | None = None
 
+    def _alias(self, kind: str, value: Any) -> str:
+        text = norm(value)
+        return self.aliases.get((kind, text), text)
+
     def unit(self, value: Any) -> Unit | None:
-        return self.units.get(norm(value))
+        return self.units.get(self._alias("unit", value))
 
     def person(self, value: Any) -> tuple[Person | None, str]:
         """A person by name, or ``姓名（单位）`` where two share a name; else a Chinese reason."""
-        text = norm(value)
+        text = self._alias("person", value)
         found = self.persons.get(text, [])
         if not found:
             m = _PERSON_WITH_UNIT.match(text)
@@ -71,7 +77,25 @@ class Lookups:
         return found[0], ""
 
     def entry(self, kind: str, value: Any) -> int | None:
-        return self.dictionary.get((kind, norm(value)))
+        return self.dictionary.get((kind, self._alias(kind, value)))
+
+    def nearest(self, kind: str, value: Any) -> str | None:
+        """The existing name closest to a missing one (``文旅`` → ``文旅康养``), or ``None`` if none is close:
+        a name that contains it or is contained in it (the shortest such), else the best similar one."""
+        text = norm(value)
+        if kind == "unit":
+            names = list(self.unit_by_exact)
+        elif kind == "person":
+            names = [p.name for group in self.persons.values() for p in group]
+        else:
+            names = [name for k, name in self.dictionary if k == kind]
+        if not text or not names:
+            return None
+        inside = [n for n in names if n != text and (text in n or n in text)]
+        if inside:
+            return min(inside, key=lambda n: (abs(len(n) - len(text)), n))
+        close = difflib.get_close_matches(text, names, n=1, cutoff=0.5)
+        return close[0] if close else None
 
     # -- projects -------------------------------------------------------------------------------
     def _load_projects(self) -> None:

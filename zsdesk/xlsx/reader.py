@@ -170,9 +170,7 @@ def read_table(path: str | Path, kind: str, progress: Callable[[int, int], None]
                                    "保存一次后再导入（本软件不计算公式）。")
             else:
                 table.notes.append(f"文件中有 {len(formula_cells)} 个公式，已按文件保存的计算结果导入。")
-        if not table.rows:
-            raise BadFile(f"工作表“{sheet}”在表头（第 {header_row} 行）下面没有数据。")
-        return table
+        return table  # no data rows: the importer reports “没有可导入的行” and writes nothing (SPEC §5)
     finally:
         wb.close()
 

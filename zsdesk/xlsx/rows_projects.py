@@ -154,7 +154,7 @@ class ProjectReader(RowReader):
         unit = ctx.lookups.unit(text_value(value))
         if unit is None:
             ctx.problem(number, field_name, f"没有这个单位：{value}")
-            ctx.missing_unit(norm(text_value(value)))
+            ctx.missing_unit(norm(text_value(value)), field_name)
             return None
         return unit.id
 
@@ -176,13 +176,28 @@ class ProjectReader(RowReader):
         entry = ctx.lookups.entry(kind, text_value(value))
         if entry is None:
             what = "产业链" if kind == "chain" else "投资方标签"
-            ctx.problem(number, field_name, f"{what}字典中没有“{value}”（可在“设置 → 字典”中添加）")
+            near = ctx.missing_entry(kind, norm(text_value(value)))
+            hint = f"相近：{near}？" if near else ""
+            where = f"可在“台账 → 单位与人员 → {what}”中添加"
+            ctx.problem(number, field_name, f"{what}字典中没有“{value}”（{hint}{'；' if hint else ''}{where}）")
         return entry
+
+
+def _funding_row_check(session: Any, values: dict[str, Any], existing_id: int | None) -> list[Any]:
+    """The per-row funding rules except the cumulative one, which an import checks over the whole file."""
+    from ..errors import FieldProblem
+
+    return [FieldProblem("amount", "到位金额", "不能为 0")] if values.get("amount") == 0 else []
+
+
+# Rows of one file are checked as one set (SPEC §5): a correction may follow, in the same file, the entry it
+# corrects; ``FundingReader.finish`` checks that no project's cumulative funds is negative after the file.
+FUNDING_IN_SET = dataclasses.replace(FUNDING, check=_funding_row_check)
 
 
 class FundingReader(RowReader):
     kind = "funding"
-    spec = FUNDING
+    spec = FUNDING_IN_SET
 
     def __init__(self) -> None:
         self.keys: dict[int, tuple[Any, Any]] = {}
@@ -225,3 +240,35 @@ class FundingReader(RowReader):
             if key in seen:
                 ctx.report.duplicates.append(DuplicateHint(plan.row, text, (f"第 {seen[key]} 行",), "file"))
             seen.setdefault(key, plan.row)
+        self._cumulative(ctx, plans)
+
+    @staticmethod
+    def _cumulative(ctx: Context, plans: list[RowPlan]) -> None:
+        """No project's cumulative funds arrived may be negative once the whole file is applied."""
+        from sqlalchemy import func, select
+
+        from ..models import Funding
+        from ..money import format_wan
+
+        in_file: dict[int, list[tuple[int, int]]] = {}
+        for plan in plans:
+            try:
+                amount = parse_money(plan.raw["amount"], allow_negative=True)
+            except LedgerError:
+                continue
+            if amount is not None:
+                in_file.setdefault(plan.raw["project_id"], []).append((plan.row, amount))
+        corrected = [pid for pid, rows in in_file.items() if any(a < 0 for _, a in rows)]
+        for start in range(0, len(corrected), 900):
+            chunk = corrected[start:start + 900]
+            totals = dict(ctx.session.execute(
+                select(Funding.project_id, func.coalesce(func.sum(Funding.amount), 0))
+                .where(Funding.project_id.in_(chunk), Funding.deleted_at.is_(None))
+                .group_by(Funding.project_id)).all())
+            for pid in chunk:
+                before = int(totals.get(pid, 0))
+                after = before + sum(a for _, a in in_file[pid])
+                if after < 0:
+                    last = max(r for r, a in in_file[pid] if a < 0)
+                    ctx.problem(last, "amount", f"冲减后该项目累计到位资金为负数（台账中累计 {format_wan(before)} 万元，"
+                                                f"本文件合计 {format_wan(after - before)} 万元）")
