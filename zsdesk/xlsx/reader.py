@@ -132,7 +132,9 @@ def read_table(path: str | Path, kind: str, progress: Callable[[int, int], None]
         total = scan.rows if scan else 0
         formula_cells = _formula_cells(path, sheet, header_row) if scan and scan.formulas else set()
         uncalculated = 0
-        for number, values in enumerate(ws.iter_rows(min_row=header_row + 1, values_only=True), start=header_row + 1):
+        width = max(m.index for m in matched) + 1  # never pad rows to a (possibly huge) declared sheet width
+        for number, values in enumerate(ws.iter_rows(min_row=header_row + 1, max_col=width, values_only=True),
+                                        start=header_row + 1):
             if number % 2000 == 0:
                 if cancel is not None and cancel():
                     raise ExportCancelled("已取消导入，没有写入任何数据。")
