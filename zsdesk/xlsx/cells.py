@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from ..ops.fields import clean_line
 
-if TYPE_CHECKING:
-    from .importer import Context
+
+class Problems(Protocol):
+    """Where a row's problems go (the importer's ``Context``)."""
+
+    def problem(self, row: int, field_name: str, reason: str) -> None: ...
 
 CLEAR_WORD = "（清空）"
 _WHITESPACE = re.compile(r"\s+")
@@ -35,7 +38,7 @@ def exact_key(value: Any) -> str:
     return _WHITESPACE.sub(" ", clean_line(str(value))).strip()
 
 
-def row_cells(ctx: Context, number: int, row: dict[str, Any], updating: bool,
+def row_cells(ctx: Problems, number: int, row: dict[str, Any], updating: bool,
               keep: tuple[str, ...] = ()) -> dict[str, Any]:
     """The cells of one row that take part in the write.
 
