@@ -124,3 +124,20 @@ def test_one_line_fields_lose_control_and_bidi_characters_with_a_note(small_ledg
     with small_ledger.reading() as s:
         p = s.scalar(select(Project).where(Project.name == "ATXT.EXE"))
         assert (p.investor, p.leader, p.notes) == ("某公司 分部", "王区长", "备注\u202e保留")
+
+
+def test_an_older_ledgers_short_name_clash_does_not_block_other_edits(ledger) -> None:
+    from sqlalchemy import update
+
+    a = ops.create_unit(ledger, {"name": "甲街道", "short_name": "甲", "kind": "乡镇街道"}).ids("unit")[0]
+    b = ops.create_unit(ledger, {"name": "甲镇", "kind": "乡镇街道"}).ids("unit")[0]
+    with ledger.session() as s:  # written before the rule existed
+        s.execute(update(Unit).where(Unit.id == b).values(short_name="甲"))
+        s.commit()
+    ops.update_unit(ledger, b, {"kind": "部门"})  # an unrelated edit still saves
+    try:
+        ops.update_unit(ledger, a, {"short_name": "甲镇"})  # a new clash is refused
+    except ValidationError as err:
+        assert "甲镇" in str(err)
+    else:
+        raise AssertionError("a 简称 equal to another unit's name was accepted")
