@@ -208,10 +208,10 @@ def read_table(path: str | Path, kind: str, progress: Callable[[int, int], None]
         merge_origins = set(merged.values())
         origin_values: dict[tuple[int, int], Any] = {}
         total = scan.rows if scan else 0
-        formula_cells = _formula_cells(path, sheet, header_row) if scan and scan.formulas else set()
-        uncalculated = 0
         # never pad rows to a (possibly huge) declared sheet width
         width = max([m.index for m in matched] + [last for last, _ in found.spans.values()]) + 1
+        formula_cells = _formula_cells(path, sheet, header_row, width) if scan and scan.formulas else set()
+        uncalculated = 0
         stray: dict[int, tuple[MatchedColumn, int, str]] = {}  # column under a merged header → its owner
         for m in matched:
             if m.index in found.spans:
@@ -291,11 +291,11 @@ def _merged_targets(ranges: list[str], header_row: int) -> dict[tuple[int, int],
     return cells
 
 
-def _formula_cells(path: Path, sheet: str, header_row: int) -> set[tuple[int, int]]:
+def _formula_cells(path: Path, sheet: str, header_row: int, width: int) -> set[tuple[int, int]]:
     wb = _open(path, data_only=False)
     try:
         cells = set()
-        for number, values in enumerate(wb[sheet].iter_rows(min_row=header_row + 1, values_only=True),
+        for number, values in enumerate(wb[sheet].iter_rows(min_row=header_row + 1, max_col=width, values_only=True),
                                         start=header_row + 1):
             for i, value in enumerate(values):
                 if isinstance(value, str) and value.startswith("="):
