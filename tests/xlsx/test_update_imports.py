@@ -117,9 +117,11 @@ def test_with_a_code_column_the_code_is_the_only_key(small_ledger, tmp_path):
         [None, "线索项目", ""],  # no code, but the exact key exists: say to fill the code
         ["2098-0007", "别处台账的项目", "某公司"],  # an unknown code, no such project: new, with a note
         [None, "全新项目", "某公司"],  # no code: a new project
+        ["2026-0002", "+冷链物流园", "-某物流公司"],  # renaming 线索项目 onto another project's key
     ])
     report = import_file(small_ledger, "projects", path)
-    assert [(p.row, p.column) for p in report.problems] == [(3, "项目编号"), (4, "项目编号")]
+    assert [(p.row, p.column) for p in report.problems] == [(3, "项目编号"), (4, "项目编号"), (7, "项目名称")]
+    assert "2025-0002" in report.problems[2].reason
     assert "2099-0001" in report.problems[0].reason and "2025-0002" in report.problems[0].reason
     assert "2026-0002" in report.problems[1].reason
     assert any("2098-0007" in n and "新项目" in n for n in report.notes)

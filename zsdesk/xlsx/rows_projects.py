@@ -146,6 +146,10 @@ class ProjectReader(RowReader):
         same = self.index.exact.get((investor, name), []) if name else []
         if by_code and code is not None and not is_clear(code):
             found = ctx.lookups.project_by_code(text_value(code))
+            if found is not None and any(pid != found for pid, _ in same):
+                other = "、".join(c for pid, c in same if pid != found)
+                ctx.problem(number, "name", f"改名后会与台账中投资方相同的项目（{other}）同名")
+                return False
             if found is not None:
                 return found
             if same:
