@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 PKGS=(libglib2.0-0 libgl1 libegl1 libfontconfig1 libxkbcommon0 libdbus-1-3
       libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0 libxcb-shape0
-      libxcb-xkb1 libxkbcommon-x11-0 fonts-wqy-microhei poppler-utils poppler-data xvfb xauth
+      libxcb-xkb1 libxkbcommon-x11-0 fonts-wqy-microhei fonts-hanazono poppler-utils poppler-data xvfb xauth
       ${ZSDESK_EXTRA_PKGS:-})
 if command -v dpkg-query >/dev/null 2>&1; then
   missing=()

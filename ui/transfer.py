@@ -37,6 +37,7 @@ from .errors import inform, show_error
 from .rows_model import RowsModel
 
 DUPLICATE = "可能重复"
+WILL_CHANGE = "将修改："
 
 
 def _engine() -> Any:
@@ -152,10 +153,14 @@ class ImportWizard(QDialog):
         self.report = report
         rows = [(p.sheet, p.row or "", p.column, p.reason) for p in report.problems]
         rows += [(report.sheet, d.row, DUPLICATE, str(d)) for d in report.duplicates]
+        rows += [(report.sheet, c.row, c.column, f"{WILL_CHANGE}{c.record}：{c.before} → {c.after}")
+                 for c in report.changes]
         self.problems.set_rows(rows)
         lines = [report.summary()]
         if report.notes:
             lines += report.notes
+        if report.changes:
+            lines.append(f"已有记录中将修改 {len(report.changes)} 处字段，修改前 → 修改后见下表（“将修改”），请逐条核对后再确认导入。")
         lines += report.missing_lines()  # each once, with the nearest existing name
         self.summary.setText("\n".join(lines))
         self.confirm_button.setEnabled(report.ok)

@@ -8,7 +8,9 @@ characters no font has show the visible substitute 〓).
 Control characters \x00–\x1f other than tab, line feed and carriage return cannot be stored in an
 xlsx (XML 1.0 forbids them): the export shows each as its Unicode control picture (\x07 → ␇,
 ``zsdesk.xlsx.workbook.clean_text``), so the clerk sees something was there. The PDF drops them (``zsdesk.notice.text.clean_text``: no glyph); tab
-and line breaks become spaces there. The ledger itself keeps them exactly.
+and line breaks become spaces there. The ledger keeps them exactly in the notes; one-line fields
+(names, investor, leader) drop control and text-direction characters and turn line breaks into a
+space (issue 13 “Text”: “A\u202eTXT.EXE” must not display reversed), ``zsdesk.ops.fields.clean_line``.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from zsdesk.check import check_ledger
 from zsdesk.errors import ValidationError
 from zsdesk.ledger import Ledger
 from zsdesk.models import Project, Unit
+from zsdesk.ops.fields import clean_line
 
 HOSTILE = [
     '<font color="red">红色</font>&amp;<br/><para>',
@@ -38,17 +41,32 @@ HOSTILE = [
 ]
 
 
+def one_line(text: str) -> str:
+    """What a one-line field stores: control and bidi characters removed, line breaks as a space."""
+    return clean_line(text).strip()
+
+
+def test_one_line_fields_drop_bidi_and_control_characters(ledger: Ledger) -> None:
+    change = ops.create_project(ledger, {"name": "A\u202eTXT.EXE", "investor": "甲\u2066公司\n二行\x07",
+                                         "leader": "\u200f王\u0085区长", "notes": "保留\u202e\n原样"})
+    with ledger.reading() as s:
+        p = s.get(Project, change.ids("project")[0])
+        assert p is not None
+        assert (p.name, p.investor, p.leader, p.notes) == ("ATXT.EXE", "甲公司 二行", "王 区长", "保留\u202e\n原样")
+
+
 @pytest.mark.parametrize("text", HOSTILE)
 def test_names_and_notes_round_trip_exactly(ledger: Ledger, text: str) -> None:
     ops.create_unit(ledger, {"name": "经开区", "kind": "园区"})
     notes = f"\n  {text}\n第二行\t制表\r\n"
     change = ops.create_project(ledger, {"name": text, "investor": text, "notes": notes, "leader": text[:100]})
     pid = change.ids("project")[0]
+    line = one_line(text)
     with ledger.reading() as s:
         p = s.get(Project, pid)
         assert p is not None
-        assert (p.name, p.investor, p.notes, p.leader) == (text, text, notes, text[:100])
-    assert change.records[0].after is not None and change.records[0].after["name"] == text
+        assert (p.name, p.investor, p.notes, p.leader) == (line, line, notes, one_line(text[:100]))
+    assert change.records[0].after is not None and change.records[0].after["name"] == line
     ops.update_project(ledger, pid, {"notes": notes + text})
     ops.undo(ledger)
     with ledger.reading() as s:
@@ -114,10 +132,10 @@ def hostile_ledger(ledger: Ledger) -> tuple[Ledger, list[int]]:
             "name": name, "investor": investor, "notes": notes, "agreement_amount": f"{i + 1}亿",
             "framework_date": f"2026-02-{i + 2:02d}", "lead_unit_id": "经开区", "leader": name[:100]})
         ids.append(change.ids("project")[0])
-    with ledger.reading() as s:  # stored exactly, control characters included
+    with ledger.reading() as s:  # notes stored exactly, control characters included; names on one line
         for pid, (name, investor, notes) in zip(ids, E2E, strict=True):
             p = s.get(Project, pid)
-            assert p is not None and (p.name, p.investor, p.notes) == (name, investor, notes)
+            assert p is not None and (p.name, p.investor, p.notes) == (one_line(name), one_line(investor), notes)
     return ledger, ids
 
 
@@ -140,14 +158,16 @@ def test_export_writes_hostile_text_as_text_cells(hostile_ledger: tuple[Ledger, 
         found[name.value] = (name, row[col["投资方"] - 1], row[col["备注"] - 1], row[col["挂帅领导"] - 1])
     assert len(found) == len(E2E)
     for name, investor, notes in E2E:
-        cells = found[xlsx_text(name)]
-        for cell, stored in zip(cells, (name, investor, notes, name[:100]), strict=True):
+        cells = found[xlsx_text(one_line(name))]
+        stored_values = (one_line(name), one_line(investor), notes, one_line(name[:100]))
+        for cell, stored in zip(cells, stored_values, strict=True):
             assert cell.data_type == "s", (cell.coordinate, cell.value)
             assert cell.value == xlsx_text(stored), cell.coordinate
     # control characters show as control pictures; tab and line breaks stay as they are
-    name_cell = found[xlsx_text(E2E[4][0])][0].value
-    assert name_cell.startswith("控制␀") and name_cell.endswith("字符项目") and "\x00" not in name_cell
-    assert found[xlsx_text(E2E[4][0])][2].value.startswith("第一行\n␀")
+    controls = found[one_line(E2E[4][0])]
+    assert controls[0].value.startswith("控制") and controls[0].value.endswith("字符项目")
+    assert not ILLEGAL_CHARACTERS_RE.search(controls[0].value)  # dropped from the one-line name
+    assert controls[2].value.startswith("第一行\n␀")  # kept, as pictures, in the notes
     assert found[xlsx_text(E2E[3][0])][2].value == LONG  # 10,000 characters, whole
 
 

@@ -152,3 +152,23 @@ def test_wizard_maps_missing_names_to_the_nearest_existing_ones(context: LedgerC
         assert s.scalar(select(DictionaryEntry.id).where(DictionaryEntry.name == "康养")) is None
         chain = s.scalar(select(DictionaryEntry.id).where(DictionaryEntry.name == "文旅康养"))
         assert s.scalar(select(Project.chain_id).where(Project.name == "康养基地")) == chain
+
+
+def test_update_report_lists_every_change_before_confirming(context: LedgerContext, qtbot: Any,
+                                                            tmp_path: Path) -> None:
+    with context.ledger.reading() as s:
+        code, name, investor, amount = s.execute(select(Project.code, Project.name, Project.investor,
+                                                        Project.agreement_amount).where(
+            Project.deleted_at.is_(None), Project.agreement_amount > 0).order_by(Project.id).limit(1)).one()
+    book = Workbook()
+    book.active.append(["项目名称", "投资方", "协议资金（万元）", "正式合同签订日期", "备注"])
+    book.active.append([name, investor, amount / 10000 + 1, None, None])  # blanks: unchanged
+    book.save(tmp_path / "update.xlsx")
+    wizard = _wizard(context, qtbot, tmp_path / "update.xlsx")
+    wizard.check()
+    qtbot.waitUntil(lambda: wizard.pages.currentIndex() == 1, timeout=15000)
+    rows = [wizard.problems.rows[r] for r in range(wizard.problems.rowCount())]
+    changes = [r for r in rows if str(r[3]).startswith("将修改")]
+    assert len(changes) == 1 and changes[0][1] == 2 and changes[0][2] == "协议资金（万元）"
+    assert code in changes[0][3] and "→" in changes[0][3]
+    assert "将修改 1 处字段" in wizard.summary.text() and wizard.confirm_button.isEnabled()

@@ -165,20 +165,22 @@ def test_units_and_persons_import_create_and_update(small_ledger, tmp_path):
     assert report.ok and (report.would_create, report.would_update) == (1, 1)
     wb = Workbook()
     wb.active.append(["姓名", "所属单位"])
-    wb.active.append(["李四", "舟白街道"])  # the only 李四: moved to the new unit
+    wb.active.append(["李四", "舟白街道"])  # the only 李四 is in 区商务委: this is another 李四 (issue 13)
     wb.active.append(["孙七", "商务委"])  # new, unit by short name
     wb.active.append(["周八", "没有的单位"])
+    wb.active.append(["张三", "经开区"])  # exists, same name and unit: matched
     wb.save(tmp_path / "persons.xlsx")
     report = import_file(small_ledger, "persons", tmp_path / "persons.xlsx", dry_run=False)
     assert [(p.row, p.column) for p in report.problems] == [(4, "所属单位")] and report.missing_units == ["没有的单位"]
     wb.active.delete_rows(4)
     wb.save(tmp_path / "persons.xlsx")
     report = import_file(small_ledger, "persons", tmp_path / "persons.xlsx", dry_run=False)
-    assert report.ok and (report.would_create, report.would_update) == (1, 1)
+    assert report.ok and (report.would_create, report.would_update) == (2, 1)
+    assert any("李四" in n and "区商务委" in n and "舟白街道" in n for n in report.notes)
     with small_ledger.reading() as s:
         assert s.scalar(select(Unit.short_name).where(Unit.name == "区商务委")) == "商务委"
-        li = s.scalar(select(Person).where(Person.name == "李四"))
-        assert li.unit.name == "舟白街道"
+        li = s.scalars(select(Person).where(Person.name == "李四").order_by(Person.id)).all()
+        assert [p.unit.name for p in li] == ["区商务委", "舟白街道"]  # the first 李四 was not moved
 
 
 def test_funding_for_an_unknown_project_is_an_error_with_a_suggestion(small_ledger, tmp_path):

@@ -58,6 +58,8 @@ def run_import(args: argparse.Namespace) -> int:
         return 2
     for hint in report.duplicates:
         sys.stdout.write(f"可能重复：{hint}\n")
+    for line in report.change_lines():  # every field an update changes, before → after
+        sys.stdout.write(line + "\n")
     sys.stdout.write(report.summary() + "\n")
     return 0
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 from zsdesk.resources import resource
@@ -28,6 +28,30 @@ log = logging.getLogger(__name__)
 
 #: Drawn where no available font has the character (GB/T 9704 practice for missing glyphs).
 SUBSTITUTE = "〓"
+
+
+def _unicode_hex(code: int) -> str:
+    """A code point as the UTF-16BE hex a ToUnicode CMap needs (a surrogate pair beyond the BMP)."""
+    if code > 0xFFFF:
+        return chr(code).encode("utf-16-be").hex().upper()
+    return f"{code:04X}"
+
+
+def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
+    """reportlab's ``makeToUnicodeCMap`` with 生僻字 beyond the BMP written as UTF-16 surrogate pairs.
+
+    reportlab 4.x writes ``<20000>`` for 𠀀 U+20000: an odd-length hex string that copy-paste,
+    search and text extraction (pdftotext, pypdf) reject, so a printed name could not be found."""
+    lines = ["/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap", "/CIDSystemInfo",
+             f"<< /Registry ({fontname})", f"/Ordering ({fontname})", "/Supplement 0", ">> def",
+             f"/CMapName /{fontname} def", "/CMapType 2 def", "1 begincodespacerange",
+             f"<00> <{len(subset) - 1:02X}>", "endcodespacerange", f"{len(subset)} beginbfchar"]
+    lines += [f"<{i:02X}> <{_unicode_hex(v)}>" for i, v in enumerate(subset)]
+    lines += ["endbfchar", "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"]
+    return "\n".join(lines)
+
+
+ttfonts.makeToUnicodeCMap = _to_unicode_cmap  # used by name when reportlab writes a TrueType subset
 
 
 class Role(StrEnum):
@@ -59,6 +83,11 @@ BUNDLED_FILES: dict[Role, str] = {
 }
 # WenQuanYi Micro Hei covers all 20,902 unified ideographs: the last resort before SUBSTITUTE.
 BUNDLED_FALLBACKS = ("wqy-microhei.ttf", "ZsdeskFang-Regular.ttf", "gbsn00lp.ttf")
+# 生僻字 of CJK Extension A–G (common in personal and company names): HanaMin (花園明朝, Debian
+# fonts-hanazono, free) — HanaMinA has the BMP incl. Extension A, HanaMinB Extension B and beyond
+# (𠀀 U+20000, 𪚥 U+2A6A5). Found on the system (or as a subset in the bundled fonts folder) and
+# registered only when a character no other font has is met: the files are 22 MB and 31 MB.
+RARE_FALLBACK_FILES = ("hanamina.ttf", "hanaminb.ttf", "hanamina-subset.ttf", "hanaminb-subset.ttf")
 
 FontPath = str | os.PathLike[str] | tuple[str | os.PathLike[str], int]
 
@@ -145,8 +174,9 @@ class FontSet:
     """The fonts of one notice: a face per role plus a fallback chain for rare characters."""
 
     def __init__(self, roles: Mapping[Role, FontFace], fallbacks: Iterable[FontFace],
-                 notes: Iterable[str] = ()) -> None:
+                 notes: Iterable[str] = (), rare: Iterable[tuple[Path, int, str]] = ()) -> None:
         self.roles = dict(roles)
+        self._rare = list(rare)  # last fall-backs, registered on the first character nothing else has
         self.notes = list(notes)  # why an official font was not used, for the UI to show
         chain: list[FontFace] = []
         for face in [*(self.roles[r] for r in Role), *fallbacks]:
@@ -185,7 +215,9 @@ class FontSet:
                     fallbacks.append(_register(path, index, source))
                 except (TTFError, OSError) as exc:
                     log.info("fallback font %s unusable: %s", path, exc)
-        return cls(roles, fallbacks, notes)
+        rare = [(installed[n], 0, "system") for n in RARE_FALLBACK_FILES if n in installed]
+        rare += [(bundled / n, 0, "bundled") for n in RARE_FALLBACK_FILES if (bundled / n).is_file()]
+        return cls(roles, fallbacks, notes, rare)
 
     @classmethod
     def bundled(cls) -> FontSet:
@@ -206,8 +238,23 @@ class FontSet:
                 name = primary.name
             else:
                 name = next((f.name for f in self.chain if code in f.glyphs), "")
+                if not name and self._rare:
+                    self._load_rare()
+                    name = next((f.name for f in self.chain if code in f.glyphs), "")
             self._font_of[key] = name
         return name
+
+    def _load_rare(self) -> None:
+        pending, self._rare = self._rare, []
+        for path, index, source in pending:
+            if truetype_problem(path, index) is None:
+                try:
+                    face = _register(path, index, source)
+                except (TTFError, OSError) as exc:
+                    log.info("rare-character font %s unusable: %s", path, exc)
+                    continue
+                if all(face.name != f.name for f in self.chain):
+                    self.chain.append(face)
 
     def glyph(self, ch: str, role: Role) -> tuple[str, str]:
         """(character actually drawn, font name): a missing character becomes SUBSTITUTE."""

@@ -7,6 +7,7 @@ caller collects every problem so the clerk sees all of them at once.
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
@@ -28,16 +29,27 @@ class Invalid(Exception):
         self.reason = reason
 
 
+# Characters a one-line field never stores: line breaks become one space; C0/C1 controls and the
+# bidirectional controls (which can make “A\u202eTXT.EXE” display as “AEXE.TXT”) are removed.
+_LINE_BREAKS = re.compile(r"[\r\n\t\v\f\x1c-\x1e\x85\u2028\u2029]+")
+_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def clean_line(text: str) -> str:
+    """``text`` as one line: line breaks → a space, control and bidi characters removed."""
+    return _INVISIBLE.sub("", _LINE_BREAKS.sub(" ", text))
+
+
 @dataclass(frozen=True)
 class Text:
     max_length: int = 200
     required: bool = False
-    strip: bool = True
+    strip: bool = True  # a stripped field is a one-line field (names, places …); notes keep their lines
 
     def coerce(self, session: Session, value: Any) -> str:
         text = "" if value is None else str(value)
         if self.strip:
-            text = text.strip()
+            text = clean_line(text).strip()
         if self.required and not text:
             raise Invalid("必填")
         if len(text) > self.max_length:

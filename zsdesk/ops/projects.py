@@ -103,10 +103,36 @@ def _current_links(session: Session, project_id: int) -> dict[str, list[int]]:
 
 
 def next_code(session: Session, year: int) -> str:
+    """The year's next project code: ``2026-0001`` … ``2026-9999``, then ``2026-10000`` and on.
+
+    Codes compare by their number, not as text (as text “2026-9999” > “2026-10000”): the longest
+    code of the year is the newest, and among codes of one length text order is number order.
+    """
     prefix = f"{year}-"
-    last = session.scalar(select(func.max(Project.code)).where(Project.code.like(f"{prefix}%")))
-    number = int(last.split("-")[1]) + 1 if last else 1
+    last = session.scalar(select(Project.code).where(Project.code.like(f"{prefix}%")).order_by(
+        func.length(Project.code).desc(), Project.code.desc()).limit(1))
+    number = 1
+    if last:
+        suffix = last[len(prefix):]
+        if suffix.isdigit():
+            number = int(suffix) + 1
+        else:  # a code not written by this function: fall back to every numeric suffix of the year
+            numbers = [int(c[len(prefix):]) for c in session.scalars(select(Project.code).where(
+                Project.code.like(f"{prefix}%"))) if c[len(prefix):].isdigit()]
+            number = max(numbers, default=0) + 1
     return f"{prefix}{number:04d}"
+
+
+def _allocate_code(session: Session, year: int) -> str:
+    """``next_code``, remembered for the rest of this operation's session (one transaction under the
+    writer lock): an import of thousands of new projects asks the database once per year, not per row."""
+    allocated: dict[int, int] = session.info.setdefault("allocated_codes", {})
+    if year in allocated:
+        allocated[year] += 1
+        return f"{year}-{allocated[year]:04d}"
+    code = next_code(session, year)
+    allocated[year] = int(code.split("-", 1)[1])
+    return code
 
 
 def _code_year(project: Project, today: date) -> int:
@@ -127,7 +153,7 @@ def _after_write(op: Operation, project: Any, links: dict[str, Any]) -> None:
 def _prepare(op: Operation, project: Any) -> None:
     project.created_at = op.now
     project.updated_at = op.now
-    project.code = next_code(op.session, _code_year(project, op.now.date()))
+    project.code = _allocate_code(op.session, _code_year(project, op.now.date()))
     dates = {f: getattr(project, f) for f in DATE_FIELDS}
     project.stage = derive_stage(dates)
     project.signed_date = first_signed(dates)

@@ -21,10 +21,28 @@ if TYPE_CHECKING:
 def _check_unit(session: Session, values: dict[str, Any], existing_id: int | None) -> list[FieldProblem]:
     if "name" not in values:
         return []
+    others = (Unit.id != (existing_id or -1), Unit.deleted_at.is_(None))
     clash = session.scalar(select(Unit.id).where(Unit.name == values["name"], Unit.id != (existing_id or -1)))
     if clash is not None:
         return [FieldProblem("name", "单位名称", f"已有同名单位“{values['name']}”")]
-    return []
+    problems: list[FieldProblem] = []
+    # Imports and the type-ahead find a unit by its name or its 简称: a name that is another unit's
+    # 简称 (or a 简称 that is another unit's name or 简称) would make later files land on the wrong unit.
+    # Checked when the name or 简称 is new or changed: an older ledger's clash does not block other edits.
+    stored = session.execute(select(Unit.name, Unit.short_name).where(Unit.id == existing_id)).first() \
+        if existing_id else None
+    owner = None
+    if stored is None or stored[0] != values["name"]:
+        owner = session.scalar(select(Unit.name).where(Unit.short_name == values["name"], *others))
+    if owner is not None:
+        problems.append(FieldProblem("name", "单位名称", f"“{values['name']}”是单位“{owner}”的简称，"
+                                                        "单位名称不能与其他单位的简称相同，否则导入时会认错单位"))
+    short = values.get("short_name") or ""
+    if short and short != values["name"] and (stored is None or stored[1] != short):
+        owner = session.scalar(select(Unit.name).where((Unit.name == short) | (Unit.short_name == short), *others))
+        if owner is not None:
+            problems.append(FieldProblem("short_name", "简称", f"“{short}”已是单位“{owner}”的名称或简称"))
+    return problems
 
 
 UNIT = EntitySpec("unit", Unit, {

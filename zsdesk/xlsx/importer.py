@@ -22,6 +22,7 @@ from ..labels import field_label
 from ..ops.crud import EntitySpec, create_in, update_in, validate
 from ..ops.history import Change, Operation, operation
 from .columns import kind_columns
+from .diff import Differ, FieldChange
 from .lookups import Lookups, norm
 from .reader import ImportProblem, SheetTable, read_table
 from .workbook import ExportCancelled
@@ -68,6 +69,7 @@ class ImportReport:
     created: list[str] = field(default_factory=list)  # what ``add_missing`` created, e.g. “产业链“交通物流””
     notes: list[str] = field(default_factory=list)
     ignored_headers: list[str] = field(default_factory=list)
+    changes: list[FieldChange] = field(default_factory=list)  # every field an update changes, before → after
     dry_run: bool = True
     written: bool = False
     change: Change | None = None
@@ -103,6 +105,11 @@ class ImportReport:
         dup = f"，{len(self.duplicates)} 行可能重复" if self.duplicates else ""
         made = f"，并{verb}创建{'、'.join(self.created)}" if self.created else ""
         return f"{head}，{verb}新增 {self.would_create} 条、更新 {self.would_update} 条{made}{dup}{tail}。"
+
+    def change_lines(self) -> list[str]:
+        """Every field the import changes in records the ledger already has, before → after."""
+        verb = "已修改" if self.written else "将修改"
+        return [f"{verb}：{c}" for c in self.changes]
 
     def problem_table(self) -> str:
         """The problems as an aligned text table (the CLI prints it)."""
@@ -232,17 +239,33 @@ def _check(ctx: Context, reader: RowReader, progress: Progress | None, cancel: C
     reader.finish(ctx, plans)
     existing = _load_existing(ctx.session, reader.spec, [p.existing_id for p in plans if p.existing_id is not None])
     spec = reader.check_spec or reader.spec
+    differ = Differ(ctx.session, reader.spec, existing)
     for plan in plans:
+        _note_cleaned(ctx, spec, plan)
+        obj = existing.get(plan.existing_id) if plan.existing_id else None
         try:
-            validate(ctx.session, spec, plan.raw, existing.get(plan.existing_id) if plan.existing_id else None)
+            values = validate(ctx.session, spec, plan.raw, obj)
         except ValidationError as err:
             for p in err.problems:
                 ctx.problem(plan.row, p.field, p.reason)
+        else:
+            if obj is not None:
+                ctx.report.changes += differ.changes(plan.row, obj, values, ctx.header)
     ctx.report.would_create = sum(1 for p in plans if p.existing_id is None)
     ctx.report.would_update = len(plans) - ctx.report.would_create
     order = {m.header: m.index for m in ctx.table.columns}
     ctx.report.problems.sort(key=lambda p: (p.row, order.get(p.column, 999)))
     return plans
+
+
+def _note_cleaned(ctx: Context, spec: EntitySpec, plan: RowPlan) -> None:
+    """Say where a one-line field loses line breaks, control or text-direction characters."""
+    from ..ops.fields import Text, clean_line
+
+    for name, value in plan.raw.items():
+        kind = spec.fields.get(name)
+        if isinstance(kind, Text) and kind.strip and isinstance(value, str) and clean_line(value) != value:
+            ctx.report.notes.append(f"第 {plan.row} 行“{ctx.header(name)}”：已去掉换行、控制字符或文字方向控制符。")
 
 
 def _load_existing(session: Session, spec: EntitySpec, ids: list[int]) -> dict[int, Any]:
@@ -363,4 +386,4 @@ def _scaled(progress: Progress | None, low: int, high: int) -> Progress | None:
     return report
 
 
-__all__ = ["DuplicateHint", "ImportProblem", "ImportReport", "LedgerError", "import_file"]
+__all__ = ["DuplicateHint", "FieldChange", "ImportProblem", "ImportReport", "LedgerError", "import_file"]

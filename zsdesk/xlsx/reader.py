@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
-from openpyxl.utils import column_index_from_string
+from openpyxl.utils import column_index_from_string, get_column_letter
 
 from ..errors import LedgerError
 from .columns import ImportColumn, header_key, kind_columns
-from .safety import MAX_ROWS, BadFile, check_file, scan_sheets
+from .safety import MAX_ROWS, BadFile, SheetScan, check_file, scan_sheets
 from .workbook import ExportCancelled
 
 HEADER_SEARCH_ROWS = 30
@@ -85,24 +85,88 @@ def _open(path: Path, data_only: bool = True) -> Any:
                       "请在 Excel 或 WPS 中打开后另存为 .xlsx 再导入。") from err
 
 
-def _find_header(wb: Any, columns: tuple[ImportColumn, ...]) -> tuple[Any, int, list[MatchedColumn]]:
-    best: tuple[int, Any, int, list[MatchedColumn]] | None = None
+@dataclass
+class HeaderFound:
+    ws: Any
+    row: int  # the last header row: data starts below it
+    matched: list[MatchedColumn]
+    values: list[Any]  # the header as read (merged cells unmerged, two header rows combined)
+    spans: dict[int, tuple[int, str]] = field(default_factory=dict)  # column → (last column, "C1:D1")
+
+
+def _ranges(refs: list[str], max_row: int) -> list[tuple[int, int, int, int, str]]:
+    """Merged ranges that start within the first ``max_row`` rows: (row1, col1, row2, col2, ref), 1-based."""
+    out = []
+    for ref in refs:
+        m = _RANGE.fullmatch(ref)
+        if m:
+            c1, r1, c2, r2 = column_index_from_string(m[1]), int(m[2]), column_index_from_string(m[3]), int(m[4])
+            if r1 <= max_row and (c2 - c1 + 1) <= 16_384:
+                out.append((r1, c1, r2, c2, ref))
+    return out
+
+
+def _unmerged_rows(ws: Any, refs: list[str]) -> tuple[list[list[Any]], list[tuple[int, int, int, int, str]]]:
+    """The first rows with every merged cell holding its range's value (Excel keeps it top-left only)."""
+    rows = [list(v) for v in ws.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True)]
+    ranges = _ranges(refs, HEADER_SEARCH_ROWS)
+    for r1, c1, r2, c2, _ in ranges:
+        if r1 > len(rows):
+            continue
+        value = rows[r1 - 1][c1 - 1] if c1 - 1 < len(rows[r1 - 1]) else None
+        for r in range(r1, min(r2, len(rows)) + 1):
+            row = rows[r - 1]
+            if len(row) < c2:
+                row.extend([None] * (c2 - len(row)))
+            for c in range(c1, c2 + 1):
+                row[c - 1] = value
+    return rows, ranges
+
+
+def _combined(upper: list[Any], lower: list[Any]) -> list[Any]:
+    """Two header rows as one: the lower row's name (a 分项), the upper row's unit when it has none."""
+    out = []
+    for i in range(max(len(upper), len(lower))):
+        top = upper[i] if i < len(upper) else None
+        low = lower[i] if i < len(lower) else None
+        if not isinstance(low, str) or not low.strip() or low == top:
+            out.append(top)
+            continue
+        unit = header_key(top)[1] if isinstance(top, str) else None
+        out.append(f"{low.strip()}（{unit}）" if unit and header_key(low)[1] is None else low)
+    return out
+
+
+def _find_header(wb: Any, columns: tuple[ImportColumn, ...], merges: Callable[[Any], list[str]]) -> HeaderFound:
+    best: tuple[int, HeaderFound] | None = None
     any_rows = False
     for ws in wb.worksheets:
         if not hasattr(ws, "iter_rows") or ws.title.strip() in SKIP_SHEETS:
             continue
-        for number, values in enumerate(ws.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True), start=1):
+        rows, ranges = _unmerged_rows(ws, merges(ws))
+        for number, values in enumerate(rows, start=1):
             if any(v not in (None, "") for v in values):
                 any_rows = True
-            matched = _match_row(values, columns)
-            if matched and (best is None or len(matched) > best[0]):
-                best = (len(matched), ws, number, matched)
+            candidates = [(number, values)]
+            if number > 1:  # a two-row header: 金额（亿元） over 协议资金 / 计划总投资 (first: it wins a tie)
+                candidates.insert(0, (number, _combined(rows[number - 2], values)))
+            for row, header in candidates:
+                matched = _match_row(tuple(header), columns)
+                if matched and (best is None or len(matched) > best[0]):
+                    best = (len(matched), HeaderFound(ws, row, matched, header))
     if best is None:
         if not any_rows:
             raise BadFile("工作簿是空的：没有任何内容。")
         expected = "、".join(c.header for c in columns if c.required) or columns[0].header
         raise BadFile(f"找不到表头行：前 {HEADER_SEARCH_ROWS} 行中没有“{expected}”等列名。请使用本软件的导入模板。")
-    return best[1], best[2], best[3]
+    found = best[1]
+    # A header cell merged across several columns names the first of them (where Excel keeps the
+    # value of cells merged the same way below); data in the others is reported, never dropped.
+    for m in found.matched:
+        for r1, c1, r2, c2, ref in _ranges(merges(found.ws), HEADER_SEARCH_ROWS):
+            if c1 < c2 and r1 <= found.row <= r2 and c1 - 1 <= m.index <= c2 - 1:
+                found.spans[m.index] = (c2 - 1, ref)
+    return found
 
 
 def read_table(path: str | Path, kind: str, progress: Callable[[int, int], None] | None = None,
@@ -113,26 +177,49 @@ def read_table(path: str | Path, kind: str, progress: Callable[[int, int], None]
     _, columns = kind_columns(kind)
     scans = scan_sheets(path, max_rows)
     wb = _open(path)
-    try:
-        ws, header_row, matched = _find_header(wb, columns)
-        sheet = ws.title
+
+    def scan_of(ws: Any) -> SheetScan | None:
         member = getattr(ws, "_worksheet_path", None)
-        scan = scans.get(member.lstrip("/")) if member else None
+        return scans.get(member.lstrip("/")) if member else None
+
+    def merges_of(ws: Any) -> list[str]:
+        found_scan = scan_of(ws)
+        return found_scan.merged if found_scan else []
+
+    try:
+        found = _find_header(wb, columns, merges_of)
+        ws, header_row, matched = found.ws, found.row, found.matched
+        sheet = ws.title
+        scan = scan_of(ws)
         table = SheetTable(sheet, header_row, matched, [], {m.column.field: m.header for m in matched})
         present = {m.column.field for m in matched}
         missing = [c.header for c in columns if c.required and c.field not in present]
         if missing:
             raise BadFile(f"工作表“{sheet}”缺少必填列：{'、'.join(missing)}（表头在第 {header_row} 行）。")
-        headers = next(ws.iter_rows(min_row=header_row, max_row=header_row, values_only=True))
-        table.ignored_headers = [str(h).strip() for i, h in enumerate(headers)
-                                 if h not in (None, "") and i not in {m.index for m in matched}]
+        spanned = {i for m in matched if m.index in found.spans for i in range(m.index, found.spans[m.index][0] + 1)}
+        used = {m.index for m in matched} | spanned
+        seen_headers: set[str] = set()
+        for i, h in enumerate(found.values):
+            text = str(h).strip() if h not in (None, "") else ""
+            if text and i not in used and text not in seen_headers:
+                table.ignored_headers.append(text)
+                seen_headers.add(text)
         merged = _merged_targets(scan.merged if scan else [], header_row)
         merge_origins = set(merged.values())
         origin_values: dict[tuple[int, int], Any] = {}
         total = scan.rows if scan else 0
-        formula_cells = _formula_cells(path, sheet, header_row) if scan and scan.formulas else set()
+        # never pad rows to a (possibly huge) declared sheet width
+        width = max([m.index for m in matched] + [last for last, _ in found.spans.values()]) + 1
+        formula_cells = _formula_cells(path, sheet, header_row, width) if scan and scan.formulas else set()
         uncalculated = 0
-        for number, values in enumerate(ws.iter_rows(min_row=header_row + 1, values_only=True), start=header_row + 1):
+        stray: dict[int, tuple[MatchedColumn, int, str]] = {}  # column under a merged header → its owner
+        for m in matched:
+            if m.index in found.spans:
+                last, ref = found.spans[m.index]
+                for i in range(m.index + 1, last + 1):
+                    stray[i] = (m, m.index, ref)
+        for number, values in enumerate(ws.iter_rows(min_row=header_row + 1, max_col=width, values_only=True),
+                                        start=header_row + 1):
             if number % 2000 == 0:
                 if cancel is not None and cancel():
                     raise ExportCancelled("已取消导入，没有写入任何数据。")
@@ -155,6 +242,13 @@ def read_table(path: str | Path, kind: str, progress: Callable[[int, int], None]
                 if isinstance(value, str):
                     value = value.strip() or None
                 row[m.column.field] = value
+            for i, (m, first, ref) in stray.items():
+                extra = values[i] if i < len(values) else None
+                if extra not in (None, "") and merged.get((number, i)) != (number, first):
+                    table.problems.append(ImportProblem(sheet, number, m.header, (
+                        f"表头“{m.header}”是合并单元格 {ref}，跨了 {len(range(first, found.spans[first][0] + 1))} 列；"
+                        f"{get_column_letter(i + 1)}{number} 中的“{extra}”不在首列 {get_column_letter(first + 1)}，"
+                        "无法确定它属于哪一列。请取消表头的合并，每列写一个列名后再导入")))
             if all(v is None for v in row.values()):
                 continue
             label = next((v for v in values[:3] if isinstance(v, str) and v.strip()), "")
@@ -195,11 +289,11 @@ def _merged_targets(ranges: list[str], header_row: int) -> dict[tuple[int, int],
     return cells
 
 
-def _formula_cells(path: Path, sheet: str, header_row: int) -> set[tuple[int, int]]:
+def _formula_cells(path: Path, sheet: str, header_row: int, width: int) -> set[tuple[int, int]]:
     wb = _open(path, data_only=False)
     try:
         cells = set()
-        for number, values in enumerate(wb[sheet].iter_rows(min_row=header_row + 1, values_only=True),
+        for number, values in enumerate(wb[sheet].iter_rows(min_row=header_row + 1, max_col=width, values_only=True),
                                         start=header_row + 1):
             for i, value in enumerate(values):
                 if isinstance(value, str) and value.startswith("="):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 from datetime import date, datetime
 from decimal import Decimal
@@ -16,6 +17,7 @@ from ..ops.funding import FUNDING
 from ..ops.projects import PROJECT, project_rules
 from ..ops.projects import _after_write as project_after_write  # the same bookkeeping create_project does
 from ..ops.projects import _prepare as project_prepare
+from .cells import exact_key, is_clear, row_cells
 from .importer import Context, DuplicateHint, RowPlan, RowReader
 from .lookups import norm
 
@@ -36,8 +38,21 @@ def text_value(value: Any) -> Any:
     return value
 
 
+_WAN_PER = {"亿": Decimal(10000), "元": Decimal("0.0001"), "万元": Decimal(1)}
+FLOAT_TOLERANCE = Decimal("0.000001")  # 万元: how far Excel's binary float may stray from a 4-decimal value
+
+
 def money_value(value: Any, unit: str | None) -> Any:
-    """A bare number in a column headed ``（亿元）`` or ``（元）`` is in that unit; text keeps its own."""
+    """A bare number in a column headed ``（亿元）`` or ``（元）`` is in that unit; text keeps its own.
+
+    Excel stores numbers as binary floats, so a typed 1234.5 may arrive as 1234.5000000000002:
+    a float within 1e-6 万元 of a 4-decimal 万元 value is read as that value.
+    """
+    if isinstance(value, float) and math.isfinite(value) and abs(value) < 1e15:
+        wan = Decimal(repr(value)) * _WAN_PER[_UNIT_SUFFIX.get(unit or "万元", "万元")]
+        snapped = wan.quantize(Decimal("0.0001"))
+        if abs(wan - snapped) <= FLOAT_TOLERANCE:
+            return format(snapped.normalize(), "f")  # now in 万元, the default unit
     if value is None or unit not in _UNIT_SUFFIX or _UNIT_SUFFIX[unit] == "万元":
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -65,6 +80,27 @@ def split_place(value: Any) -> tuple[str, str]:
     return "", text
 
 
+class _ProjectIndex:
+    """Every live project by its exact update key, by its loosely normalised key (for hints only)
+    and by the key the same-name rule of ``ops.projects`` compares."""
+
+    def __init__(self, ctx: Context) -> None:
+        from sqlalchemy import select
+
+        from ..models import Project
+        from ..ops.projects import normalized_name
+
+        self.exact: dict[tuple[str, str], list[tuple[int, str]]] = {}
+        self.loose: dict[tuple[str, str], list[tuple[int, str, str]]] = {}
+        self.lowered: dict[tuple[str, str], str] = {}
+        rows = ctx.session.execute(select(Project.id, Project.code, Project.name, Project.investor).where(
+            Project.deleted_at.is_(None)))
+        for pid, code, name, investor in rows:
+            self.exact.setdefault((exact_key(investor), exact_key(name)), []).append((pid, code))
+            self.loose.setdefault((norm(investor or ""), normalized_name(name)), []).append((pid, code, name))
+            self.lowered.setdefault((exact_key(investor), exact_key(name).lower()), code)
+
+
 class ProjectReader(RowReader):
     kind = "projects"
     spec = PROJECT
@@ -75,12 +111,73 @@ class ProjectReader(RowReader):
     prepare = staticmethod(project_prepare)
 
     def __init__(self) -> None:
-        self.seen_keys: dict[tuple[str, str], int] = {}
+        self.seen_keys: dict[tuple[str, str], int] = {}  # exact (investor, name) → first row
+        self.seen_loose: dict[tuple[str, str], int] = {}  # normalised (investor, name) → first row
         self.seen_targets: dict[int, int] = {}
         self.by_investor: dict[str, list[tuple[str, int]]] = {}
+        self.index: _ProjectIndex | None = None
 
     def plan(self, ctx: Context, number: int, row: dict[str, Any]) -> RowPlan | None:
-        look = ctx.lookups
+        if self.index is None:
+            self.index = _ProjectIndex(ctx)
+        name = exact_key(text_value(row.get("name")))
+        investor = exact_key(text_value(row.get("investor")))
+        by_code = "code" in ctx.table.headers
+        existing = self._match(ctx, number, row, name, investor, by_code)
+        if existing is False:
+            return None
+        cells = row_cells(ctx, number, row, existing is not None, keep=("code", "name", "origin", "industrial"))
+        raw = self._raw(ctx, number, cells)
+        if existing is not None:
+            if existing in self.seen_targets:
+                ctx.problem(number, "name", f"与第 {self.seen_targets[existing]} 行对应台账中的同一个项目")
+            self.seen_targets[existing] = number
+        if name:
+            self._duplicates(ctx, number, name, investor, existing)
+        return RowPlan(number, raw, existing)
+
+    def _match(self, ctx: Context, number: int, row: dict[str, Any], name: str, investor: str,
+               by_code: bool) -> int | None | bool:
+        """The project this row updates: by its code when the sheet has a 项目编号 column, else by the
+        exact name and investor (only white space is normalised). ``None``: a new project; ``False``:
+        the row cannot be placed (a problem was reported)."""
+        assert self.index is not None
+        code = row.get("code")
+        same = self.index.exact.get((investor, name), []) if name else []
+        if by_code and code is not None and not is_clear(code):
+            found = ctx.lookups.project_by_code(text_value(code))
+            if found is not None and any(pid != found for pid, _ in same):
+                other = "、".join(c for pid, c in same if pid != found)
+                ctx.problem(number, "name", f"改名后会与台账中投资方相同的项目（{other}）同名")
+                return False
+            if found is not None:
+                return found
+            if same:
+                ctx.problem(number, "code", f"台账中没有编号为“{code}”的项目，但有名称和投资方都相同的项目"
+                                            f"（{'、'.join(c for _, c in same)}），请核对编号")
+                return False
+            # e.g. a ledger exported from another computer: a new project, numbered by this ledger
+            ctx.report.notes.append(f"第 {number} 行：台账中没有编号为“{code}”的项目，将作为新项目导入，编号由软件重新分配。")
+            return None
+        if by_code and same:
+            code_list = "、".join(c for _, c in same)
+            ctx.problem(number, "code", f"没有填编号，但台账中已有名称和投资方都相同的项目（{code_list}）；"
+                                        "要更新它请填写它的项目编号")
+            return False
+        if len(same) > 1:
+            ctx.problem(number, "name", f"台账中有 {len(same)} 个名称和投资方都相同的项目"
+                                        f"（{'、'.join(c for _, c in same)}），请加“项目编号”列按编号更新")
+            return False
+        if same:
+            return same[0][0]
+        clash = self.index.lowered.get((investor, name.lower())) if name else None
+        if clash:  # the write would refuse it as a same-name project: say so now, at the row
+            ctx.problem(number, "name", f"台账中已有投资方相同、名称仅大小写不同的项目（{clash}），"
+                                        "要更新它请把名称写得完全一致或填写项目编号")
+            return False
+        return None
+
+    def _raw(self, ctx: Context, number: int, row: dict[str, Any]) -> dict[str, Any]:
         raw: dict[str, Any] = {}
         for name, value in row.items():
             if name == "code":
@@ -102,50 +199,42 @@ class ProjectReader(RowReader):
             elif name in MONEY_FIELDS:
                 raw[name] = money_value(value, ctx.unit_of(name))
             elif name in ("origin", "industrial"):
-                if value is not None:  # blank: the default for a new project, unchanged for an update
+                if value is not None:  # blank: the default for a new project
                     raw[name] = value
             elif name.endswith("_date"):
                 raw[name] = value
             else:
                 raw[name] = text_value(value)
-        name = norm(text_value(row.get("name")) or "")
-        investor = norm(text_value(row.get("investor")) or "")
-        existing = None
-        if row.get("code") is not None:
-            existing = look.project_by_code(text_value(row["code"]))
-        if existing is None and name:
-            found = look.project_by_key(investor, name)
-            existing = found[0] if found else None
-        if existing is not None:
-            if existing in self.seen_targets:
-                ctx.problem(number, "name", f"与第 {self.seen_targets[existing]} 行对应台账中的同一个项目")
-            self.seen_targets[existing] = number
-        if name:
-            self._duplicates(ctx, number, name, investor, existing)
-        return RowPlan(number, raw, existing)
+        return raw
 
     def _duplicates(self, ctx: Context, number: int, name: str, investor: str, existing: int | None) -> None:
         from ..ops.projects import normalized_name
 
-        key = (investor, normalized_name(name))
+        assert self.index is not None
         text = f"“{name}”（{investor or '投资方未填'}）"
-        if key in self.seen_keys:
-            ctx.problem(number, "name", f"与第 {self.seen_keys[key]} 行是同一投资方的同名项目")
+        if (investor, name) in self.seen_keys:
+            ctx.problem(number, "name", f"与第 {self.seen_keys[(investor, name)]} 行是同一投资方的同名项目")
             return
-        self.seen_keys[key] = number
-        if investor:
-            import difflib
+        self.seen_keys[(investor, name)] = number
+        key = (norm(investor), normalized_name(name))
+        if key in self.seen_loose:
+            ctx.report.duplicates.append(DuplicateHint(number, text, (f"第 {self.seen_loose[key]} 行",), "file"))
+        else:
+            self.seen_loose[key] = number
+            if investor:
+                import difflib
 
-            earlier = self.by_investor.setdefault(investor, [])
-            close = [f"第 {row} 行" for other, row in earlier[-500:]
-                     if difflib.SequenceMatcher(None, key[1], other).ratio() >= 0.85]
-            earlier.append((key[1], number))
-            if close:
-                ctx.report.duplicates.append(DuplicateHint(number, text, tuple(close), "file"))
+                earlier = self.by_investor.setdefault(key[0], [])
+                close = [f"第 {row} 行" for other, row in earlier[-500:]
+                         if difflib.SequenceMatcher(None, key[1], other).ratio() >= 0.85]
+                earlier.append((key[1], number))
+                if close:
+                    ctx.report.duplicates.append(DuplicateHint(number, text, tuple(close), "file"))
         if existing is None:
-            similar = ctx.lookups.similar_projects(investor, name)
-            if similar:
-                ctx.report.duplicates.append(DuplicateHint(number, text, tuple(f"{c} {n}" for _, c, n in similar),
+            near = [(pid, c, n) for pid, c, n in self.index.loose.get(key, [])]
+            near += ctx.lookups.similar_projects(investor, name)
+            if near:
+                ctx.report.duplicates.append(DuplicateHint(number, text, tuple(f"{c} {n}" for _, c, n in near),
                                                            "ledger"))
 
     def _unit(self, ctx: Context, number: int, field_name: str, value: Any) -> int | None:
