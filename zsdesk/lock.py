@@ -9,6 +9,7 @@ and is taken over; a lock from another PC (a ledger on a shared folder) is only 
 
 from __future__ import annotations
 
+import getpass
 import json
 import os
 import socket
@@ -45,9 +46,15 @@ class LockHolder:
         return f"{self.user}（计算机 {self.host}，进程 {self.pid}，{when} 起）"
 
 
-def _me() -> LockHolder:
-    from .ledger import default_operator
+def default_operator() -> str:
+    """The login name, written into the audit log and the lock file."""
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name on some Windows service accounts
+        return "录入员"
 
+
+def _me() -> LockHolder:
     return LockHolder(socket.gethostname(), os.getpid(), default_operator(),
                       datetime.now().isoformat(timespec="seconds"))
 
@@ -209,9 +216,12 @@ def read_only_reason(file: Path, requested: bool) -> str | None:
     return None
 
 
-def _read_only_engine(file: Path, immutable: bool) -> Engine:
-    # mode=ro still sees what another instance commits; immutable is for read-only media only,
-    # where SQLite cannot create the -shm file WAL readers need and nobody can write anyway.
+def read_only_engine(file: Path, immutable: bool = False) -> Engine:
+    """An engine that can only read ``file``: the one way to open a ledger read-only.
+
+    mode=ro still sees what another instance commits; immutable is for read-only media only,
+    where SQLite cannot create the -shm file WAL readers need and nobody can write anyway.
+    """
     flag = "immutable=1" if immutable else "mode=ro"
     engine = create_engine(f"sqlite:///{file.as_uri()}?{flag}&uri=true")
 
@@ -222,33 +232,6 @@ def _read_only_engine(file: Path, immutable: bool) -> Engine:
 
     event.listen(engine, "connect", pragmas)
     return engine
-
-
-def open_read_only(cls: type[Ledger], file: Path, operator: str | None, reason: str) -> Ledger:
-    """Open ``file`` for reading only; the schema must be current, since upgrading is a write."""
-    from .errors import LedgerError, LedgerTooNew
-    from .migrate import current_revision, head_revision, script_directory
-
-    engine = None
-    for immutable in (False, True):
-        engine = _read_only_engine(file, immutable)
-        try:
-            revision = current_revision(engine)
-            break
-        except LedgerError:
-            engine.dispose()
-            if immutable:
-                raise
-    assert engine is not None
-    if revision != head_revision():
-        engine.dispose()
-        if revision not in {r.revision for r in script_directory().walk_revisions()}:
-            raise LedgerTooNew(f"这个台账由更新版本的招商桌面创建（数据版本 {revision}），当前版本无法打开。文件未做任何修改。")
-        raise LedgerError(f"{reason}但这个台账来自旧版本，需要升级后才能打开，而升级要写入文件。请以可写方式打开一次。")
-    ledger = cls(engine, operator)
-    ledger.path = file
-    guard_read_only(ledger, reason)
-    return ledger
 
 
 def guard_read_only(ledger: Ledger, reason: str) -> None:
