@@ -226,6 +226,10 @@ def copy_before_upgrade(file: Path, revision: str) -> Path:
         return existing
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = file.with_name(f"{upgrade_copy_prefix(file, revision)}{stamp}{file.suffix}")
+    n = 1
+    while target.exists():  # two attempts in one second on different content
+        n += 1
+        target = file.with_name(f"{upgrade_copy_prefix(file, revision)}{stamp}-{n}{file.suffix}")
     partial = target.with_name(target.name + ".partial")
     try:
         src = sqlite3.connect(f"{file.as_uri()}?mode=ro", uri=True, timeout=5)

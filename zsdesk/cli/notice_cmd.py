@@ -68,7 +68,7 @@ def run_notice(args: argparse.Namespace) -> int:
     out = Path(args.output)
     if out.suffix.lower() != ".pdf":
         raise LedgerError(f"输出文件应以 .pdf 结尾：{out}")
-    with open_ledger(args) as ledger:
+    with open_ledger(args, write=args.issue) as ledger:
         if args.issue:
             info = issue_notice(ledger, period, number=number, issue_date=issue_date)
             _write(out, issued_pdf(ledger, info.id))

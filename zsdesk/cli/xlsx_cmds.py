@@ -39,7 +39,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def run_import(args: argparse.Namespace) -> int:
     from ..xlsx.importer import import_file
 
-    with open_ledger(args) as ledger:
+    with open_ledger(args, write=not args.dry_run) as ledger:
         report = import_file(ledger, args.kind, args.file, dry_run=args.dry_run)
     for note in report.notes:
         sys.stdout.write(f"注意：{note}\n")
