@@ -8,13 +8,12 @@ the ledger (PDF bytes and SHA-256) and the archived bytes are written to FILE.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 from ..errors import LedgerError
-from . import add_db_option, open_ledger
+from ..outputs import refuse_output
+from . import add_db_option, db_of, open_ledger
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -38,18 +37,10 @@ def _number(text: str | None) -> int | None:
 
 
 def _write(path: Path, data: bytes) -> None:
-    """Write through a temporary file in the same folder so a failed write leaves no half PDF."""
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise LedgerError(f"输出文件夹不存在：{folder}")
-    fd, tmp = tempfile.mkstemp(prefix=".notice-", suffix=".pdf", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except OSError as err:
-        Path(tmp).unlink(missing_ok=True)
-        raise LedgerError(f"无法写入 {path}：{err.strerror or err}") from err
+    """Through a temporary file in the same folder: a failed write leaves no half PDF."""
+    from ..outputs import write_bytes_atomically
+
+    write_bytes_atomically(path, data)
 
 
 def run_notice(args: argparse.Namespace) -> int:
@@ -68,6 +59,7 @@ def run_notice(args: argparse.Namespace) -> int:
     out = Path(args.output)
     if out.suffix.lower() != ".pdf":
         raise LedgerError(f"输出文件应以 .pdf 结尾：{out}")
+    refuse_output(out, db_of(args))
     with open_ledger(args, write=args.issue) as ledger:
         if args.issue:
             info = issue_notice(ledger, period, number=number, issue_date=issue_date)

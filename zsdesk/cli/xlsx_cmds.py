@@ -7,7 +7,8 @@ import sys
 from datetime import date
 
 from ..errors import LedgerError
-from . import add_db_option, open_ledger
+from ..outputs import refuse_output
+from . import add_db_option, db_of, open_ledger
 
 IMPORT_KINDS = ("units", "persons", "targets", "projects", "funding")
 EXPORT_KINDS = ("ledger", "targets", "board", "funding")
@@ -69,6 +70,7 @@ def run_export(args: argparse.Namespace) -> int:
     from ..periods import parse_period
 
     period = parse_period(_period(args)) if args.kind in ("targets", "board") else None
+    refuse_output(args.output, db_of(args))
     with open_ledger(args) as ledger:
         if args.kind == "ledger":
             from ..xlsx.ledger_export import export_ledger
@@ -94,6 +96,7 @@ def run_export(args: argparse.Namespace) -> int:
 def run_template(args: argparse.Namespace) -> int:
     from ..xlsx.template import make_template
 
+    refuse_output(args.output, db_of(args))
     try:
         ledger = open_ledger(args)
     except LedgerError:
