@@ -52,9 +52,9 @@ def resolve_url(path_or_url: str | Path) -> str:
         return ledger_url(text)
     try:
         url = make_url(text)
-    except ArgumentError as err:
+        backend = url.get_backend_name()
+    except (ArgumentError, NoSuchModuleError, ValueError) as err:
         raise LedgerError(f"无法识别的台账地址“{text}”。应为台账文件路径，或 postgresql+psycopg://用户@服务器/数据库。") from err
-    backend, driver = url.get_backend_name(), url.get_driver_name()
     if backend not in SUPPORTED:
         raise LedgerError(f"不支持的台账地址“{url.render_as_string(hide_password=True)}”。"
                           "应为台账文件路径，或 postgresql+psycopg://用户@服务器/数据库。")
@@ -63,7 +63,7 @@ def resolve_url(path_or_url: str | Path) -> str:
     try:
         url.get_dialect().import_dbapi()
     except (NoSuchModuleError, ImportError) as err:
-        raise LedgerError(f"不支持的数据库驱动“{driver}”，PostgreSQL 地址应为 postgresql+psycopg://…。") from err
+        raise LedgerError(f"不支持的数据库驱动“{url.drivername}”，PostgreSQL 地址应为 postgresql+psycopg://…。") from err
     return text
 
 

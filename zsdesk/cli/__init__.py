@@ -56,6 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The window is opened by ui.launcher (the installed ``zsdesk`` command); the engine has no Qt.
         parser.print_help()
         return EXIT_OK
+    sys.unraisablehook = _log_unraisable  # a half-closed file after a failed write: the log, not the terminal
     try:
         return int(args.run(args) or 0)
     except LedgerError as err:
@@ -79,6 +80,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except Exception:  # noqa: BLE001 - the one place that turns a bug into exit code 1
         return _internal_error()
+
+
+def _log_unraisable(unraisable: sys.UnraisableHookArgs) -> None:
+    logging.getLogger("zsdesk").debug("ignored while cleaning up: %r", unraisable.exc_value)
 
 
 def _internal_error() -> int:
@@ -134,3 +139,16 @@ def open_ledger(args: argparse.Namespace, create: bool = False, read_only: bool 
 
     return open_sequence(db_of(args), operator_of(args), create=create, write=write and not read_only,
                          read_only=read_only, fallback_read_only=False)
+
+
+YEAR_RANGE = (2000, 2100)  # the same years a period may name (zsdesk.periods)
+
+
+def parse_year(text: str | None) -> int | None:
+    """``--year``: a whole year 2000–2100, else a ``LedgerError`` (exit 2) naming what was given."""
+    if text is None:
+        return None
+    raw = str(text).strip()
+    if not raw.isdigit() or not YEAR_RANGE[0] <= int(raw) <= YEAR_RANGE[1]:
+        raise LedgerError(f"年度应为 {YEAR_RANGE[0]}—{YEAR_RANGE[1]} 之间的整数年份，而不是“{text}”。")
+    return int(raw)

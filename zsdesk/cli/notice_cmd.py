@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date, timedelta
 from pathlib import Path
 
 from ..errors import LedgerError
 from ..outputs import refuse_output
+from ..periods import Period
 from . import add_db_option, db_of, open_ledger
 
 
@@ -23,16 +25,33 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("-o", "--output", required=True, help="输出的 PDF 文件")
     p.add_argument("--issue", action="store_true", help="签发：编文号、冻结数据并存档（签发后不能修改）")
     p.add_argument("--number", help="文号序号（默认：本年已用最大序号 + 1）；只能与 --issue 一起使用")
-    p.add_argument("--date", help="成文日期 YYYY-MM-DD（默认：今天）")
+    p.add_argument("--date", help="成文日期 YYYY-MM-DD（默认：今天）；应在期末至今天后 31 天之间")
+    p.add_argument("--force-date", action="store_true", help="允许期末之前或 31 天以后的成文日期（补签、预签）")
     p.set_defaults(run=run_notice)
+
+
+MAX_SERIAL = 99999  # a bureau issues dozens a year; beyond this is a typing error
+ISSUE_DATE_AHEAD_DAYS = 31
+
+
+def check_issue_date(period: Period, issue_date: date, today: date | None = None) -> None:
+    """An issue date lies within [the period's end, today + 31 days]; else a ``LedgerError``."""
+    today = today or date.today()
+    latest = today + timedelta(days=ISSUE_DATE_AHEAD_DAYS)
+    if issue_date < period.end:
+        raise LedgerError(f"成文日期 {issue_date:%Y-%m-%d} 早于期间 {period.label} 的期末 {period.end:%Y-%m-%d}，"
+                          "通报不能在期末之前签发。确需如此请加 --force-date。")
+    if issue_date > latest:
+        raise LedgerError(f"成文日期 {issue_date:%Y-%m-%d} 晚于今天后 {ISSUE_DATE_AHEAD_DAYS} 天（{latest:%Y-%m-%d}），"
+                          "可能输错了年份。确需如此请加 --force-date。")
 
 
 def _number(text: str | None) -> int | None:
     if text is None:
         return None
     raw = text.strip()
-    if not raw.isdigit() or int(raw) < 1:
-        raise LedgerError(f"文号序号应为正整数，而不是“{text}”。")
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_SERIAL:
+        raise LedgerError(f"文号序号应为 1—{MAX_SERIAL} 之间的整数，而不是“{text}”。")
     return int(raw)
 
 
@@ -53,9 +72,11 @@ def run_notice(args: argparse.Namespace) -> int:
     number = _number(args.number)
     if number is not None and not args.issue:
         raise LedgerError("--number 只能与 --issue 一起使用（草稿不编文号）。")
-    issue_date = parse_date(args.date) if args.date else None
-    if args.date and issue_date is None:
+    issue_date = parse_date(args.date) if args.date is not None else None
+    if args.date is not None and issue_date is None:
         raise LedgerError(f"无法识别的日期“{args.date}”，应为 YYYY-MM-DD。")
+    if args.issue and not args.force_date:
+        check_issue_date(period, issue_date or date.today())
     out = Path(args.output)
     if out.suffix.lower() != ".pdf":
         raise LedgerError(f"输出文件应以 .pdf 结尾：{out}")
