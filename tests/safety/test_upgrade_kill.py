@@ -124,3 +124,16 @@ def test_check_compares_the_schema_with_the_recorded_version(tmp_path: Path, too
     assert result.returncode == 2, result
     assert "targets" in result.stdout + result.stderr
     assert path.read_bytes() == before
+
+
+def test_check_finds_a_half_applied_upgrade(tmp_path: Path) -> None:
+    """What a killed upgrade left before upgrades were one transaction: the new column, the old version."""
+    path = make_old(tmp_path / "台账.sqlite")
+    con = sqlite3.connect(path)
+    con.execute("ALTER TABLE projects ADD COLUMN signed_date DATE")
+    con.commit()
+    con.close()
+    result = subprocess.run([sys.executable, "-m", "zsdesk", "check", "--db", str(path)], capture_output=True,
+                            text=True, env=env())
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "signed_date" in result.stdout and OLD in result.stdout
