@@ -382,6 +382,9 @@ def _copy_live(live: sqlite3.Connection, folder: Path, ledger: Path) -> Path:
     except (sqlite3.Error, OSError) as err:
         partial.unlink(missing_ok=True)
         raise LedgerError(_disk_message(err, folder) + "为保护现有台账，未恢复。") from err
+    except BaseException:  # e.g. LedgerLocked from a lock held too long
+        partial.unlink(missing_ok=True)
+        raise
     info = inspect_backup(out, full=True)
     if not info.ok:
         out.unlink(missing_ok=True)
