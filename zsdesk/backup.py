@@ -27,7 +27,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .errors import LedgerDamaged, LedgerError, LedgerLocked
 from .paths import backup_dir, data_dir
@@ -146,7 +146,7 @@ def inspect_backup(path: Path, full: bool = True) -> BackupInfo:
     except OSError:
         size, mtime = 0, datetime.min
     made_at = datetime.strptime(match["time"], "%Y%m%d-%H%M%S") if match else mtime
-    base = dict(path=path, ledger_name=match["stem"] if match else "", ledger_id=match["id"] if match else "",
+    base: dict[str, Any] = dict(path=path, ledger_name=match["stem"] if match else "", ledger_id=match["id"] if match else "",
                 made_at=made_at, reason=match["reason"] if match else "文件", size=size)
 
     def bad(problem: str, revision: str | None = None) -> BackupInfo:
