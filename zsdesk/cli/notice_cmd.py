@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from ..errors import LedgerError
 from ..outputs import refuse_output
-from ..periods import Period
 from . import add_db_option, db_of, open_ledger
 
 
@@ -31,21 +30,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 MAX_SERIAL = 99999  # a bureau issues dozens a year; beyond this is a typing error
-ISSUE_DATE_AHEAD_DAYS = 31
-
-
-def check_issue_date(period: Period, issue_date: date, today: date | None = None) -> None:
-    """An issue date lies within [the period's end, today + 31 days]; else a ``LedgerError``."""
-    today = today or date.today()
-    latest = today + timedelta(days=ISSUE_DATE_AHEAD_DAYS)
-    if issue_date < period.end:
-        raise LedgerError(f"成文日期 {issue_date:%Y-%m-%d} 早于期间 {period.label} 的期末 {period.end:%Y-%m-%d}，"
-                          "通报不能在期末之前签发。确需如此请加 --force-date。")
-    if issue_date > latest:
-        raise LedgerError(f"成文日期 {issue_date:%Y-%m-%d} 晚于今天后 {ISSUE_DATE_AHEAD_DAYS} 天（{latest:%Y-%m-%d}），"
-                          "可能输错了年份。确需如此请加 --force-date。")
-
-
 def _number(text: str | None) -> int | None:
     if text is None:
         return None
@@ -76,7 +60,9 @@ def run_notice(args: argparse.Namespace) -> int:
     if args.date is not None and issue_date is None:
         raise LedgerError(f"无法识别的日期“{args.date}”，应为 YYYY-MM-DD。")
     if args.issue and not args.force_date:
-        check_issue_date(period, issue_date or date.today())
+        from ..notice.issue_dates import check_issue_date
+
+        check_issue_date(period, issue_date or date.today(), override_hint="确需如此请加 --force-date。")
     out = Path(args.output)
     if out.suffix.lower() != ".pdf":
         raise LedgerError(f"输出文件应以 .pdf 结尾：{out}")
