@@ -9,6 +9,7 @@ and is taken over; a lock from another PC (a ledger on a shared folder) is only 
 
 from __future__ import annotations
 
+import errno
 import getpass
 import json
 import os
@@ -23,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session
 
-from .errors import LedgerLocked
+from .errors import LedgerError, LedgerLocked
 
 if TYPE_CHECKING:
     from .ledger import Ledger
@@ -145,10 +146,14 @@ def _try_create(file: Path, holder: LockHolder) -> bool:
         fd = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     except FileExistsError:
         return False
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(holder.__dict__, fh, ensure_ascii=False)
-        fh.flush()
-        os.fsync(fh.fileno())
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(holder.__dict__, fh, ensure_ascii=False)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except BaseException:
+        file.unlink(missing_ok=True)  # a half-written lock of ours (a full disk) must not block anyone
+        raise
     return True
 
 
@@ -174,8 +179,12 @@ def acquire_writer_lock(ledger_path: str | Path, wait_seconds: float = 0.0) -> W
         except OSError as err:
             if not file.parent.exists():
                 raise LedgerLocked(f"台账所在文件夹不存在：{file.parent}") from err
+            if err.errno == errno.ENOSPC:
+                raise LedgerError("磁盘空间已满，无法在台账旁建立锁文件，本次操作未进行。请清理磁盘后重试，"
+                                  "已保存的数据不受影响。") from err
             # A read-only folder or medium: nobody can write this ledger, so no lock is needed to read.
-            raise LedgerLocked(f"无法在台账旁建立锁文件（{err.strerror}），只能以只读方式打开。") from err
+            why = "文件夹只读或没有写入权限" if err.errno in (errno.EROFS, errno.EACCES, errno.EPERM) else err.strerror
+            raise LedgerLocked(f"无法在台账旁建立锁文件（{why}），只能以只读方式打开。") from err
         holder = read_holder(path)
         if holder is None:
             continue  # released between our attempt and the read

@@ -209,3 +209,32 @@ def test_writing_commands_take_the_windows_lock(tmp_path: Path, ledger: Path) ->
         board = zsdesk(tmp_path, "board", "--db", str(ledger), "--period", "2026Q1")  # reading is fine
         assert board.returncode == 0, board.stderr
     assert ledger.read_bytes() == before
+
+
+@pytest.mark.parametrize("room_kb", [0, 8, 64, 256])
+def test_import_on_a_nearly_full_disk_says_the_disk_is_full(tmpfs: Path, tmp_path: Path, room_kb: int) -> None:
+    from .test_crash import build_import_ledger, write_projects_xlsx
+
+    ledger = build_import_ledger(tmpfs / "台账.sqlite")
+    xlsx = write_projects_xlsx(tmp_path / "导入.xlsx", ledger, rows=800)
+    con = sqlite3.connect(ledger)
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.close()
+    before = ledger.read_bytes()
+    filler = tmpfs / "filler"
+    with open(filler, "wb", buffering=0) as fh:
+        for chunk in (65536, 4096, 512):
+            try:
+                while True:
+                    fh.write(b"\0" * chunk)
+            except OSError:
+                pass
+    if room_kb:
+        os.truncate(filler, filler.stat().st_size - room_kb * 1024)
+    line = refused(zsdesk(tmp_path, "import", "projects", str(xlsx), "--db", str(ledger)), "磁盘空间已满")
+    assert "损坏" not in line
+    filler.unlink()
+    con = sqlite3.connect(ledger)
+    assert con.execute("SELECT count(*) FROM projects WHERE name LIKE '导入项目%'").fetchone()[0] == 0
+    con.close()
+    assert len(ledger.read_bytes()) == len(before)
