@@ -238,3 +238,25 @@ def test_import_on_a_nearly_full_disk_says_the_disk_is_full(tmpfs: Path, tmp_pat
     assert con.execute("SELECT count(*) FROM projects WHERE name LIKE '导入项目%'").fetchone()[0] == 0
     con.close()
     assert len(ledger.read_bytes()) == len(before)
+
+
+def test_a_newer_ledger_stays_byte_identical_through_every_command(tmp_path: Path) -> None:
+    folder = tmp_path / "newer"
+    folder.mkdir()
+    ledger = small_ledger(folder / "台账.sqlite")
+    con = sqlite3.connect(ledger)
+    con.execute("UPDATE alembic_version SET version_num = '9999_future'")
+    con.commit()
+    con.execute("PRAGMA journal_mode=DELETE")  # as an older SQLite tool would leave it: not WAL
+    con.close()
+    before = files(folder)
+    assert ledger.read_bytes()[18:20] == b"\x01\x01"
+    xlsx = tmp_path / "t.xlsx"
+    assert zsdesk(tmp_path, "template", "funding", "-o", str(xlsx)).returncode == 0
+    db = ["--db", str(ledger)]
+    for args in (["board", *db, "--period", "2026Q1"], ["import", "funding", str(xlsx), *db],
+                 ["notice", *db, "--period", "2026Q1", "-o", str(tmp_path / "n.pdf"), "--issue"],
+                 ["export", "ledger", *db, "-o", str(tmp_path / "o.xlsx")], ["demo", *db]):
+        refused(zsdesk(tmp_path, *args), "更新版本")
+        assert files(folder) == before, args
+    assert sorted(p.name for p in folder.iterdir()) == sorted(before)
