@@ -13,7 +13,8 @@ from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QWidget
 
 from zsdesk.errors import LedgerLocked
 from zsdesk.ledger import Ledger
-from zsdesk.lock import WriterLock, acquire_writer_lock
+from zsdesk.lock import WriterLock
+from zsdesk.opening import open_ledger as open_sequence
 from zsdesk.paths import setup_logging
 from zsdesk.resources import resource
 
@@ -205,15 +206,13 @@ class Controller:
                     parent: QWidget | None = None) -> MainWindow | None:
         lock = None
         try:
-            ledger = self._open(path, create, demo)
-            if ledger.path is not None and not getattr(ledger, "read_only_reason", None):
-                try:
-                    lock = acquire_writer_lock(ledger.path)
-                except LedgerLocked as err:
-                    ledger.close()
-                    if not confirm(parent or self.window, S.APP_NAME, f"{err}\n\n{S.OPEN_READ_ONLY}"):
-                        return None
-                    ledger = Ledger.open(ledger.path, read_only=True)
+            try:
+                ledger = self._open(path, create, demo)  # the one opening sequence, with the writer lock
+            except LedgerLocked as err:
+                if not confirm(parent or self.window, S.APP_NAME, f"{err}\n\n{S.OPEN_READ_ONLY}"):
+                    return None
+                ledger = open_sequence(demo_path() if demo else path, read_only=True)
+            lock, ledger.writer_lock = ledger.writer_lock, None  # the controller holds it across restores
         except Exception as exc:  # noqa: BLE001 - shown to the clerk; bugs are logged by show_error
             show_error(parent or self.window, exc)
             return None
@@ -236,12 +235,12 @@ class Controller:
         if demo:
             target = demo_path()
             if target.exists():
-                return Ledger.open(target)
+                return open_sequence(target, write=True)
             from zsdesk.demo import build_demo
 
             QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
             try:
-                ledger = Ledger.open(target, create=True)
+                ledger = open_sequence(target, create=True, write=True)
                 try:
                     build_demo(ledger)
                 except BaseException:
@@ -252,8 +251,8 @@ class Controller:
                 QApplication.restoreOverrideCursor()
             return ledger
         if create and Path(path).exists() and Path(path).stat().st_size > 0:
-            return Ledger.open(path)
-        return Ledger.open(path, create=create)
+            return open_sequence(path, write=True)
+        return open_sequence(path, create=create, write=True)
 
     def _switch(self, path: str, create: bool, demo: bool) -> None:
         old = self.window

@@ -23,12 +23,13 @@ import os
 import re
 import shutil
 import sqlite3
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from .errors import LedgerDamaged, LedgerError
+from .errors import LedgerDamaged, LedgerError, LedgerLocked
 from .paths import backup_dir, data_dir
 
 if TYPE_CHECKING:
@@ -145,7 +146,7 @@ def inspect_backup(path: Path, full: bool = True) -> BackupInfo:
     except OSError:
         size, mtime = 0, datetime.min
     made_at = datetime.strptime(match["time"], "%Y%m%d-%H%M%S") if match else mtime
-    base = dict(path=path, ledger_name=match["stem"] if match else "", ledger_id=match["id"] if match else "",
+    base: dict[str, Any] = dict(path=path, ledger_name=match["stem"] if match else "", ledger_id=match["id"] if match else "",
                 made_at=made_at, reason=match["reason"] if match else "文件", size=size)
 
     def bad(problem: str, revision: str | None = None) -> BackupInfo:
@@ -340,21 +341,15 @@ class RestoreResult:
     restored_from: Path
     previous_copy: Path | None  # the ledger as it was before the restore (None if there was none)
     info: BackupInfo
+    kept_notices: tuple[str, ...] = ()  # issued notices the backup lacked, carried over (document numbers)
 
 
 def _sidecars(path: Path) -> list[Path]:
     return [path.with_name(path.name + s) for s in ("-wal", "-shm", "-journal")]
 
 
-def _keep_current(ledger: Path, folder: Path) -> Path | None:
-    """Save the ledger as it is now before it is replaced: a verified copy, or the raw files if damaged."""
-    if not ledger.exists():
-        return None
-    try:
-        return create_backup(ledger, folder, reason="恢复前", rotate_after=False).path
-    except LedgerError:
-        pass
-    # Damaged: keep its bytes exactly, including the WAL, so nothing is lost.
+def _keep_raw(ledger: Path, folder: Path) -> Path:
+    """A damaged ledger: keep its bytes exactly, including the WAL, so nothing is lost."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     raw = folder / f"{ledger_stem(ledger)}_{ledger_id(ledger)}_{stamp}_恢复前-原样.sqlite.damaged"
     try:
@@ -368,13 +363,91 @@ def _keep_current(ledger: Path, folder: Path) -> Path | None:
     return raw
 
 
+def _copy_live(live: sqlite3.Connection, folder: Path, ledger: Path) -> Path:
+    """The 恢复前 copy of the live ledger, verified."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise LedgerError(f"备份文件夹 {folder} 不可用（{err.strerror}），为保护现有台账，未恢复。") from err
+    out = _free_name(folder, ledger, "恢复前", datetime.now())
+    partial = out.with_name(out.name + ".partial")
+    try:
+        dst = sqlite3.connect(str(partial))
+        try:
+            _backup_step_all(live, dst)
+            dst.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            dst.close()
+        os.replace(partial, out)
+    except (sqlite3.Error, OSError) as err:
+        partial.unlink(missing_ok=True)
+        raise LedgerError(_disk_message(err, folder) + "为保护现有台账，未恢复。") from err
+    except BaseException:  # e.g. LedgerLocked from a lock held too long
+        partial.unlink(missing_ok=True)
+        raise
+    info = inspect_backup(out, full=True)
+    if not info.ok:
+        out.unlink(missing_ok=True)
+        raise LedgerDamaged(f"恢复前的台账副本校验未通过（{info.problem}），为保护现有台账，未恢复。")
+    _remember_folder(folder.resolve())
+    return out
+
+
+def _backup_step_all(src: sqlite3.Connection, dst: sqlite3.Connection, seconds: float = 30.0) -> None:
+    """``src.backup(dst)`` in one step (the whole copy under one lock), giving up after ``seconds``
+    of waiting for a lock instead of retrying for ever."""
+    deadline = time.monotonic() + seconds
+
+    def progress(_status: int, _remaining: int, _total: int) -> None:
+        if time.monotonic() > deadline:
+            raise LedgerLocked("台账正被其他程序占用，恢复未进行，台账未做任何修改。请关闭其他程序后再试。")
+
+    src.backup(dst, pages=-1, progress=progress)
+
+
+def _restore_into_live(source: Path, ledger: Path, folder: Path | None) -> Path | None:
+    """Copy ``source`` into the live file with SQLite's backup API: under SQLite's own exclusive
+    lock, through its journal or WAL, so no -wal/-shm is ever deleted and a reader with the file
+    open sees either the old or the new ledger. With ``folder``, the current content is first
+    copied there while a second connection holds the write lock (no writer slips in meanwhile)."""
+    live = sqlite3.connect(str(ledger), timeout=10, isolation_level=None)
+    guard = sqlite3.connect(str(ledger), timeout=10, isolation_level=None)
+    previous = None
+    try:
+        if folder is not None:
+            guard.execute("BEGIN IMMEDIATE")  # other writers wait; readers (our copy) go on
+            try:
+                previous = _copy_live(live, folder, ledger)
+            finally:
+                guard.execute("COMMIT")
+        guard.close()
+        src = sqlite3.connect(source.as_uri() + "?mode=ro", uri=True, timeout=10)
+        try:
+            _backup_step_all(src, live)
+        finally:
+            src.close()
+        if live.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            live.execute("PRAGMA journal_mode=WAL")
+        live.execute("PRAGMA wal_checkpoint(PASSIVE)")
+    except sqlite3.Error as err:
+        if previous is None and folder is not None:
+            raise LedgerError(_disk_message(err, folder) + "台账未做任何修改。") from err
+        raise LedgerError(f"恢复未完成（{err}）。恢复前的台账副本：{previous}。") from err
+    finally:
+        guard.close()
+        live.close()
+    return previous
+
+
 def restore_backup(backup: str | Path, ledger_path: str | Path, folder: str | Path | None = None,
                    hold_lock: bool = True) -> RestoreResult:
-    """Replace the ledger with a verified backup, keeping a copy of the current ledger first.
+    """Restore a verified backup into the ledger, keeping a copy of the current ledger first.
 
-    Close every ``Ledger`` on this file first. The window, which already holds the writer lock,
-    passes ``hold_lock=False``; otherwise the lock is taken for the duration (and a ledger in use
-    by another instance is refused).
+    Never under a live writer: the writer lock is taken for the duration (a ledger another
+    instance or command writes is refused). The window, which already holds the lock, passes
+    ``hold_lock=False``. The backup is copied INTO the live file with SQLite's backup API, never
+    by replacing or deleting files an open connection uses. Issued notices the backup lacks are
+    official records: they are carried over, so a document number once issued stays used.
     """
     from .lock import acquire_writer_lock
 
@@ -382,30 +455,111 @@ def restore_backup(backup: str | Path, ledger_path: str | Path, folder: str | Pa
     ledger = Path(ledger_path).expanduser().resolve()
     if source == ledger:
         raise LedgerError("不能用台账文件自己恢复自己，请选择一份备份。")
+    if ledger.exists() and (not os.access(ledger, os.W_OK) or not os.access(ledger.parent, os.W_OK)):
+        raise LedgerError(f"台账文件 {ledger.name} 或它所在的文件夹是只读的，不能恢复。台账未做任何修改。")
     info = inspect_backup(source, full=True)
     if not info.ok:
         raise LedgerDamaged(f"这份备份不能用：{info.problem}。台账未做任何修改。")
     lock = acquire_writer_lock(ledger) if hold_lock else None
     try:
         folder_path = Path(folder).expanduser() if folder else backup_dir()
-        previous = _keep_current(ledger, folder_path)
-        staging = ledger.with_name(ledger.name + ".restoring")
-        try:
-            _copy_with_backup_api(source, staging)
-            with open(staging, "rb+") as fh:
-                os.fsync(fh.fileno())
-        except (sqlite3.Error, OSError) as err:
-            staging.unlink(missing_ok=True)
-            raise LedgerError(_disk_message(err, ledger.parent) + "台账未做任何修改。") from err
-        # The old WAL must go before the new file arrives: replayed onto it, it would corrupt it.
-        # Its content is already in the copy kept above.
-        for side in _sidecars(ledger):
-            side.unlink(missing_ok=True)
-        os.replace(staging, ledger)
+        if not ledger.exists() or ledger.stat().st_size == 0:
+            previous = None
+            staging = ledger.with_name(ledger.name + ".restoring")
+            try:
+                _copy_with_backup_api(source, staging)
+                with open(staging, "rb+") as fh:
+                    os.fsync(fh.fileno())
+                os.replace(staging, ledger)
+            except (sqlite3.Error, OSError) as err:
+                staging.unlink(missing_ok=True)
+                raise LedgerError(_disk_message(err, ledger.parent) + "台账未做任何修改。") from err
+        elif inspect_backup(ledger, full=False).ok:
+            previous = _restore_into_live(source, ledger, folder_path)
+        else:
+            previous = _keep_raw(ledger, folder_path)
+            try:
+                _restore_into_live(source, ledger, None)
+            except LedgerError:
+                # Too damaged for SQLite to write into: replace it. Its bytes and its WAL are kept above,
+                # and we hold the writer lock, so no instance of ours has it open.
+                staging = ledger.with_name(ledger.name + ".restoring")
+                try:
+                    _copy_with_backup_api(source, staging)
+                    for side in _sidecars(ledger):
+                        side.unlink(missing_ok=True)
+                    os.replace(staging, ledger)
+                except (sqlite3.Error, OSError) as err:
+                    staging.unlink(missing_ok=True)
+                    raise LedgerError(_disk_message(err, ledger.parent) + "台账未做任何修改。") from err
+        kept: tuple[str, ...] = ()
+        if previous is not None and previous.suffix == ".sqlite":
+            kept = carry_issued_notices(previous, ledger)
     finally:
         if lock is not None:
             lock.release()
-    return RestoreResult(source, previous, info)
+    return RestoreResult(source, previous, info, kept)
+
+
+def _as_python(kind: object, value: object) -> object:
+    """SQLite hands back dates as text; the model's columns want date objects."""
+    from sqlalchemy import Date, DateTime
+
+    if isinstance(value, str) and isinstance(kind, DateTime):
+        return datetime.fromisoformat(value)
+    if isinstance(value, str) and isinstance(kind, Date):
+        return datetime.fromisoformat(value).date()
+    return value
+
+
+def carry_issued_notices(previous: Path, ledger: Path) -> tuple[str, ...]:
+    """Put every issued notice of ``previous`` that ``ledger`` lacks (by document number) back into
+    ``ledger``, as one audited operation. Upgrades ``ledger`` first if the backup was older."""
+    from .db import make_engine
+    from .ledger import Ledger
+    from .migrate import head_revision, migrate_file
+    from .models import IssuedNotice
+    from .ops.history import ChangeRecord, operation
+
+    conn = _connect_ro(previous)
+    try:
+        conn.row_factory = sqlite3.Row
+        try:
+            rows = conn.execute("SELECT * FROM issued_notices ORDER BY id").fetchall()
+        except sqlite3.Error:
+            return ()
+    finally:
+        conn.close()
+    if not rows:
+        return ()
+    check = sqlite3.connect(ledger.as_uri() + "?mode=ro", uri=True, timeout=10)
+    try:
+        revision = check.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+        have = {r[0] for r in check.execute("SELECT doc_number FROM issued_notices")}
+    finally:
+        check.close()
+    missing = [r for r in rows if r["doc_number"] not in have]
+    if not missing:
+        return ()
+    if revision != head_revision():
+        migrate_file(ledger)  # the restored backup is older; opening would upgrade it anyway
+    columns = {c.key for c in IssuedNotice.__table__.columns} - {"id"}
+    engine = make_engine(f"sqlite:///{ledger}")
+    led = Ledger(engine, "恢复备份")
+    try:
+        with operation(led, "恢复备份时保留已签发的通报", undoable=False) as op:
+            for r in missing:
+                values = {k: _as_python(IssuedNotice.__table__.columns[k].type, r[k]) for k in r.keys() if k in columns}
+                row = IssuedNotice(**values)
+                op.session.add(row)
+                op.session.flush()
+                op.change.records.append(ChangeRecord("notice", row.id, "insert", None, {
+                    "id": row.id, "period": row.period, "doc_number": row.doc_number, "serial": row.serial,
+                    "year": row.year, "issue_date": str(row.issue_date), "sha256": row.sha256,
+                    "size": len(row.pdf or b""), "operator": row.operator, "kept_on_restore": True}))
+    finally:
+        led.close()
+    return tuple(r["doc_number"] for r in missing)
 
 
 # --- automatic backups ----------------------------------------------------------------------

@@ -14,6 +14,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.exc import DBAPIError
@@ -176,6 +177,8 @@ def _run_checks(engine: Engine, report: CheckReport, sqlite: bool) -> None:
         if report.revision not in known:
             report.add("revision", f"台账的数据版本 {report.revision} 来自更新版本的招商桌面，无法检查。")
             return
+        if sqlite and not _check_schema(s, report, report.revision):
+            return  # the remaining checks would only fail on the missing parts
         if report.revision != head_revision():
             report.notes.append(f"台账的数据版本 {report.revision} 较旧，用本版本打开时会先备份再升级。")
             return  # the remaining checks read the current schema
@@ -184,6 +187,53 @@ def _run_checks(engine: Engine, report: CheckReport, sqlite: bool) -> None:
         _check_stages(s, report)
         _check_audit_chain(s, report)
         _check_records_match_audit(s, report)
+
+
+def schema_of_revision(revision: str) -> dict[str, set[str]]:
+    """Tables and their columns a ledger at ``revision`` has: built by running the migrations up to
+    it on a scratch file, so every version is compared with what it really should contain."""
+    import tempfile
+
+    from .migrate import migrate_file
+
+    with tempfile.TemporaryDirectory(prefix="zsdesk-schema-") as folder:
+        scratch = Path(folder) / "schema.sqlite"
+        migrate_file(scratch, revision)
+        import sqlite3
+
+        conn = sqlite3.connect(scratch)
+        try:
+            return _sqlite_schema(conn)
+        finally:
+            conn.close()
+
+
+def _sqlite_schema(conn: Any) -> dict[str, set[str]]:
+    tables = [r[0] for r in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+    return {t: {r[1] for r in conn.execute(f'PRAGMA table_info("{t}")')} for t in tables}
+
+
+def _check_schema(s: Session, report: CheckReport, revision: str) -> bool:
+    """The tables and columns must be those of the recorded version (a half-applied upgrade, a
+    dropped table). Returns False when parts are missing."""
+    expected = schema_of_revision(revision)
+    raw = s.connection().connection.dbapi_connection
+    actual = _sqlite_schema(raw)
+    complete = True
+    for table in sorted(set(expected) - set(actual)):
+        report.add("revision", f"台账缺少数据表 {table}（数据版本 {revision} 应有），文件被其他工具改动过或已损坏")
+        complete = False
+    for table in sorted(set(expected) & set(actual)):
+        for column in sorted(expected[table] - actual[table]):
+            report.add("revision", f"数据表 {table} 缺少列 {column}（数据版本 {revision} 应有）")
+            complete = False
+        for column in sorted(actual[table] - expected[table]):
+            report.add("revision", f"数据表 {table} 多出列 {column}：与记录的数据版本 {revision} 不符，"
+                                   "可能是一次中断的升级留下的")
+    for table in sorted(set(actual) - set(expected)):
+        report.add("revision", f"台账多出数据表 {table}：与记录的数据版本 {revision} 不符")
+    return complete
 
 
 def _more(report: CheckReport, kind: str, total: int, what: str) -> None:

@@ -2,30 +2,21 @@
 
 from __future__ import annotations
 
-import getpass
 import json
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, select
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from . import audit_guard  # noqa: F401 - makes the audit log append-only in every session
-from .db import ledger_url, make_engine, sqlite_path
-from .errors import LedgerDamaged
-from .migrate import prepare_schema
+from .db import sqlite_path
+from .lock import WriterLock, default_operator
 from .models import Setting
 
-
-def default_operator() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no login name on some Windows service accounts
-        return "录入员"
+__all__ = ["Ledger", "default_operator"]
 
 
 class Ledger:
@@ -38,6 +29,7 @@ class Ledger:
         self.operator = operator or default_operator()
         self.upgraded_backup = upgraded_backup
         self.read_only_reason: str | None = None  # set when opened read-only; writes are refused
+        self.writer_lock: WriterLock | None = None  # held while open for writing (zsdesk.opening)
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         # Imported here: ops imports ledger for typing only.
         from .ops.history import History
@@ -47,59 +39,22 @@ class Ledger:
     @classmethod
     def open(cls, path_or_url: str | Path, operator: str | None = None, create: bool = False,
              read_only: bool = False) -> Ledger:
-        """Open (and if needed create or upgrade) a ledger. Raises a ``LedgerError`` the user can read.
+        """Open (and if needed create or upgrade) a ledger without the writer lock (library use, tests).
 
-        A damaged or foreign file is never changed; its message offers the newest good backup.
-        ``read_only`` (or a file that cannot be written) opens it for reading only: every write
-        is refused with a Chinese message (see ``zsdesk.lock``).
+        The command line and the window use :func:`zsdesk.opening.open_ledger`, which also takes
+        the writer lock; both run the same opening sequence. ``read_only`` (or a file that cannot
+        be written) opens it for reading only: every write is refused with a Chinese message.
         """
-        url = ledger_url(path_or_url)
-        file = sqlite_path(url)
-        try:
-            return cls._open(url, file, operator, create, read_only)
-        except LedgerDamaged as err:
-            from .backup import restore_hint
+        from .opening import open_ledger  # opening imports this module
 
-            stop = "" if str(err).endswith(("。", "！", "？")) else "。"  # two sentences, not one run-on
-            raise LedgerDamaged(f"{err}{stop}{restore_hint(file)}") from err
-        except (OperationalError, sqlite3.OperationalError) as err:
-            from .ops.history import translate_db_error
-
-            translated = translate_db_error(err)
-            if translated is None:
-                raise
-            raise translated from err
-
-    @classmethod
-    def _open(cls, url: str, file: Path | None, operator: str | None, create: bool, read_only: bool) -> Ledger:
-        from .check import inspect_file, inspect_tables
-        from .lock import open_read_only, read_only_reason
-
-        reason = None
-        if file is not None:
-            inspect_file(file, create=create)
-            reason = read_only_reason(file, read_only)
-            if reason is None and file.exists() and file.stat().st_size > 0:
-                inspect_tables(file, create=create)
-            if create and reason is None:
-                file.parent.mkdir(parents=True, exist_ok=True)
-        if reason is not None and file is not None:
-            return open_read_only(cls, file, operator, reason)
-        engine = make_engine(url)
-        try:
-            backup = prepare_schema(engine, file, create=create)
-        except Exception:
-            engine.dispose()
-            raise
-        ledger = cls(engine, operator, backup)
-        if create:
-            from .ops.bootstrap import ensure_defaults
-
-            ensure_defaults(ledger)
-        return ledger
+        return open_ledger(path_or_url, operator, create=create, write=not read_only, read_only=read_only,
+                           lock=False)
 
     def close(self) -> None:
         self.engine.dispose()
+        if self.writer_lock is not None:
+            self.writer_lock.release()
+            self.writer_lock = None
 
     def __enter__(self) -> Ledger:
         return self

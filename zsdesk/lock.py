@@ -9,6 +9,8 @@ and is taken over; a lock from another PC (a ledger on a shared folder) is only 
 
 from __future__ import annotations
 
+import errno
+import getpass
 import json
 import os
 import socket
@@ -22,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session
 
-from .errors import LedgerLocked
+from .errors import LedgerError, LedgerLocked
 
 if TYPE_CHECKING:
     from .ledger import Ledger
@@ -45,9 +47,15 @@ class LockHolder:
         return f"{self.user}（计算机 {self.host}，进程 {self.pid}，{when} 起）"
 
 
-def _me() -> LockHolder:
-    from .ledger import default_operator
+def default_operator() -> str:
+    """The login name, written into the audit log and the lock file."""
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name on some Windows service accounts
+        return "录入员"
 
+
+def _me() -> LockHolder:
     return LockHolder(socket.gethostname(), os.getpid(), default_operator(),
                       datetime.now().isoformat(timespec="seconds"))
 
@@ -138,10 +146,14 @@ def _try_create(file: Path, holder: LockHolder) -> bool:
         fd = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     except FileExistsError:
         return False
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(holder.__dict__, fh, ensure_ascii=False)
-        fh.flush()
-        os.fsync(fh.fileno())
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(holder.__dict__, fh, ensure_ascii=False)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except BaseException:
+        file.unlink(missing_ok=True)  # a half-written lock of ours (a full disk) must not block anyone
+        raise
     return True
 
 
@@ -167,8 +179,12 @@ def acquire_writer_lock(ledger_path: str | Path, wait_seconds: float = 0.0) -> W
         except OSError as err:
             if not file.parent.exists():
                 raise LedgerLocked(f"台账所在文件夹不存在：{file.parent}") from err
+            if err.errno == errno.ENOSPC:
+                raise LedgerError("磁盘空间已满，无法在台账旁建立锁文件，本次操作未进行。请清理磁盘后重试，"
+                                  "已保存的数据不受影响。") from err
             # A read-only folder or medium: nobody can write this ledger, so no lock is needed to read.
-            raise LedgerLocked(f"无法在台账旁建立锁文件（{err.strerror}），只能以只读方式打开。") from err
+            why = "文件夹只读或没有写入权限" if err.errno in (errno.EROFS, errno.EACCES, errno.EPERM) else err.strerror
+            raise LedgerLocked(f"无法在台账旁建立锁文件（{why}），只能以只读方式打开。") from err
         holder = read_holder(path)
         if holder is None:
             continue  # released between our attempt and the read
@@ -209,9 +225,12 @@ def read_only_reason(file: Path, requested: bool) -> str | None:
     return None
 
 
-def _read_only_engine(file: Path, immutable: bool) -> Engine:
-    # mode=ro still sees what another instance commits; immutable is for read-only media only,
-    # where SQLite cannot create the -shm file WAL readers need and nobody can write anyway.
+def read_only_engine(file: Path, immutable: bool = False) -> Engine:
+    """An engine that can only read ``file``: the one way to open a ledger read-only.
+
+    mode=ro still sees what another instance commits; immutable is for read-only media only,
+    where SQLite cannot create the -shm file WAL readers need and nobody can write anyway.
+    """
     flag = "immutable=1" if immutable else "mode=ro"
     engine = create_engine(f"sqlite:///{file.as_uri()}?{flag}&uri=true")
 
@@ -222,33 +241,6 @@ def _read_only_engine(file: Path, immutable: bool) -> Engine:
 
     event.listen(engine, "connect", pragmas)
     return engine
-
-
-def open_read_only(cls: type[Ledger], file: Path, operator: str | None, reason: str) -> Ledger:
-    """Open ``file`` for reading only; the schema must be current, since upgrading is a write."""
-    from .errors import LedgerError, LedgerTooNew
-    from .migrate import current_revision, head_revision, script_directory
-
-    engine = None
-    for immutable in (False, True):
-        engine = _read_only_engine(file, immutable)
-        try:
-            revision = current_revision(engine)
-            break
-        except LedgerError:
-            engine.dispose()
-            if immutable:
-                raise
-    assert engine is not None
-    if revision != head_revision():
-        engine.dispose()
-        if revision not in {r.revision for r in script_directory().walk_revisions()}:
-            raise LedgerTooNew(f"这个台账由更新版本的招商桌面创建（数据版本 {revision}），当前版本无法打开。文件未做任何修改。")
-        raise LedgerError(f"{reason}但这个台账来自旧版本，需要升级后才能打开，而升级要写入文件。请以可写方式打开一次。")
-    ledger = cls(engine, operator)
-    ledger.path = file
-    guard_read_only(ledger, reason)
-    return ledger
 
 
 def guard_read_only(ledger: Ledger, reason: str) -> None:

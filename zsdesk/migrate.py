@@ -1,25 +1,24 @@
 """Schema migrations with Alembic, shipped inside the package.
 
-Opening a ledger compares its revision with the newest one this app knows: an older file is
-copied aside and upgraded; a file from a newer app is refused; a file that is not a ledger is
-reported as such. Nothing is changed before the backup copy exists.
+The opening sequence (``zsdesk.opening``) compares a ledger's revision with the newest one this
+app knows: an older file is copied aside (once per version) and upgraded in one transaction; a
+file from a newer app is refused untouched; a file that is not a ledger is reported as such.
 """
 
 from __future__ import annotations
 
-import shutil
-import sqlite3
-from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DatabaseError, OperationalError
 
-from .errors import LedgerDamaged, LedgerLocked, LedgerTooNew
+from .errors import LedgerDamaged, LedgerLocked
+from .models import Base
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
@@ -54,52 +53,74 @@ def current_revision(engine: Engine) -> str | None:
         raise LedgerDamaged(f"这不是一个招商桌面台账文件，或文件已损坏（{err.orig}），文件未做任何修改。") from err
 
 
+def known_revisions() -> set[str]:
+    return {rev.revision for rev in script_directory().walk_revisions()}
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Upgrade the database behind ``engine`` to ``revision``: all steps in ONE transaction."""
+    from .db import sqlite_path
+
+    file = sqlite_path(str(engine.url))
+    if file is None:
+        if revision == "head":
+            migrate_server(engine)
+            return
+        with engine.begin() as conn:
+            cfg = alembic_config()
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, revision)
+        return
+    engine.dispose()  # our pooled connections must not hold the file while the migration runs
+    migrate_file(file, revision)
+
+
+def missing_tables(tables: frozenset[str] | set[str]) -> list[str]:
+    """Tables the current schema has that ``tables`` lacks."""
+    return sorted(set(Base.metadata.tables) - set(tables))
+
+
+# --- all pending migrations in one transaction ---------------------------------------------
+
+def transactional_sqlite_engine(file: Path) -> Engine:
+    """An engine whose transactions really include DDL: the driver's own transaction handling is
+    off (it would commit before every CREATE/ALTER) and we issue ``BEGIN IMMEDIATE`` ourselves."""
+    engine = create_engine(f"sqlite:///{file}", connect_args={"timeout": 5})
+
+    def connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None
+        dbapi_conn.execute("PRAGMA busy_timeout=5000")
+        dbapi_conn.execute("PRAGMA foreign_keys=OFF")  # a batch table copy must not cascade deletes
+
+    def begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    event.listen(engine, "connect", connect)
+    event.listen(engine, "begin", begin)
+    return engine
+
+
+def migrate_file(file: Path, revision: str = "head") -> None:
+    """Run every pending migration of ``file`` in ONE transaction; a failure or kill changes nothing."""
+    engine = transactional_sqlite_engine(file)
+    try:
+        with engine.begin() as conn:
+            cfg = alembic_config()
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, revision)
+            if revision == "head":
+                tables = {r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'")}
+                missing = missing_tables(tables)
+                if missing:
+                    raise LedgerDamaged(f"台账文件 {file.name} 缺少数据表（{'、'.join(missing)}），无法升级，"
+                                        "文件未做任何修改。")
+    finally:
+        engine.dispose()
+
+
+def migrate_server(engine: Engine) -> None:
+    """PostgreSQL: DDL is transactional there too; all steps in one transaction."""
     with engine.begin() as conn:
         cfg = alembic_config()
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
-
-
-def backup_before_upgrade(path: Path, revision: str | None) -> Path:
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.stem}.升级前备份-{revision or 'none'}-{stamp}{path.suffix}")
-    src = sqlite3.connect(str(path))
-    try:
-        dst = sqlite3.connect(str(target))
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
-    return target
-
-
-def prepare_schema(engine: Engine, sqlite_file: Path | None, create: bool) -> Path | None:
-    """Bring the ledger's schema to head. Returns the backup path when an upgrade made one."""
-    revision = current_revision(engine)
-    head = head_revision()
-    if revision == head:
-        return None
-    if revision is None:
-        tables = set(inspect(engine).get_table_names())
-        if tables:
-            raise LedgerDamaged("这个文件不是招商桌面台账（里面有其他程序的数据表），为保护它，未做任何修改。")
-        if not create:
-            raise LedgerDamaged("台账文件是空的。请新建台账，或从备份恢复。")
-        upgrade(engine)
-        return None
-    known = {rev.revision for rev in script_directory().walk_revisions()}
-    if revision not in known:
-        raise LedgerTooNew(
-            f"这个台账由更新版本的招商桌面创建（数据版本 {revision}），当前版本无法打开。请升级招商桌面后再打开，文件未做任何修改。")
-    backup = None
-    if sqlite_file is not None:
-        backup = backup_before_upgrade(sqlite_file, revision)
-    upgrade(engine)
-    return backup
-
-
-def copy_file(src: Path, dst: Path) -> None:
-    shutil.copy2(src, dst)
+        command.upgrade(cfg, "head")

@@ -11,8 +11,11 @@ import argparse
 import importlib
 import logging
 import os
+import sqlite3
 import sys
 from collections.abc import Sequence
+
+from sqlalchemy.exc import DBAPIError
 
 from ..errors import LedgerError
 
@@ -54,10 +57,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The window is opened by ui.launcher (the installed ``zsdesk`` command); the engine has no Qt.
         parser.print_help()
         return EXIT_OK
+    sys.unraisablehook = _log_unraisable  # a half-closed file after a failed write: the log, not the terminal
     try:
         return int(args.run(args) or 0)
     except LedgerError as err:
-        sys.stderr.write(f"zsdesk: {err}\n")
+        sys.stderr.write(f"zsdesk: {_one_line(str(err))}\n")
         return EXIT_BAD_INPUT
     except BrokenPipeError:
         # The reader went away (``zsdesk board --json | head``): not an error of ours.
@@ -66,17 +70,49 @@ def main(argv: Sequence[str] | None = None) -> int:
         except OSError:
             pass
         return EXIT_OK
+    except (DBAPIError, sqlite3.Error, OSError) as err:
+        translated = _translate(err, args)
+        if translated is None:
+            return _internal_error()
+        sys.stderr.write(f"zsdesk: {_one_line(str(translated))}\n")
+        return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         sys.stderr.write("zsdesk: 已取消\n")
         return EXIT_BAD_INPUT
     except Exception:  # noqa: BLE001 - the one place that turns a bug into exit code 1
-        from ..paths import log_file, setup_logging
+        return _internal_error()
 
-        setup_logging()  # the traceback goes to the log file, not onto the clerk's terminal
-        logging.getLogger("zsdesk").exception("internal error")
 
-        sys.stderr.write(f"zsdesk: 内部错误，详情已写入日志 {log_file()}\n")
-        return EXIT_INTERNAL
+def _log_unraisable(unraisable: sys.UnraisableHookArgs) -> None:
+    logging.getLogger("zsdesk").debug("ignored while cleaning up: %r", unraisable.exc_value)
+
+
+def _internal_error() -> int:
+    from ..paths import log_file, setup_logging
+
+    setup_logging()  # the traceback goes to the log file, not onto the clerk's terminal
+    logging.getLogger("zsdesk").exception("internal error")
+    sys.stderr.write(f"zsdesk: 内部错误，详情已写入日志 {log_file()}\n")
+    return EXIT_INTERNAL
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _translate(err: BaseException, args: argparse.Namespace) -> LedgerError | None:
+    """A damaged file met in the middle of a command (exit 2 with the restore hint), a full disk."""
+    from pathlib import Path
+
+    from ..opening import translate_error
+
+    db = getattr(args, "db_sub", None) or getattr(args, "db", None)
+    file = Path(db).expanduser().resolve() if db and "://" not in db else None
+    if isinstance(err, OSError) and not isinstance(err, BrokenPipeError):
+        if err.errno == 28:
+            return LedgerError("磁盘空间已满，本次操作未完成。请清理磁盘后重试，已保存的数据不受影响。")
+        return None
+    return translate_error(err, file)
 
 
 def add_db_option(p: argparse.ArgumentParser) -> None:
@@ -95,7 +131,25 @@ def operator_of(args: argparse.Namespace) -> str | None:
     return getattr(args, "operator_sub", None) or args.operator
 
 
-def open_ledger(args: argparse.Namespace, create: bool = False, read_only: bool = False):  # type: ignore[no-untyped-def]
-    from ..ledger import Ledger
+def open_ledger(args: argparse.Namespace, create: bool = False, read_only: bool = False,  # type: ignore[no-untyped-def]
+                write: bool = False):
+    """The one opening sequence (``zsdesk.opening``). A command that writes passes ``write=True``
+    and holds the same writer lock as the window (refused with exit 2 while another process
+    writes); every other command opens the ledger read-only."""
+    from ..opening import open_ledger as open_sequence
 
-    return Ledger.open(db_of(args), operator=operator_of(args), create=create, read_only=read_only)
+    return open_sequence(db_of(args), operator_of(args), create=create, write=write and not read_only,
+                         read_only=read_only, fallback_read_only=False)
+
+
+YEAR_RANGE = (2000, 2100)  # the same years a period may name (zsdesk.periods)
+
+
+def parse_year(text: str | None) -> int | None:
+    """``--year``: a whole year 2000–2100, else a ``LedgerError`` (exit 2) naming what was given."""
+    if text is None:
+        return None
+    raw = str(text).strip()
+    if not raw.isdigit() or not YEAR_RANGE[0] <= int(raw) <= YEAR_RANGE[1]:
+        raise LedgerError(f"年度应为 {YEAR_RANGE[0]}—{YEAR_RANGE[1]} 之间的整数年份，而不是“{text}”。")
+    return int(raw)

@@ -80,7 +80,7 @@ def run_add(args: argparse.Namespace) -> int:
     name = (args.name or "").strip()
     if not name:
         raise LedgerError(f"{KIND_LABELS[kind]}名称不能为空")
-    with open_ledger(args) as ledger:
+    with open_ledger(args, write=True) as ledger:  # writes: the same writer lock as the window
         ops.create_entry(ledger, {"kind": kind, "name": name, "flags": flags})
     shown = f"（{'，'.join(FLAGS[f] for f in flags.split(',') if f)}）" if flags else ""
     sys.stdout.write(f"已添加{KIND_LABELS[kind]}“{name}”{shown}\n")

@@ -26,7 +26,7 @@ def run_init(args: argparse.Namespace) -> int:
     db = db_of(args)
     if "://" not in db and Path(db).exists() and Path(db).stat().st_size > 0:
         raise LedgerError(f"文件已存在：{db}。为免覆盖，未做任何修改。")
-    with open_ledger(args, create=True) as ledger:
+    with open_ledger(args, create=True, write=True) as ledger:
         print(f"已新建台账：{ledger.path or ledger.url}")
     return 0
 
@@ -36,7 +36,7 @@ def run_demo(args: argparse.Namespace) -> int:
 
     if args.projects is not None and not 1 <= args.projects <= 2_000_000:
         raise LedgerError("--projects 应在 1—2000000 之间")
-    with open_ledger(args, create=True) as ledger:
+    with open_ledger(args, create=True, write=True) as ledger:
         summary = build_demo(ledger, projects=args.projects, seed=args.seed,
                              progress=_progress if sys.stderr.isatty() else None)
         print(f"演示台账已生成：{ledger.path or ledger.url}\n"

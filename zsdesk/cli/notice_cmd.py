@@ -8,13 +8,13 @@ the ledger (PDF bytes and SHA-256) and the archived bytes are written to FILE.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
+from datetime import date
 from pathlib import Path
 
 from ..errors import LedgerError
-from . import add_db_option, open_ledger
+from ..outputs import refuse_output
+from . import add_db_option, db_of, open_ledger
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -24,32 +24,26 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("-o", "--output", required=True, help="输出文件：.pdf（PDF）或 .docx（Word/WPS 工作底稿）")
     p.add_argument("--issue", action="store_true", help="签发：编文号、冻结数据并存档（签发后不能修改）")
     p.add_argument("--number", help="文号序号（默认：本年已用最大序号 + 1）；只能与 --issue 一起使用")
-    p.add_argument("--date", help="成文日期 YYYY-MM-DD（默认：今天）")
+    p.add_argument("--date", help="成文日期 YYYY-MM-DD（默认：今天）；应在期末至今天后 31 天之间")
+    p.add_argument("--force-date", action="store_true", help="允许期末之前或 31 天以后的成文日期（补签、预签）")
     p.set_defaults(run=run_notice)
 
 
+MAX_SERIAL = 99999  # a bureau issues dozens a year; beyond this is a typing error
 def _number(text: str | None) -> int | None:
     if text is None:
         return None
     raw = text.strip()
-    if not raw.isdigit() or int(raw) < 1:
-        raise LedgerError(f"文号序号应为正整数，而不是“{text}”。")
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_SERIAL:
+        raise LedgerError(f"文号序号应为 1—{MAX_SERIAL} 之间的整数，而不是“{text}”。")
     return int(raw)
 
 
 def _write(path: Path, data: bytes) -> None:
-    """Write through a temporary file in the same folder so a failed write leaves no half PDF."""
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise LedgerError(f"输出文件夹不存在：{folder}")
-    fd, tmp = tempfile.mkstemp(prefix=".notice-", suffix=path.suffix.lower(), dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except OSError as err:
-        Path(tmp).unlink(missing_ok=True)
-        raise LedgerError(f"无法写入 {path}：{err.strerror or err}") from err
+    """Through a temporary file in the same folder: a failed write leaves no half PDF."""
+    from ..outputs import write_bytes_atomically
+
+    write_bytes_atomically(path, data)
 
 
 def run_notice(args: argparse.Namespace) -> int:
@@ -62,14 +56,19 @@ def run_notice(args: argparse.Namespace) -> int:
     number = _number(args.number)
     if number is not None and not args.issue:
         raise LedgerError("--number 只能与 --issue 一起使用（草稿不编文号）。")
-    issue_date = parse_date(args.date) if args.date else None
-    if args.date and issue_date is None:
+    issue_date = parse_date(args.date) if args.date is not None else None
+    if args.date is not None and issue_date is None:
         raise LedgerError(f"无法识别的日期“{args.date}”，应为 YYYY-MM-DD。")
+    if args.issue and not args.force_date:
+        from ..notice.issue_dates import check_issue_date
+
+        check_issue_date(period, issue_date or date.today(), override_hint="确需如此请加 --force-date。")
     out = Path(args.output)
     word = out.suffix.lower() == ".docx"  # the format follows the extension
     if out.suffix.lower() != ".pdf" and not word:
         raise LedgerError(f"输出文件应以 .pdf 或 .docx 结尾：{out}")
-    with open_ledger(args) as ledger:
+    refuse_output(out, db_of(args))
+    with open_ledger(args, write=args.issue) as ledger:
         if args.issue:
             info = issue_notice(ledger, period, number=number, issue_date=issue_date)
             if word:  # the archive keeps the PDF; the .docx is a working copy of the issued text

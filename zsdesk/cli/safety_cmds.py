@@ -57,6 +57,9 @@ def run_backup(args: argparse.Namespace) -> int:
             print(f"{info.describe()}\n    {info.path}")
         return 0
     if args.output:
+        from ..outputs import refuse_output
+
+        refuse_output(args.output, db, [args.folder] if args.folder else None)
         info = create_backup(db, target=args.output, reason="手动")
     else:
         info = create_backup(db, _folder_of(args), reason="手动")
@@ -78,6 +81,8 @@ def run_restore(args: argparse.Namespace) -> int:
     print(f"已从备份恢复台账：{where}\n备份时间 {result.info.made_at:%Y-%m-%d %H:%M:%S}，{result.info.projects} 个项目。")
     if result.previous_copy is not None:
         print(f"恢复前的台账已另存为：{result.previous_copy}")
+    if result.kept_notices:
+        print(f"备份之后签发的通报是正式记录，已保留在恢复后的台账中（文号不会重复使用）：{'、'.join(result.kept_notices)}")
     return 0
 
 

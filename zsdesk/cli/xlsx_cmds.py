@@ -7,7 +7,8 @@ import sys
 from datetime import date
 
 from ..errors import LedgerError
-from . import add_db_option, open_ledger
+from ..outputs import refuse_output
+from . import add_db_option, db_of, open_ledger, parse_year
 
 IMPORT_KINDS = ("units", "persons", "targets", "projects", "funding")
 EXPORT_KINDS = ("ledger", "targets", "board", "funding")
@@ -27,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add_db_option(p)
     p.add_argument("kind", choices=EXPORT_KINDS, help="导出的内容")
     p.add_argument("-o", "--output", required=True, help="输出的 xlsx 文件")
-    p.add_argument("--year", type=int, help="年度（到位资金月报；默认今年）")
+    p.add_argument("--year", help="年度（到位资金月报；默认今年）")
     p.add_argument("--period", help="期间：2026Q3、2026M08、2026M01-08 或 2026（目标任务、英雄榜；默认今年累计）")
     p.set_defaults(run=run_export)
 
@@ -41,7 +42,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def run_import(args: argparse.Namespace) -> int:
     from ..xlsx.importer import import_file
 
-    with open_ledger(args) as ledger:
+    with open_ledger(args, write=not args.dry_run) as ledger:
         report = import_file(ledger, args.kind, args.file, dry_run=args.dry_run, add_missing=args.add_missing)
     for note in report.notes:
         sys.stdout.write(f"注意：{note}\n")
@@ -65,15 +66,19 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def _period(args: argparse.Namespace) -> str:
-    if args.period:
+    if args.period is not None:
         return str(args.period)
-    return str(args.year or date.today().year)
+    return str(parse_year(args.year) or date.today().year)
 
 
 def run_export(args: argparse.Namespace) -> int:
     from ..periods import parse_period
 
+    year = parse_year(args.year)  # bad text → exit 2 before anything is opened or written
+    if args.period is not None:
+        parse_period(args.period)  # every kind: a wrong period is never silently ignored
     period = parse_period(_period(args)) if args.kind in ("targets", "board") else None
+    refuse_output(args.output, db_of(args))
     with open_ledger(args) as ledger:
         if args.kind == "ledger":
             from ..xlsx.ledger_export import export_ledger
@@ -82,7 +87,7 @@ def run_export(args: argparse.Namespace) -> int:
         elif args.kind == "funding":
             from ..xlsx.funding_export import export_funding
 
-            year = args.year or (parse_period(args.period).year if args.period else None)
+            year = year or (parse_period(args.period).year if args.period else None)
             result = export_funding(ledger, args.output, year)
         elif args.kind == "targets":
             from ..xlsx.board_export import export_targets
@@ -99,6 +104,7 @@ def run_export(args: argparse.Namespace) -> int:
 def run_template(args: argparse.Namespace) -> int:
     from ..xlsx.template import make_template
 
+    refuse_output(args.output, db_of(args))
     try:
         ledger = open_ledger(args)
     except LedgerError:

@@ -21,8 +21,10 @@ def run_migrations_online() -> None:
 
 
 def _run(connection) -> None:  # type: ignore[no-untyped-def]
+    # All pending steps run in the caller's single transaction (zsdesk.opening.migrate_file issues
+    # BEGIN IMMEDIATE … COMMIT): a kill or an error leaves the old version, never half an upgrade.
     context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True,
-                      compare_type=True)
+                      compare_type=True, transaction_per_migration=False, transactional_ddl=True)
     with context.begin_transaction():
         context.run_migrations()
 

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
@@ -109,7 +110,7 @@ def audit_hash(entry: AuditEntry) -> str:
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
-def translate_db_error(err: Exception) -> LedgerError | None:
+def translate_db_error(err: Exception, folder: Path | None = None) -> LedgerError | None:
     """Turn the database errors a user can meet into Chinese messages."""
     text = str(getattr(err, "orig", err)).lower()
     if isinstance(err, StaleDataError):
@@ -118,6 +119,8 @@ def translate_db_error(err: Exception) -> LedgerError | None:
         return LedgerLocked("台账正被其他程序占用，本次未保存，请稍后再试。")
     if "disk" in text and ("full" in text or "space" in text) or "database or disk is full" in text:
         return LedgerError("磁盘空间已满，本次未保存。请清理磁盘后重试，已保存的数据不受影响。")
+    if "disk i/o error" in text and _disk_nearly_full(folder):
+        return LedgerError("磁盘空间已满，本次未保存。请清理磁盘后重试，已保存的数据不受影响。")
     if "readonly" in text or "read-only" in text:
         return LedgerError("台账文件是只读的，无法保存修改。请检查文件权限或以可写方式打开。")
     if isinstance(err, IntegrityError):
@@ -125,6 +128,22 @@ def translate_db_error(err: Exception) -> LedgerError | None:
     if isinstance(err, OperationalError):
         return LedgerError(f"台账写入失败，本次未保存（{getattr(err, 'orig', err)}）。")
     return None
+
+
+def _disk_nearly_full(folder: Path | None) -> bool:
+    """An I/O error on a disk with (almost) no room left is a full disk (SQLite reports IOERR when
+    it cannot grow its shared-memory file)."""
+    import shutil  # only on this rare error path
+
+    from ..paths import data_dir
+
+    for place in [p for p in (folder, data_dir()) if p is not None]:
+        try:
+            if shutil.disk_usage(place).free < 1024 * 1024:
+                return True
+        except OSError:
+            continue
+    return False
 
 
 @contextmanager
@@ -139,7 +158,7 @@ def operation(ledger: Ledger, label: str, undoable: bool = True) -> Iterator[Ope
         session.commit()
     except (StaleDataError, IntegrityError, OperationalError) as err:
         session.rollback()
-        translated = translate_db_error(err)
+        translated = translate_db_error(err, ledger.path.parent if ledger.path is not None else None)
         if translated is None:
             raise
         raise translated from err

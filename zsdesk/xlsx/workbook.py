@@ -10,8 +10,6 @@ Exporters only describe their columns and yield rows; they never touch styles.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -28,6 +26,7 @@ from openpyxl.utils import get_column_letter
 
 from ..errors import LedgerError
 from ..money import YUAN_PER_WAN, to_wan, to_yi
+from ..outputs import write_atomically
 
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
@@ -117,24 +116,11 @@ def new_workbook(title: str, subject: str = "", operator: str = "") -> Workbook:
 
 
 def save_workbook(wb: Workbook, path: str | Path) -> Path:
-    """Save through a temporary file beside the target, so a failed export never leaves half a file."""
+    """Save through a temporary file beside the target (``zsdesk.outputs``), so a failed export never
+    leaves half a file and never destroys the previous one."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".zsdesk-", suffix=".xlsx", dir=target.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, target)
-    except PermissionError as err:
-        Path(tmp).unlink(missing_ok=True)
-        raise LedgerError(f"无法写入 {target.name}：文件可能正在 Excel/WPS 中打开，请关闭后重试。") from err
-    except OSError as err:
-        Path(tmp).unlink(missing_ok=True)
-        raise LedgerError(f"无法写入 {target}：{err.strerror or err}") from err
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    return write_atomically(target, wb.save, suffix=".xlsx")
 
 
 class ReportSheet:
