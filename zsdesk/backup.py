@@ -402,10 +402,22 @@ def restore_backup(backup: str | Path, ledger_path: str | Path, folder: str | Pa
         for side in _sidecars(ledger):
             side.unlink(missing_ok=True)
         os.replace(staging, ledger)
+        _record_restore(ledger, source, previous)
     finally:
         if lock is not None:
             lock.release()
     return RestoreResult(source, previous, info)
+
+
+def _record_restore(ledger: Path, source: Path, previous: Path | None) -> None:
+    """Tamper evidence: the restore goes into the audit chain with the head it discarded, so the
+    anchors of the discarded branch (the backups made since) are not taken for a rewritten chain."""
+    from .audit_chain import record_restore
+
+    try:
+        record_restore(ledger, source, previous)
+    except Exception:  # noqa: BLE001 - the restore itself is done; `zsdesk check` will say what is missing
+        log.exception("recording the restore in the audit log failed")
 
 
 # --- automatic backups ----------------------------------------------------------------------

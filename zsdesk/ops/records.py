@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -56,6 +57,26 @@ def snapshot(session: Session, entity: str, obj: Base) -> Snapshot:
         for field, (link, column) in PROJECT_LINKS.items():
             rows = session.scalars(select(getattr(link, column)).where(link.project_id == obj.id))  # type: ignore[attr-defined]
             snap[field] = sorted(rows)
+    return snap
+
+
+def snapshot_from_values(entity: str, values: Mapping[str, Any],
+                         links: Mapping[str, list[int]] | None = None) -> Snapshot:
+    """The snapshot :func:`snapshot` would take of a row given as plain column values (a bulk insert's
+    dict, a Core result row); absent columns take their scalar default, like the insert did."""
+    model = ENTITY_MODELS[entity]
+    snap: Snapshot = {}
+    for col in model.__table__.columns:
+        if col.key in values:
+            value = values[col.key]
+        else:
+            default = col.default
+            value = default.arg if default is not None and getattr(default, "is_scalar", False) else None
+        snap[col.key] = _to_json(value)
+    if entity == "project":
+        links = links or {}
+        for field in PROJECT_LINKS:
+            snap[field] = sorted(links.get(field, []))
     return snap
 
 
