@@ -362,7 +362,14 @@ def _write_demo_audit(op: Operation, units: list[dict[str, Any]], persons: list[
 
 def _insert_audit(conn: Connection, op: Operation, last: str, batch: list[tuple[str, int, str, Any, Any]]) -> str:
     rows = chained_rows(last, op.change.op_id, op.change.label, op.now, op.ledger.operator, batch)
-    conn.execute(insert(AuditEntry), rows)
+    # Straight to the driver's executemany: SQLAlchemy's per-row parameter processing was half the time.
+    columns = list(rows[0])
+    at_column = AuditEntry.__table__.c.at
+    to_db = at_column.type.bind_processor(conn.dialect)
+    at = to_db(op.now) if to_db else op.now
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    sql = f"INSERT INTO audit_log ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
+    conn.exec_driver_sql(sql, [tuple(at if k == "at" else r[k] for k in columns) for r in rows])
     return str(rows[-1]["hash"])
 
 

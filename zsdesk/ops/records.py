@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Date, DateTime, delete, insert, select
@@ -60,23 +61,29 @@ def snapshot(session: Session, entity: str, obj: Base) -> Snapshot:
     return snap
 
 
+@cache
+def _columns(entity: str) -> tuple[tuple[str, Any, bool], ...]:
+    """(key, scalar default, is a date/time column) for each column of ``entity``'s table."""
+    out = []
+    for col in ENTITY_MODELS[entity].__table__.columns:
+        default = col.default
+        value = default.arg if default is not None and getattr(default, "is_scalar", False) else None
+        out.append((col.key, value, isinstance(col.type, Date | DateTime)))
+    return tuple(out)
+
+
 def snapshot_from_values(entity: str, values: Mapping[str, Any],
                          links: Mapping[str, list[int]] | None = None) -> Snapshot:
     """The snapshot :func:`snapshot` would take of a row given as plain column values (a bulk insert's
     dict, a Core result row); absent columns take their scalar default, like the insert did."""
-    model = ENTITY_MODELS[entity]
     snap: Snapshot = {}
-    for col in model.__table__.columns:
-        if col.key in values:
-            value = values[col.key]
-        else:
-            default = col.default
-            value = default.arg if default is not None and getattr(default, "is_scalar", False) else None
-        snap[col.key] = _to_json(value)
+    for key, default, timed in _columns(entity):
+        value = values[key] if key in values else default
+        snap[key] = _to_json(value) if timed and value is not None else value
     if entity == "project":
         links = links or {}
         for field in PROJECT_LINKS:
-            snap[field] = sorted(links.get(field, []))
+            snap[field] = sorted(links.get(field, ()))
     return snap
 
 
