@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from ..audit_guard import audit_hash as audit_hash  # re-exported: the hashing moved beside the audit guard
 from ..audit_guard import chained_rows, lock_chain
 from ..errors import ConflictError, LedgerError, LedgerLocked
 from ..labels import ENTITY_LABELS
