@@ -29,12 +29,12 @@ import hashlib
 import json
 import sqlite3
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import groupby
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from sqlalchemy import Connection, insert, select, text
 from sqlalchemy.orm import Session
@@ -96,10 +96,10 @@ def live_snapshots(conn: Connection, entity: str, only_ids: Iterable[int] | None
         ids = list(only_ids)
         for i in range(0, len(ids), 500):
             for row in conn.execute(query.where(table.c.id.in_(ids[i:i + 500]))).mappings():
-                yield snapshot_from_values(entity, row, links.get(row["id"]))
+                yield snapshot_from_values(entity, cast(Mapping[str, Any], row), links.get(row["id"]))
         return
     for row in conn.execute(query.execution_options(yield_per=5000)).mappings():
-        yield snapshot_from_values(entity, row, links.get(row["id"]))
+        yield snapshot_from_values(entity, cast(Mapping[str, Any], row), links.get(row["id"]))
 
 
 def _notice_after(row: Any, title: str = "") -> dict[str, Any]:
@@ -136,7 +136,7 @@ def write_baseline(conn: Connection, operator: str = BASELINE_OPERATOR, label: s
         ids = list(conn.scalars(select(table.c.id).where(table.c.id.not_in(audited)).order_by(table.c.id)))
         if ids:
             records += [(entity, s["id"], "insert", None, s) for s in live_snapshots(conn, entity, ids)]
-    audited_keys = {json.loads(a).get("key") for a in conn.scalars(
+    audited_keys = {(_loads(a) or {}).get("key") for a in conn.scalars(
         select(AuditEntry.after).where(AuditEntry.entity == "setting", AuditEntry.after.is_not(None)))}
     for key, value in conn.execute(select(Setting.key, Setting.value).order_by(Setting.key)):
         if key not in audited_keys:
@@ -175,8 +175,11 @@ def _loads(value: str | None) -> Any:
 
 # --- checking --------------------------------------------------------------------------------------
 
-def check_audit(session: Session, report: Report, ledger_file: Path | None = None) -> None:
-    """Every tamper-evidence check; problems go to ``report`` (kind "audit" or "anchor")."""
+def check_audit(session: Session, report: Report, find_backups: BackupFinder | None = None) -> None:
+    """Every tamper-evidence check; problems go to ``report`` (kind "audit" or "anchor").
+
+    ``find_backups`` lists the ledger's backup files (their chain heads are anchors); None for a
+    PostgreSQL ledger, which its server backs up."""
     conn = session.connection()
     _check_triggers(session, report)
     heads = _check_chain(conn, report)
@@ -189,8 +192,8 @@ def check_audit(session: Session, report: Report, ledger_file: Path | None = Non
     problems.close()
     anchors = _Lister(report, "anchor", "处锚点与操作记录不符")
     _check_notice_anchors(conn, heads, anchors)
-    if ledger_file is not None:
-        _check_backup_anchors(conn, ledger_file, heads, anchors)
+    if find_backups is not None:
+        _check_backup_anchors(conn, find_backups, heads, anchors)
     anchors.close()
 
 
@@ -439,32 +442,18 @@ def _discarded(afters: Iterable[str | None]) -> tuple[tuple[int, str], ...]:
     return tuple(out)
 
 
-def backup_files(conn: Connection, ledger_file: Path) -> list[Path]:
-    """This ledger's backups in the configured backup folder and every folder used on this PC."""
-    from .backup import _NAME, known_folders, ledger_id
-
-    folders = list(known_folders())
-    configured = conn.scalar(select(Setting.value).where(Setting.key == "backup.folder"))
-    if configured and _loads(configured):
-        folders.insert(0, Path(str(_loads(configured))).expanduser())
-    mine = ledger_id(ledger_file)
-    found: list[Path] = []
-    for folder in folders:
-        try:
-            entries = sorted(folder.iterdir())
-        except OSError:
-            continue
-        for p in entries:
-            m = _NAME.match(p.name)
-            if m and m["id"] == mine and p.resolve() != ledger_file.resolve() and p.resolve() not in found:
-                found.append(p.resolve())
-    return found
+def configured_backup_folder(conn: Connection) -> Path | None:
+    value = _loads(conn.scalar(select(Setting.value).where(Setting.key == "backup.folder")))
+    return Path(str(value)).expanduser() if value else None
 
 
-def _check_backup_anchors(conn: Connection, ledger_file: Path, heads: _Heads, anchors: _Lister) -> None:
+BackupFinder = Callable[[Path | None], list[Path]]  # configured folder -> this ledger's backup files
+
+
+def _check_backup_anchors(conn: Connection, find_backups: BackupFinder, heads: _Heads, anchors: _Lister) -> None:
     if heads.first_op is None:
         return
-    files = [f for f in (read_chain_file(p) for p in backup_files(conn, ledger_file)) if f is not None]
+    files = [f for f in (read_chain_file(p) for p in find_backups(configured_backup_folder(conn))) if f is not None]
     # Only backups of this ledger's lineage anchor it (a new ledger made at the same path has others).
     files = [f for f in files if f.first_op == heads.first_op and f.head_id]
     t = AuditEntry.__table__
@@ -493,6 +482,15 @@ def _check_backup_anchors(conn: Connection, ledger_file: Path, heads: _Heads, an
                         "备份之后操作记录被整段改写过（可用这份备份核对或恢复）")
 
 
+def _login_name() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name on some Windows service accounts
+        return "未知用户"
+
+
 # --- restore ---------------------------------------------------------------------------------------
 
 def record_restore(ledger_path: Path, backup: Path, previous_copy: Path | None, operator: str | None = None) -> None:
@@ -500,7 +498,6 @@ def record_restore(ledger_path: Path, backup: Path, previous_copy: Path | None, 
     "restore" row naming the backup and the discarded chain head (the replaced ledger's, kept in
     ``previous_copy``), so that ``check`` accepts that branch's anchors."""
     from .db import make_engine
-    from .ledger import default_operator
 
     discarded = read_chain_file(previous_copy) if previous_copy is not None else None
     engine = make_engine(ledger_path)
@@ -512,6 +509,6 @@ def record_restore(ledger_path: Path, backup: Path, previous_copy: Path | None, 
                 "from": backup.name, "from_head": [head_id, head_hash],
                 "discarded_head": [discarded.head_id, discarded.head_hash] if discarded and discarded.head_id else None,
                 "previous_copy": previous_copy.name if previous_copy else None}))
-            _append(conn, f"从备份恢复：{backup.name}", operator or default_operator(), records)
+            _append(conn, f"从备份恢复：{backup.name}", operator or _login_name(), records)
     finally:
         engine.dispose()

@@ -183,8 +183,9 @@ def _run_checks(engine: Engine, report: CheckReport, sqlite: bool, ledger_file: 
         # Tamper evidence: the audit chain, a replay of the log against every record, and the
         # anchors outside the file (issued notices, backups) — see zsdesk.audit_chain.
         from .audit_chain import check_audit
+        from .backup import backups_of
 
-        check_audit(s, report, ledger_file)
+        check_audit(s, report, None if ledger_file is None else lambda extra: backups_of(ledger_file, extra))
 
 
 def _more(report: CheckReport, kind: str, total: int, what: str) -> None:
