@@ -252,10 +252,11 @@ def _describe(entity: str, snap: Snapshot | None, entity_id: int) -> str:
     return f"{what}记录（编号 {entity_id}{'，' + str(name) if name else ''}）"
 
 
-def _differences(a: Snapshot, b: Snapshot) -> str:
+def _differences(entity: str, a: Snapshot, b: Snapshot) -> str:
     keys = sorted(k for k in set(a) | set(b)
                   if k not in ("version", "updated_at", "created_at") and a.get(k) != b.get(k))
-    return "、".join(field_label(k) for k in keys[:5])
+    # Field labels are the project form's; other records' "name" is just 名称.
+    return "、".join("名称" if k == "name" and entity != "project" else field_label(k) for k in keys[:5])
 
 
 def _equal_json(a: str | None, b: str | None) -> bool:
@@ -307,7 +308,7 @@ def _replay_entity(conn: Connection, entity: str, problems: _Lister) -> None:
                 recorded = json.loads(h[1])  # parsing and comparing dicts is twice as fast as dumping
                 if rec != recorded and not same_content(rec, recorded):
                     problems.add(f"{_describe(entity, recorded, rec['id'])}在程序之外被修改过（"
-                                 f"{_differences(rec, recorded)}），与最后一条操作记录不一致")
+                                 f"{_differences(entity, rec, recorded)}），与最后一条操作记录不一致")
             h = next(history, None)
             rec = next(live, None)
 
