@@ -331,6 +331,25 @@ def test_a_notice_carried_over_by_a_restore_stays_clean(demo_file: Path) -> None
     assert_clean(demo_file)
 
 
+def test_restoring_a_backup_from_an_older_version_stays_clean(tmp_path: Path) -> None:
+    from zsdesk.db import make_engine
+    from zsdesk.migrate import upgrade
+
+    old = tmp_path / "旧备份.sqlite"
+    engine = make_engine(old)
+    upgrade(engine, "0003")
+    engine.dispose()
+    con = sqlite3.connect(old)
+    con.execute("INSERT INTO units (name, short_name, kind, active, sort_order) VALUES ('正阳工业园区', '正阳', 'park', 1, 1)")
+    con.commit()
+    con.close()
+    ledger = tmp_path / "台账.sqlite"
+    with Ledger.open(ledger, operator="测试员", create=True) as led:
+        ops.create_unit(led, {"name": "现在的单位", "kind": "部门"})
+    restore_backup(old, ledger)
+    assert_clean(ledger)
+
+
 def test_a_new_ledger_at_the_same_path_is_not_judged_by_the_old_ones_backups(demo_file: Path) -> None:
     create_backup(demo_file, reason="手动")
     demo_file.unlink()
