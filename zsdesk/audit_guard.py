@@ -110,6 +110,8 @@ def lock_chain(session: Session) -> None:
     lock already does it). Taken at the start of every operation, so that the records an operation
     reads as "before" and the chain head it appends to are both current."""
     if session.get_bind().dialect.name == "postgresql":
+        # Never wait for ever (a stuck clerk's transaction): after a minute the save fails with a message.
+        session.execute(text("SET LOCAL lock_timeout = '60s'"))
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK_KEY})
 
 
