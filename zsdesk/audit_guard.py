@@ -1,15 +1,26 @@
-"""The audit log is append-only inside the engine: updating or deleting an audit row raises.
+"""The audit log is append-only: in the engine, in the database, and by its hash chain.
 
-Covers both ORM unit-of-work changes (mapper events) and bulk ``update()``/``delete()``
-statements run through a session. Edits made with other tools outside the app are caught later
-by the hash chain that ``zsdesk check`` verifies (see :mod:`zsdesk.check`).
+Three layers:
+
+- in the engine, updating or deleting an audit row raises (mapper events for ORM unit-of-work
+  changes, a session hook for bulk ``update()``/``delete()`` statements);
+- in the database, triggers refuse UPDATE and DELETE on ``audit_log`` (created by migration 0004,
+  :data:`SQLITE_TRIGGERS` / :data:`POSTGRES_TRIGGERS`), so a database tool is refused too;
+- every row carries the SHA-256 of the row before it (:func:`audit_hash`); ``zsdesk check``
+  verifies the chain and the anchors kept outside the file (:mod:`zsdesk.audit_chain`).
+
+On PostgreSQL several clerks write at once: :func:`lock_chain` takes a transaction-level advisory
+lock so that two operations never read the same chain head and fork the chain.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import hashlib
+import json
+from datetime import datetime
+from typing import Any, Protocol
 
-from sqlalchemy import event
+from sqlalchemy import event, select, text
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from .errors import LedgerError
@@ -22,6 +33,111 @@ class AuditTampering(LedgerError):
 
 MESSAGE = "操作记录只能追加，不能修改或删除。"
 
+# --- database triggers (migration 0004) -----------------------------------------------------------
+
+TRIGGER_REFUSAL = "操作记录只能追加，不能修改或删除"
+SQLITE_TRIGGER_NAMES = ("audit_log_no_update", "audit_log_no_delete")
+SQLITE_TRIGGERS = (
+    f"CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log "
+    f"BEGIN SELECT RAISE(ABORT, '{TRIGGER_REFUSAL}'); END",
+    f"CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log "
+    f"BEGIN SELECT RAISE(ABORT, '{TRIGGER_REFUSAL}'); END",
+)
+POSTGRES_TRIGGER_NAMES = ("audit_log_append_only", "audit_log_no_truncate")
+POSTGRES_TRIGGERS = (
+    "CREATE OR REPLACE FUNCTION zsdesk_audit_log_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ "
+    f"BEGIN RAISE EXCEPTION '{TRIGGER_REFUSAL}'; END $$",
+    "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log "
+    "FOR EACH ROW EXECUTE FUNCTION zsdesk_audit_log_refuse()",
+    "CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log "
+    "FOR EACH STATEMENT EXECUTE FUNCTION zsdesk_audit_log_refuse()",
+)
+
+
+def trigger_names(dialect: str) -> tuple[str, ...]:
+    return POSTGRES_TRIGGER_NAMES if dialect == "postgresql" else SQLITE_TRIGGER_NAMES
+
+
+def triggers_present(session: Session) -> set[str]:
+    """Names of the append-only triggers the database has now."""
+    if session.get_bind().dialect.name == "postgresql":
+        rows = session.execute(text("SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_log'::regclass "
+                                    "AND NOT tgisinternal"))
+    else:
+        rows = session.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                                    "AND tbl_name = 'audit_log'"))
+    return {r[0] for r in rows} & set(trigger_names(session.get_bind().dialect.name))
+
+
+# --- the hash chain --------------------------------------------------------------------------------
+
+class AuditLike(Protocol):
+    prev_hash: str
+    op_id: str
+    op_label: str
+    at: datetime
+    operator: str
+    entity: str
+    entity_id: int
+    action: str
+    before: str | None
+    after: str | None
+
+
+def dumps(value: Any) -> str:
+    """The one JSON form of audit values: sorted keys, no spaces, Chinese kept as is."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def hash_values(prev_hash: str, op_id: str, op_label: str, at: datetime, operator: str, entity: str,
+                entity_id: int, action: str, before: str | None, after: str | None) -> str:
+    body = dumps([prev_hash, op_id, op_label, at.isoformat(timespec="seconds"), operator, entity, entity_id,
+                  action, before, after])
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def audit_hash(entry: AuditLike) -> str:
+    return hash_values(entry.prev_hash, entry.op_id, entry.op_label, entry.at, entry.operator, entry.entity,
+                       entry.entity_id, entry.action, entry.before, entry.after)
+
+
+# Any fixed 64-bit number; every zsdesk writer on one PostgreSQL database takes the same lock.
+CHAIN_LOCK_KEY = 0x7A7364_6175646974  # "zsd" "audit"
+
+
+def lock_chain(session: Session) -> None:
+    """On PostgreSQL, serialise writers until this transaction ends (no-op on SQLite, whose writer
+    lock already does it). Taken at the start of every operation, so that the records an operation
+    reads as "before" and the chain head it appends to are both current."""
+    if session.get_bind().dialect.name == "postgresql":
+        # Never wait for ever (a stuck clerk's transaction): after a minute the save fails with a message.
+        session.execute(text("SET LOCAL lock_timeout = '60s'"))
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK_KEY})
+
+
+def chain_head(session: Session) -> tuple[int, str]:
+    """(id, hash) of the newest audit row, or (0, "") for an empty log."""
+    row = session.execute(select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).first()
+    return (0, "") if row is None else (int(row[0]), str(row[1]))
+
+
+def chained_rows(prev_hash: str, op_id: str, op_label: str, at: datetime, operator: str,
+                 records: list[tuple[str, int, str, Any, Any]]) -> list[dict[str, Any]]:
+    """Audit rows ready for a bulk insert, each chained to the one before; ``records`` holds
+    (entity, entity_id, action, before, after) with before/after as plain values or None."""
+    rows = []
+    for entity, entity_id, action, before, after in records:
+        b = None if before is None else dumps(before)
+        a = None if after is None else dumps(after)
+        digest = hash_values(prev_hash, op_id, op_label, at, operator, entity, entity_id, action, b, a)
+        rows.append({"op_id": op_id, "op_label": op_label, "at": at, "operator": operator, "entity": entity,
+                     "entity_id": entity_id, "action": action, "before": b, "after": a, "prev_hash": prev_hash,
+                     "hash": digest})
+        prev_hash = digest
+    return rows
+
+
+# --- the engine's guard ---------------------------------------------------------------------------
 
 def _refuse_row(_mapper: Any, _connection: Any, _target: AuditEntry) -> None:
     raise AuditTampering(MESSAGE)

@@ -495,6 +495,7 @@ def restore_backup(backup: str | Path, ledger_path: str | Path, folder: str | Pa
         kept: tuple[str, ...] = ()
         if previous is not None and previous.suffix == ".sqlite":
             kept = carry_issued_notices(previous, ledger)
+        _record_restore(ledger, source, previous)  # after the carried-over notices: they are in the chain
     finally:
         if lock is not None:
             lock.release()
@@ -560,6 +561,33 @@ def carry_issued_notices(previous: Path, ledger: Path) -> tuple[str, ...]:
     finally:
         led.close()
     return tuple(r["doc_number"] for r in missing)
+
+
+def backups_of(ledger_path: Path, extra_folder: Path | None = None) -> list[Path]:
+    """This ledger's backup files in ``extra_folder`` and every known folder (for `check`'s anchors)."""
+    mine, ledger = ledger_id(ledger_path), Path(ledger_path).resolve()
+    found: list[Path] = []
+    for folder in ([extra_folder] if extra_folder else []) + known_folders():
+        try:
+            entries = sorted(folder.iterdir())
+        except OSError:
+            continue
+        for p in entries:
+            m = _NAME.match(p.name)
+            if m and m["id"] == mine and p.resolve() != ledger and p.resolve() not in found:
+                found.append(p.resolve())
+    return found
+
+
+def _record_restore(ledger: Path, source: Path, previous: Path | None) -> None:
+    """Tamper evidence: the restore goes into the audit chain with the head it discarded, so the
+    anchors of the discarded branch (the backups made since) are not taken for a rewritten chain."""
+    from .audit_chain import record_restore
+
+    try:
+        record_restore(ledger, source, previous)
+    except Exception:  # noqa: BLE001 - the restore itself is done; `zsdesk check` will say what is missing
+        log.exception("recording the restore in the audit log failed")
 
 
 # --- automatic backups ----------------------------------------------------------------------

@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import Connection, func, insert, select, text
 
+from .audit_guard import chain_head, chained_rows
 from .errors import LedgerError
 from .ledger import Ledger
 from .models import (
+    AuditEntry,
     DictionaryEntry,
     Funding,
     Person,
@@ -31,7 +33,8 @@ from .models import (
     Target,
     Unit,
 )
-from .ops.history import ChangeRecord, operation
+from .ops.history import ChangeRecord, Operation, operation
+from .ops.records import snapshot_from_values
 from .stage import derive_stage, first_signed
 
 YI = 100_000_000
@@ -294,9 +297,15 @@ def build_demo(ledger: Ledger, projects: int | None = None, seed: int = 2026, to
     target_rows = _targets(rng, units, years, big)
     with operation(ledger, "生成演示台账", undoable=False) as op:
         conn = op.session.connection()
+        # Explicit ids, so each entry's audit row can name its record.
+        for model, rows in ((Funding, funding_rows), (Target, target_rows)):
+            first_id = int(conn.scalar(select(func.max(model.id))) or 0) + 1
+            for i, row in enumerate(rows):
+                row["id"] = first_id + i
         # At municipal scale, building the secondary indexes once after the rows are in is much
         # cheaper than keeping them sorted row by row; same transaction, so nothing is ever half-built.
-        rebuilt = [ix for t in (Project, Funding) for ix in t.__table__.indexes if not ix.unique] if big else []
+        rebuilt = [ix for t in (Project, Funding, AuditEntry) for ix in t.__table__.indexes if not ix.unique] \
+            if big else []
         for ix in rebuilt:
             ix.drop(conn)
         conn.execute(insert(Unit), units)
@@ -306,11 +315,13 @@ def build_demo(ledger: Ledger, projects: int | None = None, seed: int = 2026, to
                             (Target, target_rows)):
             for i in range(0, len(rows), 50_000):
                 conn.execute(insert(table), rows[i:i + 50_000])
+        _write_demo_audit(op, units, persons, project_rows, (coop_rows, person_links, tag_rows), funding_rows,
+                          target_rows)
         for ix in rebuilt:
             ix.create(conn)
         if conn.dialect.name == "postgresql":
             # Rows went in with explicit ids; move each id sequence past them, or the next insert collides.
-            for table in ("units", "persons", "projects"):
+            for table in ("units", "persons", "projects", "funding", "targets"):
                 conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                   f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"))
         summary = {"units": len(units), "persons": len(persons), "projects": len(project_rows),
@@ -318,6 +329,48 @@ def build_demo(ledger: Ledger, projects: int | None = None, seed: int = 2026, to
         op.change.records.append(ChangeRecord("ledger", 0, "insert", None, summary))
     seconds = (datetime.now() - started).total_seconds()
     return DemoSummary(len(units), len(persons), len(project_rows), len(funding_rows), len(target_rows), seconds)
+
+
+def _write_demo_audit(op: Operation, units: list[dict[str, Any]], persons: list[dict[str, Any]],
+                      projects: list[dict[str, Any]], links: tuple[list[dict[str, Any]], ...],
+                      funding: list[dict[str, Any]], targets: list[dict[str, Any]]) -> None:
+    """One audit row per demo record, as the operations would have written them, chained in batches."""
+    per_project: dict[int, dict[str, list[int]]] = {}
+    for rows, (field, column) in zip(links, (("cooperating_unit_ids", "unit_id"), ("person_ids", "person_id"),
+                                             ("tag_ids", "tag_id")), strict=True):
+        for row in rows:
+            per_project.setdefault(row["project_id"], {}).setdefault(field, []).append(row[column])
+
+    def records() -> Iterator[tuple[str, int, str, Any, Any]]:
+        for entity, rows in (("unit", units), ("person", persons), ("project", projects), ("funding", funding),
+                             ("target", targets)):
+            for row in rows:
+                links_of = per_project.get(row["id"]) if entity == "project" else None
+                yield entity, row["id"], "insert", None, snapshot_from_values(entity, row, links_of)
+
+    conn = op.session.connection()
+    _, last = chain_head(op.session)
+    batch: list[tuple[str, int, str, Any, Any]] = []
+    for record in records():
+        batch.append(record)
+        if len(batch) == 20_000:
+            last = _insert_audit(conn, op, last, batch)
+            batch = []
+    if batch:
+        _insert_audit(conn, op, last, batch)
+
+
+def _insert_audit(conn: Connection, op: Operation, last: str, batch: list[tuple[str, int, str, Any, Any]]) -> str:
+    rows = chained_rows(last, op.change.op_id, op.change.label, op.now, op.ledger.operator, batch)
+    # Straight to the driver's executemany: SQLAlchemy's per-row parameter processing was half the time.
+    columns = list(rows[0])
+    at_column = AuditEntry.__table__.c.at
+    to_db = at_column.type.bind_processor(conn.dialect)
+    at = to_db(op.now) if to_db else op.now
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    sql = f"INSERT INTO audit_log ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
+    conn.exec_driver_sql(sql, [tuple(at if k == "at" else r[k] for k in columns) for r in rows])
+    return str(rows[-1]["hash"])
 
 
 def _targets(rng: random.Random, units: list[dict[str, Any]], years: list[int], big: bool) -> list[dict[str, Any]]:

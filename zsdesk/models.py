@@ -231,6 +231,10 @@ class IssuedNotice(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     issued_at: Mapped[datetime] = mapped_column(DateTime)
     operator: Mapped[str] = mapped_column(String(100))
+    # The audit chain's head when the notice was issued (an anchor ``zsdesk check`` verifies the
+    # chain still passes through); NULL for notices issued before schema 0004.
+    chain_head_id: Mapped[int | None] = mapped_column(Integer)
+    chain_head_hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class RulesDocument(Base):

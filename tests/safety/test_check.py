@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from zsdesk import ops
-from zsdesk.audit_guard import AuditTampering
+from zsdesk.audit_guard import SQLITE_TRIGGER_NAMES, SQLITE_TRIGGERS, AuditTampering
 from zsdesk.check import check_ledger
 from zsdesk.cli import main
 from zsdesk.ledger import Ledger
@@ -16,9 +16,15 @@ from zsdesk.models import AuditEntry
 
 
 def tamper(path: Path, sql: str) -> None:
+    """An adversary with a database tool: the append-only triggers (schema 0004) refuse edits of the
+    audit log, so they are dropped first and put back afterwards, as a careful tamperer would."""
     con = sqlite3.connect(path)
     con.execute("PRAGMA foreign_keys=OFF")
+    for name in SQLITE_TRIGGER_NAMES:
+        con.execute(f"DROP TRIGGER IF EXISTS {name}")
     con.execute(sql)
+    for statement in SQLITE_TRIGGERS:
+        con.execute(statement)
     con.commit()
     con.close()
 

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 
+from ..audit_guard import chain_head
 from ..errors import LedgerError
 from ..models import IssuedNotice
 from ..ops.history import ChangeRecord, operation
@@ -95,15 +96,18 @@ def issue_notice(ledger: Ledger, period: Period | str, number: int | None = None
         doc, figures = build_quarterly_notice(ledger, period, narrative, settings, doc_number, issue_date, fonts)
         pdf = render_notice(doc, fonts)
         digest = hashlib.sha256(pdf).hexdigest()
+        # The audit chain's head as issued: `zsdesk check` verifies the chain still passes through it.
+        head_id, head_hash = chain_head(s)
         row = IssuedNotice(period=period.code, doc_number=doc_number, serial=serial, year=year,
                            issue_date=issue_date, figures=json.dumps(figures, ensure_ascii=False, sort_keys=True),
-                           pdf=pdf, sha256=digest, issued_at=op.now, operator=ledger.operator or "")
+                           pdf=pdf, sha256=digest, issued_at=op.now, operator=ledger.operator or "",
+                           chain_head_id=head_id or None, chain_head_hash=head_hash or None)
         s.add(row)
         s.flush()
         op.change.records.append(ChangeRecord("notice", row.id, "insert", None, {
             "id": row.id, "period": row.period, "doc_number": doc_number, "serial": serial, "year": year,
             "issue_date": issue_date.isoformat(), "title": doc.title, "sha256": digest, "size": len(pdf),
-            "operator": row.operator}))
+            "operator": row.operator, "chain_head": [head_id, head_hash]}))
         info = _info(row, doc.title, len(pdf))
     return info
 

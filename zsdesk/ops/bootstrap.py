@@ -9,7 +9,7 @@ from sqlalchemy import insert, select
 
 from ..models import DictionaryEntry, Setting
 from ..resources import resource
-from .history import operation
+from .history import ChangeRecord, operation
 
 if TYPE_CHECKING:
     from ..ledger import Ledger
@@ -34,7 +34,12 @@ def ensure_defaults(ledger: Ledger) -> None:
                                  "flags": entry.get("flags", "")})
         if rows:
             s.execute(insert(DictionaryEntry), rows)
+            added = {(r["kind"], r["name"]) for r in rows}
+            for entry in s.scalars(select(DictionaryEntry).order_by(DictionaryEntry.id)):
+                if (entry.kind, entry.name) in added:
+                    op.record("dictionary", entry, "insert", None)
         keys = set(s.scalars(select(Setting.key)))
         for key, value in data["settings"].items():
             if key not in keys:
                 s.add(Setting(key=key, value=json.dumps(value, ensure_ascii=False)))
+                op.change.records.append(ChangeRecord("setting", 0, "insert", None, {"key": key, "value": value}))

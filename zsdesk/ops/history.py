@@ -6,7 +6,6 @@ row carries the hash of the one before it, so an edit made behind the app's back
 
 from __future__ import annotations
 
-import hashlib
 import json
 import uuid
 from collections.abc import Iterator
@@ -14,13 +13,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from ..audit_guard import audit_hash as audit_hash  # re-exported: the hashing moved beside the audit guard
+from ..audit_guard import chained_rows, lock_chain
 from ..errors import ConflictError, LedgerError, LedgerLocked
 from ..labels import ENTITY_LABELS
 from ..models import AuditEntry, Base
@@ -87,27 +88,10 @@ class Operation:
         if not self.change.records:
             return
         last = self.session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)) or ""
-        for rec in self.change.records:
-            entry = AuditEntry(
-                op_id=self.change.op_id, op_label=self.change.label, at=self.now,
-                operator=self.ledger.operator, entity=rec.entity, entity_id=rec.entity_id,
-                action=rec.action,
-                before=None if rec.before is None else _dumps(rec.before),
-                after=None if rec.after is None else _dumps(rec.after),
-                prev_hash=last)
-            entry.hash = audit_hash(entry)
-            last = entry.hash
-            self.session.add(entry)
-
-
-def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-def audit_hash(entry: AuditEntry) -> str:
-    body = _dumps([entry.prev_hash, entry.op_id, entry.op_label, entry.at.isoformat(timespec="seconds"),
-                   entry.operator, entry.entity, entry.entity_id, entry.action, entry.before, entry.after])
-    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+        rows = chained_rows(last, self.change.op_id, self.change.label, self.now, self.ledger.operator,
+                            [(r.entity, r.entity_id, r.action, r.before, r.after) for r in self.change.records])
+        for row in rows:
+            self.session.add(AuditEntry(**row))
 
 
 def translate_db_error(err: Exception, folder: Path | None = None) -> LedgerError | None:
@@ -152,6 +136,7 @@ def operation(ledger: Ledger, label: str, undoable: bool = True) -> Iterator[Ope
     session = ledger.session()
     op = Operation(ledger, session, label)
     try:
+        lock_chain(session)
         yield op
         session.flush()
         op._write_audit()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Date, DateTime, delete, insert, select
@@ -56,6 +58,32 @@ def snapshot(session: Session, entity: str, obj: Base) -> Snapshot:
         for field, (link, column) in PROJECT_LINKS.items():
             rows = session.scalars(select(getattr(link, column)).where(link.project_id == obj.id))  # type: ignore[attr-defined]
             snap[field] = sorted(rows)
+    return snap
+
+
+@cache
+def _columns(entity: str) -> tuple[tuple[str, Any, bool], ...]:
+    """(key, scalar default, is a date/time column) for each column of ``entity``'s table."""
+    out = []
+    for col in ENTITY_MODELS[entity].__table__.columns:
+        default = col.default
+        value = default.arg if default is not None and getattr(default, "is_scalar", False) else None
+        out.append((col.key, value, isinstance(col.type, Date | DateTime)))
+    return tuple(out)
+
+
+def snapshot_from_values(entity: str, values: Mapping[str, Any],
+                         links: Mapping[str, list[int]] | None = None) -> Snapshot:
+    """The snapshot :func:`snapshot` would take of a row given as plain column values (a bulk insert's
+    dict, a Core result row); absent columns take their scalar default, like the insert did."""
+    snap: Snapshot = {}
+    for key, default, timed in _columns(entity):
+        value = values[key] if key in values else default
+        snap[key] = _to_json(value) if timed and value is not None else value
+    if entity == "project":
+        links = links or {}
+        for field in PROJECT_LINKS:
+            snap[field] = sorted(links.get(field, ()))
     return snap
 
 
