@@ -512,13 +512,18 @@ def record_restore(ledger_path: Path, backup: Path, previous_copy: Path | None, 
     "restore" row naming the backup and the discarded chain head (the replaced ledger's, kept in
     ``previous_copy``), so that ``check`` accepts that branch's anchors."""
     from .db import make_engine
-    from .migrate import prepare_schema
+    from .migrate import current_revision, head_revision, migrate_file
 
     discarded = read_chain_file(previous_copy) if previous_copy is not None else None
+    probe = make_engine(ledger_path)
+    try:
+        behind = current_revision(probe) != head_revision()
+    finally:
+        probe.dispose()
+    if behind:  # a backup from an older version is upgraded now (as opening would), so the row fits the schema
+        migrate_file(Path(ledger_path))
     engine = make_engine(ledger_path)
     try:
-        # A backup from an older version is upgraded now (as opening would), so the row fits the schema.
-        prepare_schema(engine, ledger_path, create=False)
         with engine.begin() as conn:
             head_id, head_hash = chain_head(Session(bind=conn))
             records: list[tuple[str, int, str, Any, Any]] = _unaudited_notices(conn)
