@@ -24,6 +24,7 @@ COMMAND_MODULES = [
     "zsdesk.cli.safety_cmds",  # backup, restore, check
     "zsdesk.cli.notice_cmd",  # notice
     "zsdesk.cli.xlsx_cmds",  # import, export, template
+    "zsdesk.cli.lifecycle_cmd",  # lifecycle
     # Further subcommands register here, one module each.
 ]
 
