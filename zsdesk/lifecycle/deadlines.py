@@ -17,8 +17,8 @@
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from ..rules import Rules
 
@@ -28,10 +28,12 @@ MILESTONE_LABELS = {"start": "开工", "production": "投产"}
 
 def add_months(start: date, months: int) -> date:
     """``start`` plus whole calendar months, the day clamped to the end of the target month."""
-    index = start.year * 12 + start.month - 1 + months
-    year, month = divmod(index, 12)
+    year, month = divmod(start.year * 12 + start.month - 1 + months, 12)
     month += 1
-    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+    day = start.day
+    if day > 28:
+        day = min(day, calendar.monthrange(year, month)[1])
+    return date(year, month, day)
 
 
 def happened(on: date | None, end: date) -> date | None:
@@ -39,8 +41,7 @@ def happened(on: date | None, end: date) -> date | None:
     return on if on is not None and on <= end else None
 
 
-@dataclass(frozen=True)
-class ProjectDates:
+class ProjectDates(NamedTuple):
     """What the deadlines of one cohort project depend on."""
 
     formal_date: date
@@ -52,8 +53,7 @@ class ProjectDates:
     size_class: str
 
 
-@dataclass(frozen=True)
-class Milestone:
+class Milestone(NamedTuple):
     name: str  # start / production
     deadline: date | None  # None: no deadline yet (production of a project not started by the end)
     happened: date | None  # on or before the period end, else None
@@ -76,24 +76,24 @@ class Milestone:
 
 def milestones(p: ProjectDates, rules: Rules, end: date) -> tuple[Milestone, Milestone]:
     """The start and production milestones of one project as of the period end ``end``."""
-    producing = happened(_earliest(p.production_date, p.full_production_date), end)
-    started = happened(_earliest(p.started_date, p.production_date, p.full_production_date), end)
+    producing = p.production_date
+    if p.full_production_date is not None and (producing is None or p.full_production_date < producing):
+        producing = p.full_production_date
+    started = p.started_date
+    if producing is not None and (started is None or producing < started):
+        started = producing
+    if producing is not None and producing > end:
+        producing = None
+    if started is not None and started > end:
+        started = None
     if p.promised_start_date is not None:
-        start_deadline, start_promised = p.promised_start_date, True
+        start = Milestone("start", p.promised_start_date, started, True)
     else:
         months = rules.start_within_months.get(p.size_class)
-        start_deadline = None if months is None else add_months(p.formal_date, months)
-        start_promised = False
+        start = Milestone("start", None if months is None else add_months(p.formal_date, months), started, False)
     if p.promised_production_date is not None:
-        production_deadline: date | None = p.promised_production_date
-        production_promised = True
+        production = Milestone("production", p.promised_production_date, producing, True)
     else:
-        production_deadline = None if started is None else add_months(started, rules.production_within_months)
-        production_promised = False
-    return (Milestone("start", start_deadline, started, start_promised),
-            Milestone("production", production_deadline, producing, production_promised))
-
-
-def _earliest(*values: date | None) -> date | None:
-    present = [v for v in values if v is not None]
-    return min(present) if present else None
+        production = Milestone("production", None if started is None else
+                               add_months(started, rules.production_within_months), producing, False)
+    return start, production

@@ -29,9 +29,9 @@ if TYPE_CHECKING:
     from ..ledger import Ledger
 
 NO_NOTE = "本月未报送进展"
-COLUMNS = [Column("序号", "int", 6), Column("牵头单位", width=20), Column("项目编号", width=11),
+COLUMNS = [Column("序号", "int", 6), Column("牵头单位", width=26), Column("项目编号", width=11),
            Column("项目名称", width=30), Column("阶段", width=8), Column("进展日期", "date", 11),
-           Column("最新进展", width=56), Column("录入人", width=9)]
+           Column("最新进展", width=52), Column("录入人", width=9)]
 
 
 def export_progress(ledger: Ledger, path: str | Path, year: int | None = None, months: list[int] | None = None,

@@ -1,4 +1,4 @@
-"""promised start / production dates on projects; the project progress log (SPEC §9)
+"""promised start / production dates on projects; the project progress log; funds by project covered (SPEC §9)
 
 Revision ID: 0005
 Revises: 0003 (integrator: rebase onto 0004)
@@ -34,9 +34,14 @@ def upgrade() -> None:
     )
     op.create_index("ix_project_progress_project_date", "project_progress", ["project_id", "date"])
     op.create_index("ix_project_progress_date", "project_progress", ["date"])
+    # A project's funds through a date, read from the index alone (the 资金到位率 of a two-year cohort).
+    op.create_index("ix_funding_project_cover", "funding", ["project_id", "date", "amount", "deleted_at"])
+    op.drop_index("ix_funding_project_date", table_name="funding")
 
 
 def downgrade() -> None:
+    op.create_index("ix_funding_project_date", "funding", ["project_id", "date"])
+    op.drop_index("ix_funding_project_cover", table_name="funding")
     op.drop_index("ix_project_progress_date", table_name="project_progress")
     op.drop_index("ix_project_progress_project_date", table_name="project_progress")
     op.drop_table("project_progress")
