@@ -10,8 +10,8 @@ no deadline work at all.
 
 The ledger is built once with ``zsdesk demo --projects N`` and reused. Lines printed: the engine
 (``compute_lifecycle`` + ``lifecycle_to_json`` in a warm process: what the window and the notice pay),
-the command (``zsdesk lifecycle --json`` as a subprocess, Python start-up included), the baseline, and
-the load average. Medians of ``--runs`` (≥ 5) runs; exit 1 when the engine's median is over budget.
+the command (``zsdesk lifecycle --json`` as a subprocess, Python start-up included), the baseline, the
+to-do list's engine (``compute_todo``), and the load average. Medians of ``--runs`` (≥ 5) runs; exit 1 when the engine's median is over budget.
 """
 
 from __future__ import annotations
@@ -87,6 +87,21 @@ def engine(db: Path, period: str, runs: int) -> tuple[list[float], list[float], 
     return times, cpu, data
 
 
+def todo(db: Path, runs: int) -> tuple[list[float], list[float], dict[str, int]]:
+    """The to-do list's engine (``compute_todo`` as of today): what the 待办 page will pay before drawing."""
+    from zsdesk.lifecycle.todo import compute_todo
+
+    with Ledger.open(db) as ledger:
+        counts = compute_todo(ledger).counts()
+        times, cpu = [], []
+        for _ in range(runs):
+            t0, c0 = time.perf_counter(), time.process_time()
+            compute_todo(ledger)
+            times.append(time.perf_counter() - t0)
+            cpu.append(time.process_time() - c0)
+    return times, cpu, counts
+
+
 def command(db: Path, period: str, runs: int) -> list[float]:
     times = []
     for _ in range(runs):
@@ -115,6 +130,7 @@ def main() -> int:
     ours, ours_cpu, data = engine(db, args.period, runs)
     raw, raw_cpu, cohort_rows = raw_baseline(db, args.period, runs)
     cli = command(db, args.period, runs)
+    todo_times, todo_cpu, todo_counts = todo(db, runs)
     d = data["district"]
     assert d["cohort"] == cohort_rows, (d["cohort"], cohort_rows)  # the baseline reads the same cohort
     m_ours, m_raw, m_cli = (statistics.median(t) for t in (ours, raw, cli))
@@ -126,6 +142,9 @@ def main() -> int:
     print(f"raw SQL baseline (sqlite3, same two statements' rows, no deadlines) median {m_raw:.3f} s "
           f"(CPU median {statistics.median(raw_cpu):.3f} s); engine ÷ baseline ×{m_ours / m_raw:.1f}")
     print(f"command (zsdesk lifecycle --json, subprocess, start-up included) median {m_cli:.3f} s")
+    print(f"to-do engine (compute_todo, today; {todo_counts}) median {statistics.median(todo_times):.3f} s "
+          f"(CPU median {statistics.median(todo_cpu):.3f} s); budget {BUDGET:.3f} s: "
+          f"{'OK' if statistics.median(todo_times) <= BUDGET else 'OVER'}")
     print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
     return 0 if m_ours <= BUDGET else 1
 

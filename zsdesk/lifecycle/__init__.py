@@ -14,6 +14,8 @@ Public API (pass a ``Ledger`` or an open SQLAlchemy ``Session``)::
         Lifecycle.drill(figure, unit_id=None, all_units=False) -> list[ProjectStatus]
     lifecycle_to_json(lifecycle) -> dict        # the SPEC §9 contract (+ extra keys)
     add_months(date, months) -> date            # calendar months, day clamped to the month's end
+    todo.compute_todo(ledger_or_session, today=None, days_ahead=30) -> Todo   # 待办: overdue, stale, upcoming
+    progress_report.monthly_progress(ledger_or_session, year, months)         # 每月项目进展表 lines
 
 Definitions: ``deadlines`` (milestones) and ``engine`` (cohort, counts).
 """

@@ -211,17 +211,17 @@ def _fetch(session: Session, stmt: Select[Any], date_columns: tuple[int, ...] = 
         cursor.close()
 
 
-def _compute(session: Session, rules: Rules, period: Period) -> Lifecycle:
-    start, end = cohort_start(period), period.end
+def cohort_statuses(session: Session, rules: Rules, start: date, end: date, names: dict[int, str],
+                    with_funds: bool = True) -> list[ProjectStatus]:
+    """Every counting project whose formal contract is dated ``start``…``end``, as of ``end``, by code.
+    ``names`` maps lead unit ids to names; ``with_funds=False`` leaves ``arrived_amount`` 0 (the to-do
+    list needs no money and saves the funds statement)."""
     conds = _cohort_conditions(rules, start, end)
-    arrived: dict[int, int] = {pid: int(total or 0) for pid, total in _fetch(session, (
+    arrived: dict[int, int] = {} if not with_funds else {pid: int(total or 0) for pid, total in _fetch(session, (
         select(Funding.project_id, func.sum(Funding.amount))
         .join(Project, Project.id == Funding.project_id)
         .where(*conds, Funding.deleted_at.is_(None), Funding.date <= end)
         .group_by(Funding.project_id)))}
-    unit_rows = session.execute(select(Unit.id, Unit.name, Unit.short_name, Unit.active, Unit.sort_order,
-                                       Unit.deleted_at)).all()
-    names = {u.id: u.name for u in unit_rows}
     stmt = (select(Project.id, Project.code, Project.name, Project.investor, Project.lead_unit_id,
                    size_class_expr(rules), Project.formal_date, Project.started_date, Project.production_date,
                    Project.full_production_date, Project.promised_start_date, Project.promised_production_date,
@@ -243,6 +243,15 @@ def _compute(session: Session, rules: Rules, period: Period) -> Lifecycle:
             arrived.get(pid, 0), start_m, prod_m, start_m.happened is not None, prod_m.happened is not None,
             due, on_time, overdue))
     projects.sort(key=lambda p: p.code)
+    return projects
+
+
+def _compute(session: Session, rules: Rules, period: Period) -> Lifecycle:
+    start, end = cohort_start(period), period.end
+    unit_rows = session.execute(select(Unit.id, Unit.name, Unit.short_name, Unit.active, Unit.sort_order,
+                                       Unit.deleted_at)).all()
+    names = {u.id: u.name for u in unit_rows}
+    projects = cohort_statuses(session, rules, start, end, names)
     district = LifecycleFigures()
     by_unit: dict[int | None, LifecycleFigures] = {}
     overdue_items: list[OverdueItem] = []
