@@ -10,7 +10,7 @@ from ..errors import LedgerError
 from . import add_db_option, open_ledger
 
 IMPORT_KINDS = ("units", "persons", "targets", "projects", "funding")
-EXPORT_KINDS = ("ledger", "targets", "board", "funding", "progress")
+EXPORT_KINDS = ("ledger", "targets", "board", "funding", "progress", "lifecycle")
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -21,12 +21,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--dry-run", action="store_true", help="只检查，不写入")
     p.set_defaults(run=run_import)
 
-    p = sub.add_parser("export", help="导出台账、目标任务完成情况、英雄榜、到位资金月报或每月项目进展表（xlsx）")
+    p = sub.add_parser("export", help="导出台账、目标任务完成情况、英雄榜、到位资金月报、每月项目进展表或项目落地情况（xlsx）")
     add_db_option(p)
     p.add_argument("kind", choices=EXPORT_KINDS, help="导出的内容")
     p.add_argument("-o", "--output", required=True, help="输出的 xlsx 文件")
     p.add_argument("--year", type=int, help="年度（到位资金月报、每月项目进展表；默认今年）")
-    p.add_argument("--period", help="期间：2026Q3、2026M08 或 2026（目标任务、英雄榜；默认今年累计）")
+    p.add_argument("--period", help="期间：2026Q3、2026M08 或 2026（目标任务、英雄榜、项目落地；默认今年累计）")
     p.set_defaults(run=run_export)
 
     p = sub.add_parser("template", help="生成导入模板（xlsx）")
@@ -68,7 +68,7 @@ def _period(args: argparse.Namespace) -> str:
 def run_export(args: argparse.Namespace) -> int:
     from ..periods import parse_period
 
-    period = parse_period(_period(args)) if args.kind in ("targets", "board") else None
+    period = parse_period(_period(args)) if args.kind in ("targets", "board", "lifecycle") else None
     month = parse_period(args.period) if args.kind == "progress" and args.period else None
     if month is not None and month.kind != "M":
         raise LedgerError("每月项目进展表的 --period 应为月份，如 2026M08；导出全年请用 --year")
@@ -87,6 +87,10 @@ def run_export(args: argparse.Namespace) -> int:
 
             result = export_progress(ledger, args.output, args.year or (month.year if month else None),
                                      [month.number] if month else None)
+        elif args.kind == "lifecycle":
+            from ..xlsx.lifecycle_export import export_lifecycle
+
+            result = export_lifecycle(ledger, args.output, period)  # type: ignore[arg-type]
         elif args.kind == "targets":
             from ..xlsx.board_export import export_targets
 
