@@ -19,7 +19,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..board.figures import counted_expr, size_class_expr
@@ -170,7 +170,7 @@ def compute_lifecycle(source: Ledger | Session, period: Period | str, rules: Rul
     if isinstance(period, str):
         period = parse_period(period)
     own = not isinstance(source, Session)
-    session = source.session() if own else source  # type: ignore[union-attr]
+    session: Session = source.session() if own else source  # type: ignore[union-attr,assignment]
     try:
         rules = rules or load_rules(session, period.year)
         return _compute(session, rules, period)
@@ -183,7 +183,7 @@ def _cohort_conditions(rules: Rules, start: date, end: date) -> list:  # type: i
     return [Project.formal_date.between(start, end), counted_expr(rules)]
 
 
-def _fetch(session: Session, stmt: Select[Any], date_columns: tuple[int, ...] = ()) -> Iterator[tuple[Any, ...]]:
+def _fetch(session: Session, stmt: Any, date_columns: tuple[int, ...] = ()) -> Iterator[tuple[Any, ...]]:
     """Rows of ``stmt`` as plain tuples. On SQLite the compiled statement runs on the DBAPI cursor (as
     ``queries.fetch_ids`` does) and the date columns are parsed here: SQLAlchemy's per-row processing is
     most of the time for a 20,000-project cohort."""
@@ -194,7 +194,7 @@ def _fetch(session: Session, stmt: Select[Any], date_columns: tuple[int, ...] = 
     compiled = stmt.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
     params = compiled.construct_params()
     values = [v.isoformat() if isinstance(v, date) else v for v in (params[k] for k in compiled.positiontup or [])]
-    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    cursor: Any = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
         cursor.execute(compiled.string, values)
         parse = date.fromisoformat
@@ -236,7 +236,7 @@ def cohort_statuses(session: Session, rules: Rules, start: date, end: date, name
         prod_due = prod_m.deadline is not None and prod_m.deadline <= end
         overdue = tuple(m for m, due in ((start_m, start_due), (prod_m, prod_due)) if due and m.happened is None)
         due = start_due or prod_due
-        on_time = due and not overdue and (not start_due or start_m.happened <= start_m.deadline) and (
+        on_time = due and not overdue and (not start_due or start_m.happened <= start_m.deadline) and (  # type: ignore[operator]
             not prod_due or prod_m.happened <= prod_m.deadline)  # type: ignore[operator]
         projects.append(ProjectStatus(
             pid, code, name, investor, lead, names.get(lead, NO_UNIT), klass, formal, int(amount or 0),
@@ -262,8 +262,9 @@ def _compute(session: Session, rules: Rules, period: Period) -> Lifecycle:
             figs = by_unit[p.unit_id] = LifecycleFigures()
         figs.add(p)
         for m in p.overdue:
-            overdue_items.append(OverdueItem(p.project_id, p.code, p.name, p.unit_id, p.unit, m.name, m.deadline,
-                                             (end - m.deadline).days, m.promised))
+            deadline: date = m.deadline  # type: ignore[assignment]  # an overdue milestone has one
+            overdue_items.append(OverdueItem(p.project_id, p.code, p.name, p.unit_id, p.unit, m.name, deadline,
+                                             (end - deadline).days, m.promised))
     overdue_items.sort(key=lambda o: (-o.days_over, o.code, o.milestone != "start"))
     units = [UnitLifecycle(u.id, u.name, u.short_name or u.name, by_unit.get(u.id, LifecycleFigures()))
              for u in sorted(unit_rows, key=lambda u: (u.sort_order, u.id))
