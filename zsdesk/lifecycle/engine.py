@@ -7,7 +7,9 @@ integer work in Python over the cohort's rows.
 
 Which projects count, and their size class, come from the board's expressions (``counted_expr``,
 ``size_class_expr``) with the period year's rules, as on the 英雄榜; the deadlines come from the same
-rules (``start_within_months``, ``production_within_months``).
+rules (``start_within_months``, ``production_within_months``). A project withdrawn (退库) at any date
+counts nowhere, as on the 英雄榜; a project started or signed only by framework agreement is not in the
+cohort (the cohort is defined by the formal contract date).
 """
 
 from __future__ import annotations
