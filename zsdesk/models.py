@@ -190,7 +190,8 @@ class ProjectProgress(SoftDelete, Base):
     """项目进展: a dated one-line note on a project (SPEC §9); the latest one resets the 无进展 clock."""
 
     __tablename__ = "project_progress"
-    __table_args__ = (Index("ix_project_progress_project_date", "project_id", "date"),
+    # (project_id, date, deleted_at): a project's latest live note, and the 无进展 probe, from the index alone.
+    __table_args__ = (Index("ix_project_progress_project_date", "project_id", "date", "deleted_at"),
                       Index("ix_project_progress_date", "date"))
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"))

@@ -136,16 +136,27 @@ def _as_date(value: datetime | date | str) -> date:
 
 
 def _latest_notes(session: Session, ids: set[int]) -> dict[int, tuple[date, str]]:
-    """Each project's latest live note (date, text): the newest date, the last entered on that day. One
-    ordered pass over the live notes (a to-do list at municipal scale asks for tens of thousands of
-    projects, more than IN lists serve well)."""
-    out: dict[int, tuple[date, str]] = {}
+    """Each project's latest live note (date, text): the newest date, the last entered on that day.
+
+    One ordered pass over the index ``(project_id, date, deleted_at)`` (rowid included) picks each
+    project's latest note without reading the table; then the texts of those notes alone, by id. A to-do
+    list at municipal scale asks for tens of thousands of projects, more than IN lists of projects serve."""
     if not ids:
-        return out
-    stmt = (select(ProjectProgress.project_id, ProjectProgress.date, ProjectProgress.text)
-            .where(ProjectProgress.deleted_at.is_(None))
-            .order_by(ProjectProgress.project_id, ProjectProgress.date, ProjectProgress.id))  # the index order
-    for pid, on, text in _fetch(session, stmt, (1,)):
+        return {}
+    latest: dict[int, tuple[int, date]] = {}
+    for pid, on, note_id in _fetch(session, select(ProjectProgress.project_id, ProjectProgress.date,
+                                                   ProjectProgress.id)
+                                   .where(ProjectProgress.deleted_at.is_(None))
+                                   .order_by(ProjectProgress.project_id, ProjectProgress.date, ProjectProgress.id),
+                                   (1,)):
         if pid in ids:
-            out[pid] = (on, text)  # later rows overwrite earlier ones
+            latest[pid] = (note_id, on)  # later rows overwrite earlier ones
+    by_note = {note_id: (pid, on) for pid, (note_id, on) in latest.items()}
+    out: dict[int, tuple[date, str]] = {}
+    wanted = sorted(by_note)
+    for start in range(0, len(wanted), CHUNK):
+        for note_id, text in _fetch(session, select(ProjectProgress.id, ProjectProgress.text)
+                                    .where(ProjectProgress.id.in_(wanted[start:start + CHUNK]))):
+            pid, on = by_note[note_id]
+            out[pid] = (on, text)
     return out

@@ -32,7 +32,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["project_id"], ["projects.id"], name="fk_project_progress_project_id_projects"),
         sa.PrimaryKeyConstraint("id", name="pk_project_progress"),
     )
-    op.create_index("ix_project_progress_project_date", "project_progress", ["project_id", "date"])
+    op.create_index("ix_project_progress_project_date", "project_progress", ["project_id", "date", "deleted_at"])
     op.create_index("ix_project_progress_date", "project_progress", ["date"])
     # A project's funds through a date, read from the index alone (the 资金到位率 of a two-year cohort).
     op.create_index("ix_funding_project_cover", "funding", ["project_id", "date", "amount", "deleted_at"])
