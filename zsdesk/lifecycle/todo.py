@@ -147,11 +147,11 @@ def _latest_notes(session: Session, ids: set[int]) -> dict[int, tuple[date, str]
     for pid, on, note_id in _fetch(session, select(ProjectProgress.project_id, ProjectProgress.date,
                                                    ProjectProgress.id)
                                    .where(ProjectProgress.deleted_at.is_(None))
-                                   .order_by(ProjectProgress.project_id, ProjectProgress.date, ProjectProgress.id),
-                                   (1,)):
+                                   .order_by(ProjectProgress.project_id, ProjectProgress.date, ProjectProgress.id)):
         if pid in ids:
-            latest[pid] = (note_id, on)  # later rows overwrite earlier ones
-    by_note = {note_id: (pid, on) for pid, (note_id, on) in latest.items()}
+            latest[pid] = (note_id, on)  # later rows overwrite earlier ones; dates parsed below, kept ones only
+    by_note = {note_id: (pid, on if isinstance(on, date) else date.fromisoformat(on))
+               for pid, (note_id, on) in latest.items()}
     out: dict[int, tuple[date, str]] = {}
     wanted = sorted(by_note)
     for start in range(0, len(wanted), CHUNK):
