@@ -327,6 +327,8 @@ def build_demo(ledger: Ledger, projects: int | None = None, seed: int = 2026, to
         summary = {"units": len(units), "persons": len(persons), "projects": len(project_rows),
                    "funding": len(funding_rows), "targets": len(target_rows), "seed": seed}
         op.change.records.append(ChangeRecord("ledger", 0, "insert", None, summary))
+    from .lifecycle.demo_data import add_lifecycle_demo  # SPEC §9: promised dates, progress notes
+    add_lifecycle_demo(ledger, today, seed)
     seconds = (datetime.now() - started).total_seconds()
     return DemoSummary(len(units), len(persons), len(project_rows), len(funding_rows), len(target_rows), seconds)
 

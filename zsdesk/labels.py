@@ -27,6 +27,7 @@ ENTITY_LABELS = {
     "rules": "计数规则",
     "notice": "通报",
     "ledger": "台账",
+    "progress": "项目进展",
 }
 
 FIELD_LABELS = {
@@ -50,6 +51,8 @@ FIELD_LABELS = {
     "production_date": "投产日期",
     "full_production_date": "达产日期",
     "withdrawn_date": "退库日期",
+    "promised_start_date": "约定开工日期",
+    "promised_production_date": "约定投产日期",
     "stage": "阶段",
     "lead_unit_id": "牵头单位",
     "cooperating_unit_ids": "配合单位",

@@ -149,6 +149,9 @@ class Project(SoftDelete, Base):
     production_date: Mapped[date | None] = mapped_column(Date)
     full_production_date: Mapped[date | None] = mapped_column(Date)
     withdrawn_date: Mapped[date | None] = mapped_column(Date)
+    # 约定开工日期 / 约定投产日期 from the contract (SPEC §9); blank → the rules' deadline by size class.
+    promised_start_date: Mapped[date | None] = mapped_column(Date)
+    promised_production_date: Mapped[date | None] = mapped_column(Date)
     # Derived from the dates by zsdesk.stage on every write; stored so it can be filtered by index.
     stage: Mapped[str] = mapped_column(String(20), default="lead", index=True)
     # Also derived on every write: the first signing date, which decides the period a signing counts in.
@@ -169,7 +172,9 @@ class Funding(SoftDelete, Base):
 
     __tablename__ = "funding"
     __table_args__ = (
-        Index("ix_funding_project_date", "project_id", "date"),
+        # Covers a project's funds through a date (the 四率's 资金到位率 over a two-year cohort): no table
+        # lookups (SPEC §9; 650 → 290 ms at 1M entries under load). Replaces (project_id, date).
+        Index("ix_funding_project_cover", "project_id", "date", "amount", "deleted_at"),
         Index("ix_funding_date", "date"),
         # Covers the board's funds-by-period sums: no table lookups over a million entries.
         Index("ix_funding_date_cover", "date", "project_id", "amount", "deleted_at"),
@@ -179,6 +184,21 @@ class Funding(SoftDelete, Base):
     date: Mapped[date] = mapped_column(Date)
     amount: Mapped[int] = mapped_column(Money)
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+class ProjectProgress(SoftDelete, Base):
+    """项目进展: a dated one-line note on a project (SPEC §9); the latest one resets the 无进展 clock."""
+
+    __tablename__ = "project_progress"
+    # (project_id, date, deleted_at): a project's latest live note, and the 无进展 probe, from the index alone.
+    __table_args__ = (Index("ix_project_progress_project_date", "project_id", "date", "deleted_at"),
+                      Index("ix_project_progress_date", "date"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"))
+    date: Mapped[date] = mapped_column(Date)
+    text: Mapped[str] = mapped_column(String(500))
+    operator: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 class Target(SoftDelete, Base):

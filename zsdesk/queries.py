@@ -24,6 +24,7 @@ from .models import (
     Project,
     ProjectCooperatingUnit,
     ProjectPerson,
+    ProjectProgress,
     ProjectTag,
     Unit,
 )
@@ -113,8 +114,12 @@ SORT_KEYS = (*_SORT_COLUMNS, "lead_unit", "landing_park", "chain", "size_class",
 
 
 def stale_condition(cutoff: Any) -> ColumnElement[bool]:
-    """无进展: not updated since ``cutoff`` (a datetime or a bind parameter), and still in progress."""
-    return and_(Project.updated_at < cutoff, Project.stage.not_in(STALE_STAGES_EXEMPT))
+    """无进展: not updated since ``cutoff`` (a datetime or a bind parameter), no progress note (项目进展)
+    dated on or after it, and still in progress. The note check is one probe of
+    ``ix_project_progress_project_date`` per project."""
+    noted = exists().where(ProjectProgress.project_id == Project.id, ProjectProgress.deleted_at.is_(None),
+                           ProjectProgress.date >= func.date(cutoff))  # a note on the cut-off day counts
+    return and_(Project.updated_at < cutoff, Project.stage.not_in(STALE_STAGES_EXEMPT), ~noted)
 
 
 @dataclass(frozen=True)

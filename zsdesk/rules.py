@@ -20,6 +20,7 @@ from __future__ import annotations
 import copy
 import json
 from dataclasses import dataclass
+from dataclasses import field as dc_field
 from datetime import datetime
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
@@ -41,6 +42,9 @@ SCORE_ITEMS = ("major", "large", "key", "agreement", "formal", "arrived")
 SCORE_ITEM_LABELS = {"major": "重大项目", "large": "较大项目", "key": "重点项目",
                      "agreement": "协议资金", "formal": "正式合同额", "arrived": "到位资金"}
 SCORE_METHODS = {"weighted": "完成率加权", "efficiency": "功效系数法"}
+DEADLINE_CLASSES = ("major", "large", "key", "general")
+DEFAULT_START_WITHIN_MONTHS = {"major": 6, "large": 6, "key": 6, "general": 3}
+DEFAULT_PRODUCTION_WITHIN_MONTHS = 24
 NO_TARGET_POLICIES = {"skip": "不计入（按其余项目折算）", "zero": "按 0 分计"}
 
 
@@ -81,6 +85,10 @@ class Rules:
     new_chain_flags: tuple[str, ...]
     started_classes: tuple[str, ...]
     document: dict[str, Any]
+    # SPEC §9 deadlines: months from the formal contract to 开工, by size class (不计 has none), and
+    # from the actual start to 投产. Old documents without the keys get the shipped defaults.
+    start_within_months: dict[str, int] = dc_field(default_factory=lambda: dict(DEFAULT_START_WITHIN_MONTHS))
+    production_within_months: int = DEFAULT_PRODUCTION_WITHIN_MONTHS
 
     def unit_share(self, role: str, cooperating_count: int) -> Fraction:
         """Share of a project's money credited to one unit in ``role`` ("lead" / "coop")."""
@@ -263,6 +271,7 @@ def parse_rules(document: dict[str, Any], year: int | None = None, version: int 
     new_chains = c.names(_get(document, "boards", "new", "chain_flags"), "boards.new.chain_flags", "招新引优产业链标记")
     started = c.names(_get(document, "boards", "major_started", "classes"), "boards.major_started.classes",
                       "重大项目开工规模", SIZE_CLASSES[:3])
+    start_within, production_within = _deadlines(c, document.get("lifecycle"))
     if c.problems:
         raise ValidationError(c.problems, "计数规则有误：")
     return Rules(
@@ -271,7 +280,46 @@ def parse_rules(document: dict[str, Any], year: int | None = None, version: int 
         lead_share=(lead or Fraction(0)) / 100, cooperating_share=(coop or Fraction(0)) / 100,
         score_method=str(method), no_target=str(no_target), score_items=tuple(items), stale_days=int(stale),
         big_classes=big_classes, big_tag_flags=big_tags, new_tag_flags=new_tags, new_chain_flags=new_chains,
-        started_classes=started, document=copy.deepcopy(document))
+        started_classes=started, document=copy.deepcopy(document),
+        start_within_months=start_within, production_within_months=production_within)
+
+
+def _months(c: _Checker, value: Any, field_name: str, label: str) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 120:
+        c.fail(field_name, label, "应为 1—120 之间的整数（月）")
+        return None
+    return value
+
+
+def _deadlines(c: _Checker, node: Any) -> tuple[dict[str, int], int]:
+    """``lifecycle.start_within_months`` per class and ``lifecycle.production_within_months``; a document
+    saved before SPEC §9 has no ``lifecycle`` node, and any key it lacks takes the default."""
+    start = dict(DEFAULT_START_WITHIN_MONTHS)
+    production = DEFAULT_PRODUCTION_WITHIN_MONTHS
+    if node is None:
+        return start, production
+    if not isinstance(node, dict):
+        c.fail("lifecycle", "落地期限", "格式不正确")
+        return start, production
+    by_class = node.get("start_within_months")
+    if by_class is not None:
+        if not isinstance(by_class, dict):
+            c.fail("lifecycle.start_within_months", "开工期限", "格式不正确")
+        else:
+            for name, value in by_class.items():
+                if name not in DEADLINE_CLASSES:
+                    c.fail(f"lifecycle.start_within_months.{name}", "开工期限", f"未知的项目规模“{name}”")
+                    continue
+                months = _months(c, value, f"lifecycle.start_within_months.{name}",
+                                 f"{SIZE_CLASS_LABELS[name]}项目签约后开工期限")
+                if months is not None:
+                    start[name] = months
+    if node.get("production_within_months") is not None:
+        months = _months(c, node["production_within_months"], "lifecycle.production_within_months",
+                         "开工后投产期限")
+        if months is not None:
+            production = months
+    return start, production
 
 
 # ---- storage ----------------------------------------------------------------------------------

@@ -27,7 +27,8 @@ def test_templates_have_the_spec_headers_a_help_sheet_and_drop_downs(small_ledge
         ws = wb.worksheets[0]
         headers = [c.value for c in ws[1] if c.value]
         # Projects and funding also carry an optional 项目编号 first (used when re-importing an export).
-        assert [h for h in headers if h != "项目编号"] == spec.split(" | "), kind
+        # … and the optional 约定开工日期 | 约定投产日期 after 达产日期 (SPEC §5, §9; issue 18).
+        assert [h for h in headers if h not in ("项目编号", "约定开工日期", "约定投产日期")] == spec.split(" | "), kind
         help_sheet = wb["填写说明"]
         described = [r[0] for r in help_sheet.iter_rows(min_row=3, values_only=True) if r[0]]
         assert set(headers) <= set(described), kind

@@ -28,6 +28,7 @@ COMMAND_MODULES = [
     "zsdesk.cli.notice_cmd",  # notice
     "zsdesk.cli.xlsx_cmds",  # import, export, template
     "zsdesk.cli.dict_cmd",  # dict list|add
+    "zsdesk.cli.lifecycle_cmd",  # lifecycle
     # Further subcommands register here, one module each.
 ]
 

@@ -11,7 +11,7 @@ from ..outputs import refuse_output
 from . import add_db_option, db_of, open_ledger, parse_year
 
 IMPORT_KINDS = ("units", "persons", "targets", "projects", "funding")
-EXPORT_KINDS = ("ledger", "targets", "board", "funding")
+EXPORT_KINDS = ("ledger", "targets", "board", "funding", "progress", "lifecycle")
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -24,12 +24,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="文件中提到而台账中没有的单位、人员、产业链和投资方标签，随本次导入一并创建（同一操作，可一并撤销）")
     p.set_defaults(run=run_import)
 
-    p = sub.add_parser("export", help="导出台账、目标任务完成情况、英雄榜或到位资金月报（xlsx）")
+    p = sub.add_parser("export", help="导出台账、目标任务完成情况、英雄榜、到位资金月报、每月项目进展表或项目落地情况（xlsx）")
     add_db_option(p)
     p.add_argument("kind", choices=EXPORT_KINDS, help="导出的内容")
     p.add_argument("-o", "--output", required=True, help="输出的 xlsx 文件")
-    p.add_argument("--year", help="年度（到位资金月报；默认今年）")
-    p.add_argument("--period", help="期间：2026Q3、2026M08、2026M01-08 或 2026（目标任务、英雄榜；默认今年累计）")
+    p.add_argument("--year", help="年度（到位资金月报、每月项目进展表；默认今年）")
+    p.add_argument("--period", help="期间：2026Q3、2026M08、2026M01-08 或 2026（目标任务、英雄榜、项目落地；默认今年累计）")
     p.set_defaults(run=run_export)
 
     p = sub.add_parser("template", help="生成导入模板（xlsx）")
@@ -77,7 +77,10 @@ def run_export(args: argparse.Namespace) -> int:
     year = parse_year(args.year)  # bad text → exit 2 before anything is opened or written
     if args.period is not None:
         parse_period(args.period)  # every kind: a wrong period is never silently ignored
-    period = parse_period(_period(args)) if args.kind in ("targets", "board") else None
+    period = parse_period(_period(args)) if args.kind in ("targets", "board", "lifecycle") else None
+    month = parse_period(args.period) if args.kind == "progress" and args.period else None
+    if month is not None and month.kind != "M":
+        raise LedgerError("每月项目进展表的 --period 应为月份，如 2026M08；导出全年请用 --year")
     refuse_output(args.output, db_of(args))
     with open_ledger(args) as ledger:
         if args.kind == "ledger":
@@ -89,6 +92,15 @@ def run_export(args: argparse.Namespace) -> int:
 
             year = year or (parse_period(args.period).year if args.period else None)
             result = export_funding(ledger, args.output, year)
+        elif args.kind == "progress":
+            from ..xlsx.progress_export import export_progress
+
+            result = export_progress(ledger, args.output, year or (month.year if month else None),
+                                     [month.number] if month else None)
+        elif args.kind == "lifecycle":
+            from ..xlsx.lifecycle_export import export_lifecycle
+
+            result = export_lifecycle(ledger, args.output, period)  # type: ignore[arg-type]
         elif args.kind == "targets":
             from ..xlsx.board_export import export_targets
 

@@ -3,6 +3,7 @@
 from .dictionaries import create_entry, delete_entries, restore_entries, update_entry
 from .funding import add_funding, delete_funding, restore_funding, update_funding
 from .history import Change, ChangeRecord, redo, undo
+from .progress import add_progress, delete_progress, restore_progress, update_progress
 from .projects import (
     create_project,
     delete_projects,
@@ -26,7 +27,8 @@ from .units import (
 )
 
 __all__ = [
-    "Change", "ChangeRecord", "add_funding", "create_entry", "create_person", "create_project", "create_unit",
+    "Change", "ChangeRecord", "add_funding", "add_progress", "delete_progress", "restore_progress",
+    "update_progress", "create_entry", "create_person", "create_project", "create_unit",
     "delete_entries", "delete_funding", "delete_persons", "delete_projects", "delete_targets", "delete_units",
     "find_similar", "redo", "restore_entries", "restore_funding", "restore_persons", "restore_projects",
     "restore_targets", "restore_units", "set_setting", "set_target", "undo", "update_entry", "update_funding",

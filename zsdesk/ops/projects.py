@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     from ..ledger import Ledger
 
 DATE_FIELDS = tuple(f for f, _ in MILESTONES) + ("withdrawn_date",)
+# 约定开工日期 / 约定投产日期 (SPEC §9): deadlines, not milestones — they do not move the stage.
+PROMISED_DATE_FIELDS = ("promised_start_date", "promised_production_date")
 
 
 def normalized_name(text: str) -> str:
@@ -67,6 +69,10 @@ def project_rules(values: dict[str, Any]) -> list[FieldProblem]:
     signed = values.get("framework_date") or values.get("formal_date")
     if signed and "lead_unit_id" in values and values["lead_unit_id"] is None:
         problems.append(FieldProblem("lead_unit_id", "牵头单位", "已签约的项目必须填写牵头单位"))
+    promised_start, promised_production = values.get("promised_start_date"), values.get("promised_production_date")
+    if promised_start and promised_production and promised_production < promised_start:
+        problems.append(FieldProblem("promised_production_date", "约定投产日期",
+                                     f"{promised_production:%Y-%m-%d} 早于约定开工日期 {promised_start:%Y-%m-%d}"))
     lead = values.get("lead_unit_id")
     if lead is not None and lead in (values.get("cooperating_unit_ids") or []):
         problems.append(FieldProblem("cooperating_unit_ids", "配合单位", "牵头单位不能同时是配合单位"))
@@ -89,6 +95,7 @@ PROJECT = EntitySpec("project", Project, {
     "chain_id": DictionaryRef("chain"), "industrial": Flag(),
     "planned_investment": MoneyField(), "agreement_amount": MoneyField(), "expected_output": MoneyField(),
     **{f: DateField() for f in DATE_FIELDS},
+    **{f: DateField() for f in PROMISED_DATE_FIELDS},
     "lead_unit_id": UnitRef(), "cooperating_unit_ids": UnitRefs(), "landing_park_id": UnitRef(kind="park"),
     "leader": Text(100), "person_ids": PersonRefs(), "notes": Text(20000, strip=False),
 }, check=_check, defaults={

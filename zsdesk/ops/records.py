@@ -18,6 +18,7 @@ from ..models import (
     Project,
     ProjectCooperatingUnit,
     ProjectPerson,
+    ProjectProgress,
     ProjectTag,
     Target,
     Unit,
@@ -30,6 +31,7 @@ ENTITY_MODELS: dict[str, type[Base]] = {
     "project": Project,
     "funding": Funding,
     "target": Target,
+    "progress": ProjectProgress,
 }
 # Association lists that belong to a project record: field -> (table, column holding the other id)
 PROJECT_LINKS: dict[str, tuple[type[Base], str]] = {

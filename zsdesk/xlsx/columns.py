@@ -50,6 +50,10 @@ PROJECT_COLUMNS = (
     ImportColumn("投产日期", "production_date", "date", help=DATE_HELP, width=12),
     ImportColumn("达产日期", "full_production_date", "date", help=DATE_HELP, width=12),
     ImportColumn("退库日期", "withdrawn_date", "date", help=DATE_HELP + "；填写即视为退库", width=12),
+    # SPEC §9 / issue 18: optional; blank → the rules' deadline by size class.
+    ImportColumn("约定开工日期", "promised_start_date", "date", help=DATE_HELP + "；合同约定的开工日期，可不填", width=12),
+    ImportColumn("约定投产日期", "promised_production_date", "date", help=DATE_HELP + "；合同约定的投产日期，可不填",
+                 width=12),
     ImportColumn("牵头单位", "lead_unit_id", choices="units", help="已签约的项目必填；须是软件中已有的单位", width=16,
                  aliases=("责任单位", "引资单位")),
     ImportColumn("配合单位", "cooperating_unit_ids", "list", choices="units", help="联合招商的配合单位，可多个，用“、”分隔",

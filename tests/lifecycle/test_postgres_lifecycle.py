@@ -1,0 +1,34 @@
+"""The landing engine, progress notes and the 无进展 flag give the same answers on PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from tests.test_postgres import SERVER, pg_url, pytestmark  # noqa: F401 - the fixture and the skip
+from zsdesk import ops
+from zsdesk.demo import build_demo
+from zsdesk.ledger import Ledger
+from zsdesk.lifecycle import compute_lifecycle, lifecycle_to_json
+from zsdesk.models import Project
+from zsdesk.queries import ProjectQuery, fetch_rows
+
+TODAY = date(2026, 11, 1)
+
+
+def test_lifecycle_and_stale_flags_equal_sqlite(pg_url: str, tmp_path) -> None:  # noqa: F811
+    results = []
+    for target in (pg_url, tmp_path / "same.sqlite"):
+        with Ledger.open(target, create=True) as ledger:
+            build_demo(ledger, today=TODAY)
+            with ledger.reading() as s:
+                pid = s.scalar(select(Project.id).where(Project.stage == "formal").order_by(Project.id).limit(1))
+            ops.add_progress(ledger, pid, date.today() - timedelta(days=1), "已完成场平")
+            with ledger.reading() as s:
+                stale = ProjectQuery(stale_only=True, today=TODAY).ids(s)
+                row_flags = {k: v.stale for k, v in fetch_rows(s, stale[:50] + [pid], today=TODAY).items()}
+            results.append((json.dumps(lifecycle_to_json(compute_lifecycle(ledger, "2026Q3")), sort_keys=True),
+                            stale, row_flags))
+    assert results[0] == results[1]
