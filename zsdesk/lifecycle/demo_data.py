@@ -10,8 +10,9 @@ import random
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, text, update
 
+from ..audit_chain import live_snapshots
 from ..models import Project, ProjectProgress
 from ..ops.history import ChangeRecord, operation
 from .deadlines import add_months
@@ -64,12 +65,26 @@ def add_lifecycle_demo(ledger: Ledger, today: date | None = None, seed: int = 20
             when -= timedelta(days=rng.randint(20, 40))
     with operation(ledger, "生成演示项目落地数据", undoable=False) as op:
         conn = op.session.connection()
+        # Every changed project and every note gets its audit row, as the operations would write them,
+        # so `zsdesk check` replays the demo clean (tamper evidence covers the demo too).
+        changed = [row["pid"] for row in promised]
+        before = {snap["id"]: snap for snap in live_snapshots(conn, "project", changed)}
+        first_note = int(conn.scalar(select(func.max(ProjectProgress.id))) or 0) + 1
         if promised:
             conn.execute(update(Project).where(Project.id == bindparam("pid"))
                          .values(promised_start_date=bindparam("s"), promised_production_date=bindparam("p")),
                          promised)
+        for i, note in enumerate(notes):
+            note["id"] = first_note + i
         for i in range(0, len(notes), 50_000):
             conn.execute(insert(ProjectProgress), notes[i:i + 50_000])
+        for snap in live_snapshots(conn, "project", changed):
+            op.change.records.append(ChangeRecord("project", snap["id"], "update", before[snap["id"]], snap))
+        for snap in live_snapshots(conn, "progress", [n["id"] for n in notes]):
+            op.change.records.append(ChangeRecord("progress", snap["id"], "insert", None, snap))
+        if notes and conn.dialect.name == "postgresql":  # explicit ids: move the sequence past them
+            conn.execute(text("SELECT setval(pg_get_serial_sequence('project_progress', 'id'), "
+                              "(SELECT COALESCE(MAX(id), 1) FROM project_progress))"))
         summary = {"promised": len(promised), "progress_notes": len(notes), "seed": seed}
         op.change.records.append(ChangeRecord("ledger", 0, "update", None, summary))
     return summary
