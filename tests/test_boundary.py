@@ -43,3 +43,13 @@ def test_importing_every_engine_module_loads_no_qt():
             "assert not bad, bad\n")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-2000:]
+
+
+def test_no_window_module_imports_sqlalchemy():
+    """The window runs no SQL of its own: every read goes through zsdesk (zsdesk.queries, zsdesk.board)."""
+    offenders = []
+    for path in sorted((ROOT / "ui").rglob("*.py")):
+        for name in _imports(path):
+            if name.split(".")[0] == "sqlalchemy":
+                offenders.append(f"{path.relative_to(ROOT)}: {name}")
+    assert offenders == []

@@ -19,13 +19,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
 from zsdesk.labels import ENTITY_LABELS
 from zsdesk.ledger import Ledger
-from zsdesk.models import AuditEntry
 from zsdesk.ops.history import Change
-from zsdesk.queries import AuditQuery, fetch_audit
+from zsdesk.queries import AuditQuery, audit_operators, fetch_audit
 
 from . import strings as S
 from .context import LedgerContext
@@ -136,7 +134,7 @@ class AuditPage(QWidget):
 
     def _load_operators(self) -> None:
         with self.context.ledger.reading() as s:
-            names = list(s.scalars(select(AuditEntry.operator).distinct().order_by(AuditEntry.operator)))
+            names = audit_operators(s)
         current = self.operator.currentData()
         self.operator.blockSignals(True)
         self.operator.clear()

@@ -9,11 +9,11 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
+from zsdesk.board.trend import MonthFigures
 from zsdesk.money import format_yi
 
 from . import chief_strings as S
 from .board_models import BAR_SCALE, RateRole, bar_color
-from .board_trend import MonthFigures
 
 FORMAL_COLOR = QColor("#c62828")
 ARRIVED_COLOR = QColor("#1565c0")

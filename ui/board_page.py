@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
 from zsdesk.board import Board, Figures, compute_board, growth_text, rate_text
+from zsdesk.board.trend import MonthFigures, monthly_trend, units_last_year
 from zsdesk.money import format_money
 from zsdesk.periods import parse_period
 from zsdesk.rules import SCORE_METHODS
@@ -43,7 +43,6 @@ from .board_models import (
     UnitBoardModel,
     money_formatter,
 )
-from .board_trend import MonthFigures, monthly_trend
 from .context import LedgerContext
 from .period_picker import PeriodPicker, latest_closed_quarter
 
@@ -57,15 +56,6 @@ class BoardResult:
     last_year: dict[int, Figures]  # unit id → last year's credited figures, with this period's rules
     trend: list[MonthFigures]
     seconds: float
-
-
-def units_last_year(session: Session, board: Board) -> dict[int, Figures]:
-    """Each unit's figures for the same period last year, counted with this period's rules (同比)."""
-    rows = board.units
-    if rows and hasattr(rows[0], "last_year"):  # the engine may carry them itself
-        return {u.unit_id: u.last_year for u in rows}  # type: ignore[attr-defined]
-    before = compute_board(session, board.period.last_year(), rules=board.rules)
-    return {u.unit_id: u.figures for u in before.units}
 
 
 def compute_board_result(context: LedgerContext, code: str) -> BoardResult:

@@ -26,16 +26,15 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
 from zsdesk import ops
 from zsdesk.dates import parse_date
 from zsdesk.errors import LedgerError
 from zsdesk.labels import ORIGIN_LABELS, STAGE_LABELS
-from zsdesk.models import DictionaryEntry, Unit
 from zsdesk.money import format_money
 from zsdesk.ops.history import Change
 from zsdesk.queries import SIZE_CLASS_LABELS, ProjectQuery
+from zsdesk.queries.choices import live_entries, live_units
 
 from . import strings as S
 from . import table_habits
@@ -105,11 +104,8 @@ class FilterBar(QWidget):
 
     def reload_choices(self) -> None:
         with self.context.ledger.reading() as s:
-            units = s.execute(select(Unit.id, Unit.name).where(Unit.deleted_at.is_(None))
-                              .order_by(Unit.sort_order, Unit.id)).all()
-            chains = s.execute(select(DictionaryEntry.id, DictionaryEntry.name).where(
-                DictionaryEntry.kind == "chain", DictionaryEntry.deleted_at.is_(None))
-                .order_by(DictionaryEntry.sort_order)).all()
+            units = live_units(s)
+            chains = live_entries(s, "chain")
         for box, rows in ((self.unit, units), (self.chain, chains)):
             current = box.currentData()
             box.blockSignals(True)

@@ -27,17 +27,15 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
 from zsdesk import ops
 from zsdesk.choices import Choice, load_choices
 from zsdesk.dates import parse_date
 from zsdesk.errors import FieldProblem, LedgerError, ValidationError
 from zsdesk.labels import ORIGIN_LABELS, STAGE_LABELS, field_label
-from zsdesk.models import DictionaryEntry, Project, Unit
 from zsdesk.money import format_input_wan, format_wan, parse_money
 from zsdesk.ops.projects import DATE_FIELDS
-from zsdesk.ops.records import PROJECT_LINKS
+from zsdesk.queries.choices import entry_names, live_project, project_links, unit_names
 from zsdesk.stage import date_order_problems, derive_stage
 
 from . import strings as S
@@ -290,13 +288,12 @@ class ProjectForm(QDialog):
 
     def _load(self, project_id: int) -> None:
         with self.context.ledger.reading() as s:
-            p = s.get(Project, project_id)
-            if p is None or p.deleted_at is not None:
+            p = live_project(s, project_id)
+            if p is None:
                 raise LedgerError(f"找不到这个项目（编号 {project_id}），可能已被删除。")
-            links = {f: sorted(s.scalars(select(getattr(link, col)).where(link.project_id == project_id)))  # type: ignore[attr-defined]
-                     for f, (link, col) in PROJECT_LINKS.items()}
-            names = dict(s.execute(select(Unit.id, Unit.name)).all())
-            entries = dict(s.execute(select(DictionaryEntry.id, DictionaryEntry.name)).all())
+            links = project_links(s, project_id)
+            names = unit_names(s)
+            entries = entry_names(s)
             self.version = p.version
             self.setWindowTitle(S.FORM_EDIT.format(code=p.code))
             for key in TEXT_FIELDS:

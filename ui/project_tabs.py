@@ -16,14 +16,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
 from zsdesk import ops
 from zsdesk.labels import ACTION_LABELS, field_label
-from zsdesk.models import Funding
 from zsdesk.money import format_money, format_wan
 from zsdesk.ops.history import Change
 from zsdesk.queries import AuditQuery, fetch_audit
+from zsdesk.queries.records import project_funding
 
 from . import strings as S
 from .context import LedgerContext
@@ -75,8 +74,7 @@ class FundingTab(QWidget):
 
     def reload(self) -> None:
         with self.context.ledger.reading() as s:
-            entries = s.scalars(select(Funding).where(Funding.project_id == self.project_id,
-                                                      Funding.deleted_at.is_(None)).order_by(Funding.date)).all()
+            entries = project_funding(s, self.project_id)
         self.model.set_rows([(f.date.isoformat(), format_money(f.amount), f.note) for f in entries],
                             [f.id for f in entries],
                             [(f.date, f.amount, f.note) for f in entries])

@@ -15,13 +15,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
 from zsdesk import ops
 from zsdesk.labels import field_label
-from zsdesk.models import Target, Unit
 from zsdesk.money import format_input_wan
 from zsdesk.ops.history import Change
+from zsdesk.queries.choices import live_units
+from zsdesk.queries.records import year_targets
 
 from . import strings as S
 from .context import LedgerContext
@@ -73,10 +73,8 @@ class TargetsPage(QWidget):
     def reload(self) -> None:
         year = self.year.value()
         with self.context.ledger.reading() as s:
-            units = s.execute(select(Unit.id, Unit.name).where(Unit.deleted_at.is_(None))
-                              .order_by(Unit.sort_order, Unit.id)).all()
-            targets = {t.unit_id: t for t in s.scalars(select(Target).where(Target.year == year,
-                                                                             Target.deleted_at.is_(None)))}
+            units = live_units(s)
+            targets = year_targets(s, year)
         self.targets = targets
         rows: list[tuple[Any, ...]] = []
         keys: list[tuple[Any, ...]] = []

@@ -18,14 +18,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from zsdesk import ops
 from zsdesk.choices import Choice, load_choices
 from zsdesk.labels import UNIT_KIND_LABELS
-from zsdesk.models import DictionaryEntry, Person, Project, Unit
 from zsdesk.ops.history import Change
+from zsdesk.queries import ReadSession
+from zsdesk.queries.records import lead_counts, live_entry_records, live_persons, live_unit_records
 
 from . import strings as S
 from .completion import ChoiceDelegate
@@ -41,7 +40,7 @@ class Sheet:
     entity: str
     headers: tuple[str, ...]
     fields: tuple[str | None, ...]  # the engine field each column edits (None: read only)
-    read: Callable[[Session], list[tuple[int, tuple[Any, ...]]]]
+    read: Callable[[ReadSession], list[tuple[int, tuple[Any, ...]]]]
     create: Callable[[Any, str], Change]
     update: Callable[..., Change]
     delete: Callable[..., Change]
@@ -52,26 +51,22 @@ def _yes(flag: bool) -> str:
     return "是" if flag else "否"
 
 
-def _units(s: Session) -> list[tuple[int, tuple[Any, ...]]]:
-    counts = dict(s.execute(select(Project.lead_unit_id, func.count()).where(Project.deleted_at.is_(None))
-                            .group_by(Project.lead_unit_id)).all())
+def _units(s: ReadSession) -> list[tuple[int, tuple[Any, ...]]]:
+    counts = lead_counts(s)
     return [(u.id, (u.name, u.short_name, UNIT_KIND_LABELS.get(u.kind, u.kind), _yes(u.active), u.sort_order,
                     counts.get(u.id, 0)))
-            for u in s.scalars(select(Unit).where(Unit.deleted_at.is_(None)).order_by(Unit.sort_order, Unit.id))]
+            for u in live_unit_records(s)]
 
 
-def _persons(s: Session) -> list[tuple[int, tuple[Any, ...]]]:
-    rows = s.execute(select(Person, Unit.name).outerjoin(Unit, Unit.id == Person.unit_id)
-                     .where(Person.deleted_at.is_(None)).order_by(Unit.sort_order, Person.name)).all()
+def _persons(s: ReadSession) -> list[tuple[int, tuple[Any, ...]]]:
+    rows = live_persons(s)
     return [(p.id, (p.name, unit or "", _yes(p.active))) for p, unit in rows]
 
 
-def _entries(kind: str) -> Callable[[Session], list[tuple[int, tuple[Any, ...]]]]:
-    def read(s: Session) -> list[tuple[int, tuple[Any, ...]]]:
+def _entries(kind: str) -> Callable[[ReadSession], list[tuple[int, tuple[Any, ...]]]]:
+    def read(s: ReadSession) -> list[tuple[int, tuple[Any, ...]]]:
         return [(e.id, (e.name, e.sort_order, _yes(e.active), e.flags))
-                for e in s.scalars(select(DictionaryEntry).where(DictionaryEntry.kind == kind,
-                                                                DictionaryEntry.deleted_at.is_(None))
-                                   .order_by(DictionaryEntry.sort_order, DictionaryEntry.id))]
+                for e in live_entry_records(s, kind)]
     return read
 
 

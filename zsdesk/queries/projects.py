@@ -16,8 +16,7 @@ from sqlalchemy import Select, and_, bindparam, case, exists, func, literal, or_
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
-from .models import (
-    AuditEntry,
+from ..models import (
     DictionaryEntry,
     Funding,
     Person,
@@ -27,9 +26,9 @@ from .models import (
     ProjectTag,
     Unit,
 )
-from .rules import SIZE_CLASS_LABELS, SIZE_CLASSES, Rules, load_rules
+from ..rules import SIZE_CLASS_LABELS, SIZE_CLASSES, Rules, load_rules
 
-__all__ = ["SIZE_CLASS_LABELS", "AuditQuery", "ProjectQuery", "ProjectRow", "SizeThresholds", "fetch_rows"]
+__all__ = ["SIZE_CLASS_LABELS", "ProjectQuery", "ProjectRow", "SizeThresholds", "fetch_rows"]
 
 YI, WAN = 100_000_000, 10_000
 # Which date a year/quarter filter looks at.
@@ -354,46 +353,3 @@ def _links_statement() -> Select[Any]:
 def _arrived_statement() -> Select[Any]:
     return (select(Funding.project_id, func.sum(Funding.amount))
             .where(Funding.project_id.in_(_IDS), Funding.deleted_at.is_(None)).group_by(Funding.project_id))
-
-
-# --- the audit log -----------------------------------------------------------------------
-@dataclass(frozen=True)
-class AuditQuery:
-    """The operation log, newest first, filtered by text, entity, operator and date range."""
-
-    text: str = ""
-    entity: str | None = None
-    operator: str | None = None
-    start: date | None = None
-    end: date | None = None
-    entity_id: int | None = None
-
-    def conditions(self) -> list[ColumnElement[bool]]:
-        conds: list[ColumnElement[bool]] = []
-        if self.text.strip():
-            like = f"%{_escape_like(self.text.strip())}%"
-            conds.append(or_(AuditEntry.op_label.like(like, escape="\\"), AuditEntry.before.like(like, escape="\\"),
-                             AuditEntry.after.like(like, escape="\\")))
-        if self.entity:
-            conds.append(AuditEntry.entity == self.entity)
-        if self.entity_id is not None:
-            conds.append(AuditEntry.entity_id == self.entity_id)
-        if self.operator:
-            conds.append(AuditEntry.operator == self.operator)
-        if self.start:
-            conds.append(AuditEntry.at >= datetime.combine(self.start, datetime.min.time()))
-        if self.end:
-            conds.append(AuditEntry.at < datetime.combine(self.end + timedelta(days=1), datetime.min.time()))
-        return conds
-
-    def select(self) -> Select[tuple[int]]:
-        return select(AuditEntry.id).where(*self.conditions()).order_by(AuditEntry.id.desc())
-
-    def ids(self, session: Session) -> list[int]:
-        return list(session.scalars(self.select()))
-
-
-def fetch_audit(session: Session, ids: Sequence[int]) -> dict[int, AuditEntry]:
-    if not ids:
-        return {}
-    return {e.id: e for e in session.scalars(select(AuditEntry).where(AuditEntry.id.in_(list(ids))))}
