@@ -34,6 +34,7 @@ from zsdesk.rules import SCORE_METHODS
 
 from .. import chief_strings as S
 from ..common.context import LedgerContext
+from ..common.page import PageWidget
 from ..common.period_picker import PeriodPicker, latest_closed_quarter
 from .board_chart import CompletionChart, RateBarDelegate, TrendChart
 from .board_drill import DrillDialog
@@ -87,7 +88,7 @@ def make_table(model: RowsTableModel, parent: QWidget) -> QTableView:
     return table
 
 
-class BoardPage(QWidget):
+class BoardPage(PageWidget):
     def __init__(self, context: LedgerContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context

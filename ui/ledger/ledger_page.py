@@ -40,6 +40,7 @@ from .. import strings as S
 from ..common import table_habits
 from ..common.context import LedgerContext
 from ..common.errors import confirm, show_error
+from ..common.page import PageWidget
 from .ledger_model import COLUMNS, IdRole, ProjectTableModel
 
 STATUS_SUM_LIMIT = 5000  # selected rows summed in the status line (more would read many pages)
@@ -138,8 +139,7 @@ class FilterBar(QWidget):
                        period_field=self.period_field.currentData() or "signed", stale_only=self.stale.isChecked())
 
 
-class LedgerPage(QWidget):
-    selection_changed = Signal()
+class LedgerPage(PageWidget):
 
     def __init__(self, context: LedgerContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -228,9 +228,10 @@ class LedgerPage(QWidget):
         dialog.show()
         return dialog
 
-    def focus_search(self) -> None:
+    def focus_search(self) -> bool:
         self.filters.text.setFocus()
         self.filters.text.selectAll()
+        return True
 
     # --- filtering ------------------------------------------------------------------------
     def apply_filters(self) -> None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDateEdit,
@@ -55,6 +55,7 @@ from .. import chief_strings as S
 from ..common import errors
 from ..common.context import LedgerContext
 from ..common.latest_task import LatestTask
+from ..common.page import PageWidget
 from ..common.period_picker import PeriodPicker, latest_closed_quarter
 from .pdf_preview import PdfPreview
 
@@ -84,11 +85,10 @@ def render_draft(context: LedgerContext, code: str, narrative: Narrative, settin
     return Draft(pdf, figures)
 
 
-class NoticePage(QWidget):
+class NoticePage(PageWidget):
     """Typing is kept like a word processor keeps it: an autosaved draft per period in the ledger
     (``notice.draft.<period>``), restored when the period is opened again; 保存正文与设置 makes it the text."""
 
-    unsaved_changed = Signal()  # the main window's title says [未保存] / [已保存]
 
     def __init__(self, context: LedgerContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -28,6 +28,7 @@ from zsdesk.queries import AuditQuery, audit_operators, fetch_audit
 from .. import strings as S
 from ..common.context import LedgerContext
 from ..common.errors import inform
+from ..common.page import PageWidget
 from ..common.rows_model import RowsModel
 from ..common.worker import Cancelled, Progress, TaskCancelled
 from ..ledger.project_tabs import audit_rows
@@ -83,7 +84,7 @@ def _write_chunks(ledger: Ledger, ids: list[int], write: object, progress: Progr
         progress(min(start + CHUNK, total), total)
 
 
-class AuditPage(QWidget):
+class AuditPage(PageWidget):
     def __init__(self, context: LedgerContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QDate, QEvent, QObject, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -42,6 +42,7 @@ from .. import strings as S
 from ..common import table_habits
 from ..common.completion import ChoiceCompleter, name_completer
 from ..common.context import LedgerContext
+from ..common.page import PageWidget
 from ..common.rows_model import RowsModel
 
 ERROR_STYLE = "color: #c0392b;"
@@ -72,8 +73,7 @@ def _is_block(text: str) -> bool:
     return "\t" in body or "\n" in body
 
 
-class FundingPage(QWidget):
-    selection_changed = Signal()  # the main window refreshes the status bar on it
+class FundingPage(PageWidget):
 
     def __init__(self, context: LedgerContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -199,8 +199,9 @@ class FundingPage(QWidget):
             self._load_projects()
         self.project.setFocus()
 
-    def focus_search(self) -> None:
+    def focus_search(self) -> bool:
         self.project.setFocus()
+        return True
 
     def _load_projects(self) -> None:
         with self.context.ledger.reading() as s:

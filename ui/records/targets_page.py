@@ -25,6 +25,7 @@ from zsdesk.queries.records import year_targets
 
 from .. import strings as S
 from ..common.context import LedgerContext
+from ..common.page import PageWidget
 from ..common.rows_model import RowsModel
 
 ITEMS = ("major_count", "large_count", "key_count", "agreement_amount", "formal_amount", "arrived_amount")
@@ -38,7 +39,7 @@ def _header(item: str) -> str:
     return f"{label}（万元）" if item in MONEY_ITEMS else label
 
 
-class TargetsPage(QWidget):
+class TargetsPage(PageWidget):
     def __init__(self, context: LedgerContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context

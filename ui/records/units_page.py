@@ -29,6 +29,7 @@ from zsdesk.queries.records import lead_counts, live_entry_records, live_persons
 from .. import strings as S
 from ..common.completion import ChoiceDelegate
 from ..common.context import LedgerContext
+from ..common.page import PageWidget
 from ..common.rows_model import RowsModel
 
 
@@ -153,7 +154,7 @@ class SheetView(QWidget):
             self.context.run(self, self.sheet.delete, ids)
 
 
-class UnitsPage(QWidget):
+class UnitsPage(PageWidget):
     def __init__(self, context: LedgerContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context

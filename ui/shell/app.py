@@ -18,13 +18,13 @@ from zsdesk.paths import setup_logging
 from zsdesk.resources import resource
 
 from .. import strings as S
-from ..common.context import LedgerContext, app_settings
+from ..common.context import LedgerContext
 from ..common.errors import confirm, inform, install_excepthook, show_error
 from .main_window import MainWindow
+from .recent import add_recent, last_ledger, recent_ledgers
 from .startup import StartDialog, demo_path
 
 log = logging.getLogger("zsdesk.ui")
-MAX_RECENT = 8
 # Fonts the office PC may have that render Chinese UI text well; the bundled one otherwise.
 PREFERRED_SYSTEM_FONTS = ("Microsoft YaHei UI", "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC",
                           "Source Han Sans SC")
@@ -169,28 +169,6 @@ def make_application(argv: list[str] | None = None) -> QApplication:
         app.setWindowIcon(QIcon(str(icon)))
     load_ui_font(app)
     return app
-
-
-# --- recent ledgers ------------------------------------------------------------------------
-def recent_ledgers() -> list[str]:
-    value = app_settings().value("recent", [])
-    items = [value] if isinstance(value, str) else list(value) if isinstance(value, (list, tuple)) else []
-    return [p for p in items if p and ("://" in p or Path(p).exists())][:MAX_RECENT]
-
-
-def add_recent(path: str) -> None:
-    settings = app_settings()
-    items = [path] + [p for p in recent_ledgers() if p != path]
-    settings.setValue("recent", items[:MAX_RECENT])
-    settings.setValue("last", path)
-    settings.sync()
-
-
-def last_ledger() -> str | None:
-    last = app_settings().value("last")
-    if isinstance(last, str) and last and ("://" in last or Path(last).exists()):
-        return last
-    return None
 
 
 class Controller:

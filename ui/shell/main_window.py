@@ -29,8 +29,10 @@ from zsdesk.paths import log_file
 from .. import strings as S
 from ..common.context import LedgerContext
 from ..common.errors import show_error
+from ..common.page import Editor, PageWidget
 from ..common.toolbar_fixed import pin_width
 from .pages import PAGE_MENUS, page_factory
+from .recent import recent_ledgers
 
 
 def current_period_text(context: LedgerContext) -> str:
@@ -46,7 +48,7 @@ class MainWindow(QMainWindow):
     def __init__(self, context: LedgerContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
-        self.pages: dict[str, QWidget] = {}
+        self.pages: dict[str, PageWidget] = {}
         self.nav = QListWidget(self)
         self.nav.setObjectName("nav")
         self.nav.setIconSize(QSize(20, 20))
@@ -79,22 +81,20 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(0)
 
     # --- pages ----------------------------------------------------------------------------
-    def page(self, key: str) -> QWidget:
+    def page(self, key: str) -> PageWidget:
         page = self.pages.get(key)
         if page is None:
             page = page_factory(key)(self.context, self.stack)
             self.pages[key] = page
             self.stack.addWidget(page)
-            if hasattr(page, "selection_changed"):
-                page.selection_changed.connect(self.update_status)
-            if hasattr(page, "unsaved_changed"):
-                page.unsaved_changed.connect(self._update_title)
+            page.selection_changed.connect(self.update_status)
+            page.unsaved_changed.connect(self._update_title)
         return page
 
-    def show_page(self, key: str) -> QWidget:
+    def show_page(self, key: str) -> PageWidget:
         current = self.current_page()
         target = self.page(key)
-        if current is not None and current is not target and hasattr(current, "leave") and not current.leave():
+        if current is not None and current is not target and not current.leave():
             self.nav.blockSignals(True)  # 取消: stay where the unsaved text is
             self.nav.setCurrentRow(list(S.NAV).index(self._key_of(current)))
             self.nav.blockSignals(False)
@@ -104,34 +104,34 @@ class MainWindow(QMainWindow):
         row = list(S.NAV).index(key)
         if self.nav.currentRow() != row:
             self.nav.setCurrentRow(row)
-        if hasattr(page, "activated"):
-            page.activated()
+        page.activated()
         self.update_status()
         return page
 
-    def current_page(self) -> QWidget | None:
-        return self.stack.currentWidget()
+    def current_page(self) -> PageWidget | None:
+        page = self.stack.currentWidget()
+        return page if isinstance(page, PageWidget) else None
 
-    def _key_of(self, page: QWidget) -> str:
+    def _key_of(self, page: PageWidget) -> str:
         return next((k for k, p in self.pages.items() if p is page), "ledger")
 
     # --- unsaved edits ----------------------------------------------------------------------
-    def editors(self) -> list[QWidget]:
+    def editors(self) -> list[Editor]:
         """Open dialogs and pages that may hold unsaved text (they have ``leave() -> bool``)."""
-        dialogs = [d for d in self.findChildren(QDialog) if d.isVisible() and hasattr(d, "leave")]
-        return dialogs + [p for p in self.pages.values() if hasattr(p, "leave")]
+        dialogs: list[Editor] = [d for d in self.findChildren(QDialog) if d.isVisible() and isinstance(d, Editor)]
+        return dialogs + list(self.pages.values())
 
     def leave_all(self) -> bool:
         """Before the window closes or another ledger opens: every editor saves its text or asks
         保存 / 不保存 / 取消. False when the clerk chose 取消 (nothing is closed then)."""
-        return all(editor.leave() for editor in self.editors())  # type: ignore[attr-defined]
+        return all(editor.leave() for editor in self.editors())
 
     def has_unsaved(self) -> bool:
-        return any(getattr(p, "unsaved", lambda: False)() for p in self.pages.values())
+        return any(p.unsaved() for p in self.pages.values())
 
     def update_status(self) -> None:
         page = self.current_page()
-        text = page.status_text() if page is not None and hasattr(page, "status_text") else ""
+        text = page.status_text() if page is not None else ""
         self.status_counts.setText(text)
 
     # --- actions and menus ----------------------------------------------------------------
@@ -224,7 +224,7 @@ class MainWindow(QMainWindow):
             go.triggered.connect(lambda _c=False, k=page_key: self.show_page(k))
             menu.addAction(go)
             page = self.pages.get(page_key) if page_key != "ledger" else self.page("ledger")
-            if page is not None and hasattr(page, "menu_actions"):
+            if page is not None:
                 menu.addActions(page.menu_actions())
             menu.addSeparator()
         if key == "ledger":
@@ -257,8 +257,6 @@ class MainWindow(QMainWindow):
         self.addToolBar(bar)
 
     def _fill_recent(self) -> None:
-        from .app import recent_ledgers
-
         self.menu_recent.clear()
         for path in recent_ledgers():
             a = self.menu_recent.addAction(path)
@@ -305,9 +303,8 @@ class MainWindow(QMainWindow):
 
     def focus_search(self) -> None:
         page = self.current_page()
-        if page is None or not hasattr(page, "focus_search"):
-            page = self.show_page("ledger")
-        page.focus_search()  # type: ignore[attr-defined]
+        if page is None or not page.focus_search():
+            self.show_page("ledger").focus_search()
 
     def import_xlsx(self) -> None:
         from ..files.transfer import ImportWizard

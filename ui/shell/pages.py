@@ -1,49 +1,84 @@
-"""The left navigation's pages: a registry of nav key → page factory.
+"""The left navigation's pages: nav key → page class and the top menu its actions go to.
 
-A page is a QWidget built as ``factory(context, parent)``. Optional methods the main window uses:
-``menu_actions() -> list[QAction]`` (shown in that page's menu: 台账 / 英雄榜 / 通报),
-``status_text() -> str`` (status bar), ``activated()`` (called when the page is shown),
-``focus_search()`` (Ctrl+F). Pages hear ``context.changed`` themselves.
-
-The section chief's views plug in by creating the module named in ``PAGE_MODULES`` (for example
-``ui/board_page.py`` with a class ``BoardPage``) or by calling :func:`register_page` — no edit of
-the main window is needed. Until then the page shows a placeholder.
+A page is a ``PageWidget`` (see ``ui/common/page.py`` for what the main window asks of it) built as
+``PageClass(context, parent)``. Each class is imported when its page is first shown, so the window
+opens without loading the board's or the notice's modules. A new page: a class in its room, one
+loader function and one ``PageEntry`` here, and its name in ``strings.NAV``.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from .. import strings as S
 from ..common.context import LedgerContext
+from ..common.page import PageWidget
 
-PageFactory = Callable[[LedgerContext, QWidget | None], QWidget]
-
-# nav key → "module:Class", imported when the page is first shown.
-PAGE_MODULES: dict[str, str] = {
-    "ledger": "ui.ledger.ledger_page:LedgerPage",
-    "funding": "ui.records.funding_page:FundingPage",
-    "units": "ui.records.units_page:UnitsPage",
-    "targets": "ui.records.targets_page:TargetsPage",
-    "board": "ui.board.board_page:BoardPage",
-    "notice": "ui.notice.notice_page:NoticePage",
-    "audit": "ui.records.audit_page:AuditPage",
-}
-# Which top menu a page's menu_actions() go to.
-PAGE_MENUS: dict[str, str] = {"ledger": "ledger", "funding": "ledger", "units": "ledger", "targets": "ledger",
-                              "board": "board", "notice": "notice", "audit": "tools"}
-_registered: dict[str, PageFactory] = {}
+PageFactory = Callable[[LedgerContext, QWidget | None], PageWidget]
 
 
-def register_page(key: str, factory: PageFactory) -> None:
-    _registered[key] = factory
+# Each loader imports its page's room when the page is first shown (start-up stays fast).
+def _ledger() -> type[PageWidget]:
+    from ..ledger.ledger_page import LedgerPage
+    return LedgerPage
 
 
-class PlaceholderPage(QWidget):
+def _funding() -> type[PageWidget]:
+    from ..records.funding_page import FundingPage
+    return FundingPage
+
+
+def _units() -> type[PageWidget]:
+    from ..records.units_page import UnitsPage
+    return UnitsPage
+
+
+def _targets() -> type[PageWidget]:
+    from ..records.targets_page import TargetsPage
+    return TargetsPage
+
+
+def _board() -> type[PageWidget]:
+    from ..board.board_page import BoardPage
+    return BoardPage
+
+
+def _notice() -> type[PageWidget]:
+    from ..notice.notice_page import NoticePage
+    return NoticePage
+
+
+def _audit() -> type[PageWidget]:
+    from ..records.audit_page import AuditPage
+    return AuditPage
+
+
+@dataclass(frozen=True)
+class PageEntry:
+    key: str  # nav key (strings.NAV)
+    menu: str  # the top menu its menu_actions() go to
+    load: Callable[[], type[PageWidget]]
+
+
+PAGES: tuple[PageEntry, ...] = (
+    PageEntry("ledger", "ledger", _ledger),
+    PageEntry("funding", "ledger", _funding),
+    PageEntry("units", "ledger", _units),
+    PageEntry("targets", "ledger", _targets),
+    PageEntry("board", "board", _board),
+    PageEntry("notice", "notice", _notice),
+    PageEntry("audit", "tools", _audit),
+)
+PAGE_MENUS: dict[str, str] = {p.key: p.menu for p in PAGES}
+
+
+class PlaceholderPage(PageWidget):
+    """A nav key with no page (yet): says so in the middle of the page."""
+
     def __init__(self, key: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         label = QLabel(S.PLACEHOLDER.format(name=S.NAV.get(key, key)), self)
@@ -55,20 +90,7 @@ class PlaceholderPage(QWidget):
 
 
 def page_factory(key: str) -> PageFactory:
-    if key in _registered:
-        return _registered[key]
-    target = PAGE_MODULES.get(key)
-    if target:
-        module_name, _, class_name = target.partition(":")
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as err:
-            if err.name != module_name:
-                raise  # a real import error inside an existing page module is a bug to see
-        else:
-            return getattr(module, class_name)  # type: ignore[no-any-return]
+    entry = next((p for p in PAGES if p.key == key), None)
+    if entry is not None:
+        return entry.load()
     return lambda _context, parent: PlaceholderPage(key, parent)
-
-
-def is_placeholder(page: QWidget) -> bool:
-    return isinstance(page, PlaceholderPage)
