@@ -13,7 +13,8 @@ from zsdesk.board.trend import MonthFigures
 from zsdesk.money import format_yi
 
 from .. import chief_strings as S
-from .board_models import BAR_SCALE, RateRole, bar_color
+from ..common.roles import RateRole
+from .board_models import BAR_SCALE, bar_color
 
 FORMAL_COLOR = QColor("#c62828")
 ARRIVED_COLOR = QColor("#1565c0")

@@ -25,7 +25,8 @@ from zsdesk.periods import Period
 from zsdesk.rules import Rules
 
 from .. import chief_strings as S
-from .board_models import CreditLinesModel, SortRole, money_formatter
+from ..common.roles import SortRole
+from .board_models import CreditLinesModel, money_formatter
 
 # figure → the board amount it explains (None: a count, lead unit only)
 BOARD_AMOUNT = {"agreement": "agreement_amount", "formal": "formal_amount", "framework": "framework_amount",

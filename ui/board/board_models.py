@@ -25,11 +25,7 @@ from zsdesk.money import format_money
 from zsdesk.rules import SIZE_CLASS_LABELS
 
 from .. import chief_strings as S
-
-SortRole = Qt.ItemDataRole.UserRole + 1
-IdRole = Qt.ItemDataRole.UserRole + 2
-RateRole = Qt.ItemDataRole.UserRole + 3
-QuietRole = Qt.ItemDataRole.UserRole + 4
+from ..common.roles import IdRole, QuietRole, RateRole, SortRole
 
 QUIET_BACKGROUND = QColor("#fff3cd")  # amber: the eye finds units with nothing this year
 UP = QColor("#c62828")  # Chinese convention: red is up

@@ -36,13 +36,13 @@ from .. import chief_strings as S
 from ..common.context import LedgerContext
 from ..common.page import PageWidget
 from ..common.period_picker import PeriodPicker, latest_closed_quarter
+from ..common.roles import SortRole
 from .board_chart import CompletionChart, RateBarDelegate, TrendChart
 from .board_drill import DrillDialog
 from .board_models import (
     ExtraBoardModel,
     PersonBoardModel,
     RowsTableModel,
-    SortRole,
     UnitBoardModel,
     money_formatter,
 )

@@ -22,9 +22,9 @@ from PySide6.QtWidgets import QCompleter, QLineEdit, QStyledItemDelegate, QStyle
 
 from zsdesk.choices import Choice, choice
 
+from .roles import ChoiceIdRole, SearchRole
+
 SEPARATOR = "、"
-SearchRole = Qt.ItemDataRole.UserRole + 11
-IdRole = Qt.ItemDataRole.UserRole + 12
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -33,7 +33,7 @@ def as_choices(names: Iterable[str | Choice]) -> list[Choice]:
 
 
 class ChoiceModel(QAbstractListModel):
-    """One row per choice: DisplayRole/EditRole the value, SearchRole its keys, IdRole its id."""
+    """One row per choice: DisplayRole/EditRole the value, SearchRole its keys, ChoiceIdRole its id."""
 
     def __init__(self, choices: Sequence[Choice], parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -50,7 +50,7 @@ class ChoiceModel(QAbstractListModel):
             return c.value
         if role == SearchRole:
             return c.keys
-        if role == IdRole:
+        if role == ChoiceIdRole:
             return c.id
         return None
 

@@ -10,8 +10,8 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-IdRole = Qt.ItemDataRole.UserRole + 1
-SortRole = Qt.ItemDataRole.UserRole + 2
+from .roles import IdRole, SortRole
+
 Index = QModelIndex | QPersistentModelIndex
 # setter(row_id, column, text) -> True if saved
 Setter = Callable[[Any, int, str], bool]

@@ -20,9 +20,8 @@ from zsdesk.queries import SIZE_CLASS_LABELS, ProjectQuery, ProjectRow, fetch_ro
 
 from .. import strings as S
 from ..common.context import LedgerContext
+from ..common.roles import IdRole
 
-IdRole = Qt.ItemDataRole.UserRole + 1
-SortRole = Qt.ItemDataRole.UserRole + 2
 DISPLAY_ROLE = Qt.ItemDataRole.DisplayRole.value
 PAGE = 100  # rows per fetch: about three screens; a jump costs one small query
 CACHE_LIMIT = 20_000

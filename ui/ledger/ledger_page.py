@@ -41,7 +41,8 @@ from ..common import table_habits
 from ..common.context import LedgerContext
 from ..common.errors import confirm, show_error
 from ..common.page import PageWidget
-from .ledger_model import COLUMNS, IdRole, ProjectTableModel
+from ..common.roles import IdRole
+from .ledger_model import COLUMNS, ProjectTableModel
 
 STATUS_SUM_LIMIT = 5000  # selected rows summed in the status line (more would read many pages)
 ACTIVE_STAGES = tuple(s for s in STAGE_LABELS if s != "withdrawn")
