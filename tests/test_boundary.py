@@ -53,3 +53,11 @@ def test_no_window_module_imports_sqlalchemy():
             if name.split(".")[0] == "sqlalchemy":
                 offenders.append(f"{path.relative_to(ROOT)}: {name}")
     assert offenders == []
+
+
+def test_no_test_names_a_machine_path():
+    """Tests find the shared checkers at ../shared beside the checkout, never at one machine's absolute path."""
+    workplace = "/" + "work" + "/"
+    offenders = [str(p.relative_to(ROOT)) for p in sorted((ROOT / "tests").rglob("*.py"))
+                 if workplace in p.read_text(encoding="utf-8")]
+    assert offenders == []

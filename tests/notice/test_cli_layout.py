@@ -14,10 +14,8 @@ from zsdesk.notice.quarterly import render_quarterly_notice
 
 from .conftest import ISSUE_DATE, flat, page_texts
 
-# The shared contract checkers: beside the clone (as CI lays it out), else the workplace copy.
-CHECKER = next((d / "tools" / "check_notice_layout.py" for d in (Path(__file__).resolve().parents[2].parent / "shared",
-                Path("/work/shared")) if (d / "tools" / "check_notice_layout.py").exists()),
-               Path("/work/shared/tools/check_notice_layout.py"))
+# The shared contract checker lives beside the checkout (../shared), as CI and every worktree lay it out.
+CHECKER = Path(__file__).resolve().parents[2].parent / "shared" / "tools" / "check_notice_layout.py"
 
 
 def test_cli_draft_then_issue(demo_path, tmp_path, capsys):  # type: ignore[no-untyped-def]
