@@ -26,12 +26,12 @@ from zsdesk.ops.history import Change
 from zsdesk.queries import AuditQuery, audit_operators, fetch_audit
 
 from .. import strings as S
+from ..common.audit_text import audit_rows
 from ..common.context import LedgerContext
 from ..common.errors import inform
 from ..common.page import PageWidget
 from ..common.rows_model import RowsModel
 from ..common.worker import Cancelled, Progress, TaskCancelled
-from ..ledger.project_tabs import audit_rows
 
 SHOWN_LIMIT = 5000
 CHUNK = 500
