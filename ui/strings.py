@@ -8,7 +8,6 @@ ORG_NAME = "zsdesk"
 # Title bar
 TITLE = "{file} — 招商桌面"
 TITLE_SAVED = "已保存"
-TITLE_SAVING = "正在保存…"
 
 # Navigation: key → label (order is the order on the left)
 NAV = {
@@ -76,13 +75,11 @@ START_RECENT = "最近使用："
 LEDGER_FILTER = "招商桌面台账 (*.zsdesk.sqlite *.sqlite *.db);;所有文件 (*)"
 NEW_LEDGER_NAME = "台账.zsdesk.sqlite"
 DEMO_LEDGER_NAME = "演示台账.zsdesk.sqlite"
-DEMO_BUILDING = "正在生成演示台账…"
 OPEN_READ_ONLY = "要以只读方式打开吗？（只能查看和导出，不能修改）"
 LEDGER_UPGRADED = "台账文件已升级到新版本，升级前的副本保存在：\n{path}"
 
 # Status bar
 STATUS_COUNTS = "共 {shown} 个项目（全部 {total} 个），选中 {selected} 个"
-STATUS_STALE = "无进展 {stale} 个"
 STATUS_PERIOD = "统计期：{period}"
 STATUS_DONE = "已完成：{label}"
 STATUS_MONEY = "金额单位：{unit}"
@@ -147,22 +144,17 @@ FORM_INDUSTRIAL = "工业项目"
 FORM_LIST_HINT = "多个用“、”分隔"
 FORM_DUPLICATES = "可能重复：{items}"
 FORM_NOT_SAVED = "有 {n} 处需要修改，未保存。"
-FORM_SAVED = "已保存 {code}"
 FORM_AMBIGUOUS_PERSON = "有多位同名人员“{name}”，请从提示列表中选择带单位的名字"
 FORM_UNKNOWN_PERSON = "没有这个人员：{name}"
-FORM_DISCARD = "放弃未保存的修改吗？"
 
 # Funding page
 FUNDING_ENTRY = "快速录入（项目 → 日期 → 金额 → 备注，回车换到下一行）"
 FUNDING_PROJECT = "项目（编号或名称）"
-FUNDING_STATUS = "状态"
-FUNDING_SAVED = "已保存"
 FUNDING_MONTH = "月份："
 FUNDING_ENTRIES = "本月到位资金"
 FUNDING_BY_UNIT = "本月按牵头单位合计"
 FUNDING_BY_MONTH = "全年按月合计"
 FUNDING_TOTAL = "合计"
-FUNDING_NO_UNIT = "（未填牵头单位）"
 FUNDING_MONTH_LABEL = "{m}月"
 FUNDING_DELETE = "删除选中记录"
 FUNDING_UNKNOWN_PROJECT = "找不到项目“{text}”：请从提示列表中选择"
@@ -235,14 +227,9 @@ IMPORT_FILE = "文件："
 IMPORT_BROWSE = "选择文件…"
 IMPORT_CHECK = "检查文件"
 IMPORT_REPORT = "第二步：检查结果"
-IMPORT_REPORT_COLS = ("行", "列", "问题")
-IMPORT_OK = "共 {rows} 行，没有发现问题，可以导入。"
-IMPORT_ERRORS = "共 {rows} 行，发现 {errors} 处问题。请在 Excel 中修改后重新检查；有问题时不会导入任何一行。"
-IMPORT_DUPLICATES = "另有 {n} 行可能与已有项目重复（见表中“可能重复”）。"
 IMPORT_CONFIRM = "确认导入"
 IMPORT_DONE = "第三步：导入完成"
 IMPORT_DONE_TEXT = "已导入 {n} 行。可以用“撤销”（Ctrl+Z）撤回这次导入。"
-IMPORT_UNAVAILABLE = "Excel 导入功能尚未安装（zsdesk.xlsx）。"
 XLSX_FILTER = "Excel 工作簿 (*.xlsx);;所有文件 (*)"
 EXPORT_TITLE = "导出 Excel"
 EXPORT_KINDS = {"ledger": "项目台账（当前筛选）", "ledger_all": "项目台账（全部）", "targets": "目标完成情况",
@@ -250,27 +237,22 @@ EXPORT_KINDS = {"ledger": "项目台账（当前筛选）", "ledger_all": "项�
 EXPORT_KIND = "导出内容："
 EXPORT_YEAR = "年度："
 EXPORT_DONE = "已导出到 {path}"
-EXPORT_OPEN_FOLDER = "打开所在文件夹"
 
 # Worker
 WORKING = "正在处理…"
 CANCEL = "取消"
 CANCELLED = "已取消，没有写入任何数据。"
-BUSY = "另一项任务正在进行，请等它完成后再试。"
 
 # Backups
 BACKUP_DONE = "已备份到：\n{path}"
 BACKUP_RESTORE_TITLE = "从备份恢复"
 BACKUP_RESTORE_HINT = "选择要恢复的备份（恢复前会先检查备份文件是否完好，并把当前台账另存一份）："
-BACKUP_COLS = ("备份时间", "文件", "大小")
 BACKUP_RESTORE_CONFIRM = "用 {name} 替换当前台账吗？当前台账会先另存一份。"
 BACKUP_RESTORED = "已从备份恢复。"
 BACKUP_NONE = "还没有自动备份。"
-BACKUP_UNAVAILABLE = "备份功能尚未安装（zsdesk.backup）。"
 
 # Errors
 ERROR_TITLE = "无法完成"
-ERROR_WHAT_TO_DO = "请按提示修改后重试。"
 BUG_TITLE = "出错了"
 BUG_TEXT = ("很抱歉，招商桌面遇到了一个意外问题，刚才的操作没有完成；已保存的数据不受影响。\n\n"
             "问题的详细信息已记录在：\n{log}\n\n请把这个文件发给技术支持人员。")

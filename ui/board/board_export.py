@@ -31,14 +31,14 @@ def export_board_dialog(page: Any, context: LedgerContext, code: str) -> None:
     what: Board | str = board if board is not None and board.period.code == code else code
     label = parse_period(code).label
     default = str(Path.home() / S.EXPORT_NAME.format(period=label))
-    path, _ = QFileDialog.getSaveFileName(page, S.EXPORT_TITLE, default, S.XLSX_FILTER)
+    path, _ = QFileDialog.getSaveFileName(page, S.BOARD_EXPORT_TITLE, default, S.XLSX_ONLY_FILTER)
     if not path:
         return
     if not path.lower().endswith(".xlsx"):
         path += ".xlsx"
 
     def done(_result: Any) -> None:
-        text = S.EXPORT_DONE.format(path=path)
+        text = S.BOARD_EXPORT_DONE.format(path=path)
         errors.shown.append((S.DONE_TITLE, text))
         if errors.MODAL:
             QMessageBox.information(page, S.DONE_TITLE, text)

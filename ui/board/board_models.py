@@ -170,7 +170,7 @@ class UnitBoardModel(RowsTableModel):
         Column("agreement", S.COL_AGREEMENT, "money"), Column("agreement_rate", S.COL_AGREEMENT_RATE, "rate"),
         Column("formal", S.COL_FORMAL, "money"), Column("formal_rate", S.COL_FORMAL_RATE, "rate"),
         Column("formal_yoy", S.COL_FORMAL_YOY, "yoy"),
-        Column("arrived", S.COL_ARRIVED, "money"), Column("arrived_rate", S.COL_ARRIVED_RATE, "rate"),
+        Column("arrived", S.BOARD_COL_ARRIVED, "money"), Column("arrived_rate", S.COL_ARRIVED_RATE, "rate"),
         Column("arrived_yoy", S.COL_ARRIVED_YOY, "yoy"),
     )
 
@@ -211,7 +211,7 @@ class UnitBoardModel(RowsTableModel):
 class PersonBoardModel(RowsTableModel):
     COLUMNS = (Column("rank", S.COL_RANK, "int"), Column("person", S.COL_PERSON),
                Column("unit", S.COL_PERSON_UNIT), Column("agreement_amount", S.COL_AGREEMENT, "money"),
-               Column("arrived_amount", S.COL_ARRIVED, "money"))
+               Column("arrived_amount", S.BOARD_COL_ARRIVED, "money"))
 
     def row_id(self, row: PersonRow) -> int:
         return row.person_id

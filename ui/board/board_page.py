@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from zsdesk.board import Board, Figures, compute_board, growth_text, rate_text
 from zsdesk.board.trend import MonthFigures, monthly_trend, units_last_year
+from zsdesk.labels import EXTRA_BOARD_LABELS
 from zsdesk.money import format_money
 from zsdesk.periods import parse_period
 from zsdesk.rules import SCORE_METHODS
@@ -48,7 +49,6 @@ from .board_models import (
 )
 
 EXTRA_KEYS = ("big", "new", "major_started")
-EXTRA_TITLES = {"big": "招大引强", "new": "招新引优", "major_started": "重大项目开工"}
 
 
 @dataclass
@@ -150,7 +150,7 @@ class BoardPage(PageWidget):
             lay.addWidget(table, 1)
             lay.addWidget(label)
             self.extra_tables[key], self.extra_labels[key] = table, label
-            self.tabs.addTab(tab, EXTRA_TITLES[key])
+            self.tabs.addTab(tab, EXTRA_BOARD_LABELS[key])
         self.tabs.addTab(self._chart_tab(), S.BOARD_TAB_CHART)
 
         layout = QVBoxLayout(self)
@@ -291,7 +291,7 @@ class BoardPage(PageWidget):
                 parts = [f"{u} {n} 个 {money(a)}{unit}" for u, n, a in extra.by_unit]
                 self.extra_labels[key].setText(S.BOARD_BY_UNIT + "；".join(parts))
             self.tabs.setTabText(self.tabs.indexOf(self.extra_tables[key].parentWidget()),
-                                 f"{EXTRA_TITLES[key]}（{len(extra.projects) if extra else 0}）")
+                                 f"{EXTRA_BOARD_LABELS[key]}（{len(extra.projects) if extra else 0}）")
         self._fill_charts()
 
     def _fill_charts(self) -> None:

@@ -34,7 +34,7 @@ from zsdesk.choices import project_choices
 from zsdesk.dates import parse_date
 from zsdesk.errors import FieldProblem, LedgerError, ValidationError
 from zsdesk.funding_view import funding_month
-from zsdesk.labels import field_label
+from zsdesk.labels import NO_LEAD_UNIT, field_label
 from zsdesk.money import format_money, parse_money
 from zsdesk.ops.history import Change
 
@@ -386,7 +386,7 @@ class FundingPage(PageWidget):
         total = sum(e.amount for e in entries)
         self.month_total.setText(f"{S.FUNDING_TOTAL}：{len(entries)} 笔，{format_money(total, suffix=True)}")
         by_unit = view.by_unit
-        unit_rows = [(u or S.FUNDING_NO_UNIT, n, format_money(t)) for u, n, t in by_unit]
+        unit_rows = [(u or NO_LEAD_UNIT, n, format_money(t)) for u, n, t in by_unit]
         unit_rows.append((S.FUNDING_TOTAL, sum(n for _u, n, _t in by_unit), format_money(sum(t for *_x, t in by_unit))))
         self.by_unit.set_rows(unit_rows, keys=[(u, n, t) for u, n, t in by_unit] + [("", 10**12, 10**18)])
         month_rows, keys = [], []
