@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QSizePolicy, QStyle, QStyledItemDelegate, QStyleOp
 from zsdesk.board.trend import MonthFigures
 from zsdesk.money import format_yi
 
-from .. import chief_strings as S
+from .. import strings as S
 from ..common.roles import RateRole
 from .board_models import BAR_SCALE, bar_color
 

@@ -24,7 +24,7 @@ from zsdesk.ledger import Ledger
 from zsdesk.periods import Period
 from zsdesk.rules import Rules
 
-from .. import chief_strings as S
+from .. import strings as S
 from ..common.roles import SortRole
 from .board_models import CreditLinesModel, money_formatter
 

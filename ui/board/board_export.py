@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from zsdesk.board import Board
 from zsdesk.periods import parse_period
 
-from .. import chief_strings as S
+from .. import strings as S
 from ..common import errors
 from ..common.context import LedgerContext
 

@@ -24,7 +24,7 @@ from zsdesk.labels import ORIGIN_LABELS
 from zsdesk.money import format_money
 from zsdesk.rules import SIZE_CLASS_LABELS
 
-from .. import chief_strings as S
+from .. import strings as S
 from ..common.roles import IdRole, QuietRole, RateRole, SortRole
 
 QUIET_BACKGROUND = QColor("#fff3cd")  # amber: the eye finds units with nothing this year

@@ -33,7 +33,7 @@ from zsdesk.money import format_money
 from zsdesk.periods import parse_period
 from zsdesk.rules import SCORE_METHODS
 
-from .. import chief_strings as S
+from .. import strings as S
 from ..common.context import LedgerContext
 from ..common.page import PageWidget
 from ..common.period_picker import PeriodPicker, latest_closed_quarter

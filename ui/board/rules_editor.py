@@ -51,7 +51,7 @@ from zsdesk.rules import (
     save_rules,
 )
 
-from .. import chief_strings as S
+from .. import strings as S
 from ..common.context import LedgerContext
 from ..common.errors import DISCARD, SAVE, ask_save
 from ..common.latest_task import LatestTask

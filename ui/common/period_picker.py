@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSpinBox, QWidget
 
 from zsdesk.periods import Period, parse_period
 
-from .. import chief_strings as S
+from .. import strings as S
 
 
 def latest_closed_quarter(today: date) -> str:

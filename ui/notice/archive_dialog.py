@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from zsdesk.notice.issuing import IssuedNoticeInfo, issued_pdf, list_issued
 from zsdesk.periods import parse_period
 
-from .. import chief_strings as S
+from .. import strings as S
 from ..common.context import LedgerContext
 from ..common.errors import show_error
 from .pdf_preview import PdfPreview

@@ -51,7 +51,7 @@ from zsdesk.notice.narrative import (
 from zsdesk.notice.quarterly import build_quarterly_notice
 from zsdesk.periods import parse_period
 
-from .. import chief_strings as S
+from .. import strings as S
 from ..common import errors
 from ..common.context import LedgerContext
 from ..common.latest_task import LatestTask

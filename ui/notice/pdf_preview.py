@@ -24,7 +24,7 @@ from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter, QPai
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
-from .. import chief_strings as S
+from .. import strings as S
 from ..common.worker import TaskCancelled, TaskRunner
 
 MAX_PRINT_DPI = 600
