@@ -13,7 +13,7 @@ from ui.common.context import LedgerContext
 from ui.ledger.project_form import ProjectForm
 from ui.records.funding_page import FundingPage
 from zsdesk import ops
-from zsdesk.choices import pinyin_keys, search_keys
+from zsdesk.queries.choices import pinyin_keys, search_keys
 
 
 def _line(widget: QWidget) -> QLineEdit:

@@ -1,7 +1,7 @@
 """Completers for names the clerk types: single values and "、"-separated lists.
 
 Each completer owns its model (a parent keeps it alive; a model Python may free leaves
-``completer().model()`` None and no popup). Rows are :class:`zsdesk.choices.Choice`: the popup shows
+``completer().model()`` None and no popup). Rows are :class:`zsdesk.queries.choices.Choice`: the popup shows
 ``value``; the typed text is matched, anywhere and case-insensitively, against ``keys`` — name, short
 name, code, pinyin initials and full pinyin — so ``zytj`` offers "中药贴剂".
 """
@@ -20,7 +20,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QCompleter, QLineEdit, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
-from zsdesk.choices import Choice, choice
+from zsdesk.queries.choices import Choice, choice
 
 from .roles import ChoiceIdRole, SearchRole
 

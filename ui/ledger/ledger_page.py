@@ -34,7 +34,7 @@ from zsdesk.labels import ORIGIN_LABELS, STAGE_LABELS
 from zsdesk.money import format_money
 from zsdesk.ops.history import Change
 from zsdesk.queries import SIZE_CLASS_LABELS, ProjectQuery
-from zsdesk.queries.choices import live_entries, live_units
+from zsdesk.queries.names import live_entries, live_units
 
 from .. import strings as S
 from ..common import table_habits

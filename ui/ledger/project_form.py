@@ -29,13 +29,13 @@ from PySide6.QtWidgets import (
 )
 
 from zsdesk import ops
-from zsdesk.choices import Choice, load_choices
 from zsdesk.dates import parse_date
 from zsdesk.errors import FieldProblem, LedgerError, ValidationError
 from zsdesk.labels import ORIGIN_LABELS, STAGE_LABELS, field_label
 from zsdesk.money import format_input_wan, format_wan, parse_money
 from zsdesk.ops.projects import DATE_FIELDS
-from zsdesk.queries.choices import entry_names, live_project, project_links, unit_names
+from zsdesk.queries.choices import Choice, load_choices
+from zsdesk.queries.names import entry_names, live_project, project_links, unit_names
 from zsdesk.stage import date_order_problems, derive_stage
 
 from .. import strings as S

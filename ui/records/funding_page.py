@@ -30,13 +30,13 @@ from PySide6.QtWidgets import (
 )
 
 from zsdesk import ops
-from zsdesk.choices import project_choices
 from zsdesk.dates import parse_date
 from zsdesk.errors import FieldProblem, LedgerError, ValidationError
-from zsdesk.funding_view import funding_month
 from zsdesk.labels import NO_LEAD_UNIT, field_label
 from zsdesk.money import format_money, parse_money
 from zsdesk.ops.history import Change
+from zsdesk.queries.choices import project_choices
+from zsdesk.queries.funding import funding_month
 
 from .. import strings as S
 from ..common import table_habits

@@ -20,7 +20,7 @@ from zsdesk import ops
 from zsdesk.labels import field_label
 from zsdesk.money import format_input_wan
 from zsdesk.ops.history import Change
-from zsdesk.queries.choices import live_units
+from zsdesk.queries.names import live_units
 from zsdesk.queries.records import year_targets
 
 from .. import strings as S

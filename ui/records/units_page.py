@@ -20,10 +20,10 @@ from PySide6.QtWidgets import (
 )
 
 from zsdesk import ops
-from zsdesk.choices import Choice, load_choices
 from zsdesk.labels import UNIT_KIND_LABELS
 from zsdesk.ops.history import Change
 from zsdesk.queries import ReadSession
+from zsdesk.queries.choices import Choice, load_choices
 from zsdesk.queries.records import lead_counts, live_entry_records, live_persons, live_unit_records
 
 from .. import strings as S

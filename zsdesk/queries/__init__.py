@@ -2,7 +2,9 @@
 
 - ``projects``: the ledger's filter/sort query and page rows (``ProjectQuery``, ``fetch_rows``).
 - ``audit``: the operation log (``AuditQuery``, ``fetch_audit``, ``audit_operators``).
-- ``choices``: names for pick lists and for showing ids as words.
+- ``choices``: type-ahead pick lists (``Choice``, pinyin initials) for units, persons, projects, dictionaries.
+- ``names``: id ↔ name for pick boxes and for showing ids as words; a project's links.
+- ``funding``: a month's funding entries and totals (the funding page).
 - ``records``: a project's funding, a year's targets, units, persons, dictionary entries.
 
 The board's own reads (figures, the monthly trend) live in ``zsdesk.board``.

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from .models import Funding, Project, Unit
+from ..models import Funding, Project, Unit
 
 MAX_ENTRIES = 20000
 
