@@ -34,9 +34,9 @@ def main(db: str) -> int:
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
-    from ui import errors
-    from ui.app import Controller, make_application
-    from ui.ledger_model import COLUMN_INDEX
+    from ui.common import errors
+    from ui.ledger.ledger_model import COLUMN_INDEX
+    from ui.shell.app import Controller, make_application
     from zsdesk.models import Unit
 
     errors.MODAL = False

@@ -29,7 +29,7 @@ def first_screen(db: str) -> tuple[float, object, object]:
     from PySide6.QtCore import QCoreApplication, QSettings
     from PySide6.QtWidgets import QApplication
 
-    from ui.app import Controller, make_application
+    from ui.shell.app import Controller, make_application
 
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, os.environ["ZSDESK_DATA_DIR"])

@@ -35,11 +35,11 @@ def main() -> int:
     from PySide6.QtCore import QDate
     from PySide6.QtWidgets import QApplication, QWidget
 
-    from ui import errors
-    from ui.app import SMALL_SCREEN, Controller, fit_on_screen, make_application
-    from ui.project_form import ProjectForm
-    from ui.startup import StartDialog
-    from ui.transfer import ImportWizard
+    from ui.common import errors
+    from ui.files.transfer import ImportWizard
+    from ui.ledger.project_form import ProjectForm
+    from ui.shell.app import SMALL_SCREEN, Controller, fit_on_screen, make_application
+    from ui.shell.startup import StartDialog
 
     errors.MODAL = False
     app = make_application()
@@ -109,8 +109,8 @@ def main() -> int:
     for key in ("units", "targets", "audit"):
         window.show_page(key)
         shot(window, key)
-    from ui.backups import RestoreDialog, backup_now
-    from ui.transfer import ExportDialog
+    from ui.files.backups import RestoreDialog, backup_now
+    from ui.files.transfer import ExportDialog
 
     backup_now(window.context, window)
     window.context.runner.wait()

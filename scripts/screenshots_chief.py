@@ -21,12 +21,12 @@ from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QPushButton, QWidget  # noqa: E402
 
 import ui  # noqa: E402,F401 - the None guard first
-from ui import errors  # noqa: E402
-from ui.app import SMALL_SCREEN, fit_on_screen, make_application  # noqa: E402
-from ui.board_page import BoardPage  # noqa: E402
-from ui.context import LedgerContext  # noqa: E402
-from ui.notice_page import NoticePage  # noqa: E402
-from ui.rules_editor import RulesEditor  # noqa: E402
+from ui.board.board_page import BoardPage  # noqa: E402
+from ui.board.rules_editor import RulesEditor  # noqa: E402
+from ui.common import errors  # noqa: E402
+from ui.common.context import LedgerContext  # noqa: E402
+from ui.notice.notice_page import NoticePage  # noqa: E402
+from ui.shell.app import SMALL_SCREEN, fit_on_screen, make_application  # noqa: E402
 from zsdesk.demo import build_demo  # noqa: E402
 from zsdesk.ledger import Ledger  # noqa: E402
 

@@ -19,7 +19,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if any(a in subcommands for a in args) or any(a in ("-h", "--help") for a in args):
         return cli_main(args)
     db = ledger_argument(args)
-    from ui.app import run_app
+    from ui.shell.app import run_app
 
     return run_app(db)
 

@@ -1,4 +1,6 @@
-"""Every word the window shows, in one place (field labels come from zsdesk.labels)."""
+"""Every word the window shows, in one place (field and code labels come from zsdesk.labels).
+
+The clerk's views first, then the section chief's (英雄榜, 计数规则, 季度通报, 打印预览, 通报存档)."""
 
 from __future__ import annotations
 
@@ -8,7 +10,6 @@ ORG_NAME = "zsdesk"
 # Title bar
 TITLE = "{file} — 招商桌面"
 TITLE_SAVED = "已保存"
-TITLE_SAVING = "正在保存…"
 
 # Navigation: key → label (order is the order on the left)
 NAV = {
@@ -76,13 +77,11 @@ START_RECENT = "最近使用："
 LEDGER_FILTER = "招商桌面台账 (*.zsdesk.sqlite *.sqlite *.db);;所有文件 (*)"
 NEW_LEDGER_NAME = "台账.zsdesk.sqlite"
 DEMO_LEDGER_NAME = "演示台账.zsdesk.sqlite"
-DEMO_BUILDING = "正在生成演示台账…"
 OPEN_READ_ONLY = "要以只读方式打开吗？（只能查看和导出，不能修改）"
 LEDGER_UPGRADED = "台账文件已升级到新版本，升级前的副本保存在：\n{path}"
 
 # Status bar
 STATUS_COUNTS = "共 {shown} 个项目（全部 {total} 个），选中 {selected} 个"
-STATUS_STALE = "无进展 {stale} 个"
 STATUS_PERIOD = "统计期：{period}"
 STATUS_DONE = "已完成：{label}"
 STATUS_MONEY = "金额单位：{unit}"
@@ -147,22 +146,17 @@ FORM_INDUSTRIAL = "工业项目"
 FORM_LIST_HINT = "多个用“、”分隔"
 FORM_DUPLICATES = "可能重复：{items}"
 FORM_NOT_SAVED = "有 {n} 处需要修改，未保存。"
-FORM_SAVED = "已保存 {code}"
 FORM_AMBIGUOUS_PERSON = "有多位同名人员“{name}”，请从提示列表中选择带单位的名字"
 FORM_UNKNOWN_PERSON = "没有这个人员：{name}"
-FORM_DISCARD = "放弃未保存的修改吗？"
 
 # Funding page
 FUNDING_ENTRY = "快速录入（项目 → 日期 → 金额 → 备注，回车换到下一行）"
 FUNDING_PROJECT = "项目（编号或名称）"
-FUNDING_STATUS = "状态"
-FUNDING_SAVED = "已保存"
 FUNDING_MONTH = "月份："
 FUNDING_ENTRIES = "本月到位资金"
 FUNDING_BY_UNIT = "本月按牵头单位合计"
 FUNDING_BY_MONTH = "全年按月合计"
 FUNDING_TOTAL = "合计"
-FUNDING_NO_UNIT = "（未填牵头单位）"
 FUNDING_MONTH_LABEL = "{m}月"
 FUNDING_DELETE = "删除选中记录"
 FUNDING_UNKNOWN_PROJECT = "找不到项目“{text}”：请从提示列表中选择"
@@ -235,14 +229,9 @@ IMPORT_FILE = "文件："
 IMPORT_BROWSE = "选择文件…"
 IMPORT_CHECK = "检查文件"
 IMPORT_REPORT = "第二步：检查结果"
-IMPORT_REPORT_COLS = ("行", "列", "问题")
-IMPORT_OK = "共 {rows} 行，没有发现问题，可以导入。"
-IMPORT_ERRORS = "共 {rows} 行，发现 {errors} 处问题。请在 Excel 中修改后重新检查；有问题时不会导入任何一行。"
-IMPORT_DUPLICATES = "另有 {n} 行可能与已有项目重复（见表中“可能重复”）。"
 IMPORT_CONFIRM = "确认导入"
 IMPORT_DONE = "第三步：导入完成"
 IMPORT_DONE_TEXT = "已导入 {n} 行。可以用“撤销”（Ctrl+Z）撤回这次导入。"
-IMPORT_UNAVAILABLE = "Excel 导入功能尚未安装（zsdesk.xlsx）。"
 XLSX_FILTER = "Excel 工作簿 (*.xlsx);;所有文件 (*)"
 EXPORT_TITLE = "导出 Excel"
 EXPORT_KINDS = {"ledger": "项目台账（当前筛选）", "ledger_all": "项目台账（全部）", "targets": "目标完成情况",
@@ -250,27 +239,22 @@ EXPORT_KINDS = {"ledger": "项目台账（当前筛选）", "ledger_all": "项�
 EXPORT_KIND = "导出内容："
 EXPORT_YEAR = "年度："
 EXPORT_DONE = "已导出到 {path}"
-EXPORT_OPEN_FOLDER = "打开所在文件夹"
 
 # Worker
 WORKING = "正在处理…"
 CANCEL = "取消"
 CANCELLED = "已取消，没有写入任何数据。"
-BUSY = "另一项任务正在进行，请等它完成后再试。"
 
 # Backups
 BACKUP_DONE = "已备份到：\n{path}"
 BACKUP_RESTORE_TITLE = "从备份恢复"
 BACKUP_RESTORE_HINT = "选择要恢复的备份（恢复前会先检查备份文件是否完好，并把当前台账另存一份）："
-BACKUP_COLS = ("备份时间", "文件", "大小")
 BACKUP_RESTORE_CONFIRM = "用 {name} 替换当前台账吗？当前台账会先另存一份。"
 BACKUP_RESTORED = "已从备份恢复。"
 BACKUP_NONE = "还没有自动备份。"
-BACKUP_UNAVAILABLE = "备份功能尚未安装（zsdesk.backup）。"
 
 # Errors
 ERROR_TITLE = "无法完成"
-ERROR_WHAT_TO_DO = "请按提示修改后重试。"
 BUG_TITLE = "出错了"
 BUG_TEXT = ("很抱歉，招商桌面遇到了一个意外问题，刚才的操作没有完成；已保存的数据不受影响。\n\n"
             "问题的详细信息已记录在：\n{log}\n\n请把这个文件发给技术支持人员。")
@@ -307,3 +291,234 @@ CHECK_PROBLEMS = "检查发现 {n} 个问题：\n\n{text}"
 ACT_BACKUP_SETTING = "备份文件夹…"
 BACKUP_FOLDER_SET = "备份文件夹改为 {folder}"
 RESTORE_VERB = "恢复"
+
+
+# ===== The section chief's views: 英雄榜, 计数规则, 季度通报, 打印预览, 通报存档 =====
+
+# Period picker
+PERIOD_KINDS = {"Q": "季度累计", "M": "月度", "Y": "全年"}
+PERIOD_YEAR = "年度"
+QUARTER_ITEMS = {1: "一季度（1—3月）", 2: "二季度（1—6月）", 3: "三季度（1—9月）", 4: "四季度（1—12月）"}
+MONTH_ITEM = "{m}月"
+
+# Board page
+BOARD_COMPUTING = "正在计算英雄榜…"
+BOARD_TAB_UNITS = "单位榜"
+BOARD_TAB_PERSONS = "个人榜"
+BOARD_TAB_CHART = "图表"
+BOARD_EMPTY = "请选择期间。"
+BOARD_STATUS = "{period}：{units} 个单位，{persons} 名个人；计算用时 {ms} 毫秒"
+BOARD_QUIET = "本年度尚无签约、无到位资金的单位（{n} 个）：{names}"
+BOARD_NO_QUIET = "各单位本年度均有签约或到位资金。"
+BOARD_SUMMARY = ("{label}：签约项目 {signed} 个（正式合同 {formal} 个），正式合同额 {formal_amount}，"
+                 "完成年度目标 {formal_rate}，{formal_yoy}；到位资金 {arrived}，完成 {arrived_rate}，{arrived_yoy}。")
+BOARD_RULES_NOTE = "计数规则：{year}年第 {version} 版（{method}）"
+BOARD_RULES_DEFAULT = "计数规则：{year}年默认规则（{method}）"
+BOARD_BY_UNIT = "按牵头单位："
+BOARD_NO_PROJECTS = "本期没有项目。"
+ACT_BOARD_REFRESH = "重新计算"
+ACT_BOARD_EXPORT = "导出英雄榜 Excel…"
+ACT_BOARD_RULES = "计数规则…"
+ACT_BOARD_DRILL = "查看项目明细…"
+BOARD_EXPORT_DONE = "英雄榜已导出到：\n{path}"
+BOARD_EXPORT_TITLE = "导出英雄榜"
+XLSX_ONLY_FILTER = "Excel 工作簿 (*.xlsx)"
+EXPORT_NAME = "招商英雄榜{period}.xlsx"
+EXPORTING = "正在导出英雄榜…"
+DONE_TITLE = "完成"
+
+# Unit board columns
+COL_RANK = "名次"
+COL_UNIT = "单位"
+COL_SCORE = "得分"
+COL_SIGNED = "签约项目"
+COL_MAJOR = "重大"
+COL_LARGE = "较大"
+COL_KEY = "重点"
+COL_AGREEMENT = "协议资金"
+COL_AGREEMENT_RATE = "协议资金完成率"
+COL_FORMAL = "正式合同额"
+COL_FORMAL_RATE = "合同额完成率"
+COL_FORMAL_YOY = "合同额同比"
+BOARD_COL_ARRIVED = "到位资金"
+COL_ARRIVED_RATE = "到位资金完成率"
+COL_ARRIVED_YOY = "到位同比"
+COL_PERSON = "姓名"
+COL_PERSON_UNIT = "所属单位"
+COL_CODE = "项目编号"
+COL_PROJECT = "项目名称"
+COL_INVESTOR = "投资方"
+COL_LEAD = "牵头单位"
+COL_CLASS = "规模"
+COL_DATE = "日期"
+COL_ROLE = "角色"
+COL_ORIGIN = "来源"
+COL_AMOUNT = "金额"
+COL_SHARE = "计入比例"
+COL_CREDITED = "计入金额"
+COL_VERSION = "版本"
+COL_SAVED_AT = "保存时间"
+COL_OPERATOR = "操作人"
+COL_NOTE = "说明"
+COL_OLD_RANK = "原名次"
+COL_NEW_RANK = "新名次"
+COL_OLD_SCORE = "原得分"
+COL_NEW_SCORE = "新得分"
+COL_MOVE = "变化"
+QUIET_TIP = "本年度尚无签约、无到位资金"
+NO_TARGET = "—"
+ROLE_LABELS = {"lead": "牵头", "coop": "配合"}
+MONEY_UNITS = {"wan": "万元", "yi": "亿元"}
+UNIT_NOTE = "金额单位：{unit}；单位金额为计入金额（来源地比例 × 联合招商分成）。双击单位查看项目明细。"
+
+# Charts
+CHART_COMPLETION = "各单位完成率"
+CHART_TREND = "{year}年各月正式合同额与到位资金（亿元）"
+CHART_ITEM = "完成率指标"
+CHART_RATE_ITEMS = {"formal": "正式合同额", "arrived": "到位资金", "agreement": "协议资金"}
+CHART_FORMAL = "正式合同额"
+CHART_ARRIVED = "到位资金"
+CHART_NO_DATA = "没有可显示的数据"
+CHART_TARGET_LINE = "100%"
+
+# Drill-down
+DRILL_TITLE = "{unit} — {period}项目明细"
+DRILL_FIGURE = "指标"
+DRILL_FIGURES = {"agreement": "协议资金（首次签约）", "formal": "正式合同", "framework": "框架协议",
+                 "signed": "签约项目", "arrived": "到位资金", "major": "重大项目", "large": "较大项目",
+                 "key": "重点项目", "general": "一般项目", "started": "开工项目"}
+DRILL_TOTAL = "共 {n} 个项目，原始金额合计 {raw}，计入本单位 {credited}（榜单数：{board}）"
+DRILL_LEAD_ONLY = ("；其中 {rest} 是本单位作为配合单位分得的金额（引擎的正式合同/框架协议明细只列牵头项目，"
+                   "可在“协议资金”中查看配合项目）")
+DRILL_TOTAL_COUNT = "共 {n} 个项目（项目个数只计入牵头单位）"
+CLOSE = "关闭"
+
+# Rules editor
+RULES_TITLE = "{year}年计数规则"
+RULES_GROUP_SIZE = "项目规模标准"
+RULES_GROUP_WEIGHTS = "计入比例"
+RULES_GROUP_SCORING = "排名方法"
+RULES_GROUP_BOARDS = "专项榜单"
+RULES_AGREEMENT_YI = "协议资金 ≥（亿元）"
+RULES_OUTPUT_YI = "或达产年产值 ≥（亿元）"
+RULES_NOT_USED = "不作为标准"
+RULES_GENERAL_IND = "一般项目：工业 ≥（万元）"
+RULES_GENERAL_NON = "一般项目：非工业 ≥（万元）"
+RULES_ORIGIN = "{origin}项目计入单位的比例（%）"
+RULES_LEAD = "联合招商：牵头单位（%）"
+RULES_COOP = "联合招商：配合单位合计（%）"
+RULES_METHOD = "排名方法"
+RULES_NO_TARGET = "无目标任务的评分项"
+RULES_ITEM = "评分项目"
+RULES_USE = "参与评分"
+RULES_WEIGHT = "权重（%）"
+RULES_CAP = "完成率封顶（%）"
+RULES_NO_CAP = "不封顶"
+RULES_WEIGHT_SUM = "权重合计：{total}%"
+RULES_STALE = "无进展提醒天数"
+RULES_BIG_CLASSES = "招大引强：计入的项目规模"
+RULES_STARTED_CLASSES = "重大项目开工：计入的项目规模"
+RULES_NOTE = "修改说明"
+RULES_NOTE_HINT = "例如：按区委办公室通知调整权重"
+RULES_PREVIEW = "预览排名变化"
+RULES_PREVIEW_PERIOD = "预览期间"
+RULES_PREVIEW_HINT = "修改规则后，右侧显示各单位排名的变化（尚未保存）。"
+RULES_PREVIEW_CHANGED = "{n} 个单位名次变化"
+RULES_PREVIEW_SAME = "排名没有变化"
+RULES_HISTORY = "修改记录"
+RULES_HISTORY_EMPTY = "本年度尚未修改，使用默认规则。"
+RULES_LOAD_VERSION = "以此版本为底稿"
+RULES_SAVE = "保存为新版本"
+RULES_RESET_DEFAULTS = "恢复默认值"
+RULES_VALID = "规则有效。"
+RULES_VERSION_LABEL = "当前：第 {version} 版"
+MOVE_UP = "↑ {n}"
+MOVE_DOWN = "↓ {n}"
+MOVE_SAME = "—"
+
+# Notice page
+NOTICE_PERIOD = "通报期间"
+NOTICE_SETTINGS = "文件设置"
+NOTICE_AUTHORITY = "发文机关标志"
+NOTICE_NUMBER_PATTERN = "文号格式"
+NOTICE_NEXT_NUMBER = "下一个文号：{number}"
+NOTICE_ADDRESSEES = "主送机关"
+NOTICE_CC = "抄送"
+NOTICE_SIGNATORY = "署名"
+NOTICE_PRINTER = "印发机关"
+NOTICE_ISSUE_DATE = "成文日期"
+NOTICE_NARRATIVE = "正文（可编辑部分）"
+NOTICE_PLACEHOLDERS = "可插入的数据"
+NOTICE_INSERT = "插入"
+NOTICE_CHARS = "{n} 字"
+NOTICE_CHARS_TOTAL = "正文共 {n} 字"
+NOTICE_FIGURES = "引擎将打印的数据"
+NOTICE_RENDERING = "正在生成通报 PDF…"
+NOTICE_SAVE_TEXT = "保存正文与设置"
+ACT_NOTICE_PREVIEW = "生成预览"
+ACT_NOTICE_PRINT = "打印…"
+ACT_NOTICE_SAVE_PDF = "另存为 PDF…"
+ACT_NOTICE_ISSUE = "印发…"
+ACT_NOTICE_ARCHIVE = "通报存档…"
+PDF_FILTER = "PDF 文件 (*.pdf)"
+PDF_NAME = "{name}.pdf"
+ISSUE_TITLE = "印发通报"
+ISSUE_CONFIRM = ("印发后，通报将编号为“{number}”并存档，内容不再改变；以后的更正需另发通报。\n\n"
+                 "期间：{period}\n成文日期：{date}\n\n确定印发吗？")
+ISSUED = "通报已印发：{number}\nSHA-256：{sha}"
+ISSUING = "正在印发通报…"
+
+# Preview
+PREVIEW_ZOOM_IN = "放大"
+PREVIEW_ZOOM_OUT = "缩小"
+PREVIEW_FIT_WIDTH = "适合宽度"
+PREVIEW_FIT_PAGE = "整页"
+PREVIEW_PREV = "上一页"
+PREVIEW_NEXT = "下一页"
+PREVIEW_PAGE = "第 {page} / {pages} 页"
+PREVIEW_EMPTY = "点击“生成预览”查看将要打印的通报。"
+
+# Printing on the worker (desk2; PRINTING and PRINT_DONE are below)
+PRINT_PDF_DONE = "已打印到 PDF 文件（原样矢量页面）：{path}"
+PRINT_CANCELLED = "已取消打印。"
+
+PREVIEW_STALE = "正文或设置已修改，预览不是最新的。"
+PRINTING = "正在打印…"
+PRINT_DONE = "已送往打印机：{pages} 页"
+
+# Archive
+ARCHIVE_TITLE = "通报存档"
+ARCHIVE_EMPTY = "尚未印发通报。"
+ARCHIVE_NUMBER = "文号"
+ARCHIVE_PERIOD = "期间"
+ARCHIVE_DATE = "成文日期"
+ARCHIVE_ISSUED_AT = "印发时间"
+ARCHIVE_OPERATOR = "印发人"
+ARCHIVE_SHA = "SHA-256"
+ARCHIVE_PRINT = "重新打印…"
+ARCHIVE_SAVE = "另存为 PDF…"
+ARCHIVE_VERIFIED = "存档文件校验一致（SHA-256）。"
+ARCHIVE_BROKEN = "存档文件与登记的 SHA-256 不一致，请用“工具 → 检查台账”核对。"
+
+# Notice draft (autosaved while typing, issue 14)
+NOTICE_DRAFT_SAVED = "草稿已自动保存（{time}），尚未保存为正文。"
+NOTICE_DRAFT_PENDING = "正在输入…停顿一两秒后自动保存为草稿。"
+NOTICE_DRAFT_FAILED = "草稿未能保存：{error}"
+NOTICE_DRAFT_NONE = ""
+NOTICE_DISCARD_DRAFT = "放弃草稿"
+NOTICE_DISCARD_DRAFT_ASK = "放弃{period}的草稿，恢复为上次保存的正文与设置吗？"
+ISSUE_BUTTON = "印发"
+RULES_WHAT = "计数规则"
+NOTICE_WHAT = "通报正文与设置"
+
+# Added in parallel with the catalogue merge: month ranges (issue 15), the Word export (issue 21)
+PERIOD_KIND_YTD = "月度累计"  # 2026M01-08: 1—8月 cumulative (每月督报)
+MONTH_RANGE_ITEM = "1—{m}月"
+COL_CONVERTED = "其中：往期框架协议转正式合同"
+DRILL_CONVERTED = "；其中：往期框架协议转正式合同 {n} 个（框架协议在往期签订、已计入往期协议资金，本期计签约项目，不计协议资金和项目规模）"
+# 导出 Word (notice page): the .docx is a working copy for leadership to revise in WPS/Word.
+ACT_NOTICE_SAVE_DOCX = "导出 Word…"
+DOCX_FILTER = "Word 文档 (*.docx)"
+DOCX_NAME = "{name}（征求意见稿）.docx"
+DOCX_EXPORTING = "正在导出 Word 文档…"
+DOCX_SAVED = "已导出 Word 工作底稿（征求意见稿）：\n{path}\n\n可在 WPS 或 Word 中修改；印发以存档的 PDF 为准。"

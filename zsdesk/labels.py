@@ -91,3 +91,8 @@ FIELD_LABELS = {
 
 def field_label(field: str) -> str:
     return FIELD_LABELS.get(field, field)
+
+# The extra boards beside the ranking (英雄榜's 招大引强 / 招新引优 / 重大项目开工 tabs and the notice).
+EXTRA_BOARD_LABELS = {"big": "招大引强", "new": "招新引优", "major_started": "重大项目开工"}
+# A project or funding line with no lead unit, wherever it is listed by unit.
+NO_LEAD_UNIT = "（未填牵头单位）"

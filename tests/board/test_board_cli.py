@@ -9,10 +9,8 @@ from pathlib import Path
 
 from zsdesk.cli import main
 
-# The shared contract checkers: beside the clone (as CI lays it out), else the workplace copy.
-CHECKER = next((d / "tools" / "check_board_contract.py" for d in (Path(__file__).resolve().parents[2].parent / "shared",
-                Path("/work/shared")) if (d / "tools" / "check_board_contract.py").exists()),
-               Path("/work/shared/tools/check_board_contract.py"))
+# The shared contract checker lives beside the checkout (../shared), as CI and every worktree lay it out.
+CHECKER = Path(__file__).resolve().parents[2].parent / "shared" / "tools" / "check_board_contract.py"
 
 
 def _fill(build) -> None:  # type: ignore[no-untyped-def]

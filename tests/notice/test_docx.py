@@ -368,10 +368,10 @@ def test_notice_page_exports_word_with_the_unsaved_text(qtbot: Any, ledger: Ledg
     from PySide6.QtWidgets import QFileDialog
 
     import ui  # noqa: F401 - installs the None guard before any Qt call
-    from ui import chief_strings as S
+    from ui import strings as S
     from ui import errors
-    from ui.context import LedgerContext
-    from ui.notice_page import NoticePage
+    from ui.common.context import LedgerContext
+    from ui.notice.notice_page import NoticePage
 
     build_demo(ledger, today=date(2026, 11, 20))
     errors.MODAL = False

@@ -17,10 +17,8 @@ from zsdesk.notice.fonts import Role
 from zsdesk.notice.layout import Page
 from zsdesk.notice.tables import _cell_lines
 
-# The shared contract checkers: beside the clone (as CI lays it out), else the workplace copy.
-CHECKER = next((d / "tools" / "check_notice_layout.py" for d in (Path(__file__).resolve().parents[2].parent / "shared",
-                Path("/work/shared")) if (d / "tools" / "check_notice_layout.py").exists()),
-               Path("/work/shared/tools/check_notice_layout.py"))
+# The shared contract checker lives beside the checkout (../shared), as CI and every worktree lay it out.
+CHECKER = Path(__file__).resolve().parents[2].parent / "shared" / "tools" / "check_notice_layout.py"
 
 
 def small_doc(**changes: object) -> NoticeDocument:

@@ -40,7 +40,7 @@ def zsdesk(tmp: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 def test_command_line_writers_are_refused_while_the_window_writes(qtbot: Any, tmp_path: Path,
                                                                    dialogs: list[str]) -> None:
-    from ui.app import Controller
+    from ui.shell.app import Controller
 
     ledger = small_ledger(tmp_path / "台账.sqlite")
     backup = create_backup(ledger, tmp_path / "b")
@@ -63,7 +63,7 @@ def test_command_line_writers_are_refused_while_the_window_writes(qtbot: Any, tm
 
 
 def test_a_second_window_is_offered_read_only(qtbot: Any, tmp_path: Path, dialogs: list[str]) -> None:
-    from ui.app import Controller
+    from ui.shell.app import Controller
 
     ledger = small_ledger(tmp_path / "台账.sqlite")
     first = Controller()
@@ -74,7 +74,7 @@ def test_a_second_window_is_offered_read_only(qtbot: Any, tmp_path: Path, dialog
 
 
 def test_the_window_upgrades_an_older_ledger_once(qtbot: Any, tmp_path: Path, dialogs: list[str]) -> None:
-    from ui.app import Controller
+    from ui.shell.app import Controller
     from zsdesk.migrate import head_revision
 
     ledger = make_old(tmp_path / "台账.sqlite")

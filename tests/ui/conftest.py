@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from ui import errors
-from ui.context import LedgerContext
+from ui.common import errors
+from ui.common.context import LedgerContext
 from zsdesk import ops
 from zsdesk.ledger import Ledger
 
@@ -88,6 +88,6 @@ def _type_text(qtbot: object, widget: object, text: str) -> None:
 def _chinese_qt(qapp: object) -> None:
     """The tests' QApplication gets what the app's gets (Qt's Chinese translations, screen fitting),
     through the same function."""
-    from ui.app import prepare_application
+    from ui.shell.app import prepare_application
 
     prepare_application(qapp)  # type: ignore[arg-type]

@@ -6,9 +6,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ui.app import Controller, last_ledger, recent_ledgers
-from ui.errors import install_excepthook
-from ui.pages import PlaceholderPage, page_factory
+from ui.common.errors import install_excepthook
+from ui.shell.app import Controller, last_ledger, recent_ledgers
+from ui.shell.pages import PlaceholderPage, page_factory
 from zsdesk.paths import log_file
 
 

@@ -9,11 +9,11 @@ import pytest
 from PySide6.QtCore import Qt
 
 import ui  # noqa: F401 - installs the None guard before any Qt call
-from ui import errors
-from ui.board_models import PersonBoardModel, RankChangeModel, UnitBoardModel
-from ui.board_page import BoardPage
-from ui.context import LedgerContext
-from ui.rules_editor import RulesEditor
+from ui.board.board_models import PersonBoardModel, RankChangeModel, UnitBoardModel
+from ui.board.board_page import BoardPage
+from ui.board.rules_editor import RulesEditor
+from ui.common import errors
+from ui.common.context import LedgerContext
 from zsdesk.board import compute_board
 from zsdesk.demo import build_demo
 from zsdesk.ledger import Ledger
@@ -94,7 +94,7 @@ def test_drill_down_explains_a_units_figure(qtbot, context: LedgerContext) -> No
 def test_board_export_writes_the_board_shown(qtbot, context: LedgerContext, tmp_path) -> None:
     from openpyxl import load_workbook
 
-    from ui.board_export import export_board_to
+    from ui.board.board_export import export_board_to
 
     page = BoardPage(context)
     qtbot.addWidget(page)
@@ -158,7 +158,7 @@ def test_models_pass_the_model_tester(qtmodeltester, context: LedgerContext) -> 
     persons.set_rows(board.persons)
     qtmodeltester.check(persons)
     changes = RankChangeModel()
-    from ui.board_models import rank_changes
+    from ui.board.board_models import rank_changes
 
     changes.set_rows(rank_changes(board.units, board.units))
     qtmodeltester.check(changes)

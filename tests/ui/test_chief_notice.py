@@ -12,10 +12,10 @@ from pypdf import PdfReader
 from PySide6.QtWidgets import QMessageBox
 
 import ui  # noqa: F401 - installs the None guard before any Qt call
-from ui import errors
-from ui.context import LedgerContext
-from ui.notice_page import NoticePage, char_count
-from ui.pdf_preview import print_pdf_to_file
+from ui.common import errors
+from ui.common.context import LedgerContext
+from ui.notice.notice_page import NoticePage, char_count
+from ui.notice.pdf_preview import print_pdf_to_file
 from zsdesk.demo import build_demo
 from zsdesk.ledger import Ledger
 from zsdesk.notice.issuing import issued_pdf, list_issued

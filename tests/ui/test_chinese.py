@@ -31,9 +31,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui import errors
-from ui.context import LedgerContext
-from ui.main_window import MainWindow
+from ui.common import errors
+from ui.common.context import LedgerContext
+from ui.shell.main_window import MainWindow
 from ui.strings import NAV
 from zsdesk import ops
 from zsdesk.demo import build_demo
@@ -193,12 +193,12 @@ def test_every_page_menu_and_dialog_is_chinese(window: MainWindow, qtbot: Any) -
               for r in range(model.rowCount()) for c in (2, 3, 4, 6)]
 
     # Dialogs the window opens without blocking.
-    from ui.archive_dialog import ArchiveDialog
-    from ui.backups import RestoreDialog
-    from ui.project_form import ProjectForm
-    from ui.rules_editor import RulesEditor
-    from ui.startup import StartDialog
-    from ui.transfer import ExportDialog, ImportWizard
+    from ui.board.rules_editor import RulesEditor
+    from ui.files.backups import RestoreDialog
+    from ui.files.transfer import ExportDialog, ImportWizard
+    from ui.ledger.project_form import ProjectForm
+    from ui.notice.archive_dialog import ArchiveDialog
+    from ui.shell.startup import StartDialog
 
     context = window.context
     ledger_page = window.pages["ledger"]
@@ -227,7 +227,7 @@ def test_every_page_menu_and_dialog_is_chinese(window: MainWindow, qtbot: Any) -
         texts += capture_modal(window.act_about.trigger)
         texts += capture_modal(window.set_stale_days)
         texts += capture_modal(ledger_page.choose_columns)  # type: ignore[attr-defined]
-        from ui.startup import ask_open_ledger_path
+        from ui.shell.startup import ask_open_ledger_path
 
         texts += capture_modal(lambda: ask_open_ledger_path(window))
         notice = window.pages["notice"]

@@ -8,12 +8,12 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
-from ui.completion import ChoiceCompleter
-from ui.context import LedgerContext
-from ui.funding_page import FundingPage
-from ui.project_form import ProjectForm
+from ui.common.completion import ChoiceCompleter
+from ui.common.context import LedgerContext
+from ui.ledger.project_form import ProjectForm
+from ui.records.funding_page import FundingPage
 from zsdesk import ops
-from zsdesk.choices import pinyin_keys, search_keys
+from zsdesk.queries.choices import pinyin_keys, search_keys
 
 
 def _line(widget: QWidget) -> QLineEdit:
@@ -125,7 +125,7 @@ def test_funding_project_field_suggests_by_code_name_and_initials(context: Ledge
 def test_person_unit_cell_suggests_units(context: LedgerContext, qtbot: Any) -> None:
     from PySide6.QtWidgets import QApplication
 
-    from ui.units_page import UnitsPage
+    from ui.records.units_page import UnitsPage
 
     page = UnitsPage(context)
     qtbot.addWidget(page)

@@ -9,12 +9,12 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QGuiApplication
 from sqlalchemy import func, select
 
-from ui.board_page import BoardPage
-from ui.context import LedgerContext
-from ui.ledger_model import COLUMN_INDEX
-from ui.main_window import MainWindow
-from ui.paste_dialog import PasteDialog
-from ui.table_habits import selection_text
+from ui.board.board_page import BoardPage
+from ui.common.context import LedgerContext
+from ui.common.paste_dialog import PasteDialog
+from ui.common.table_habits import selection_text
+from ui.ledger.ledger_model import COLUMN_INDEX
+from ui.shell.main_window import MainWindow
 from zsdesk import ops
 from zsdesk.demo import build_demo
 from zsdesk.ledger import Ledger

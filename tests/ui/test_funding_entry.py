@@ -11,9 +11,9 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
-from ui.context import LedgerContext
-from ui.funding_page import FundingPage
-from ui.main_window import MainWindow
+from ui.common.context import LedgerContext
+from ui.records.funding_page import FundingPage
+from ui.shell.main_window import MainWindow
 from zsdesk.models import Funding, Project
 
 

@@ -8,8 +8,8 @@ from typing import Any
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from ui.context import LedgerContext
-from ui.transfer import ExportDialog, ImportWizard, write_templates
+from ui.common.context import LedgerContext
+from ui.files.transfer import ExportDialog, ImportWizard, write_templates
 from zsdesk.models import Project
 from zsdesk.queries import ProjectQuery
 

@@ -6,8 +6,8 @@ import threading
 
 from PySide6.QtWidgets import QWidget
 
-from ui.context import LedgerContext
-from ui.latest_task import LatestTask
+from ui.common.context import LedgerContext
+from ui.common.latest_task import LatestTask
 
 
 def test_results_for_a_destroyed_owner_are_dropped(qtbot, ledger):

@@ -7,9 +7,9 @@ from typing import Any
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
-from ui.context import LedgerContext
-from ui.ledger_model import COLUMN_INDEX
-from ui.main_window import MainWindow
+from ui.common.context import LedgerContext
+from ui.ledger.ledger_model import COLUMN_INDEX
+from ui.shell.main_window import MainWindow
 from zsdesk.models import Funding, Project, Target
 
 

@@ -6,9 +6,9 @@ from dataclasses import replace
 
 from PySide6.QtCore import Qt
 
-from ui.context import LedgerContext
-from ui.ledger_model import COLUMN_INDEX, COLUMNS, ProjectTableModel
-from ui.rows_model import RowsModel
+from ui.common.context import LedgerContext
+from ui.common.rows_model import RowsModel
+from ui.ledger.ledger_model import COLUMN_INDEX, COLUMNS, ProjectTableModel
 from zsdesk.queries import ProjectQuery
 
 

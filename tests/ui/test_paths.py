@@ -9,8 +9,8 @@ from typing import Any
 
 from PySide6.QtWidgets import QMenu
 
-from ui.context import LedgerContext
-from ui.main_window import MainWindow
+from ui.common.context import LedgerContext
+from ui.shell.main_window import MainWindow
 from ui.strings import NAV
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,7 +50,7 @@ def named_paths() -> dict[tuple[str, ...], str]:
     """Every "X → Y" in ui/ and zsdesk/ sources and the README whose first part is one of our menus."""
     tops = {"文件", "编辑", "台账", "英雄榜", "通报", "工具", "设置", "帮助"}
     found: dict[tuple[str, ...], str] = {}
-    files = [*ROOT.glob("ui/*.py"), *ROOT.glob("zsdesk/**/*.py"), ROOT / "README.md", *ROOT.glob("docs/*.md")]
+    files = [*ROOT.glob("ui/**/*.py"), *ROOT.glob("zsdesk/**/*.py"), ROOT / "README.md", *ROOT.glob("docs/*.md")]
     for file in files:
         for match in _PATH.finditer(file.read_text(encoding="utf-8")):
             parts = tuple(_clean(p) for p in match.group(0).split("→"))
@@ -82,7 +82,7 @@ def test_settings_dictionary_and_check_ledger_do_what_they_say(context: LedgerCo
 
 
 def test_missing_ledger_message_reads_as_two_sentences(qtbot: Any, tmp_path: Path, shown_errors: list) -> None:
-    from ui.app import Controller
+    from ui.shell.app import Controller
 
     assert Controller().open_ledger(str(tmp_path / "不在了.zsdesk.sqlite")) is None
     text = shown_errors[-1][1]

@@ -13,8 +13,8 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtPrintSupport import QPrinter
 
-from ui.archive_dialog import ArchiveDialog
-from ui.context import LedgerContext
+from ui.common.context import LedgerContext
+from ui.notice.archive_dialog import ArchiveDialog
 from zsdesk.demo import build_demo
 from zsdesk.ledger import Ledger
 from zsdesk.notice.issuing import issue_notice, issued_pdf

@@ -7,8 +7,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
-from ui.context import LedgerContext
-from ui.project_form import ProjectForm
+from ui.common.context import LedgerContext
+from ui.ledger.project_form import ProjectForm
 from zsdesk.models import Project, ProjectPerson
 
 

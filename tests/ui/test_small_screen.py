@@ -11,9 +11,9 @@ import pytest
 from PySide6.QtCore import QRect
 from PySide6.QtWidgets import QWidget
 
-from ui.app import SMALL_SCREEN, fit_on_screen
-from ui.context import LedgerContext
-from ui.main_window import MainWindow
+from ui.common.context import LedgerContext
+from ui.shell.app import SMALL_SCREEN, fit_on_screen
+from ui.shell.main_window import MainWindow
 from ui.strings import NAV
 from zsdesk.demo import build_demo
 from zsdesk.ledger import Ledger
@@ -58,12 +58,12 @@ def test_main_window_fits_1366_on_every_page(window: MainWindow, qtbot: Any) -> 
 
 
 def test_every_dialog_fits_1366(window: MainWindow, qtbot: Any) -> None:
-    from ui.archive_dialog import ArchiveDialog
-    from ui.backups import RestoreDialog
-    from ui.project_form import ProjectForm
-    from ui.rules_editor import RulesEditor
-    from ui.startup import StartDialog
-    from ui.transfer import ExportDialog, ImportWizard
+    from ui.board.rules_editor import RulesEditor
+    from ui.files.backups import RestoreDialog
+    from ui.files.transfer import ExportDialog, ImportWizard
+    from ui.ledger.project_form import ProjectForm
+    from ui.notice.archive_dialog import ArchiveDialog
+    from ui.shell.startup import StartDialog
 
     context = window.context
     dialogs = [StartDialog([]), StartDialog([f"/共享/台账{i}.zsdesk.sqlite" for i in range(8)]),

@@ -18,12 +18,12 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 
-from ui import errors
-from ui.context import LedgerContext
-from ui.main_window import MainWindow
-from ui.notice_page import AUTOSAVE_MS, NoticePage
-from ui.period_picker import latest_closed_quarter
-from ui.rules_editor import RulesEditor
+from ui.board.rules_editor import RulesEditor
+from ui.common import errors
+from ui.common.context import LedgerContext
+from ui.common.period_picker import latest_closed_quarter
+from ui.notice.notice_page import AUTOSAVE_MS, NoticePage
+from ui.shell.main_window import MainWindow
 from ui.strings import NAV
 from zsdesk.ledger import Ledger
 from zsdesk.notice.narrative import load_draft, load_narrative
@@ -158,7 +158,7 @@ def test_rules_editor_save_answer_saves_a_version(qtbot: Any, context: LedgerCon
 
 def test_window_close_with_an_open_project_form_asks_and_cancel_keeps_everything(qtbot: Any, context: LedgerContext,
                                                                                 type_text: Any) -> None:
-    from ui.project_form import ProjectForm
+    from ui.ledger.project_form import ProjectForm
 
     window = MainWindow(context)
     qtbot.addWidget(window)
@@ -179,7 +179,7 @@ DRIVER = textwrap.dedent("""
     import sys, time
     from PySide6.QtCore import Qt, QTimer
     from PySide6.QtGui import QInputMethodEvent
-    from ui.app import Controller, make_application
+    from ui.shell.app import Controller, make_application
 
     app = make_application()
     controller = Controller()
@@ -227,8 +227,8 @@ def test_kill_9_while_typing_loses_at_most_the_last_seconds(tmp_path: Path, ledg
 
 def test_opening_another_ledger_asks_first_and_cancel_keeps_the_window(qtbot: Any, tmp_path: Path,
                                                                        type_text: Any) -> None:
-    from ui.app import Controller
-    from ui.project_form import ProjectForm
+    from ui.ledger.project_form import ProjectForm
+    from ui.shell.app import Controller
 
     controller = Controller()
     first = controller.open_ledger(str(tmp_path / "一.zsdesk.sqlite"), create=True)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import and_, case, exists, false, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from ..labels import EXTRA_BOARD_LABELS, NO_LEAD_UNIT
 from ..models import DictionaryEntry, Person, Project, ProjectTag, Target, Unit
 from ..periods import Period, parse_period
 from ..rules import Rules, load_rules
@@ -185,7 +186,7 @@ def extra_boards(session: Session, rules: Rules, window: Window) -> dict[str, Ex
         .outerjoin(lead, lead.id == Project.lead_unit_id)
         .where(counted_expr(rules), or_(preds["first"], preds["started"]), or_(big, new, started))
         .order_by(Project.agreement_amount.desc(), Project.code)).all()
-    titles = {"big": "招大引强", "new": "招新引优", "major_started": "重大项目开工"}
+    titles = EXTRA_BOARD_LABELS
     lines: dict[str, list[ProjectLine]] = {key: [] for key in titles}
     for row in rows:
         for key, on, when in (("big", row[10], row[8]), ("new", row[11], row[8]), ("major_started", row[12], row[9])):
@@ -195,7 +196,7 @@ def extra_boards(session: Session, rules: Rules, window: Window) -> dict[str, Ex
     for key, title in titles.items():
         per_unit: dict[str, list[int]] = {}
         for line in lines[key]:
-            slot = per_unit.setdefault(line.unit or "（未填牵头单位）", [0, 0])
+            slot = per_unit.setdefault(line.unit or NO_LEAD_UNIT, [0, 0])
             slot[0] += 1
             slot[1] += line.agreement_amount
         by_unit = sorted(((u, n, a) for u, (n, a) in per_unit.items()), key=lambda r: (-r[1], -r[2], r[0]))

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import extract, func, select
 
+from ..labels import NO_LEAD_UNIT
 from ..models import Funding, Project, Unit
 from .ledger_export import ExportResult
 from .workbook import Cancel, Column, Progress, ReportSheet, new_workbook, save_workbook, yuan_to_wan_rounded
@@ -16,7 +17,6 @@ from .workbook import Cancel, Column, Progress, ReportSheet, new_workbook, save_
 if TYPE_CHECKING:
     from ..ledger import Ledger
 
-NO_UNIT = "（未填牵头单位）"
 
 
 def funding_by_unit_month(ledger: Ledger, year: int) -> list[tuple[str, list[int]]]:
@@ -35,7 +35,7 @@ def funding_by_unit_month(ledger: Ledger, year: int) -> list[tuple[str, list[int
         amounts[unit_id][int(m) - 1] += int(total or 0)
     out = [(name, amounts[uid]) for uid, name in units if uid in amounts]
     if None in amounts:
-        out.append((NO_UNIT, amounts[None]))
+        out.append((NO_LEAD_UNIT, amounts[None]))
     return out
 
 

@@ -1,0 +1,1 @@
+"""Parts every room uses: the ledger context, errors and questions, the worker, table models and habits, completion, the period picker."""

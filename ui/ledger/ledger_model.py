@@ -1,0 +1,267 @@
+"""The ledger table: a model over project ids; rows fetched a page at a time and cached.
+
+Sorting and filtering re-run one SQL query (``zsdesk.queries.ProjectQuery``); ``data()`` never
+touches the database for a row already in its page cache, so scrolling 100,000 rows stays cheap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from zsdesk.labels import ORIGIN_LABELS, STAGE_LABELS, field_label
+from zsdesk.money import format_money
+from zsdesk.queries import SIZE_CLASS_LABELS, ProjectQuery, ProjectRow, fetch_rows
+
+from .. import strings as S
+from ..common.context import LedgerContext
+from ..common.roles import IdRole
+
+DISPLAY_ROLE = Qt.ItemDataRole.DisplayRole.value
+PAGE = 100  # rows per fetch: about three screens; a jump costs one small query
+CACHE_LIMIT = 20_000
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # also the ProjectQuery sort key
+    header: str
+    kind: str = "text"  # text | money | date | stage | origin | size | flag | stale | datetime
+    visible: bool = True
+
+
+def _col(key: str, kind: str = "text", visible: bool = True, header: str | None = None) -> Column:
+    return Column(key, header or field_label(key), kind, visible)
+
+
+COLUMNS: tuple[Column, ...] = (
+    _col("code"), _col("name"), _col("investor"), _col("stage", "stage"),
+    _col("lead_unit", header=field_label("lead_unit_id")),
+    _col("chain", header=field_label("chain_id")),
+    _col("size_class", "size", header=S.COL_SIZE_CLASS),
+    _col("agreement_amount", "money"), _col("arrived_amount", "money", header=S.COL_ARRIVED),
+    _col("planned_investment", "money", False), _col("expected_output", "money", False),
+    _col("origin", "origin"), _col("origin_place", visible=False, header=S.COL_ORIGIN_PLACE),
+    _col("industrial", "flag", False),
+    _col("first_contact_date", "date", False), _col("framework_date", "date", False),
+    _col("formal_date", "date"), _col("started_date", "date", False), _col("production_date", "date", False),
+    _col("full_production_date", "date", False), _col("withdrawn_date", "date", False),
+    _col("cooperating_units", visible=False, header=field_label("cooperating_unit_ids")),
+    _col("landing_park", visible=False, header=field_label("landing_park_id")),
+    _col("leader", visible=False), _col("persons", visible=False, header=field_label("person_ids")),
+    _col("tags", visible=False, header=field_label("tag_ids")),
+    _col("updated_at", "datetime", header=S.COL_UPDATED), _col("stale", "stale", header=S.COL_STALE),
+    _col("notes", visible=False),
+)
+COLUMN_INDEX = {c.key: i for i, c in enumerate(COLUMNS)}
+_ROW_ATTR = {"tags": "tags", "persons": "persons"}
+
+STALE_BACKGROUND = QColor("#fff4d6")
+WITHDRAWN_FOREGROUND = QColor("#8a8a8a")
+STALE_FOREGROUND = QColor("#9a5b00")
+
+
+class ProjectTableModel(QAbstractTableModel):
+    def __init__(self, context: LedgerContext, query: ProjectQuery | None = None) -> None:
+        super().__init__()
+        self.context = context
+        self.query = query or ProjectQuery()
+        self.ids: list[int] = []
+        self._row_of: dict[int, int] | None = None
+        self._rows: dict[int, ProjectRow] = {}
+        # Formatted cells by project id, filled column by column as the view asks (hidden columns cost nothing).
+        self._display: dict[int, list[str | None]] = {}
+        self.total_live = 0
+        context.money_unit_changed.connect(self._money_unit_changed)
+        self._withdrawn_font = QFont()
+        self._withdrawn_font.setStrikeOut(True)
+
+    # --- query ----------------------------------------------------------------------------
+    def set_query(self, query: ProjectQuery) -> None:
+        self.query = query
+        self.reload()
+
+    def reload(self) -> None:
+        q = replace(self.query, stale_days=self.context.stale_days, thresholds=self.context.thresholds,
+                    today=self.context.today)
+        with self.context.ledger.reading() as s:
+            ids = q.ids(s)
+            self.total_live = ProjectQuery().count(s) if q != ProjectQuery() else len(ids)
+        self.beginResetModel()
+        self.query = q
+        self.ids = ids
+        self._row_of = None
+        self._rows.clear()
+        self._display.clear()
+        self.endResetModel()
+
+    def row_of(self, project_id: int) -> int | None:
+        if self._row_of is None:
+            self._row_of = {pid: i for i, pid in enumerate(self.ids)}
+        return self._row_of.get(project_id)
+
+    def refresh_ids(self, project_ids: Iterable[int]) -> None:
+        """Re-read changed rows in place: ``dataChanged``, no reset."""
+        for pid in project_ids:
+            self._rows.pop(pid, None)
+            self._display.pop(pid, None)
+            row = self.row_of(pid)
+            if row is not None:
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
+    def _money_unit_changed(self, _unit: str) -> None:
+        self._display.clear()
+        if self.ids:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.ids) - 1, len(COLUMNS) - 1))
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
+
+    # --- rows -----------------------------------------------------------------------------
+    def project_row(self, row: int) -> ProjectRow | None:
+        if not 0 <= row < len(self.ids):
+            return None
+        pid = self.ids[row]
+        cached = self._rows.get(pid)
+        if cached is None:
+            self._fetch_page(row)
+            cached = self._rows.get(pid)
+        return cached
+
+    def _fetch_page(self, row: int) -> None:
+        start = (row // PAGE) * PAGE
+        page = [pid for pid in self.ids[start:start + PAGE] if pid not in self._rows]
+        if len(self._rows) > CACHE_LIMIT:
+            self._rows.clear()
+            self._display.clear()
+        with self.context.ledger.reading() as s:
+            self._rows.update(fetch_rows(s, page, self.query.thresholds, self.query.stale_days, self.query.today))
+
+    def _display_of(self, row: int) -> list[str | None] | None:
+        pid = self.ids[row]
+        shown = self._display.get(pid)
+        if shown is None:
+            if self.project_row(row) is None:
+                return None
+            shown = self._display[pid] = [None] * len(COLUMNS)
+        return shown
+
+    def _cell(self, row: int, col: int) -> str | None:
+        shown = self._display_of(row)
+        if shown is None:
+            return None
+        text = shown[col]
+        if text is None:
+            text = shown[col] = _format(COLUMNS[col], self._rows[self.ids[row]], self.context.money_unit)
+        return text
+
+    # --- Qt model -------------------------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self.ids)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index: Index, role: int = DISPLAY_ROLE) -> Any:
+        # The hot path of every repaint: plain ints for roles, the formatted row cached by project id.
+        if role == DISPLAY_ROLE:
+            row, col = index.row(), index.column()
+            if not 0 <= row < len(self.ids):
+                return None
+            shown = self._display.get(self.ids[row])
+            if shown is not None and shown[col] is not None:
+                return shown[col]
+            return self._cell(row, col)
+        if not index.isValid():
+            return None
+        row, col = index.row(), index.column()
+        if role == IdRole:
+            return self.ids[row]
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            kind = COLUMNS[col].kind
+            if kind == "money":
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if kind in ("date", "datetime", "stage", "size", "origin", "flag", "stale"):
+                return int(Qt.AlignmentFlag.AlignCenter)
+            return None
+        if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole,
+                    Qt.ItemDataRole.ToolTipRole):
+            project = self._rows.get(self.ids[row]) or self.project_row(row)
+            if project is None:
+                return None
+            return self._marking(project, role, col)
+        return None
+
+    def _marking(self, project: ProjectRow, role: int, col: int) -> Any:
+        withdrawn = project.stage == "withdrawn"
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if withdrawn:
+                return QBrush(WITHDRAWN_FOREGROUND)
+            if project.stale and COLUMNS[col].key in ("stale", "updated_at"):
+                return QBrush(STALE_FOREGROUND)
+        if role == Qt.ItemDataRole.BackgroundRole and project.stale:
+            return QBrush(STALE_BACKGROUND)
+        if role == Qt.ItemDataRole.FontRole and withdrawn and COLUMNS[col].key == "name":
+            return self._withdrawn_font
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if project.stale:
+                return f"{S.STALE_MARK}：超过 {self.query.stale_days} 天没有更新"
+            if withdrawn:
+                return f"{STAGE_LABELS['withdrawn']}：{project.withdrawn_date}"
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Vertical:
+            return str(section + 1)
+        if not 0 <= section < len(COLUMNS):
+            return None
+        column = COLUMNS[section]
+        if column.kind == "money":
+            unit = S.MONEY_UNIT_YI if self.context.money_unit == "yi" else S.MONEY_UNIT_WAN
+            return f"{column.header}（{unit}）"
+        return column.header
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(COLUMNS):
+            return
+        self.set_query(replace(self.query, sort=COLUMNS[column].key,
+                               descending=order == Qt.SortOrder.DescendingOrder))
+
+
+def _format(column: Column, row: ProjectRow, money_unit: str) -> str:
+    value = getattr(row, _ROW_ATTR.get(column.key, column.key))
+    return FORMATTERS[column.kind](value, money_unit)
+
+
+def _money(value: int, unit: str) -> str:
+    if unit == "yi":
+        return format_money(value, "yi", 4 if abs(value) < 1_000_000 and value else 2)
+    return format_money(value, "wan", 2)
+
+
+def _date(value: date | None, _unit: str) -> str:
+    return "" if value is None else value.isoformat()
+
+
+def _datetime(value: datetime | None, _unit: str) -> str:
+    return "" if value is None else value.strftime("%Y-%m-%d")
+
+
+FORMATTERS: dict[str, Callable[[Any, str], str]] = {
+    "text": lambda v, _u: "" if v is None else str(v),
+    "money": _money,
+    "date": _date,
+    "datetime": _datetime,
+    "stage": lambda v, _u: STAGE_LABELS.get(v, v),
+    "origin": lambda v, _u: ORIGIN_LABELS.get(v, v),
+    "size": lambda v, _u: SIZE_CLASS_LABELS.get(v, v),
+    "flag": lambda v, _u: "是" if v else "否",
+    "stale": lambda v, _u: S.STALE_MARK if v else "",
+}

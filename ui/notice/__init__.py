@@ -1,0 +1,1 @@
+"""The quarterly notice: the page, the PDF preview and printing, the archive of issued notices."""

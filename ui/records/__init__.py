@@ -1,0 +1,1 @@
+"""The record pages: funding entries, units/persons/dictionaries, targets, the operation log."""

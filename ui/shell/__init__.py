@@ -1,0 +1,1 @@
+"""The frame: application start, the main window, the start dialog, the page registry."""

@@ -1,0 +1,51 @@
+"""Beside the board: the year's monthly trend for the chart, and each unit's figures a year before.
+
+The trend: district formal-contract amount and funds arrived per month.
+
+Two GROUP BY queries (one over projects, one over funding entries), counted with the same rules as
+the board (live, not withdrawn, not 不计), so the bars add up to the board's district figures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import extract, func, select
+from sqlalchemy.orm import Session
+
+from ..models import Funding, Project
+from ..rules import Rules
+from .boards import Board, compute_board
+from .figures import Figures, counted_expr
+
+
+@dataclass(frozen=True)
+class MonthFigures:
+    month: int
+    formal_amount: int  # yuan, raw (district)
+    arrived_amount: int
+
+
+def monthly_trend(session: Session, rules: Rules, year: int, last_month: int = 12) -> list[MonthFigures]:
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    counted = counted_expr(rules)
+    month = extract("month", Project.formal_date)
+    formal = dict(session.execute(
+        select(month, func.sum(Project.agreement_amount))
+        .where(counted, Project.formal_date.between(start, end)).group_by(month)).all())
+    f_month = extract("month", Funding.date)
+    arrived = dict(session.execute(
+        select(f_month, func.sum(Funding.amount))
+        .join(Project, Project.id == Funding.project_id)
+        .where(counted, Funding.deleted_at.is_(None), Funding.date.between(start, end)).group_by(f_month)).all())
+    return [MonthFigures(m, int(formal.get(m) or 0), int(arrived.get(m) or 0)) for m in range(1, last_month + 1)]
+
+
+def units_last_year(session: Session, board: Board) -> dict[int, Figures]:
+    """Each unit's figures for the same period last year, counted with this period's rules (同比)."""
+    rows = board.units
+    if rows and hasattr(rows[0], "last_year"):  # the engine may carry them itself
+        return {u.unit_id: u.last_year for u in rows}  # type: ignore[attr-defined]
+    before = compute_board(session, board.period.last_year(), rules=board.rules)
+    return {u.unit_id: u.figures for u in before.units}
