@@ -41,8 +41,8 @@ from zsdesk.resources import resource
 
 ROOT = Path(__file__).resolve().parents[2]
 ISSUE_DATE = date(2025, 10, 8)
-CHECKER = next((d / "tools" / "check_notice_layout.py" for d in (ROOT.parent / "shared", Path("/work/shared"))
-                if (d / "tools" / "check_notice_layout.py").exists()), None)
+CHECKER = next((d / "tools" / "check_notice_layout.py" for d in (ROOT.parent / "shared",)
+                if (d / "tools" / "check_notice_layout.py").exists()), None)  # ../shared beside the checkout
 
 
 @pytest.fixture(scope="module")
@@ -369,7 +369,7 @@ def test_notice_page_exports_word_with_the_unsaved_text(qtbot: Any, ledger: Ledg
 
     import ui  # noqa: F401 - installs the None guard before any Qt call
     from ui import strings as S
-    from ui import errors
+    from ui.common import errors
     from ui.common.context import LedgerContext
     from ui.notice.notice_page import NoticePage
 

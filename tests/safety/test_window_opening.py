@@ -21,7 +21,8 @@ from .test_upgrade_kill import OLD, make_old, state, upgrade_copies
 
 @pytest.fixture
 def dialogs(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    from ui import app, errors
+    from ui.common import errors
+    from ui.shell import app
 
     seen: list[str] = []
     errors.MODAL = False
