@@ -10,6 +10,7 @@ problems are listed in Chinese, one per line); 1 only for an internal error of t
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -193,7 +194,19 @@ def _run_checks(engine: Engine, report: CheckReport, sqlite: bool, ledger_file: 
 
 def schema_of_revision(revision: str) -> dict[str, set[str]]:
     """Tables and their columns a ledger at ``revision`` has: built by running the migrations up to
-    it on a scratch file, so every version is compared with what it really should contain."""
+    it on a scratch file, so every version is compared with what it really should contain (once per
+    revision and process: the migrations never change while the program runs)."""
+    with _SCHEMA_LOCK:
+        if revision not in _SCHEMAS:
+            _SCHEMAS[revision] = _build_schema(revision)
+        return {table: set(columns) for table, columns in _SCHEMAS[revision].items()}
+
+
+_SCHEMAS: dict[str, dict[str, set[str]]] = {}
+_SCHEMA_LOCK = threading.Lock()
+
+
+def _build_schema(revision: str) -> dict[str, set[str]]:
     import tempfile
 
     from .migrate import migrate_file

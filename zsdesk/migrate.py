@@ -7,6 +7,7 @@ file from a newer app is refused untouched; a file that is not a ledger is repor
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,10 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 
 from .errors import LedgerDamaged, LedgerLocked
 from .models import Base
+
+# Alembic's `context` and `op` are process-wide proxies: two upgrades on two threads (a check and an
+# import in the same process) would tear each other's proxy down. One upgrade at a time.
+_ALEMBIC = threading.RLock()
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
@@ -69,7 +74,8 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         with engine.begin() as conn:
             cfg = alembic_config()
             cfg.attributes["connection"] = conn
-            command.upgrade(cfg, revision)
+            with _ALEMBIC:
+                command.upgrade(cfg, revision)
         return
     engine.dispose()  # our pooled connections must not hold the file while the migration runs
     migrate_file(file, revision)
@@ -107,7 +113,8 @@ def migrate_file(file: Path, revision: str = "head") -> None:
         with engine.begin() as conn:
             cfg = alembic_config()
             cfg.attributes["connection"] = conn
-            command.upgrade(cfg, revision)
+            with _ALEMBIC:
+                command.upgrade(cfg, revision)
             if revision == "head":
                 tables = {r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'")}
                 missing = missing_tables(tables)
@@ -123,4 +130,5 @@ def migrate_server(engine: Engine) -> None:
     with engine.begin() as conn:
         cfg = alembic_config()
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+        with _ALEMBIC:
+            command.upgrade(cfg, "head")
