@@ -31,8 +31,8 @@ from ..ops.history import ChangeRecord, operation
 from ..periods import Period, parse_period
 from .compose import render_notice
 from .fonts import FontSet
-from .narrative import Narrative, NoticeSettings, format_doc_number, load_settings
 from .monthly import build_notice, is_monthly, series_settings
+from .narrative import Narrative, NoticeSettings, format_doc_number, load_settings
 
 if TYPE_CHECKING:
     from ..ledger import Ledger
