@@ -25,9 +25,7 @@ from zsdesk.notice.narrative import load_settings, save_settings
 from .conftest import flat
 
 ROOT = Path(__file__).resolve().parents[2]
-CHECKER = ROOT.parent / "shared" / "tools" / "check_notice_layout.py"
-if not CHECKER.exists():
-    CHECKER = Path("/work/shared/tools/check_notice_layout.py")
+CHECKER = ROOT.parent / "shared" / "tools" / "check_notice_layout.py"  # ../shared beside the checkout
 PERIOD = "2026M01-08"
 DAY = date(2026, 9, 5)
 
