@@ -2,7 +2,8 @@
 
 Without ``--issue`` it writes a draft: the document number's serial is left blank
 (``黔江招商发〔2026〕　　号``) and nothing is stored. With ``--issue`` the notice is numbered, archived in
-the ledger (PDF bytes and SHA-256) and the archived bytes are written to FILE.
+the ledger (PDF bytes and SHA-256) and the archived bytes are written to FILE. A month or month range
+(``2026M01-08``) gives the monthly notice (月通报) with its own number series (``zsdesk.notice.monthly``).
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Issuing a quarterly notice: number it, freeze its figures, archive the PDF with its SHA-256.
+"""Issuing a notice (季度通报, or 月通报 for a month range): number it in its series, freeze its figures,
+archive the PDF with its SHA-256.
 
 An issued notice never changes; editing projects afterwards changes only future notices. A correction
 is a new notice with a new number.
