@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from zsdesk.notice.compose import render_notice
 from zsdesk.notice.issuing import IssuedNoticeInfo, issue_notice, next_serial
+from zsdesk.notice.monthly import build_notice, series_settings
 from zsdesk.notice.narrative import (
     NARRATIVE_LABELS,
     PLACEHOLDERS,
@@ -49,7 +50,6 @@ from zsdesk.notice.narrative import (
     save_narrative,
     save_settings,
 )
-from zsdesk.notice.quarterly import build_quarterly_notice
 from zsdesk.periods import parse_period
 
 from .. import strings as S
@@ -61,6 +61,7 @@ from ..common.period_picker import PeriodPicker, latest_closed_quarter
 from .pdf_preview import PdfPreview
 
 SETTING_FIELDS = (("authority", S.NOTICE_AUTHORITY), ("number_pattern", S.NOTICE_NUMBER_PATTERN),
+                  ("monthly_number_pattern", S.NOTICE_MONTHLY_NUMBER_PATTERN),
                   ("addressees", S.NOTICE_ADDRESSEES), ("cc", S.NOTICE_CC), ("signatory", S.NOTICE_SIGNATORY),
                   ("printer", S.NOTICE_PRINTER))
 _SPACE = re.compile(r"\s")
@@ -81,7 +82,7 @@ class Draft:
 
 def render_draft(context: LedgerContext, code: str, narrative: Narrative, settings: NoticeSettings,
                  issue_date: date) -> Draft:
-    doc, figures = build_quarterly_notice(context.ledger, code, narrative, settings, None, issue_date)
+    doc, figures = build_notice(context.ledger, code, narrative, settings, None, issue_date)
     pdf = render_notice(doc)
     return Draft(pdf, figures)
 
@@ -386,11 +387,15 @@ class NoticePage(PageWidget):
             self.counts[key].setText(S.NOTICE_CHARS.format(n=n))
         self.total_count.setText(S.NOTICE_CHARS_TOTAL.format(n=total))
 
+    def next_doc_number(self) -> str:
+        """The number issuing would give: the 月通报 series for a month range, else the 季度通报 series."""
+        year, code, settings = self.issue_day().year, self.picker.code(), self.settings()
+        return format_doc_number(series_settings(settings, code).number_pattern, year,
+                                 next_serial(self.context.ledger, year, code, settings))
+
     def update_next_number(self) -> None:
         try:
-            year = self.issue_day().year
-            number = format_doc_number(self.setting_edits["number_pattern"].text(), year,
-                                       next_serial(self.context.ledger, year))
+            number = self.next_doc_number()
         except Exception as exc:  # noqa: BLE001 - a bad pattern is a Chinese LedgerError shown in place
             number = str(exc)
         self.next_number.setText(S.NOTICE_NEXT_NUMBER.format(number=number))
@@ -500,7 +505,7 @@ class NoticePage(PageWidget):
         ledger = self.context.ledger
 
         def build() -> bytes:
-            doc, _figures = build_quarterly_notice(ledger, code, narrative, settings, None, day)
+            doc, _figures = build_notice(ledger, code, narrative, settings, None, day)
             return notice_docx(doc, draft=True)
 
         def write(data: bytes) -> None:
@@ -527,9 +532,7 @@ class NoticePage(PageWidget):
     def ask_issue(self) -> None:
         """Ask before issuing: a number is used up and the notice can never change afterwards."""
         try:
-            year = self.issue_day().year
-            number = format_doc_number(self.setting_edits["number_pattern"].text(), year,
-                                       next_serial(self.context.ledger, year))
+            number = self.next_doc_number()
         except Exception as exc:  # noqa: BLE001
             errors.show_error(self, exc)
             return

@@ -2,7 +2,8 @@
 
 Without ``--issue`` it writes a draft: the document number's serial is left blank
 (``黔江招商发〔2026〕　　号``) and nothing is stored. With ``--issue`` the notice is numbered, archived in
-the ledger (PDF bytes and SHA-256) and the archived bytes are written to FILE.
+the ledger (PDF bytes and SHA-256) and the archived bytes are written to FILE. A month or month range
+(``2026M01-08``) gives the monthly notice (月通报) with its own number series (``zsdesk.notice.monthly``).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from . import add_db_option, db_of, open_ledger
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("notice", help="生成季度通报 PDF（--issue 签发：编文号并存档）")
+    p = sub.add_parser("notice", help="生成季度通报或月通报（月份区间，如 2026M01-08）PDF（--issue 签发：编文号并存档）")
     add_db_option(p)
     p.add_argument("--period", required=True, help="期间：2026Q3（1—9月累计）、2026M08（8月）、2026M01-08（1—8月累计）或 2026（全年）")
     p.add_argument("-o", "--output", required=True, help="输出文件：.pdf（PDF）或 .docx（Word/WPS 工作底稿）")
@@ -49,7 +50,7 @@ def _write(path: Path, data: bytes) -> None:
 def run_notice(args: argparse.Namespace) -> int:
     from ..dates import parse_date
     from ..notice.issuing import issue_notice, issued_pdf
-    from ..notice.quarterly import render_quarterly_notice
+    from ..notice.monthly import render_notice_docx, render_notice_pdf
     from ..periods import parse_period
 
     period = parse_period(args.period)
@@ -72,21 +73,17 @@ def run_notice(args: argparse.Namespace) -> int:
         if args.issue:
             info = issue_notice(ledger, period, number=number, issue_date=issue_date)
             if word:  # the archive keeps the PDF; the .docx is a working copy of the issued text
-                from ..notice.docx_export import render_quarterly_docx
-
-                _write(out, render_quarterly_docx(ledger, period, doc_number=info.doc_number,
-                                                  issue_date=info.issue_date, draft=False))
+                _write(out, render_notice_docx(ledger, period, doc_number=info.doc_number,
+                                               issue_date=info.issue_date, draft=False))
             else:
                 _write(out, issued_pdf(ledger, info.id))
             sys.stdout.write(f"已签发：{info.doc_number}　{info.title}\n"
                              f"已存档（SHA-256 {info.sha256}），{'Word 工作底稿' if word else 'PDF'} 已写入 {out}\n")
         elif word:
-            from ..notice.docx_export import render_quarterly_docx
-
-            _write(out, render_quarterly_docx(ledger, period, issue_date=issue_date))
+            _write(out, render_notice_docx(ledger, period, issue_date=issue_date))
             sys.stdout.write(f"Word 征求意见稿已写入 {out}（工作底稿，签发以存档的 PDF 为准）\n")
         else:
-            _write(out, render_quarterly_notice(ledger, period, issue_date=issue_date))
+            _write(out, render_notice_pdf(ledger, period, issue_date=issue_date))
             sys.stdout.write(f"草稿已写入 {out}（文号序号留空，签发时编号：zsdesk notice --period {period.code} "
                              f"-o {out.name} --issue）\n")
     return 0

@@ -1,4 +1,5 @@
-"""Issuing a quarterly notice: number it, freeze its figures, archive the PDF with its SHA-256.
+"""Issuing a notice (季度通报, or 月通报 for a month range): number it in its series, freeze its figures,
+archive the PDF with its SHA-256.
 
 An issued notice never changes; editing projects afterwards changes only future notices. A correction
 is a new notice with a new number.
@@ -7,7 +8,8 @@ Public API::
 
     issue_notice(ledger, period, number=None, issue_date=None, narrative=None, settings=None, fonts=None)
         -> IssuedNoticeInfo                      # LedgerError (Chinese) for a number already used
-    next_serial(ledger, year) -> int             # max serial of that year + 1
+    next_serial(ledger, year, period=None) -> int   # max serial of that year in the period's series + 1
+                                                 # (monthly 月通报 for month ranges, else quarterly)
     list_issued(ledger) -> list[IssuedNoticeInfo]   # newest first
     issued_pdf(ledger, notice_id) -> bytes       # verified against the stored SHA-256
     issued_figures(ledger, notice_id) -> dict    # the frozen figures
@@ -30,8 +32,8 @@ from ..ops.history import ChangeRecord, operation
 from ..periods import Period, parse_period
 from .compose import render_notice
 from .fonts import FontSet
+from .monthly import build_notice, is_monthly, series_settings
 from .narrative import Narrative, NoticeSettings, format_doc_number, load_settings
-from .quarterly import build_quarterly_notice
 
 if TYPE_CHECKING:
     from ..ledger import Ledger
@@ -62,9 +64,30 @@ def _info(row: IssuedNotice, title: str | None = None, size: int | None = None) 
                             row.sha256, len(row.pdf) if size is None else size, row.issued_at, row.operator)
 
 
-def next_serial(ledger: Ledger, year: int) -> int:
+def _series_used(s: Any, year: int, period: Period, settings: NoticeSettings) -> set[int]:
+    """Serials used in ``year`` by the period's series: month periods (月通报) and the rest (季度通报)
+    are numbered independently — unless both series share one 文号格式, then they share the numbers."""
+    rows = s.execute(select(IssuedNotice.serial, IssuedNotice.period).where(IssuedNotice.year == year)).all()
+    if settings.monthly_number_pattern == settings.number_pattern:
+        return {serial for serial, _ in rows}
+    monthly = is_monthly(period)
+    return {serial for serial, code in rows if _monthly_code(code) == monthly}
+
+
+def _monthly_code(code: str) -> bool:
+    try:
+        return is_monthly(code)
+    except LedgerError:  # an archived period code this version does not read: the quarterly series
+        return False
+
+
+def next_serial(ledger: Ledger, year: int, period: Period | str | None = None,
+                settings: NoticeSettings | None = None) -> int:
+    """The next serial of ``year`` in the series of ``period`` (None: the quarterly series)."""
+    period = parse_period(period) if isinstance(period, str) else (period or Period(year, "Q", 4))
+    settings = settings or load_settings(ledger)
     with ledger.reading() as s:
-        return int(s.scalar(select(func.max(IssuedNotice.serial)).where(IssuedNotice.year == year)) or 0) + 1
+        return max(_series_used(s, year, period, settings), default=0) + 1
 
 
 def issue_notice(ledger: Ledger, period: Period | str, number: int | None = None, issue_date: date | None = None,
@@ -79,21 +102,22 @@ def issue_notice(ledger: Ledger, period: Period | str, number: int | None = None
         period = parse_period(period)
     issue_date = issue_date or date.today()
     settings = settings or load_settings(ledger)
+    pattern = series_settings(settings, period).number_pattern
     year = issue_date.year
     if number is not None and (isinstance(number, bool) or not isinstance(number, int) or number < 1):
         raise LedgerError(f"文号序号应为正整数，而不是“{number}”。")
     with operation(ledger, f"签发通报 {period.label}", undoable=False) as op:
         s = op.session
-        used = set(s.scalars(select(IssuedNotice.serial).where(IssuedNotice.year == year)))
+        used = _series_used(s, year, period, settings)
         serial = number if number is not None else max(used, default=0) + 1
-        doc_number = format_doc_number(settings.number_pattern, year, serial)
+        doc_number = format_doc_number(pattern, year, serial)
         if serial in used:
             raise LedgerError(f"{year}年的{serial}号已经用过，不能重复使用文号（{doc_number}）。"
                               f"如需更正，请用新的文号（下一个可用序号为 {max(used) + 1}）。")
         clash = s.scalar(select(IssuedNotice.id).where(IssuedNotice.doc_number == doc_number))
         if clash is not None:
             raise LedgerError(f"文号“{doc_number}”已经用过，不能重复使用。")
-        doc, figures = build_quarterly_notice(ledger, period, narrative, settings, doc_number, issue_date, fonts)
+        doc, figures = build_notice(ledger, period, narrative, settings, doc_number, issue_date, fonts)
         pdf = render_notice(doc, fonts)
         digest = hashlib.sha256(pdf).hexdigest()
         # The audit chain's head as issued: `zsdesk check` verifies the chain still passes through it.

@@ -50,6 +50,7 @@ class NoticeSettings:
     cc: str = "区委办公室，区人大常委会办公室，区政府办公室，区政协办公室。"
     printer: str = _DEFAULT_AUTHORITY  # 印发机关
     signatory: str = _DEFAULT_AUTHORITY  # 发文机关署名
+    monthly_number_pattern: str = "黔江招商督〔{年}〕{号}号"  # 月通报 (month ranges): its own series
 
     @property
     def header_text(self) -> str:
@@ -65,6 +66,7 @@ class NoticeSettings:
 SETTING_LABELS = {
     "authority": "发文机关", "header": "版头（发文机关标志）", "number_pattern": "文号格式",
     "addressees": "主送机关", "cc": "抄送机关", "printer": "印发机关", "signatory": "落款（发文机关署名）",
+    "monthly_number_pattern": "月通报文号格式",
 }
 
 
@@ -84,6 +86,7 @@ def check_number_pattern(pattern: str) -> None:
 
 def save_settings(ledger: Ledger, settings: NoticeSettings) -> Change:
     check_number_pattern(settings.number_pattern)
+    check_number_pattern(settings.monthly_number_pattern)
     if not settings.authority.strip():
         raise LedgerError("发文机关不能为空。")
     return set_settings(ledger, {SETTING_PREFIX + k: v for k, v in settings.to_dict().items()},
@@ -189,6 +192,17 @@ def default_narrative() -> Narrative:
     )
 
 
+def default_monthly_narrative() -> Narrative:
+    """The 月通报 is short: no highlights or problems unless written; a standing 下步工作 paragraph."""
+    return Narrative(next_steps=(
+        "请各单位对照年度目标任务，逐月梳理签约项目和到位资金进度，对在谈项目“一对一”跟踪对接，"
+        "对签约未落地项目逐一协调解决困难，确保按时完成目标任务。"))
+
+
+def _is_month_range(period: Period | str) -> bool:
+    return (parse_period(period) if isinstance(period, str) else period).kind in ("M", "YTD", "R")
+
+
 def _period_code(period: Period | str) -> str:
     return (parse_period(period) if isinstance(period, str) else period).code
 
@@ -197,7 +211,7 @@ def load_narrative(ledger: Ledger, period: Period | str) -> Narrative:
     """The period's saved narrative, or the default text when none was saved."""
     value = ledger.get_setting(NARRATIVE_PREFIX + _period_code(period), None)
     if not isinstance(value, dict):
-        return default_narrative()
+        return default_monthly_narrative() if _is_month_range(period) else default_narrative()
     names = {f.name for f in fields(Narrative)}
     return Narrative(**{k: str(v) for k, v in value.items() if k in names})
 
