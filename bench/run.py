@@ -175,6 +175,22 @@ def measure_window(db: Path, demo_db: Path, steps: dict[str, Step], repeat: int)
     steps["startup"].samples = startup
 
 
+def measure_lifecycle(db: Path, steps: dict[str, Step], repeat: int) -> None:
+    """Issue 18's lines: the engine against hand-written SQL of the same rows, measured in the same run."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import lifecycle_bench
+
+    raw, _raw_cpu, cohort = lifecycle_bench.raw_baseline(db, PERIOD, repeat)
+    ours, cpu, _data = lifecycle_bench.engine(db, PERIOD, repeat)
+    steps["lifecycle"].samples = ours
+    steps["lifecycle"].extra.update(cohort=cohort, cpu_median_s=round(statistics.median(cpu), 3))
+    steps["lifecycle_ratio"].samples = [statistics.median(ours) / statistics.median(raw)]
+    steps["lifecycle_ratio"].extra["raw_sql_s"] = round(statistics.median(raw), 3)
+    todo_times, todo_cpu, counts = lifecycle_bench.todo(db, repeat)
+    steps["todo"].samples = todo_times
+    steps["todo"].extra.update(counts, cpu_median_s=round(statistics.median(todo_cpu), 3))
+
+
 def make_steps() -> dict[str, Step]:
     steps = [
         Step("build", "build the 100k ledger (zsdesk demo --projects 100000)", 60),
@@ -191,6 +207,9 @@ def make_steps() -> dict[str, Step]:
         Step("import", "import 10,000 project rows with full checking (dry run)", 5.0),
         Step("memory", "peak memory of the window with the 100k ledger open", 600, unit="MB"),
         Step("startup", "start-up to a usable window on the demo district", 1.5),
+        Step("lifecycle", f"项目落地 figures ({PERIOD}: cohort, 四率, overdue list; the engine)", 1.0),
+        Step("lifecycle_ratio", "… ÷ raw SQL of the cohort and its funds in the same run", 4.0, unit="×"),
+        Step("todo", "the 待办 list (overdue, stale, due within 30 days, by unit)", 1.0),
     ]
     return {s.key: s for s in steps}
 
@@ -290,6 +309,8 @@ def main() -> int:
         measure_export(db, steps, 3)
     if wanted("import"):
         measure_import(db, steps["import"], 3)
+    if wanted("lifecycle", "lifecycle_ratio", "todo"):
+        measure_lifecycle(db, steps, args.repeat)
     if wanted("first_screen", "scroll", "memory", "startup"):
         measure_window(db, demo_db, steps, 3)
     grown = growth(3) if args.growth else []
