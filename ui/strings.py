@@ -13,6 +13,7 @@ TITLE_SAVED = "已保存"
 
 # Navigation: key → label (order is the order on the left)
 NAV = {
+    "todo": "待办",
     "ledger": "项目台账",
     "funding": "到位资金",
     "units": "单位与人员",
@@ -522,3 +523,20 @@ DOCX_FILTER = "Word 文档 (*.docx)"
 DOCX_NAME = "{name}（征求意见稿）.docx"
 DOCX_EXPORTING = "正在导出 Word 文档…"
 DOCX_SAVED = "已导出 Word 工作底稿（征求意见稿）：\n{path}\n\n可在 WPS 或 Word 中修改；印发以存档的 PDF 为准。"
+
+# 待办 page (SPEC §9)
+TODO_KIND_LABELS = {"overdue": "逾期", "stale": "无进展", "upcoming": "即将到期"}
+TODO_MILESTONES = {"start": "开工", "production": "投产"}
+TODO_HEADERS = ["单位 / 事项", "项目编号", "项目名称", "节点", "日期", "天数", "期限来源", "最新进展"]
+TODO_SUMMARY = "截至 {today:%Y年%m月%d日}：逾期节点 {overdue} 个，无进展项目 {stale} 个，30 天内到期 {upcoming} 个。双击一行打开项目。"
+TODO_NONE = "截至 {today:%Y年%m月%d日}：没有逾期、无进展或 30 天内到期的项目。"
+TODO_UNIT = "{unit}（{n} 项）"
+TODO_DAYS = {"overdue": "逾期 {d} 天", "stale": "{d} 天未更新", "upcoming": "还有 {d} 天"}
+TODO_PROMISED = "合同约定"
+TODO_RULE = "规则期限"
+TODO_STATUS = "待办 {n} 项（逾期 {overdue}，无进展 {stale}，即将到期 {upcoming}）"
+TODO_EXPORT = "导出 Excel…"
+TODO_EXPORT_TITLE = "导出待办清单"
+TODO_EXPORT_NAME = "待办清单（{today:%Y年%m月%d日}）.xlsx"
+TODO_EXPORTING = "正在导出待办清单…"
+TODO_EXPORT_DONE = "待办清单已导出到：\n{path}"

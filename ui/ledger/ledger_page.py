@@ -363,6 +363,11 @@ class LedgerPage(PageWidget):
 
         ProjectForm(self.context, pid, self).open()
 
+    def open_project(self, project_id: int, parent: QWidget | None = None) -> None:
+        from .project_form import ProjectForm
+
+        ProjectForm(self.context, project_id, parent or self).open()
+
     def _need_selection(self) -> list[int]:
         ids = self.selected_ids()
         if not ids:
