@@ -540,3 +540,13 @@ TODO_EXPORT_TITLE = "导出待办清单"
 TODO_EXPORT_NAME = "待办清单（{today:%Y年%m月%d日}）.xlsx"
 TODO_EXPORTING = "正在导出待办清单…"
 TODO_EXPORT_DONE = "待办清单已导出到：\n{path}"
+
+# 项目进展 (progress notes, SPEC §9)
+ACT_ADD_PROGRESS = "记进展…"
+PROGRESS_TITLE = "记进展：{title}"
+PROGRESS_DATE = "日期"
+PROGRESS_TEXT = "进展"
+PROGRESS_TEXT_HINT = "一句话写清进展，如：已完成土地摘牌，计划下月进场"
+PROGRESS_COLS = ["日期", "进展", "记录人"]
+PROGRESS_DELETE = "删除所选进展"
+FORM_TAB_PROGRESS = "进展"
