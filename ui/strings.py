@@ -550,3 +550,27 @@ PROGRESS_TEXT_HINT = "一句话写清进展，如：已完成土地摘牌，计�
 PROGRESS_COLS = ["日期", "进展", "记录人"]
 PROGRESS_DELETE = "删除所选进展"
 FORM_TAB_PROGRESS = "进展"
+
+# 英雄榜 → 项目落地 tab (SPEC §9)
+BOARD_TAB_LANDING = "项目落地"
+LANDING_COMPUTING = "正在计算项目落地情况…"
+LANDING_DISTRICT = "全区"
+LANDING_COLS = {"unit": "单位", "cohort": "纳入统计", "started": "已开工", "producing": "已投产", "due": "节点到期",
+                "on_time": "按期履约", "overdue": "逾期项目", "start_rate": "开工率", "production_rate": "投产率",
+                "arrival_rate": "资金到位率", "fulfilment_rate": "履约率"}
+LANDING_SUMMARY = ("{label}项目落地：统计 {start:%Y年%m月%d日} 至 {end:%Y年%m月%d日} 签订正式合同的项目 {cohort} 个，"
+                   "开工率 {start_rate}，投产率 {production_rate}，资金到位率 {arrival_rate}，履约率 {fulfilment_rate}；"
+                   "逾期节点 {overdue} 个。双击单元格查看项目。")
+LANDING_EXPORT = "导出项目落地…"
+LANDING_EXPORT_TITLE = "导出项目落地情况"
+LANDING_EXPORT_NAME = "{period}项目落地情况.xlsx"
+LANDING_EXPORTING = "正在导出项目落地情况…"
+LANDING_EXPORT_DONE = "项目落地情况已导出到：\n{path}"
+LANDING_DRILL_TITLE = "{unit} · {figure}（{period}）"
+LANDING_DRILL_COLS = ["项目编号", "项目名称", "牵头单位", "规模", "正式合同", "开工期限", "开工日期", "投产期限",
+                      "投产日期", "状态"]
+LANDING_DRILL_COUNT = "共 {n} 个项目。双击一行打开项目。"
+LANDING_STATE_OVERDUE = "逾期"
+LANDING_STATE_LATE = "未按期"
+LANDING_STATE_ON_TIME = "按期"
+LANDING_STATE_NOT_DUE = "未到期"
