@@ -97,3 +97,20 @@ def test_export_writes_the_landing_workbook(qtbot, context: LedgerContext, tmp_p
     assert lc is not None
     units = [r[0] for r in wb["项目落地"].iter_rows(values_only=True) if r[0] in {u.unit for u in lc.units}]
     assert units == [u.unit for u in lc.units]
+
+
+def test_notice_settings_switch_the_landing_section(qtbot, context: LedgerContext) -> None:
+    from ui.notice.notice_page import NoticePage
+    from zsdesk.notice.narrative import load_settings
+
+    page = NoticePage(context)
+    qtbot.addWidget(page)
+    page.show()
+    assert page.landing_check.isChecked() and page.settings().landing_on  # on by default
+    page.landing_check.setChecked(False)
+    assert not page.settings().landing_on and page.typed().settings["landing_section"] == "0"
+    assert page.save_text()
+    assert not load_settings(context.ledger).landing_on
+    again = NoticePage(context)
+    qtbot.addWidget(again)
+    assert not again.landing_check.isChecked()

@@ -50,6 +50,11 @@ class NoticeSettings:
     cc: str = "区委办公室，区人大常委会办公室，区政府办公室，区政协办公室。"
     printer: str = _DEFAULT_AUTHORITY  # 印发机关
     signatory: str = _DEFAULT_AUTHORITY  # 发文机关署名
+    landing_section: str = "1"  # "1": the 项目落地 section and its overdue attachment (SPEC §9); "0": left out
+
+    @property
+    def landing_on(self) -> bool:
+        return self.landing_section.strip() not in ("0", "否", "")
 
     @property
     def header_text(self) -> str:
