@@ -547,7 +547,7 @@ PROGRESS_TITLE = "记进展：{title}"
 PROGRESS_DATE = "日期"
 PROGRESS_TEXT = "进展"
 PROGRESS_TEXT_HINT = "一句话写清进展，如：已完成土地摘牌，计划下月进场"
-PROGRESS_COLS = ["日期", "进展", "记录人"]
+PROGRESS_COLS = ["日期", "记录人", "进展"]
 PROGRESS_DELETE = "删除所选进展"
 FORM_TAB_PROGRESS = "进展"
 

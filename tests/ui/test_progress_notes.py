@@ -92,7 +92,8 @@ def test_form_progress_tab_lists_and_adds_notes(context: LedgerContext, qtbot: A
     tab.date.setText("2026-11-02")
     type_text(qtbot, tab.text, "设备进场调试")
     qtbot.keyClick(tab.text, Qt.Key.Key_Return)
-    assert [tab.model.index(r, 1).data() for r in range(tab.model.rowCount())] == ["设备进场调试", "主体结构封顶"]
+    view = tab.table.model()
+    assert [view.index(r, 2).data() for r in range(view.rowCount())] == ["设备进场调试", "主体结构封顶"]
     assert tab.text.text() == ""
     tab.table.selectRow(0)
     tab.delete_selected()

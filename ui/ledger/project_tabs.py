@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -105,6 +106,7 @@ class ProgressTab(QWidget):
         self.context, self.project_id = context, project_id
         self.model = RowsModel(list(S.PROGRESS_COLS), (), self)
         self.table = _table(self.model, self)
+        self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # newest first
         self.date = QLineEdit(context.today.isoformat(), self)
         self.date.setPlaceholderText(S.PROGRESS_DATE)
         self.date.setMaximumWidth(self.fontMetrics().horizontalAdvance("2026-12-31") + 24)
@@ -133,8 +135,8 @@ class ProgressTab(QWidget):
     def reload(self) -> None:
         with self.context.ledger.reading() as s:
             notes = project_progress(s, self.project_id)
-        self.model.set_rows([(n.date.isoformat(), n.text, n.operator) for n in notes], [n.id for n in notes],
-                            [(n.date, n.text, n.operator) for n in notes])
+        self.model.set_rows([(n.date.isoformat(), n.operator, n.text) for n in notes], [n.id for n in notes],
+                            [(n.date, n.operator, n.text) for n in notes])
 
     def _changed(self, change: Change) -> None:
         if any(r.entity == "progress" for r in change.records):
