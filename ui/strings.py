@@ -551,7 +551,7 @@ PROGRESS_COLS = ["日期", "记录人", "进展"]
 PROGRESS_DELETE = "删除所选进展"
 FORM_TAB_PROGRESS = "进展"
 
-# 英雄榜 → 项目落地 tab (SPEC §9)
+# The 项目落地 tab of the 英雄榜 page (SPEC §9)
 BOARD_TAB_LANDING = "项目落地"
 LANDING_COMPUTING = "正在计算项目落地情况…"
 LANDING_DISTRICT = "全区"

@@ -1,4 +1,4 @@
-"""英雄榜 → 项目落地 tab on the demo district: the §9 figures, bars, drill-down to projects, xlsx export."""
+"""The 英雄榜 page's 项目落地 tab on the demo district: the §9 figures, bars, drill-down to projects, xlsx export."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""英雄榜 → 项目落地 tab (SPEC §9): the district and each lead unit's cohort, started, producing, due,
+"""The 英雄榜 page's 项目落地 tab (SPEC §9): the district and each lead unit's cohort, started, producing, due,
 on time, overdue and the four rates with bars; double-click a figure for its projects; xlsx export.
 
 Figures come from ``zsdesk.lifecycle.compute_lifecycle`` on the context's worker, for the period the
