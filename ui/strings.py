@@ -13,6 +13,7 @@ TITLE_SAVED = "已保存"
 
 # Navigation: key → label (order is the order on the left)
 NAV = {
+    "todo": "待办",
     "ledger": "项目台账",
     "funding": "到位资金",
     "units": "单位与人员",
@@ -523,3 +524,55 @@ DOCX_FILTER = "Word 文档 (*.docx)"
 DOCX_NAME = "{name}（征求意见稿）.docx"
 DOCX_EXPORTING = "正在导出 Word 文档…"
 DOCX_SAVED = "已导出 Word 工作底稿（征求意见稿）：\n{path}\n\n可在 WPS 或 Word 中修改；印发以存档的 PDF 为准。"
+
+# 待办 page (SPEC §9)
+TODO_KIND_LABELS = {"overdue": "逾期", "stale": "无进展", "upcoming": "即将到期"}
+TODO_MILESTONES = {"start": "开工", "production": "投产"}
+TODO_HEADERS = ["单位 / 事项", "项目编号", "项目名称", "节点", "日期", "天数", "期限来源", "最新进展"]
+TODO_SUMMARY = "截至 {today:%Y年%m月%d日}：逾期节点 {overdue} 个，无进展项目 {stale} 个，30 天内到期 {upcoming} 个。双击一行打开项目。"
+TODO_NONE = "截至 {today:%Y年%m月%d日}：没有逾期、无进展或 30 天内到期的项目。"
+TODO_UNIT = "{unit}（{n} 项）"
+TODO_DAYS = {"overdue": "逾期 {d} 天", "stale": "{d} 天未更新", "upcoming": "还有 {d} 天"}
+TODO_PROMISED = "合同约定"
+TODO_RULE = "规则期限"
+TODO_STATUS = "待办 {n} 项（逾期 {overdue}，无进展 {stale}，即将到期 {upcoming}）"
+TODO_EXPORT = "导出 Excel…"
+TODO_EXPORT_TITLE = "导出待办清单"
+TODO_EXPORT_NAME = "待办清单（{today:%Y年%m月%d日}）.xlsx"
+TODO_EXPORTING = "正在导出待办清单…"
+TODO_EXPORT_DONE = "待办清单已导出到：\n{path}"
+
+# 项目进展 (progress notes, SPEC §9)
+ACT_ADD_PROGRESS = "记进展…"
+PROGRESS_TITLE = "记进展：{title}"
+PROGRESS_DATE = "日期"
+PROGRESS_TEXT = "进展"
+PROGRESS_TEXT_HINT = "一句话写清进展，如：已完成土地摘牌，计划下月进场"
+PROGRESS_COLS = ["日期", "记录人", "进展"]
+PROGRESS_DELETE = "删除所选进展"
+FORM_TAB_PROGRESS = "进展"
+
+# The 项目落地 tab of the 英雄榜 page (SPEC §9)
+BOARD_TAB_LANDING = "项目落地"
+LANDING_COMPUTING = "正在计算项目落地情况…"
+LANDING_DISTRICT = "全区"
+LANDING_COLS = {"unit": "单位", "cohort": "纳入统计", "started": "已开工", "producing": "已投产", "due": "节点到期",
+                "on_time": "按期履约", "overdue": "逾期项目", "start_rate": "开工率", "production_rate": "投产率",
+                "arrival_rate": "资金到位率", "fulfilment_rate": "履约率"}
+LANDING_SUMMARY = ("{label}项目落地：统计 {start:%Y年%m月%d日} 至 {end:%Y年%m月%d日} 签订正式合同的项目 {cohort} 个，"
+                   "开工率 {start_rate}，投产率 {production_rate}，资金到位率 {arrival_rate}，履约率 {fulfilment_rate}；"
+                   "逾期节点 {overdue} 个。双击单元格查看项目。")
+LANDING_EXPORT = "导出项目落地…"
+LANDING_EXPORT_TITLE = "导出项目落地情况"
+LANDING_EXPORT_NAME = "{period}项目落地情况.xlsx"
+LANDING_EXPORTING = "正在导出项目落地情况…"
+LANDING_EXPORT_DONE = "项目落地情况已导出到：\n{path}"
+LANDING_DRILL_TITLE = "{unit} · {figure}（{period}）"
+LANDING_DRILL_COLS = ["项目编号", "项目名称", "牵头单位", "规模", "正式合同", "开工期限", "开工日期", "投产期限",
+                      "投产日期", "状态"]
+LANDING_DRILL_COUNT = "共 {n} 个项目。双击一行打开项目。"
+LANDING_STATE_OVERDUE = "逾期"
+LANDING_STATE_LATE = "未按期"
+LANDING_STATE_ON_TIME = "按期"
+LANDING_STATE_NOT_DUE = "未到期"
+NOTICE_LANDING_SECTION = "包含“项目落地情况”一节（四率、逾期项目清单附件）"

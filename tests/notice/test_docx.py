@@ -116,8 +116,10 @@ def test_oxml_helper_writes_what_python_docx_cannot(tmp_path: Path) -> None:
 def test_page_setup_sections_and_fonts(demo_notice: dict[str, Any]) -> None:
     word = docx.Document(io.BytesIO(demo_notice["docx"]))
     sections = word.sections
-    # Body, 附件1 (landscape, as in the PDF), 附件2 (portrait, so the 版记 shares its last page).
-    assert [s.orientation for s in sections] == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE, WD_ORIENT.PORTRAIT]
+    # Body, 附件1 (landscape, as in the PDF), 附件2, and 附件3 逾期未落地项目清单 (issue 18; portrait, so the 版记
+    # shares its last page).
+    assert [s.orientation for s in sections] == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE, WD_ORIENT.PORTRAIT,
+                                                 WD_ORIENT.PORTRAIT]
     for s in sections:
         land = s.orientation == WD_ORIENT.LANDSCAPE
         size = (s.page_width, s.page_height)

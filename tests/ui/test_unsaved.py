@@ -262,7 +262,7 @@ def test_switching_page_keeps_the_notice_typing(qtbot: Any, ledger: Ledger, type
     window.show()
     page = window.show_page("notice")
     type_text(qtbot, page.sections["highlights"], "换页前")  # type: ignore[attr-defined]
-    window.nav.setCurrentRow(0)  # click 项目台账 in the navigation
+    window.nav.setCurrentRow(list(NAV).index("ledger"))  # click 项目台账 in the navigation (待办 is first since issue 18)
     assert window.current_page() is window.pages["ledger"]
     assert not window.windowTitle().endswith("[未保存]")
     assert "换页前" in load_draft(ledger, "2026Q3").narrative.highlights  # type: ignore[union-attr]

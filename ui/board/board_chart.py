@@ -37,6 +37,8 @@ def begin_chart(widget: QWidget, title: str) -> QPainter:
 class RateBarDelegate(QStyledItemDelegate):
     """A completion rate as a bar behind its number, with a dotted tick at 100%."""
 
+    scale = BAR_SCALE  # the rate at which the bar is full
+
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
               index: QModelIndex | QPersistentModelIndex) -> None:
         rate = index.data(RateRole)
@@ -54,9 +56,9 @@ class RateBarDelegate(QStyledItemDelegate):
         r = QRectF(option.rect).adjusted(3, 4, -3, -4)
         color = QColor(bar_color(rate))
         color.setAlpha(110)
-        painter.fillRect(QRectF(r.left(), r.top(), r.width() * min(max(rate, 0.0), BAR_SCALE) / BAR_SCALE, r.height()),
+        painter.fillRect(QRectF(r.left(), r.top(), r.width() * min(max(rate, 0.0), self.scale) / self.scale, r.height()),
                          color)
-        tick = r.left() + r.width() * 100 / BAR_SCALE
+        tick = r.left() + r.width() * 100 / self.scale
         painter.setPen(QPen(QColor("#424242"), 1, Qt.PenStyle.DotLine))
         painter.drawLine(int(tick), int(r.top()), int(tick), int(r.bottom()))
         painter.setPen(option.palette.text().color())

@@ -47,6 +47,7 @@ from .board_models import (
     UnitBoardModel,
     money_formatter,
 )
+from .landing_tab import LandingTab
 
 EXTRA_KEYS = ("big", "new", "major_started")
 
@@ -152,6 +153,8 @@ class BoardPage(PageWidget):
             self.extra_tables[key], self.extra_labels[key] = table, label
             self.tabs.addTab(tab, EXTRA_BOARD_LABELS[key])
         self.tabs.addTab(self._chart_tab(), S.BOARD_TAB_CHART)
+        self.landing = LandingTab(context, self)
+        self.tabs.addTab(self.landing, S.BOARD_TAB_LANDING)
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -293,6 +296,7 @@ class BoardPage(PageWidget):
             self.tabs.setTabText(self.tabs.indexOf(self.extra_tables[key].parentWidget()),
                                  f"{EXTRA_BOARD_LABELS[key]}（{len(extra.projects) if extra else 0}）")
         self._fill_charts()
+        self.landing.set_code(board.period.code)
 
     def _fill_charts(self) -> None:
         if self.board is None:

@@ -34,6 +34,7 @@ class LedgerContext(QObject):
     history_changed = Signal()
     money_unit_changed = Signal(str)  # "wan" | "yi"
     busy_changed = Signal(bool)
+    open_project_requested = Signal(int)  # a page outside the ledger room asks for a project's form
 
     def __init__(self, ledger: Ledger, parent: QObject | None = None) -> None:
         super().__init__(parent)

@@ -42,7 +42,8 @@ from ..common.context import LedgerContext
 from ..common.errors import confirm, show_error
 from ..common.page import PageWidget
 from ..common.roles import IdRole
-from .ledger_model import COLUMNS, ProjectTableModel
+from .ledger_model import COLUMN_INDEX, COLUMNS, ProjectTableModel
+from .progress_entry import ProgressEntry
 
 STATUS_SUM_LIMIT = 5000  # selected rows summed in the status line (more would read many pages)
 ACTIVE_STAGES = tuple(s for s in STAGE_LABELS if s != "withdrawn")
@@ -198,6 +199,7 @@ class LedgerPage(PageWidget):
         self.act_new = act(S.ACT_NEW_PROJECT, lambda: self.new_project(), QKeySequence.StandardKey.New)
         self.act_new.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.act_edit = act(S.ACT_EDIT_PROJECT, lambda: self.edit_current(), "Return")
+        self.act_progress = act(S.ACT_ADD_PROGRESS, lambda: self.add_progress_current(), "Ctrl+J")
         self.act_delete = act(S.ACT_DELETE_PROJECT, lambda: self.delete_selected(), QKeySequence.StandardKey.Delete)
         self.act_set_unit = act(S.ACT_SET_UNIT, lambda: self.set_unit_for_selected())
         self.act_set_chain = act(S.ACT_SET_CHAIN, lambda: self.set_chain_for_selected())
@@ -208,7 +210,7 @@ class LedgerPage(PageWidget):
         self.act_copy_headers = act(S.COPY_WITH_HEADERS, lambda: table_habits.copy_selection(self.table, True))
 
     def menu_actions(self) -> list[QAction]:
-        return [self.act_new, self.act_edit, self.act_delete, self.act_set_unit, self.act_set_chain,
+        return [self.act_new, self.act_edit, self.act_progress, self.act_delete, self.act_set_unit, self.act_set_chain,
                 self.act_withdraw, self.act_columns, self.act_refresh, self.act_paste]
 
     def _context_menu(self, pos: object) -> None:
@@ -362,6 +364,25 @@ class LedgerPage(PageWidget):
         from .project_form import ProjectForm
 
         ProjectForm(self.context, pid, self).open()
+
+    def add_progress_current(self) -> ProgressEntry | None:
+        """Ctrl+J: a one-line 项目进展 note on the current row's project."""
+        pid = self.current_id()
+        if pid is None:
+            show_error(self, LedgerError(S.NOTHING_SELECTED))
+            return None
+        row = self.table.currentIndex().row()
+        name = self.table.model().index(row, COLUMN_INDEX["name"]).data() if row >= 0 else ""
+        code = self.table.model().index(row, COLUMN_INDEX["code"]).data() if row >= 0 else ""
+        # Parented to the window, not the page: the page's Return (edit) shortcut must not take the line's Enter.
+        dialog = ProgressEntry(self.context, pid, f"{code} {name}", self.window())
+        dialog.open()
+        return dialog
+
+    def open_project(self, project_id: int, parent: QWidget | None = None) -> None:
+        from .project_form import ProjectForm
+
+        ProjectForm(self.context, project_id, parent or self).open()
 
     def _need_selection(self) -> list[int]:
         ids = self.selected_ids()

@@ -33,7 +33,7 @@ from zsdesk.dates import parse_date
 from zsdesk.errors import FieldProblem, LedgerError, ValidationError
 from zsdesk.labels import ORIGIN_LABELS, STAGE_LABELS, field_label
 from zsdesk.money import format_input_wan, format_wan, parse_money
-from zsdesk.ops.projects import DATE_FIELDS
+from zsdesk.ops.projects import DATE_FIELDS, PROMISED_DATE_FIELDS
 from zsdesk.queries.choices import Choice, load_choices
 from zsdesk.queries.names import entry_names, live_project, project_links, unit_names
 from zsdesk.stage import date_order_problems, derive_stage
@@ -98,7 +98,7 @@ class ProjectForm(QDialog):
             note = QLabel(hint, self)
             note.setStyleSheet("color: #777;")
             row.addWidget(note)
-            if key in MONEY_FIELDS or key in DATE_FIELDS:
+            if key in MONEY_FIELDS or key in DATE_FIELDS or key in PROMISED_DATE_FIELDS:
                 setattr(self, f"_hint_{key}", note)
         lay.addLayout(row)
         lay.addWidget(error)
@@ -157,6 +157,10 @@ class ProjectForm(QDialog):
             edit.editingFinished.connect(lambda k=key: self._check_date(k))
             edit.textChanged.connect(lambda _t: self._stage_timer.start())
             self._field(f3, key, edit, hint=" ")
+        for key in PROMISED_DATE_FIELDS:  # 合同约定 deadlines (SPEC §9); they do not move the stage
+            edit = self._line("2026-06-30")
+            edit.editingFinished.connect(lambda k=key: self._check_date(k))
+            self._field(f3, key, edit, hint=" ")
         self.stage_label = QLabel(self)
         self.stage_label.setObjectName("stage")
         self.stage_label.setStyleSheet("font-weight: bold; color: #1f5fa8;")
@@ -208,11 +212,13 @@ class ProjectForm(QDialog):
         self.tabs = QTabWidget(self)
         self.tabs.addTab(scroll, S.FORM_TAB_MAIN)
         if self.project_id is not None:
-            from .project_tabs import FundingTab, HistoryTab
+            from .project_tabs import FundingTab, HistoryTab, ProgressTab
 
             self.funding_tab = FundingTab(self.context, self.project_id, self)
+            self.progress_tab = ProgressTab(self.context, self.project_id, self)
             self.history_tab = HistoryTab(self.context, self.project_id, self)
             self.tabs.addTab(self.funding_tab, S.FORM_TAB_FUNDING)
+            self.tabs.addTab(self.progress_tab, S.FORM_TAB_PROGRESS)
             self.tabs.addTab(self.history_tab, S.FORM_TAB_HISTORY)
 
         self.message = QLabel(self)
@@ -263,7 +269,7 @@ class ProjectForm(QDialog):
     def values(self) -> dict[str, Any]:
         """What the clerk typed, as the engine accepts it (text for money and dates, names for refs)."""
         values: dict[str, Any] = {key: self.text_of(key) for key in (
-            *TEXT_FIELDS, *MONEY_FIELDS, *DATE_FIELDS, "tag_ids", "chain_id", "lead_unit_id",
+            *TEXT_FIELDS, *MONEY_FIELDS, *DATE_FIELDS, *PROMISED_DATE_FIELDS, "tag_ids", "chain_id", "lead_unit_id",
             "cooperating_unit_ids", "landing_park_id", "notes")}
         values["origin"] = self.widgets["origin"].currentData()  # type: ignore[attr-defined]
         values["industrial"] = self.widgets["industrial"].isChecked()  # type: ignore[attr-defined]
@@ -300,7 +306,7 @@ class ProjectForm(QDialog):
                 self.set_text(key, getattr(p, key) or "")
             for key in MONEY_FIELDS:
                 self.set_text(key, format_input_wan(getattr(p, key)) if getattr(p, key) else "")
-            for key in DATE_FIELDS:
+            for key in (*DATE_FIELDS, *PROMISED_DATE_FIELDS):
                 value = getattr(p, key)
                 self.set_text(key, value.isoformat() if value else "")
             self.set_text("notes", p.notes or "")

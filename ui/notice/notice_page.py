@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDateEdit,
     QFormLayout,
     QGroupBox,
@@ -214,6 +215,10 @@ class NoticePage(PageWidget):
             edit.textEdited.connect(lambda _t: self.settings_edited())
             self.setting_edits[key] = edit
             form.addRow(label, edit)
+        self.landing_check = QCheckBox(S.NOTICE_LANDING_SECTION, box)  # SPEC §9: on by default
+        self.landing_check.setChecked(True)
+        self.landing_check.toggled.connect(lambda _on: self.settings_edited())
+        form.addRow("", self.landing_check)
         self.issue_date = QDateEdit(box)
         self.issue_date.setCalendarPopup(True)
         self.issue_date.setDisplayFormat("yyyy年M月d日")
@@ -270,6 +275,8 @@ class NoticePage(PageWidget):
                     settings.update(draft.settings)
                 for key, edit in self.setting_edits.items():
                     edit.setText(settings.get(key, ""))
+                self.landing_check.setChecked(NoticeSettings(landing_section=settings.get("landing_section", "1"))
+                                              .landing_on)
                 if draft is not None and draft.issue_date:
                     day = QDate.fromString(draft.issue_date, Qt.DateFormat.ISODate)
                     if day.isValid():
@@ -294,6 +301,7 @@ class NoticePage(PageWidget):
 
     def typed(self) -> NoticeDraft:
         settings = {key: edit.text() for key, edit in self.setting_edits.items()}
+        settings["landing_section"] = "1" if self.landing_check.isChecked() else "0"
         return NoticeDraft(self.narrative(), settings, self.issue_day().isoformat() if self.date_touched else "")
 
     def _matches_saved(self, draft: NoticeDraft) -> bool:
@@ -371,6 +379,7 @@ class NoticePage(PageWidget):
     def settings(self) -> NoticeSettings:
         base = load_settings(self.context.ledger)
         values = {key: edit.text().strip() for key, edit in self.setting_edits.items()}
+        values["landing_section"] = "1" if self.landing_check.isChecked() else "0"
         return NoticeSettings(**{**base.to_dict(), **values})
 
     def narrative(self) -> Narrative:

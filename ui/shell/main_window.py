@@ -73,6 +73,7 @@ class MainWindow(QMainWindow):
         self._make_toolbar()
         self.nav.currentItemChanged.connect(lambda item, _old: item and self.show_page(item.data(Qt.ItemDataRole.UserRole)))
         context.changed.connect(self._on_change)
+        context.open_project_requested.connect(self.open_project)
         context.history_changed.connect(self._update_history_actions)
         context.money_unit_changed.connect(lambda _u: self.update_status())
         self._update_history_actions()
@@ -107,6 +108,10 @@ class MainWindow(QMainWindow):
         page.activated()
         self.update_status()
         return page
+
+    def open_project(self, project_id: int) -> None:
+        """A project's form, asked for from any page (the 待办 list, the landing drill-down)."""
+        self.page("ledger").open_project(project_id, self)  # type: ignore[attr-defined]
 
     def current_page(self) -> PageWidget | None:
         page = self.stack.currentWidget()

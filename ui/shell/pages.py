@@ -22,6 +22,11 @@ PageFactory = Callable[[LedgerContext, QWidget | None], PageWidget]
 
 
 # Each loader imports its page's room when the page is first shown (start-up stays fast).
+def _todo() -> type[PageWidget]:
+    from ..landing.todo_page import TodoPage
+    return TodoPage
+
+
 def _ledger() -> type[PageWidget]:
     from ..ledger.ledger_page import LedgerPage
     return LedgerPage
@@ -65,6 +70,7 @@ class PageEntry:
 
 
 PAGES: tuple[PageEntry, ...] = (
+    PageEntry("todo", "ledger", _todo),
     PageEntry("ledger", "ledger", _ledger),
     PageEntry("funding", "ledger", _funding),
     PageEntry("units", "ledger", _units),

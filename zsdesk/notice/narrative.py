@@ -51,6 +51,11 @@ class NoticeSettings:
     printer: str = _DEFAULT_AUTHORITY  # 印发机关
     signatory: str = _DEFAULT_AUTHORITY  # 发文机关署名
     monthly_number_pattern: str = "黔江招商督〔{年}〕{号}号"  # 月通报 (month ranges): its own series
+    landing_section: str = "1"  # "1": the 项目落地 section and its overdue attachment (SPEC §9); "0": left out
+
+    @property
+    def landing_on(self) -> bool:
+        return self.landing_section.strip() not in ("0", "否", "")
 
     @property
     def header_text(self) -> str:

@@ -21,13 +21,14 @@ from typing import TYPE_CHECKING, Any
 
 from ..board import Board, board_to_json, compute_board, growth_text, rate_text
 from ..board.boards import DistrictFigures, ExtraBoard
+from ..lifecycle import MILESTONE_LABELS, Lifecycle, compute_lifecycle
 from ..money import format_yi
 from ..periods import Period, parse_period
 from ..rules import SCORE_METHODS
 from .compose import render_notice
 from .fonts import FontSet, Role, default_fontset
 from .layout import TITLE_SIZE, TYPE_W
-from .model import Attachment, Block, Heading, NoticeDocument, Paragraph
+from .model import Attachment, Block, Heading, NoticeDocument, Paragraph, Table
 from .narrative import (
     NARRATIVE_LABELS,
     Narrative,
@@ -206,7 +207,58 @@ def narrative_blocks(text: str, values: dict[str, str]) -> list[Block]:
     return blocks
 
 
-def _body(board: Board, narrative: Narrative, values: dict[str, str], fonts: FontSet) -> list[Block]:
+LANDING_RATES = (("start_rate", "开工率"), ("production_rate", "投产率"), ("arrival_rate", "资金到位率"),
+                 ("fulfilment_rate", "履约率"))
+
+
+def _points(now: Any, before: Any) -> str:
+    """``，比上年同期提高3.20个百分点`` — only when both years have the rate."""
+    if now is None or before is None:
+        return ""
+    diff = now - before
+    if diff == 0:
+        return "，与上年同期持平"
+    return f"，比上年同期{'提高' if diff > 0 else '下降'}{abs(diff):.2f}个百分点"
+
+
+def landing_section(lc: Lifecycle, last_year: Lifecycle | None, attachment: int) -> tuple[list[Block], Attachment]:
+    """项目落地 (SPEC §9): the four rates of the landing cohort (同比 in percentage points when last year's
+    cohort exists), the units behind on 开工率, and the overdue milestones as attachment ``attachment``."""
+    d = lc.district
+    before = last_year.district if last_year is not None and last_year.district.cohort else None
+    rates = "；".join(f"{label}{rate_text(getattr(d, key))}"
+                     f"{_points(getattr(d, key), getattr(before, key) if before else None)}"
+                     for key, label in LANDING_RATES)
+    text = (f"{lc.cohort_start.year}年1月1日以来签订正式合同的项目（不含退库、不计项目）{d.cohort}个，截至"
+            f"{lc.end.month}月底已开工{d.started}个、已投产{d.producing}个，到位资金{_yi(d.arrived_amount)}。"
+            f"{rates}。")
+    blocks: list[Block] = [Paragraph(text)]
+    behind = [u for u in lc.units if u.figures.cohort and u.figures.start_rate is not None
+              and u.figures.start_rate < 50]
+    if behind:
+        blocks.append(Paragraph("开工率低于50%的单位：" + "、".join(
+            f"{u.short_name or u.unit}（{rate_text(u.figures.start_rate)}）" for u in behind) + "。"))
+    if lc.overdue:
+        projects = len({o.project_id for o in lc.overdue})
+        blocks.append(Paragraph(f"截至{lc.end.month}月底，逾期未开工或未投产的项目{projects}个（逾期节点"
+                                f"{len(lc.overdue)}个），详见附件{attachment}。请相关牵头单位逐一调度，"
+                                "督促项目加快落地。"))
+    else:
+        blocks.append(Paragraph(f"截至{lc.end.month}月底，无逾期未开工、未投产的项目。"))
+    rows = [[str(i), o.name, o.unit, MILESTONE_LABELS[o.milestone], f"{o.deadline:%Y-%m-%d}", str(o.days_over)]
+            for i, o in enumerate(lc.overdue, start=1)]
+    rows.append(["", f"合计{len(lc.overdue)}个", "", "", "", ""])
+    table = Table(header_rows=[["序号", "项目名称", "牵头单位", "逾期\n节点", "期限", "逾期\n天数"]],
+                  rows=rows, font_size=10.5,
+                  # Widths in points (portrait type area 442 pt): a long unit name and "2026-12-31" on one line.
+                  col_widths=[28, 146, 140, 32, 64, 32],
+                  align=["center", "left", "left", "center", "center", "right"],
+                  note="注：期限为合同约定日期，未约定的按规则期限计算；逾期天数计至统计期末。")
+    return blocks, Attachment(f"{lc.period.label}逾期未落地项目清单", [table])
+
+
+def _body(board: Board, narrative: Narrative, values: dict[str, str], fonts: FontSet,
+          landing: list[Block] | None = None) -> list[Block]:
     label = board.period.label
     method = SCORE_METHODS.get(board.rules.score_method, board.rules.score_method)
     persons = listed_persons(board)
@@ -242,6 +294,8 @@ def _body(board: Board, narrative: Narrative, values: dict[str, str], fonts: Fon
         board_blocks.append(Paragraph("年初以来，竞榜个人暂无认定业绩。"))
     board_blocks += [Heading(2, "（三）无签约项目、无到位资金单位"), Paragraph(_quiet_text(board))]
     sections.append(("“招商英雄榜”排名情况", board_blocks))
+    if landing:
+        sections.append(("项目落地情况", landing))
     for key in ("highlights", "problems", "next_steps"):
         blocks_for = narrative_blocks(getattr(narrative, key), values)
         if blocks_for:
@@ -302,9 +356,12 @@ def build_quarterly_notice(ledger: Ledger, period: Period | str, narrative: Narr
     with ledger.reading() as session:
         board = compute_board(session, period)
         projects = signed_in(session, board.rules, board.alone.period)
+        lc = compute_lifecycle(session, period) if settings.landing_on else None
+        lc_last = compute_lifecycle(session, period.last_year()) if lc is not None else None
     values = placeholder_values(board)
     fonts = fonts or default_fontset()
-    blocks = _body(board, narrative, values, fonts)
+    landing = landing_section(lc, lc_last, 3) if lc is not None else None
+    blocks = _body(board, narrative, values, fonts, landing[0] if landing else None)
     alone = board.alone.period
     attachments = [
         Attachment(f"{period.label}各单位招商引资目标任务完成情况", [completion_table(board)],
@@ -312,6 +369,8 @@ def build_quarterly_notice(ledger: Ledger, period: Period | str, narrative: Narr
         # The last attachment is portrait so that the 版记 shares its last page (GB/T 9704 §7.4).
         Attachment(f"{alone.label}签约项目清单", [signed_projects_table(projects, _this(period))]),
     ]
+    if landing:
+        attachments.append(landing[1])  # portrait too
     doc = NoticeDocument(
         authority=settings.header_text, doc_number=doc_number, title=_title(period), title_lines=_title_lines(period, fonts),
         addressees=settings.addressees, blocks=blocks, signatory=settings.signatory, sign_date=issue_date,

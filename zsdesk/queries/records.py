@@ -5,13 +5,20 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..models import DictionaryEntry, Funding, Person, Project, Target, Unit
+from ..models import DictionaryEntry, Funding, Person, Project, ProjectProgress, Target, Unit
 
 
 def project_funding(session: Session, project_id: int) -> list[Funding]:
     """The project's funding entries not deleted, oldest first."""
     return list(session.scalars(select(Funding).where(Funding.project_id == project_id,
                                                       Funding.deleted_at.is_(None)).order_by(Funding.date)))
+
+
+def project_progress(session: Session, project_id: int) -> list[ProjectProgress]:
+    """The project's progress notes (项目进展) not deleted, newest first (the latest entered first on a day)."""
+    return list(session.scalars(select(ProjectProgress).where(ProjectProgress.project_id == project_id,
+                                                              ProjectProgress.deleted_at.is_(None))
+                                .order_by(ProjectProgress.date.desc(), ProjectProgress.id.desc())))
 
 
 def year_targets(session: Session, year: int) -> dict[int | None, Target]:
