@@ -172,7 +172,7 @@ def compute_lifecycle(source: Ledger | Session, period: Period | str, rules: Rul
     if isinstance(period, str):
         period = parse_period(period)
     own = not isinstance(source, Session)
-    session: Session = source.session() if own else source  # type: ignore[union-attr,assignment]
+    session = source if isinstance(source, Session) else source.session()
     try:
         rules = rules or load_rules(session, period.year)
         return _compute(session, rules, period)

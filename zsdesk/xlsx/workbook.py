@@ -206,6 +206,7 @@ class ReportSheet:
                 continue
             style = styles[col_idx - 1] if col_idx <= len(styles) else _PLAIN
             kind = type(value)
+            text: Any  # the cell's stored value: str, number, date or bool
             if kind is str:
                 text = clean_text(value)
                 cell.data_type = "s"
