@@ -50,6 +50,7 @@ ERROR_STYLE = "color: #c0392b;"
 
 class ProjectForm(QDialog):
     saved = Signal(int)  # project id
+    _stage_timer: QTimer  # made after the date fields whose edits restart it
 
     def __init__(self, context: LedgerContext, project_id: int | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -236,8 +237,9 @@ class ProjectForm(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
         layout.addLayout(buttons)
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
-        QShortcut(QKeySequence("Ctrl+Return"), self, activated=lambda: self.save(and_new=self.project_id is None))
+        QShortcut(QKeySequence.StandardKey.Save, self).activated.connect(self.save)
+        QShortcut(QKeySequence("Ctrl+Return"), self).activated.connect(
+            lambda: self.save(and_new=self.project_id is None))
         self.widgets["name"].setFocus()
 
     # --- values ---------------------------------------------------------------------------
