@@ -105,7 +105,7 @@ PROJECT = EntitySpec("project", Project, {
 
 
 def _current_links(session: Session, project_id: int) -> dict[str, list[int]]:
-    return {field: sorted(session.scalars(select(getattr(link, col)).where(link.project_id == project_id)))  # type: ignore[attr-defined]
+    return {field: sorted(session.scalars(select(getattr(link, col)).where(link.project_id == project_id)))
             for field, (link, col) in PROJECT_LINKS.items()}
 
 
