@@ -12,4 +12,6 @@ if [ "${ZSDESK_TEST_PG:-0}" = 1 ]; then  # CI: also run the shared-ledger tests 
   echo "== PostgreSQL for the shared-ledger tests: ${ZSDESK_TEST_PG_URL:-not available (those tests will skip)}"
 fi
 .venv/bin/python -m ruff check .
+# Types: zsdesk/ and ui/ pass mypy (config in pyproject.toml); each `type: ignore` names its code and why.
+.venv/bin/python -m mypy zsdesk ui
 exec .venv/bin/python -m pytest -q "$@"

@@ -5,6 +5,7 @@ Qt is imported only when the window opens, so ``zsdesk board …`` starts fast a
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Sequence
 
@@ -15,7 +16,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from zsdesk.cli import main as cli_main
 
     parser = build_parser()
-    subcommands = set(parser._subparsers._group_actions[0].choices) if parser._subparsers else set()  # type: ignore[union-attr]
+    subcommands = {name for action in parser._actions if isinstance(action, argparse._SubParsersAction)
+                   for name in action.choices}
     if any(a in subcommands for a in args) or any(a in ("-h", "--help") for a in args):
         return cli_main(args)
     db = ledger_argument(args)

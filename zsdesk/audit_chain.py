@@ -81,7 +81,7 @@ class _Lister:
 def _links(conn: Connection) -> dict[int, dict[str, list[int]]]:
     out: dict[int, dict[str, list[int]]] = {}
     for name, (link, column) in PROJECT_LINKS.items():
-        table = link.__table__  # type: ignore[attr-defined]
+        table = link.__table__
         for pid, other in conn.execute(select(table.c.project_id, table.c[column])):
             out.setdefault(pid, {}).setdefault(name, []).append(other)
     return out

@@ -33,6 +33,8 @@ from .errors import LedgerDamaged, LedgerError, LedgerLocked
 from .paths import backup_dir, data_dir
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from .ledger import Ledger
 
 log = logging.getLogger("zsdesk.backup")
@@ -613,10 +615,10 @@ class AutoBackup:
 
         sessions = self.ledger._sessions  # noqa: SLF001 - the ledger's own sessionmaker
 
-        def wrote(session, _ctx):  # type: ignore[no-untyped-def]
+        def wrote(session: Session, _ctx: Any) -> None:
             session.info["zsdesk_wrote"] = True
 
-        def committed(session):  # type: ignore[no-untyped-def]
+        def committed(session: Session) -> None:
             if session.info.pop("zsdesk_wrote", False):
                 self.note_operation()
 

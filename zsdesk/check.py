@@ -145,7 +145,7 @@ def _read_only_engine(url: str) -> Engine:
 
     engine = create_engine(url)
 
-    def pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+    def pragmas(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.execute("PRAGMA busy_timeout=5000")
         dbapi_conn.execute("PRAGMA query_only=ON")
 

@@ -14,9 +14,9 @@ import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Connection, func, insert, select, text
+from sqlalchemy import Connection, Table, func, insert, select, text
 
 from .audit_guard import chain_head, chained_rows
 from .errors import LedgerError
@@ -121,7 +121,8 @@ def _unit_rows(big: bool) -> list[dict[str, Any]]:
 
 
 def _person_rows(rng: random.Random, units: list[dict[str, Any]], count: int) -> list[dict[str, Any]]:
-    rows, seen = [], set()
+    rows: list[dict[str, Any]] = []
+    seen: set[tuple[str, int]] = set()
     while len(rows) < count:
         name = rng.choice(SURNAMES) + rng.choice(GIVEN)
         unit = rng.choice(units)["id"]
@@ -304,7 +305,7 @@ def build_demo(ledger: Ledger, projects: int | None = None, seed: int = 2026, to
                 row["id"] = first_id + i
         # At municipal scale, building the secondary indexes once after the rows are in is much
         # cheaper than keeping them sorted row by row; same transaction, so nothing is ever half-built.
-        rebuilt = [ix for t in (Project, Funding, AuditEntry) for ix in t.__table__.indexes if not ix.unique] \
+        rebuilt = [ix for t in (Project, Funding, AuditEntry) for ix in cast(Table, t.__table__).indexes if not ix.unique] \
             if big else []
         for ix in rebuilt:
             ix.drop(conn)
@@ -321,9 +322,9 @@ def build_demo(ledger: Ledger, projects: int | None = None, seed: int = 2026, to
             ix.create(conn)
         if conn.dialect.name == "postgresql":
             # Rows went in with explicit ids; move each id sequence past them, or the next insert collides.
-            for table in ("units", "persons", "projects", "funding", "targets"):
-                conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                                  f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"))
+            for table_name in ("units", "persons", "projects", "funding", "targets"):
+                conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table_name}', 'id'), "
+                                  f"(SELECT COALESCE(MAX(id), 1) FROM {table_name}))"))
         summary = {"units": len(units), "persons": len(persons), "projects": len(project_rows),
                    "funding": len(funding_rows), "targets": len(target_rows), "seed": seed}
         op.change.records.append(ChangeRecord("ledger", 0, "insert", None, summary))

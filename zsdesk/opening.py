@@ -302,7 +302,7 @@ def translate_error(err: BaseException, file: Path | None) -> LedgerError | None
     if isinstance(err, OSError) and err.errno == 28:
         return LedgerError("磁盘空间已满，本次操作未完成。请清理磁盘后重试，已保存的数据不受影响。")
     if "disk i/o error" in text and file is not None:
-        translated = translate_db_error(err, file.parent)  # type: ignore[arg-type]
+        translated = translate_db_error(err, file.parent)
         if translated is not None and "磁盘空间已满" in str(translated):
             return translated
     if isinstance(err, sqlite3.Error):
@@ -313,7 +313,7 @@ def translate_error(err: BaseException, file: Path | None) -> LedgerError | None
         if "readonly" in text or "read-only" in text:
             return LedgerError("台账文件是只读的，无法保存修改。")
         return None
-    return translate_db_error(err, file.parent if file is not None else None)  # type: ignore[arg-type]
+    return translate_db_error(err, file.parent if file is not None else None)
 
 
 def _open_server(url: str, operator: str | None, create: bool) -> Ledger:

@@ -226,7 +226,8 @@ def parse_rules(document: dict[str, Any], year: int | None = None, version: int 
     if lead is not None and coop is not None and lead + coop != 100:
         c.fail("joint_shares", "联合招商分成", f"牵头单位与配合单位合计应为 100%，现为 {float(lead + coop):g}%")
 
-    scoring = document.get("scoring") if isinstance(document.get("scoring"), dict) else {}
+    raw_scoring = document.get("scoring")
+    scoring: dict[str, Any] = raw_scoring if isinstance(raw_scoring, dict) else {}
     method = scoring.get("method")
     if method not in SCORE_METHODS:
         c.fail("scoring.method", "排名方法", "应为“完成率加权”（weighted）或“功效系数法”（efficiency）")
@@ -240,10 +241,11 @@ def parse_rules(document: dict[str, Any], year: int | None = None, version: int 
         raw_items = []
     seen: set[str] = set()
     for i, node in enumerate(raw_items):
-        name = node.get("item") if isinstance(node, dict) else None
-        if name not in SCORE_ITEMS:
-            c.fail(f"scoring.items[{i}]", "评分项目", f"未知的评分项目“{name}”")
+        raw_name = node.get("item") if isinstance(node, dict) else None
+        if not isinstance(raw_name, str) or raw_name not in SCORE_ITEMS:
+            c.fail(f"scoring.items[{i}]", "评分项目", f"未知的评分项目“{raw_name}”")
             continue
+        name = raw_name
         label = SCORE_ITEM_LABELS[name]
         if name in seen:
             c.fail(f"scoring.items[{i}]", "评分项目", f"“{label}”重复")

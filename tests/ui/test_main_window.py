@@ -45,7 +45,7 @@ def test_filter_and_sort_the_ledger(context: LedgerContext, qtbot: Any, type_tex
     unit.setCurrentIndex(unit.findText("区商务委"))  # lead of one, cooperating on another
     assert set(_names(window)) == {"预制菜生产基地", "濯水古镇文旅综合体"}
     page.filters.reset()  # type: ignore[attr-defined]
-    size = page.filters.size  # type: ignore[attr-defined]
+    size = page.filters.size_class  # type: ignore[attr-defined]
     size.setCurrentIndex(size.findText("较大"))  # 12亿 ≥ 10亿
     assert _names(window) == ["濯水古镇文旅综合体"]
     page.filters.reset()  # type: ignore[attr-defined]

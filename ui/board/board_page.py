@@ -142,6 +142,7 @@ class BoardPage(PageWidget):
         self.tabs.addTab(self.person_table, S.BOARD_TAB_PERSONS)
         self.extra_labels: dict[str, QLabel] = {}
         self.extra_tables: dict[str, QTableView] = {}
+        self.extra_tabs: dict[str, QWidget] = {}
         for key in EXTRA_KEYS:
             tab = QWidget(self)
             lay = QVBoxLayout(tab)
@@ -150,7 +151,7 @@ class BoardPage(PageWidget):
             label.setWordWrap(True)
             lay.addWidget(table, 1)
             lay.addWidget(label)
-            self.extra_tables[key], self.extra_labels[key] = table, label
+            self.extra_tables[key], self.extra_labels[key], self.extra_tabs[key] = table, label, tab
             self.tabs.addTab(tab, EXTRA_BOARD_LABELS[key])
         self.tabs.addTab(self._chart_tab(), S.BOARD_TAB_CHART)
         self.landing = LandingTab(context, self)
@@ -293,7 +294,7 @@ class BoardPage(PageWidget):
             else:
                 parts = [f"{u} {n} 个 {money(a)}{unit}" for u, n, a in extra.by_unit]
                 self.extra_labels[key].setText(S.BOARD_BY_UNIT + "；".join(parts))
-            self.tabs.setTabText(self.tabs.indexOf(self.extra_tables[key].parentWidget()),
+            self.tabs.setTabText(self.tabs.indexOf(self.extra_tabs[key]),
                                  f"{EXTRA_BOARD_LABELS[key]}（{len(extra.projects) if extra else 0}）")
         self._fill_charts()
         self.landing.set_code(board.period.code)
@@ -302,7 +303,7 @@ class BoardPage(PageWidget):
         if self.board is None:
             return
         item = self.chart_item.currentData()
-        rows = [(u.short_name, None if u.rates.get(item) is None else float(u.rates[item])) for u in self.board.units]
+        rows = [(u.short_name, None if (r := u.rates.get(item)) is None else float(r)) for u in self.board.units]
         self.completion_chart.set_rows(rows, f"{S.CHART_COMPLETION}（{S.CHART_RATE_ITEMS[item]}，"
                                              f"{self.board.period.label}）")
         self.trend_chart.set_months(self.trend, S.CHART_TREND.format(year=self.board.period.year))
@@ -312,7 +313,8 @@ class BoardPage(PageWidget):
     def drill_index(self, index: QModelIndex) -> None:
         if self.board is None or not index.isValid():
             return
-        source = self.unit_table.model().mapToSource(index)  # type: ignore[attr-defined]
+        proxy = self.unit_table.model()  # make_table's sort proxy
+        source = proxy.mapToSource(index) if isinstance(proxy, QSortFilterProxyModel) else index
         row = self.unit_model.rows[source.row()]
         key = self.unit_model.COLUMNS[source.column()].key
         figure = {"agreement": "agreement", "agreement_rate": "agreement", "arrived": "arrived",

@@ -58,7 +58,7 @@ def _show(value: Any, key: str = "") -> str:
 def audit_rows(entries: list[Any]) -> list[tuple[str, ...]]:
     from zsdesk.labels import ENTITY_LABELS
 
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for e in entries:
         before = json.loads(e.before) if e.before else None
         after = json.loads(e.after) if e.after else None

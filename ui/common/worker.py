@@ -100,7 +100,12 @@ class TaskRunner(QObject):
             dialog.setAutoClose(False)
             dialog.setAutoReset(False)
             dialog.canceled.connect(self.cancel)
-            signals.progress.connect(lambda done, total: (dialog.setMaximum(max(total, 1)), dialog.setValue(done)))
+
+            def show_progress_step(done: int, total: int) -> None:
+                dialog.setMaximum(max(total, 1))
+                dialog.setValue(done)
+
+            signals.progress.connect(show_progress_step)
         self.dialog = dialog
 
         def finish() -> None:

@@ -41,7 +41,7 @@ def start_auto_backup(context: LedgerContext) -> None:
     if context.ledger.path is None or getattr(context.ledger, "read_only_reason", None):
         return
     auto = backup.AutoBackup(context.ledger).attach()
-    context.auto_backup = auto  # type: ignore[attr-defined]
+    context.auto_backup = auto  # type: ignore[attr-defined]  # attached by this room; LedgerContext does not declare it
     context.runner.start(lambda _p, _c: auto.on_open(), S.ACT_BACKUP_NOW, None, on_done=lambda _r: None,
                          on_error=lambda _e: None, show_progress=False)
 

@@ -137,10 +137,12 @@ class TodoPage(PageWidget):
             self.context.open_project_requested.emit(int(pid))
 
     def project_lines(self) -> list[QTreeWidgetItem]:
-        out = []
+        out: list[QTreeWidgetItem] = []
         for i in range(self.tree.topLevelItemCount()):
             group = self.tree.topLevelItem(i)
-            out.extend(group.child(j) for j in range(group.childCount()))
+            if group is None:
+                continue
+            out.extend(item for j in range(group.childCount()) if (item := group.child(j)) is not None)
         return out
 
     # --- export ---------------------------------------------------------------------------

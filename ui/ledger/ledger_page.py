@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from PySide6.QtCore import QByteArray, QItemSelection, QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QItemSelection, QItemSelectionModel, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -80,7 +80,7 @@ class FilterBar(QWidget):
         self.unit = _combo([(S.FILTER_ALL_UNITS, None)], self)
         self.chain = _combo([(S.FILTER_ALL_CHAINS, None)], self)
         self.origin = _combo([(S.FILTER_ALL_ORIGINS, None)] + [(v, k) for k, v in ORIGIN_LABELS.items()], self)
-        self.size = _combo([(S.FILTER_ALL_SIZES, None)] + [(v, k) for k, v in SIZE_CLASS_LABELS.items()], self)
+        self.size_class = _combo([(S.FILTER_ALL_SIZES, None)] + [(v, k) for k, v in SIZE_CLASS_LABELS.items()], self)
         this_year = context.today.year
         self.year = _combo([(S.FILTER_ALL_YEARS, None)] +
                            [(S.FILTER_YEAR.format(y=y), y) for y in range(this_year, this_year - 8, -1)], self)
@@ -93,7 +93,7 @@ class FilterBar(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.text, 3)
-        for w in (self.stage, self.unit, self.chain, self.origin, self.size, self.year, self.quarter,
+        for w in (self.stage, self.unit, self.chain, self.origin, self.size_class, self.year, self.quarter,
                   self.period_field, self.stale, self.clear):
             layout.addWidget(w)
             if isinstance(w, QComboBox):
@@ -120,7 +120,7 @@ class FilterBar(QWidget):
             box.blockSignals(False)
 
     def reset(self) -> None:
-        for w in (self.stage, self.unit, self.chain, self.origin, self.size, self.year, self.quarter,
+        for w in (self.stage, self.unit, self.chain, self.origin, self.size_class, self.year, self.quarter,
                   self.period_field):
             w.blockSignals(True)
             w.setCurrentIndex(0)
@@ -136,7 +136,7 @@ class FilterBar(QWidget):
     def apply(self, query: ProjectQuery) -> ProjectQuery:
         return replace(query, text=self.text.text(), stages=self.stage.currentData() or (),
                        unit_id=self.unit.currentData(), chain_id=self.chain.currentData(),
-                       origin=self.origin.currentData(), size_class=self.size.currentData(),
+                       origin=self.origin.currentData(), size_class=self.size_class.currentData(),
                        year=self.year.currentData(), quarter=self.quarter.currentData(),
                        period_field=self.period_field.currentData() or "signed", stale_only=self.stale.isChecked())
 
@@ -187,7 +187,7 @@ class LedgerPage(PageWidget):
 
     # --- actions --------------------------------------------------------------------------
     def _make_actions(self) -> None:
-        def act(text: str, slot: object, shortcut: QKeySequence | str | None = None) -> QAction:
+        def act(text: str, slot: object, shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None) -> QAction:
             a = QAction(text, self)
             if shortcut is not None:
                 a.setShortcut(QKeySequence(shortcut))
@@ -213,14 +213,14 @@ class LedgerPage(PageWidget):
         return [self.act_new, self.act_edit, self.act_progress, self.act_delete, self.act_set_unit, self.act_set_chain,
                 self.act_withdraw, self.act_columns, self.act_refresh, self.act_paste]
 
-    def _context_menu(self, pos: object) -> None:
+    def _context_menu(self, pos: QPoint) -> None:
         menu = QMenu(self)
         for a in (self.act_edit, self.act_set_unit, self.act_set_chain, self.act_withdraw, self.act_delete):
             menu.addAction(a)
         menu.addSeparator()
         table_habits.add_copy_actions(menu, self.table)
         menu.addAction(self.act_paste)
-        menu.exec(self.table.viewport().mapToGlobal(pos))  # type: ignore[arg-type]
+        menu.exec(self.table.viewport().mapToGlobal(pos))
 
     def open_paste(self) -> QWidget:
         """粘贴项目: rows copied from Excel/WPS, checked like an xlsx import, imported all or nothing."""
@@ -279,11 +279,10 @@ class LedgerPage(PageWidget):
             self._reload_keeping_selection(self.model.query)
         else:
             touched = set(change.ids("project"))
-            touched |= {r.after.get("project_id") for r in change.records if r.entity == "funding" and r.after}
-            touched |= {r.before.get("project_id") for r in change.records if r.entity == "funding" and r.before}
-            touched.discard(None)
+            touched |= {pid for r in change.records if r.entity == "funding" for snap in (r.before, r.after)
+                        if snap and (pid := snap.get("project_id")) is not None}
             if touched:
-                self.model.refresh_ids(touched)  # type: ignore[arg-type]
+                self.model.refresh_ids(touched)
         if any(r.entity in ("unit", "dictionary", "setting") for r in change.records):
             self.filters.reload_choices()
             if any(r.entity == "setting" for r in change.records):

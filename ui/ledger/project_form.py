@@ -50,6 +50,7 @@ ERROR_STYLE = "color: #c0392b;"
 
 class ProjectForm(QDialog):
     saved = Signal(int)  # project id
+    _stage_timer: QTimer  # made after the date fields whose edits restart it
 
     def __init__(self, context: LedgerContext, project_id: int | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -124,7 +125,8 @@ class ProjectForm(QDialog):
 
         g1 = QGroupBox(S.FORM_GROUP_INVESTOR, main)
         f1 = QFormLayout(g1)
-        self._field(f1, "name", self._line())
+        name = self._line()
+        self._field(f1, "name", name)
         investor = self._line()
         investor.setCompleter(name_completer(self.choices.investors, investor))
         self._field(f1, "investor", investor)
@@ -135,12 +137,14 @@ class ProjectForm(QDialog):
         for code, label in ORIGIN_LABELS.items():
             origin.addItem(label, code)
         self._field(f1, "origin", origin)
+        self.origin_box = origin
         self._field(f1, "origin_province", self._line())
         self._field(f1, "origin_city", self._line())
         self._field(f1, "chain_id", self._combo(self.chains, self.choices.chains))
         industrial = QCheckBox(S.FORM_INDUSTRIAL, self)
         industrial.setChecked(True)
         self._field(f1, "industrial", industrial)
+        self.industrial_box = industrial
 
         g2 = QGroupBox(S.FORM_GROUP_MONEY, main)
         f2 = QFormLayout(g2)
@@ -192,8 +196,8 @@ class ProjectForm(QDialog):
         self._dup_timer.timeout.connect(self.check_duplicates)
         self._stage_timer = QTimer(self, singleShot=True, interval=200)
         self._stage_timer.timeout.connect(self._update_stage)
-        for key in ("name", "investor"):
-            self.widgets[key].textEdited.connect(lambda _t: self._dup_timer.start())  # type: ignore[attr-defined]
+        for edit in (name, investor):
+            edit.textEdited.connect(lambda _t: self._dup_timer.start())
 
         top = QHBoxLayout()
         top.addWidget(g1, 1)
@@ -242,8 +246,9 @@ class ProjectForm(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
         layout.addLayout(buttons)
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
-        QShortcut(QKeySequence("Ctrl+Return"), self, activated=lambda: self.save(and_new=self.project_id is None))
+        QShortcut(QKeySequence.StandardKey.Save, self).activated.connect(self.save)
+        QShortcut(QKeySequence("Ctrl+Return"), self).activated.connect(
+            lambda: self.save(and_new=self.project_id is None))
         self.widgets["name"].setFocus()
 
     # --- values ---------------------------------------------------------------------------
@@ -271,8 +276,8 @@ class ProjectForm(QDialog):
         values: dict[str, Any] = {key: self.text_of(key) for key in (
             *TEXT_FIELDS, *MONEY_FIELDS, *DATE_FIELDS, *PROMISED_DATE_FIELDS, "tag_ids", "chain_id", "lead_unit_id",
             "cooperating_unit_ids", "landing_park_id", "notes")}
-        values["origin"] = self.widgets["origin"].currentData()  # type: ignore[attr-defined]
-        values["industrial"] = self.widgets["industrial"].isChecked()  # type: ignore[attr-defined]
+        values["origin"] = self.origin_box.currentData()
+        values["industrial"] = self.industrial_box.isChecked()
         values["person_ids"] = self._person_ids()
         for key in ("chain_id", "lead_unit_id", "landing_park_id"):
             values[key] = values[key].strip() or None
@@ -310,9 +315,8 @@ class ProjectForm(QDialog):
                 value = getattr(p, key)
                 self.set_text(key, value.isoformat() if value else "")
             self.set_text("notes", p.notes or "")
-            origin = self.widgets["origin"]
-            origin.setCurrentIndex(max(0, origin.findData(p.origin)))  # type: ignore[attr-defined]
-            self.widgets["industrial"].setChecked(bool(p.industrial))  # type: ignore[attr-defined]
+            self.origin_box.setCurrentIndex(max(0, self.origin_box.findData(p.origin)))
+            self.industrial_box.setChecked(bool(p.industrial))
             self.set_text("chain_id", entries.get(p.chain_id, "") if p.chain_id else "")
             self.set_text("lead_unit_id", names.get(p.lead_unit_id, "") if p.lead_unit_id else "")
             self.set_text("landing_park_id", names.get(p.landing_park_id, "") if p.landing_park_id else "")

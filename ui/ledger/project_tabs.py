@@ -162,8 +162,12 @@ class HistoryTab(QWidget):
         self.table = _table(self.model, self)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table)
-        context.changed.connect(lambda change: self.project_id in change.ids("project") and self.reload())
+        context.changed.connect(self._on_changed)
         self.reload()
+
+    def _on_changed(self, change: Change) -> None:
+        if self.project_id in change.ids("project"):
+            self.reload()
 
     def reload(self) -> None:
         with self.context.ledger.reading() as s:

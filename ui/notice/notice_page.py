@@ -386,7 +386,8 @@ class NoticePage(PageWidget):
         return Narrative(**{key: edit.toPlainText() for key, edit in self.sections.items()})
 
     def issue_day(self) -> date:
-        return self.issue_date.date().toPython()  # type: ignore[no-any-return,return-value]
+        day = self.issue_date.date()
+        return date(day.year(), day.month(), day.day())
 
     def update_counts(self) -> None:
         total = 0

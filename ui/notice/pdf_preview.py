@@ -58,7 +58,7 @@ class PdfPages:
             _OPEN.add(self)
             self.sizes: list[tuple[float, float]] = []
             for i in range(len(pdf) if pdf is not None else 0):
-                page = pdf[i]  # type: ignore[index]
+                page = pdf[i]  # type: ignore[index]  # pdf is not None when len(pdf) > 0; mypy cannot see it through range()
                 self.sizes.append(page.get_size())
                 page.close()  # an open page keeps its document open
 
@@ -374,9 +374,9 @@ class PdfPreview(QWidget):
     def _apply_fit(self) -> None:
         if not self.page_count or not self._fit:
             return
-        pts = self.document.page_points(max(self.current_page, 0))  # type: ignore[union-attr]
+        pts = self.document.page_points(max(self.current_page, 0))  # type: ignore[union-attr]  # page_count > 0 means a document is loaded
         # Fit width fits the widest page (a landscape attachment), so no page ever needs sideways scrolling.
-        widest = max(w for w, _h in self.document.sizes)  # type: ignore[union-attr]
+        widest = max(w for w, _h in self.document.sizes)  # type: ignore[union-attr]  # page_count > 0 means a document is loaded
         viewport = self.view.viewport().size()
         by_width = (viewport.width() - 2 * PAGE_GAP - 20) / (widest * SCREEN_DPI / 72)
         by_height = (viewport.height() - 2 * PAGE_GAP) / (pts.height() * SCREEN_DPI / 72)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
@@ -65,12 +66,12 @@ def _text_cell(sheet: object, value: str) -> object:
     """A cell that is always text: openpyxl would turn a leading "=" into a formula."""
     from openpyxl.cell import WriteOnlyCell
 
-    cell = WriteOnlyCell(sheet, value=value)  # type: ignore[arg-type]
+    cell = WriteOnlyCell(sheet, value=value)
     cell.data_type = "s"
     return cell
 
 
-def _write_chunks(ledger: Ledger, ids: list[int], write: object, progress: Progress, cancelled: Cancelled,
+def _write_chunks(ledger: Ledger, ids: list[int], write: Callable[[Sequence[str]], object], progress: Progress, cancelled: Cancelled,
                   total: int) -> None:
     for start in range(0, total, CHUNK):
         if cancelled():
@@ -80,7 +81,7 @@ def _write_chunks(ledger: Ledger, ids: list[int], write: object, progress: Progr
             found = fetch_audit(s, chunk)
             rows = audit_rows([found[i] for i in chunk])
         for row in rows:
-            write(row)  # type: ignore[operator]
+            write(row)
         progress(min(start + CHUNK, total), total)
 
 

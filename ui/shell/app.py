@@ -150,7 +150,7 @@ def prepare_application(app: QCoreApplication) -> None:
         return
     install_chinese(app)
     install_screen_fit(app)
-    app._zsdesk_prepared = True  # type: ignore[attr-defined]
+    app._zsdesk_prepared = True  # type: ignore[attr-defined]  # a marker attribute on the Qt application object
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:

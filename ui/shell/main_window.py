@@ -247,10 +247,10 @@ class MainWindow(QMainWindow):
         bar.setMovable(False)
         ledger = self.page("ledger")
         sp = QStyle.StandardPixmap
-        ledger.act_new.setIcon(self.style().standardIcon(sp.SP_FileIcon))  # type: ignore[attr-defined]
-        ledger.act_delete.setIcon(self.style().standardIcon(sp.SP_TrashIcon))  # type: ignore[attr-defined]
-        bar.addAction(ledger.act_new)  # type: ignore[attr-defined]
-        bar.addAction(ledger.act_delete)  # type: ignore[attr-defined]
+        ledger.act_new.setIcon(self.style().standardIcon(sp.SP_FileIcon))  # type: ignore[attr-defined]  # pages come by key as PageWidget; shell may not import the ledger room
+        ledger.act_delete.setIcon(self.style().standardIcon(sp.SP_TrashIcon))  # type: ignore[attr-defined]  # pages come by key as PageWidget; shell may not import the ledger room
+        bar.addAction(ledger.act_new)  # type: ignore[attr-defined]  # pages come by key as PageWidget; shell may not import the ledger room
+        bar.addAction(ledger.act_delete)  # type: ignore[attr-defined]  # pages come by key as PageWidget; shell may not import the ledger room
         bar.addSeparator()
         bar.addActions([self.act_undo, self.act_redo])
         for act in (self.act_undo, self.act_redo):
@@ -320,7 +320,7 @@ class MainWindow(QMainWindow):
         from ..files.transfer import ExportDialog
 
         ledger_page = self.pages.get("ledger")
-        query = ledger_page.model.query if ledger_page is not None else None  # type: ignore[attr-defined]
+        query = ledger_page.model.query if ledger_page is not None else None  # type: ignore[attr-defined]  # pages come by key as PageWidget; shell may not import the ledger room
         ExportDialog(self.context, query, self).open()
 
     def download_templates(self) -> None:
@@ -354,14 +354,14 @@ class MainWindow(QMainWindow):
 
     def check_ledger(self) -> None:
         """工具 → 检查台账: what ``zsdesk check`` does, on the worker; the report in a message."""
-        from zsdesk.check import check_ledger
+        from zsdesk.check import CheckReport, check_ledger
 
         target = self.context.ledger.path or self.context.ledger.url
 
-        def done(report: object) -> None:
-            problems = getattr(report, "problems", [])
+        def done(report: CheckReport) -> None:
+            problems = report.problems
             text = (S.CHECK_OK if not problems else
-                    S.CHECK_PROBLEMS.format(n=len(problems), text="\n".join(report.lines()[1:])))  # type: ignore[attr-defined]
+                    S.CHECK_PROBLEMS.format(n=len(problems), text="\n".join(report.lines()[1:])))
             self.last_check = text
             from ..common.errors import inform
 

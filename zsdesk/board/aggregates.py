@@ -21,7 +21,7 @@ to its credited total.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from fractions import Fraction
@@ -70,13 +70,13 @@ class Credits:
     by the largest-remainder method (``split.largest_remainder``) and the parts are summed."""
 
     def __init__(self) -> None:
-        self.sums: dict[tuple[Hashable, str], int] = {}
+        self.sums: dict[tuple[int, str], int] = {}
 
-    def add(self, holder: Hashable, name: str, value: int) -> None:
+    def add(self, holder: int, name: str, value: int) -> None:
         key = (holder, name)
         self.sums[key] = self.sums.get(key, 0) + value
 
-    def amount(self, holder: Hashable, name: str) -> int:
+    def amount(self, holder: int, name: str) -> int:
         return self.sums.get((holder, name), 0)
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import and_, case, exists, false, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -191,7 +191,7 @@ def extra_boards(session: Session, rules: Rules, window: Window) -> dict[str, Ex
     for row in rows:
         for key, on, when in (("big", row[10], row[8]), ("new", row[11], row[8]), ("major_started", row[12], row[9])):
             if on:
-                lines[key].append(ProjectLine(*row[:8], when))
+                lines[key].append(ProjectLine(*row[:8], cast(date, when)))  # the flag implies the date
     boards: dict[str, ExtraBoard] = {}
     for key, title in titles.items():
         per_unit: dict[str, list[int]] = {}

@@ -103,7 +103,7 @@ def unit_projects(source: Ledger | Session, period: Period | str, unit_id: int, 
     if isinstance(period, str):
         period = parse_period(period)
     own = not isinstance(source, Session)
-    session = source.session() if own else source  # type: ignore[union-attr]
+    session = source if isinstance(source, Session) else source.session()
     try:
         rules = rules or load_rules(session, period.year)
         return _lines(session, rules, period, unit_id, figure)

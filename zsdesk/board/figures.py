@@ -24,7 +24,7 @@ from datetime import date
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, false, literal, or_
+from sqlalchemy import ColumnElement, SQLColumnExpression, and_, case, false, literal, or_
 
 from ..models import Project
 from ..rules import Rules
@@ -111,7 +111,7 @@ def counted_expr(rules: Rules) -> ColumnElement[bool]:
     return and_(Project.deleted_at.is_(None), Project.withdrawn_date.is_(None), reaches)
 
 
-def first_signed_expr() -> ColumnElement[date]:
+def first_signed_expr() -> SQLColumnExpression[date | None]:
     """The first signing (framework date, else formal date): stored on every write and indexed
     (``projects.signed_date``, zsdesk.stage.first_signed)."""
     return Project.signed_date

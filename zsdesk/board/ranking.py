@@ -49,22 +49,22 @@ def scores(rules: Rules, rates: Mapping[Hashable, Mapping[str, Fraction | None]]
         values[holder] = row
     if rules.score_method == "efficiency":
         for it in items:
-            present = [row[it.item] for row in values.values() if row[it.item] is not None]
+            present = [x for row in values.values() if (x := row[it.item]) is not None]
             if not present:
                 continue
-            low, high = min(present), max(present)  # type: ignore[type-var]
+            low, high = min(present), max(present)
             for row in values.values():
                 x = row[it.item]
                 if x is not None:
                     row[it.item] = Fraction(100) if high == low else 60 + 40 * (x - low) / (high - low)
     result: dict[Hashable, Decimal] = {}
     for holder, row in values.items():
-        used = [(it.weight, row[it.item]) for it in items if row[it.item] is not None]
+        used = [(it.weight, v) for it in items if (v := row[it.item]) is not None]
         total_weight = sum((w for w, _ in used), Fraction(0))
         if not used or not total_weight or all(rates[holder].get(it.item) is None for it in items):
             result[holder] = Decimal("0.00")
             continue
-        score = sum((w * v for w, v in used), Fraction(0)) / total_weight  # type: ignore[operator]
+        score = sum((w * v for w, v in used), Fraction(0)) / total_weight
         result[holder] = fraction_to_decimal(score)
     return result
 

@@ -46,6 +46,6 @@ def units_last_year(session: Session, board: Board) -> dict[int, Figures]:
     """Each unit's figures for the same period last year, counted with this period's rules (同比)."""
     rows = board.units
     if rows and hasattr(rows[0], "last_year"):  # the engine may carry them itself
-        return {u.unit_id: u.last_year for u in rows}  # type: ignore[attr-defined]
+        return {u.unit_id: u.last_year for u in rows}  # type: ignore[attr-defined]  # optional field, probed by hasattr above
     before = compute_board(session, board.period.last_year(), rules=board.rules)
     return {u.unit_id: u.figures for u in before.units}

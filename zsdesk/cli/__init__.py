@@ -14,10 +14,14 @@ import os
 import sqlite3
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, NoReturn
 
 from sqlalchemy.exc import DBAPIError
 
 from ..errors import LedgerError
+
+if TYPE_CHECKING:
+    from ..ledger import Ledger
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -34,7 +38,7 @@ COMMAND_MODULES = [
 
 
 class ChineseArgumentParser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         sys.stderr.write(f"zsdesk: 参数错误：{message}\n")
         sys.exit(EXIT_BAD_INPUT)
@@ -132,8 +136,8 @@ def operator_of(args: argparse.Namespace) -> str | None:
     return getattr(args, "operator_sub", None) or args.operator
 
 
-def open_ledger(args: argparse.Namespace, create: bool = False, read_only: bool = False,  # type: ignore[no-untyped-def]
-                write: bool = False):
+def open_ledger(args: argparse.Namespace, create: bool = False, read_only: bool = False,
+                write: bool = False) -> Ledger:
     """The one opening sequence (``zsdesk.opening``). A command that writes passes ``write=True``
     and holds the same writer lock as the window (refused with exit 2 while another process
     writes); every other command opens the ledger read-only."""

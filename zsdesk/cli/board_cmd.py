@@ -7,11 +7,15 @@ import json
 import sys
 import unicodedata
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from . import add_db_option, open_ledger
 
+if TYPE_CHECKING:
+    from ..board.boards import Board
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("board", help="计算招商英雄榜（--json 输出约定格式的 JSON）")
     add_db_option(p)
     p.add_argument("--period", required=True, help="期间：2026Q3（1—9月累计）、2026M08（8月）、2026M01-08（1—8月累计）或 2026（全年）")
@@ -52,7 +56,7 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]], right_from: int
     return "\n".join(lines) + "\n"
 
 
-def render_text(board) -> str:  # type: ignore[no-untyped-def]
+def render_text(board: Board) -> str:
     from ..board.text import growth_text, rate_text
     from ..money import format_yi
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from collections.abc import Callable
 
 from ..errors import LedgerError
 from . import add_db_option, open_ledger
@@ -18,7 +19,7 @@ KIND_LABELS = {"chain": "产业链", "investor_tag": "投资方标签"}
 FLAGS = {"new_economy": "新经济产业链（招新引优）", "big": "招大引强（大企业）", "new": "招新引优（专精特新、高新）"}
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("dict", help="查看或添加产业链、投资方标签字典")
     add_db_option(p)
     actions = p.add_subparsers(dest="dict_action", metavar="操作")
@@ -36,7 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(run=_usage(p))
 
 
-def _usage(p: argparse.ArgumentParser):  # type: ignore[no-untyped-def]
+def _usage(p: argparse.ArgumentParser) -> Callable[[argparse.Namespace], int]:
     def run(_args: argparse.Namespace) -> int:
         raise LedgerError("请写明操作：zsdesk dict list 或 zsdesk dict add chain|tag 名称")
     return run

@@ -9,7 +9,7 @@ from ..errors import LedgerError
 from . import add_db_option, db_of, open_ledger
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("init", help="新建空台账（含默认规则和字典，不含单位）")
     add_db_option(p)
     p.set_defaults(run=run_init)

@@ -5,11 +5,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
 
 from . import add_db_option, open_ledger
 
+if TYPE_CHECKING:
+    from ..lifecycle.engine import Lifecycle
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("lifecycle", help="项目落地：开工率、投产率、资金到位率、履约率与逾期项目（--json 输出约定格式）")
     add_db_option(p)
     p.add_argument("--period", required=True, help="期间：2026Q3（截至三季度末）、2026M08（截至8月末）或 2026（全年）")
@@ -32,7 +36,7 @@ def run_lifecycle(args: argparse.Namespace) -> int:
     return 0
 
 
-def render_text(lc) -> str:  # type: ignore[no-untyped-def]
+def render_text(lc: Lifecycle) -> str:
     from ..board.text import rate_text
     from ..lifecycle import MILESTONE_LABELS
     from ..money import format_yi

@@ -18,7 +18,7 @@ from ..outputs import refuse_output
 from . import add_db_option, db_of, open_ledger
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("notice", help="生成季度通报或月通报（月份区间，如 2026M01-08）PDF（--issue 签发：编文号并存档）")
     add_db_option(p)
     p.add_argument("--period", required=True, help="期间：2026Q3（1—9月累计）、2026M08（8月）、2026M01-08（1—8月累计）或 2026（全年）")

@@ -13,7 +13,7 @@ from ..errors import LedgerError
 from . import add_db_option, db_of, open_ledger
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("backup", help="备份台账（校验后存入备份文件夹，或 -o 指定文件）；--list 列出已有备份")
     add_db_option(p)
     p.add_argument("-o", "--output", help="备份到这个文件（不覆盖已有文件）")

@@ -14,7 +14,7 @@ IMPORT_KINDS = ("units", "persons", "targets", "projects", "funding")
 EXPORT_KINDS = ("ledger", "targets", "board", "funding", "progress", "lifecycle")
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("import", help="从 xlsx 导入单位、人员、目标任务、项目或到位资金")
     add_db_option(p)
     p.add_argument("kind", choices=IMPORT_KINDS, help="导入的内容")
@@ -100,15 +100,18 @@ def run_export(args: argparse.Namespace) -> int:
         elif args.kind == "lifecycle":
             from ..xlsx.lifecycle_export import export_lifecycle
 
-            result = export_lifecycle(ledger, args.output, period)  # type: ignore[arg-type]
+            assert period is not None  # parsed above for this kind
+            result = export_lifecycle(ledger, args.output, period)
         elif args.kind == "targets":
             from ..xlsx.board_export import export_targets
 
-            result = export_targets(ledger, args.output, period)  # type: ignore[arg-type]
+            assert period is not None  # parsed above for this kind
+            result = export_targets(ledger, args.output, period)
         else:
             from ..xlsx.board_export import export_board
 
-            result = export_board(ledger, args.output, period)  # type: ignore[arg-type]
+            assert period is not None  # parsed above for this kind
+            result = export_board(ledger, args.output, period)
     sys.stdout.write(f"已导出 {result.rows} 行到 {result.path}\n")
     return 0
 

@@ -21,7 +21,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from ..board.figures import counted_expr, size_class_expr
@@ -172,7 +172,7 @@ def compute_lifecycle(source: Ledger | Session, period: Period | str, rules: Rul
     if isinstance(period, str):
         period = parse_period(period)
     own = not isinstance(source, Session)
-    session: Session = source.session() if own else source  # type: ignore[union-attr,assignment]
+    session = source if isinstance(source, Session) else source.session()
     try:
         rules = rules or load_rules(session, period.year)
         return _compute(session, rules, period)
@@ -181,7 +181,7 @@ def compute_lifecycle(source: Ledger | Session, period: Period | str, rules: Rul
             session.close()
 
 
-def _cohort_conditions(rules: Rules, start: date, end: date) -> list:  # type: ignore[type-arg]
+def _cohort_conditions(rules: Rules, start: date, end: date) -> list[ColumnElement[bool]]:
     return [Project.formal_date.between(start, end), counted_expr(rules)]
 
 
@@ -196,7 +196,7 @@ def _fetch(session: Session, stmt: Any, date_columns: tuple[int, ...] = ()) -> I
     compiled = stmt.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
     params = compiled.construct_params()
     values = [v.isoformat() if isinstance(v, date) else v for v in (params[k] for k in compiled.positiontup or [])]
-    cursor: Any = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    cursor: Any = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]  # None only after close; this connection is open
     try:
         cursor.execute(compiled.string, values)
         parse = date.fromisoformat
@@ -238,8 +238,8 @@ def cohort_statuses(session: Session, rules: Rules, start: date, end: date, name
         prod_due = prod_m.deadline is not None and prod_m.deadline <= end
         overdue = tuple(m for m, due in ((start_m, start_due), (prod_m, prod_due)) if due and m.happened is None)
         due = start_due or prod_due
-        on_time = due and not overdue and (not start_due or start_m.happened <= start_m.deadline) and (  # type: ignore[operator]
-            not prod_due or prod_m.happened <= prod_m.deadline)  # type: ignore[operator]
+        on_time = due and not overdue and (not start_due or start_m.happened <= start_m.deadline) and (  # type: ignore[operator]  # not overdue: a due milestone has happened
+            not prod_due or prod_m.happened <= prod_m.deadline)  # type: ignore[operator]  # not overdue: a due milestone has happened
         projects.append(ProjectStatus(
             pid, code, name, investor, lead, names.get(lead, NO_UNIT), klass, formal, int(amount or 0),
             arrived.get(pid, 0), start_m, prod_m, start_m.happened is not None, prod_m.happened is not None,

@@ -45,7 +45,7 @@ def month_range(year: int, month: int) -> tuple[date, date]:
 def monthly_progress(source: Ledger | Session, year: int, months: list[int]) -> dict[int, list[ProgressLine]]:
     """For each month of ``year`` in ``months``: the lines of the 每月项目进展表, by unit order, then code."""
     own = not isinstance(source, Session)
-    session: Session = source.session() if own else source  # type: ignore[union-attr,assignment]
+    session = source if isinstance(source, Session) else source.session()
     try:
         return _monthly(session, year, months)
     finally:

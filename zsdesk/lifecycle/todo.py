@@ -78,7 +78,7 @@ def compute_todo(source: Ledger | Session, today: date | None = None, days_ahead
                  rules: Rules | None = None) -> Todo:
     today = today or date.today()
     own = not isinstance(source, Session)
-    session: Session = source.session() if own else source  # type: ignore[union-attr,assignment]
+    session = source if isinstance(source, Session) else source.session()
     try:
         return _todo(session, today, days_ahead, rules or load_rules(session, today.year))
     finally:

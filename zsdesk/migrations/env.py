@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from alembic import context
+from sqlalchemy import Connection
 
 from zsdesk.models import Base
 
@@ -20,7 +21,7 @@ def run_migrations_online() -> None:
         _run(connection)
 
 
-def _run(connection) -> None:  # type: ignore[no-untyped-def]
+def _run(connection: Connection) -> None:
     # All pending steps run in the caller's single transaction (zsdesk.opening.migrate_file issues
     # BEGIN IMMEDIATE … COMMIT): a kill or an error leaves the old version, never half an upgrade.
     context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.charts.legends import Legend
@@ -69,7 +69,8 @@ def signed_in(session: Session, rules: Rules, period: Period) -> list[SignedProj
     for code, name, investor, unit, chain_name, amount, formal, framework in rows:
         formal_in = formal is not None and window[0] <= formal <= window[1]
         out.append(SignedProject(code, name, investor or "", unit or "", chain_name or "", amount,
-                                 FORMAL if formal_in else FRAMEWORK, formal if formal_in else framework))
+                                 FORMAL if formal_in else FRAMEWORK,
+                                 cast(date, formal if formal_in else framework)))  # signed in the window: dated
     out.sort(key=lambda p: (p.date, p.code))
     return out
 

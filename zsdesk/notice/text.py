@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfgen.textobject import PDFTextObject
 
 from zsdesk.notice.fonts import SUBSTITUTE, FontSet, Role
 
@@ -256,9 +257,9 @@ def draw_line(canvas: Canvas, line: Line, x: float, baseline: float, size: float
     canvas.drawText(t)
 
 
-def _emit(t: object, x: float, y: float, font: str, size: float, chars: list[str]) -> None:
+def _emit(t: PDFTextObject, x: float, y: float, font: str, size: float, chars: list[str]) -> None:
     if not chars:
         return
-    t.setTextOrigin(x, y)  # type: ignore[attr-defined]
-    t.setFont(font, size)  # type: ignore[attr-defined]
-    t.textOut("".join(chars))  # type: ignore[attr-defined]
+    t.setTextOrigin(x, y)
+    t.setFont(font, size)
+    t.textOut("".join(chars))

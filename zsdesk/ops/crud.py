@@ -77,7 +77,7 @@ def validate(session: Session, spec: EntitySpec, raw: Mapping[str, Any], existin
         failed = {p.field for p in problems}
         merged = ({} if existing is None else current_values(spec, existing)) | values
         merged = {k: v for k, v in merged.items() if k not in failed}
-        problems += spec.check(session, merged, None if existing is None else existing.id)  # type: ignore[attr-defined]
+        problems += spec.check(session, merged, None if existing is None else existing.id)  # type: ignore[attr-defined]  # Base declares no id; every EntitySpec model has one
     if problems:
         raise ValidationError(problems)
     return values
@@ -87,7 +87,7 @@ def _assign(obj: Base, values: Mapping[str, Any]) -> dict[str, Any]:
     """Set plain columns on ``obj``; return the values that are not columns (links)."""
     rest = {}
     for name, value in values.items():
-        if name in type(obj).__table__.columns:  # type: ignore[attr-defined]
+        if name in type(obj).__table__.columns:
             setattr(obj, name, value)
         else:
             rest[name] = value
@@ -124,7 +124,7 @@ def create_in(op: Operation, spec: EntitySpec, raw: Mapping[str, Any], after_wri
 
 def get_live(session: Session, spec: EntitySpec, entity_id: int, allow_deleted: bool = False) -> Base:
     obj = session.get(spec.model, entity_id)
-    if obj is None or (not allow_deleted and obj.deleted_at is not None):  # type: ignore[attr-defined]
+    if obj is None or (not allow_deleted and obj.deleted_at is not None):  # type: ignore[attr-defined]  # Base declares no deleted_at; every EntitySpec model has one
         raise NotFound(f"找不到这条{spec.label}记录（编号 {entity_id}），可能已被删除。")
     return obj
 
@@ -163,14 +163,14 @@ def set_deleted(ledger: Ledger, spec: EntitySpec, ids: Iterable[int], deleted: b
         titles = []
         for entity_id in ids:
             obj = get_live(op.session, spec, entity_id, allow_deleted=True)
-            if (obj.deleted_at is not None) == deleted:  # type: ignore[attr-defined]
+            if (obj.deleted_at is not None) == deleted:  # type: ignore[attr-defined]  # Base declares no deleted_at; every EntitySpec model has one
                 continue
             if guard is not None:
                 guard(op.session, obj)
             before = op.snapshot(spec.entity, obj)
-            obj.deleted_at = datetime.now().replace(microsecond=0) if deleted else None  # type: ignore[attr-defined]
+            obj.deleted_at = datetime.now().replace(microsecond=0) if deleted else None  # type: ignore[attr-defined]  # Base declares no deleted_at; every EntitySpec model has one
             if hasattr(obj, "updated_at"):
-                obj.updated_at = op.now  # type: ignore[attr-defined]
+                obj.updated_at = op.now
             op.record(spec.entity, obj, "delete" if deleted else "restore", before)
             titles.append(spec.title(obj))
         if len(titles) == 1:

@@ -78,7 +78,7 @@ class Operation:
     def record(self, entity: str, obj: Base, action: str, before: Snapshot | None) -> ChangeRecord:
         self.session.flush()
         after = None if action == "purge" else snapshot(self.session, entity, obj)
-        rec = ChangeRecord(entity, obj.id, action, before, after)  # type: ignore[attr-defined]
+        rec = ChangeRecord(entity, obj.id, action, before, after)  # type: ignore[attr-defined]  # Base declares no id; every recorded model has one
         if action == "update" and same_content(before, after):
             return rec  # nothing really changed: no audit row, nothing to undo
         self.change.records.append(rec)
@@ -94,7 +94,7 @@ class Operation:
             self.session.add(AuditEntry(**row))
 
 
-def translate_db_error(err: Exception, folder: Path | None = None) -> LedgerError | None:
+def translate_db_error(err: BaseException, folder: Path | None = None) -> LedgerError | None:
     """Turn the database errors a user can meet into Chinese messages."""
     text = str(getattr(err, "orig", err)).lower()
     if isinstance(err, StaleDataError):

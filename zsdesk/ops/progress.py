@@ -94,7 +94,7 @@ def update_progress(ledger: Ledger, note_id: int, when: Any = None, text: Any = 
         before = op.snapshot("progress", row)
         _, on, note = _checked(op.session, None, row.date if when is None else when,
                                row.text if text is None else text, op.now.date(), check_project=False)
-        row.date, row.text = on, note  # type: ignore[assignment]
+        row.date, row.text = on, note  # type: ignore[assignment]  # _checked raised unless the date is set
         op.record("progress", row, "update", before)
         op.change.label = f"修改项目进展“{_project_title(op.session, row.project_id)}”"
     return op.change

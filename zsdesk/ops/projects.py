@@ -7,7 +7,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -105,7 +105,7 @@ PROJECT = EntitySpec("project", Project, {
 
 
 def _current_links(session: Session, project_id: int) -> dict[str, list[int]]:
-    return {field: sorted(session.scalars(select(getattr(link, col)).where(link.project_id == project_id)))  # type: ignore[attr-defined]
+    return {field: sorted(session.scalars(select(getattr(link, col)).where(link.project_id == project_id)))
             for field, (link, col) in PROJECT_LINKS.items()}
 
 
@@ -185,7 +185,7 @@ def update_projects(ledger: Ledger, ids: Iterable[int], changes: Mapping[str, An
     with operation(ledger, label or f"批量修改 {len(ids)} 个项目") as op:
         problems_by_row = []
         for project_id in ids:
-            project = get_live(op.session, PROJECT, project_id)
+            project = cast(Project, get_live(op.session, PROJECT, project_id))  # PROJECT's model is Project
             before = op.snapshot("project", project)
             links = _current_links(op.session, project_id)
             merged = {**{k: v for k, v in links.items() if k not in changes}, **changes}

@@ -34,7 +34,7 @@ ENTITY_MODELS: dict[str, type[Base]] = {
     "progress": ProjectProgress,
 }
 # Association lists that belong to a project record: field -> (table, column holding the other id)
-PROJECT_LINKS: dict[str, tuple[type[Base], str]] = {
+PROJECT_LINKS: dict[str, tuple[type[ProjectCooperatingUnit | ProjectPerson | ProjectTag], str]] = {
     "cooperating_unit_ids": (ProjectCooperatingUnit, "unit_id"),
     "person_ids": (ProjectPerson, "person_id"),
     "tag_ids": (ProjectTag, "tag_id"),
@@ -58,7 +58,7 @@ def snapshot(session: Session, entity: str, obj: Base) -> Snapshot:
     snap = {col.key: _to_json(getattr(obj, col.key)) for col in model.__table__.columns}
     if entity == "project":
         for field, (link, column) in PROJECT_LINKS.items():
-            rows = session.scalars(select(getattr(link, column)).where(link.project_id == obj.id))  # type: ignore[attr-defined]
+            rows = session.scalars(select(getattr(link, column)).where(link.project_id == obj.id))  # type: ignore[attr-defined]  # obj is typed Base; every snapshotted project has an id
             snap[field] = sorted(rows)
     return snap
 
@@ -116,7 +116,7 @@ def apply_snapshot(session: Session, entity: str, entity_id: int, snap: Snapshot
         if obj is not None:
             if entity == "project":
                 for link, _ in PROJECT_LINKS.values():
-                    session.execute(delete(link).where(link.project_id == entity_id))  # type: ignore[attr-defined]
+                    session.execute(delete(link).where(link.project_id == entity_id))
             session.delete(obj)
             session.flush()
         return None
@@ -137,6 +137,6 @@ def apply_snapshot(session: Session, entity: str, entity_id: int, snap: Snapshot
 def set_project_links(session: Session, project_id: int, links: dict[str, list[int]]) -> None:
     for field, ids in links.items():
         link, column = PROJECT_LINKS[field]
-        session.execute(delete(link).where(link.project_id == project_id))  # type: ignore[attr-defined]
+        session.execute(delete(link).where(link.project_id == project_id))
         if ids:
             session.execute(insert(link), [{"project_id": project_id, column: i} for i in sorted(set(ids))])

@@ -43,7 +43,7 @@ class AuditQuery:
             conds.append(AuditEntry.at < datetime.combine(self.end + timedelta(days=1), datetime.min.time()))
         return conds
 
-    def select(self) -> Select[tuple[int]]:
+    def select(self) -> Select[int]:
         return select(AuditEntry.id).where(*self.conditions()).order_by(AuditEntry.id.desc())
 
     def ids(self, session: Session) -> list[int]:

@@ -41,5 +41,5 @@ def live_project(session: Session, project_id: int) -> Project | None:
 
 def project_links(session: Session, project_id: int) -> dict[str, list[int]]:
     """The project's linked ids per link field (cooperating units, tags, persons), sorted."""
-    return {f: sorted(session.scalars(select(getattr(link, col)).where(link.project_id == project_id)))  # type: ignore[attr-defined]
+    return {f: sorted(session.scalars(select(getattr(link, col)).where(link.project_id == project_id)))
             for f, (link, col) in PROJECT_LINKS.items()}

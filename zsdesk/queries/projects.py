@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Select, and_, bindparam, case, exists, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import BindParameter, ColumnElement, SQLColumnExpression
 
 from ..models import (
     DictionaryEntry,
@@ -88,7 +88,7 @@ def size_class_expr(t: SizeThresholds) -> ColumnElement[str]:
         else_=literal("none"))
 
 
-def signed_date_expr() -> ColumnElement[date]:
+def signed_date_expr() -> SQLColumnExpression[date | None]:
     """The first signing: framework agreement, or the formal contract when there was none."""
     return Project.signed_date  # stored and indexed; kept equal to zsdesk.stage.first_signed on every write
 
@@ -190,7 +190,7 @@ class ProjectQuery:
             conds.append(self.stale_expr())
         return conds
 
-    def select(self) -> Select[tuple[int]]:
+    def select(self) -> Select[int]:
         """``SELECT projects.id … WHERE … ORDER BY …`` — one query, ids only."""
         stmt = select(Project.id).where(*self.conditions())
         key = self.sort if self.sort in SORT_KEYS else "code"
@@ -225,7 +225,7 @@ class ProjectQuery:
         return session.scalar(select(func.count()).select_from(Project).where(*self.conditions())) or 0
 
 
-def fetch_ids(session: Session, stmt: Select[tuple[int]]) -> list[int]:
+def fetch_ids(session: Session, stmt: Select[int]) -> list[int]:
     """The first column of ``stmt`` as a list, fast.
 
     SQLAlchemy's result rows cost ~1 µs each (≈110 ms for 100,000 ids, most of a filter's budget);
@@ -238,8 +238,9 @@ def fetch_ids(session: Session, stmt: Select[tuple[int]]) -> list[int]:
         params = compiled.construct_params()
         positions = compiled.positiontup or []
         values = [params[k] for k in positions]
-        if all(v is None or isinstance(v, (int, float, str)) for v in values):
-            cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        raw = connection.connection.dbapi_connection  # None only once the connection is closed
+        if raw is not None and all(v is None or isinstance(v, (int, float, str)) for v in values):
+            cursor: Any = raw.cursor()  # sqlite3's cursor; the DBAPI protocol does not declare iteration
             try:
                 cursor.execute(compiled.string, values)
                 return [row[0] for row in cursor]
@@ -300,7 +301,7 @@ _ROW_COLUMNS = (Project.id, Project.code, Project.name, Project.investor, Projec
 
 # One expanding parameter for a page's ids: the statement's shape (and SQLAlchemy's compiled cache
 # entry) stays the same whatever the ids, instead of a bind parameter built per id.
-_IDS = bindparam("ids", expanding=True)
+_IDS: BindParameter[list[int]] = bindparam("ids", expanding=True)
 
 
 def fetch_rows(session: Session, ids: Sequence[int], thresholds: SizeThresholds | None = None,
@@ -314,7 +315,7 @@ def fetch_rows(session: Session, ids: Sequence[int], thresholds: SizeThresholds 
     links = (coop, persons, tags)
     for kind, pid, name in session.execute(_links_statement(), params):
         links[kind].setdefault(pid, []).append(name)
-    arrived = dict(session.execute(_arrived_statement(), params).all())
+    arrived: dict[int, int | None] = dict(session.execute(_arrived_statement(), params).all())
     rows = {}
     for (pid, code, name, investor, stage, origin, province, city, industrial, planned, agreement, output,
          first, framework, formal, started, production, full, withdrawn, leader, notes, updated,
@@ -330,7 +331,7 @@ def fetch_rows(session: Session, ids: Sequence[int], thresholds: SizeThresholds 
 # The page queries are built once (per size thresholds) and take the ids and the stale cut-off as
 # parameters: building and cache-keying a statement cost more than running it on a page of rows.
 @lru_cache(maxsize=8)
-def _rows_statement(t: SizeThresholds) -> Select[Any]:
+def _rows_statement(t: SizeThresholds) -> Select[*tuple[Any, ...]]:
     stale = stale_condition(bindparam("stale_cutoff"))
     return (select(*_ROW_COLUMNS, _LeadUnit.name, _Park.name, _Chain.name, size_class_expr(t), stale)
             .outerjoin(_LeadUnit, _LeadUnit.id == Project.lead_unit_id)
@@ -355,6 +356,6 @@ def _links_statement() -> Select[Any]:
 
 
 @lru_cache(maxsize=1)
-def _arrived_statement() -> Select[Any]:
+def _arrived_statement() -> Select[int, int]:
     return (select(Funding.project_id, func.sum(Funding.amount))
             .where(Funding.project_id.in_(_IDS), Funding.deleted_at.is_(None)).group_by(Funding.project_id))

@@ -150,9 +150,9 @@ def export_board(ledger: Ledger, path: str | Path, period: Period | str | Board,
     person_cols = [Column("排名", "int", 6), Column("姓名", width=10), Column("所属单位", width=26),
                    Column("协议资金（亿元）", "money_yi", 12), Column("到位资金（亿元）", "money_yi", 12)]
     persons = ReportSheet(wb, "个人榜", f"{label}招商英雄榜（个人）", "单位：亿元", person_cols, freeze_cols=2)
-    for row in board.persons:
-        persons.append([row.rank, row.person, row.unit, yuan_to_yi_rounded(row.agreement_amount),
-                        yuan_to_yi_rounded(row.arrived_amount)])
+    for person in board.persons:
+        persons.append([person.rank, person.person, person.unit, yuan_to_yi_rounded(person.agreement_amount),
+                        yuan_to_yi_rounded(person.arrived_amount)])
     persons.close()
     for extra in board.extra_boards.values():
         cols = [Column("项目编号", width=11), Column("项目名称", width=30), Column("投资方", width=26),

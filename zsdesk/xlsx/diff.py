@@ -54,8 +54,8 @@ class Differ:
         if spec.entity == "project" and ids:
             for name, (link, column) in PROJECT_LINKS.items():
                 for start in range(0, len(ids), 900):
-                    rows = session.execute(select(link.project_id, getattr(link, column)).where(  # type: ignore[attr-defined]
-                        link.project_id.in_(ids[start:start + 900])))  # type: ignore[attr-defined]
+                    rows = session.execute(select(link.project_id, getattr(link, column)).where(
+                        link.project_id.in_(ids[start:start + 900])))
                     for pid, other in rows:
                         self.links.setdefault(pid, {}).setdefault(name, []).append(other)
 

@@ -213,7 +213,7 @@ class RowReader:
             create_in(op, self.spec, plan.raw, self.after_write, self.prepare)
         else:
             obj = op.session.get(self.spec.model, plan.existing_id)
-            update_in(op, self.spec, obj, plan.raw, self.after_write)  # type: ignore[arg-type]
+            update_in(op, self.spec, obj, plan.raw, self.after_write)  # type: ignore[arg-type]  # the planned row was read in this transaction, so get() finds it
 
 
 def _readers() -> dict[str, RowReader]:

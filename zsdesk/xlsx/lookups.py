@@ -150,7 +150,7 @@ class Lookups:
         for start in range(0, len(ids), 900):
             rows = self.session.execute(select(Funding.project_id, Funding.date, Funding.amount).where(
                 Funding.project_id.in_(ids[start:start + 900]), Funding.deleted_at.is_(None)))
-            keys.update(tuple(r) for r in rows)
+            keys.update((pid, on, amount) for pid, on, amount in rows)
         return keys
 
     def targets(self) -> dict[tuple[int | None, int], Target]:

@@ -59,19 +59,20 @@ class SheetTable:
 
 
 def _match_row(values: tuple[Any, ...], columns: tuple[ImportColumn, ...]) -> list[MatchedColumn]:
-    keys = {}
+    keys: dict[str, ImportColumn] = {}
     for col in columns:
         for name in (col.header, *col.aliases):
             keys.setdefault(header_key(name)[0], col)
-    matched, seen = [], set()
+    matched: list[MatchedColumn] = []
+    seen: set[str] = set()
     for i, value in enumerate(values):
         if value is None or not isinstance(value, str):
             continue
         base, unit = header_key(value)
-        col = keys.get(base)
-        if col is not None and col.field not in seen:
-            seen.add(col.field)
-            matched.append(MatchedColumn(i, col, value.strip(), unit))
+        found = keys.get(base)
+        if found is not None and found.field not in seen:
+            seen.add(found.field)
+            matched.append(MatchedColumn(i, found, value.strip(), unit))
     return matched
 
 

@@ -9,6 +9,7 @@ import os
 import re
 import stat
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -147,7 +148,7 @@ _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _MERGE = re.compile(rb"<(?:\w+:)?mergeCell\s+ref=\"([A-Z]+\d+:[A-Z]+\d+)\"")
 
 
-def _counter(prefixed: bool, pattern: re.Pattern[bytes], plain: tuple[bytes, ...]):  # type: ignore[no-untyped-def]
+def _counter(prefixed: bool, pattern: re.Pattern[bytes], plain: tuple[bytes, ...]) -> Callable[[bytes], int]:
     """Count a tag in a chunk: ``bytes.count`` (fast) unless the XML uses a namespace prefix."""
     if prefixed:
         return lambda data: len(pattern.findall(data))

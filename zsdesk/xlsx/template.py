@@ -108,7 +108,7 @@ def _validations(wb: Workbook, ws: object, columns: tuple[ImportColumn, ...], ch
                             errorTitle="不是可选值", error=f"请从下拉列表中选择{col.header}。",
                             promptTitle=col.header, prompt=col.help[:250], showInputMessage=True)
         dv.add(f"{letter}2:{letter}{TEMPLATE_ROWS + 1}")
-        ws.add_data_validation(dv)  # type: ignore[attr-defined]
+        ws.add_data_validation(dv)  # type: ignore[attr-defined]  # openpyxl stubs miss Worksheet.add_data_validation
 
 
 def _help_sheet(wb: Workbook, label: str, columns: tuple[ImportColumn, ...], choices: dict[str, list[str]]) -> None:

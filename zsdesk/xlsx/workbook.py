@@ -144,7 +144,7 @@ class ReportSheet:
         self._header_rows = 2 if any(c.group for c in self.columns) else 1
         self._protos = self._make_protos()
         self._column_styles = [self._column_style(c) for c in self.columns]
-        self.ws._values_to_row = self._values_to_row  # type: ignore[method-assign]
+        self.ws._values_to_row = self._values_to_row
 
     # -- styles ---------------------------------------------------------------------------------
     def _proto(self, number_format: str | None = None, font: Font | None = None, alignment: Alignment | None = None,
@@ -206,6 +206,7 @@ class ReportSheet:
                 continue
             style = styles[col_idx - 1] if col_idx <= len(styles) else _PLAIN
             kind = type(value)
+            text: Any  # the cell's stored value: str, number, date or bool
             if kind is str:
                 text = clean_text(value)
                 cell.data_type = "s"
