@@ -264,5 +264,5 @@ class LandingDrill(QDialog):
         self.resize(980, 480)
 
     def _open(self, index: QModelIndex) -> None:
-        source = self.table.model().mapToSource(index)  # type: ignore[attr-defined]
+        source = self.table.model().mapToSource(index)  # type: ignore[attr-defined]  # the view's model is our proxy; Qt stubs give QAbstractItemModel
         self.context.open_project_requested.emit(self.model.rows[source.row()].project_id)

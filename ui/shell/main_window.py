@@ -111,7 +111,7 @@ class MainWindow(QMainWindow):
 
     def open_project(self, project_id: int) -> None:
         """A project's form, asked for from any page (the 待办 list, the landing drill-down)."""
-        self.page("ledger").open_project(project_id, self)  # type: ignore[attr-defined]
+        self.page("ledger").open_project(project_id, self)  # type: ignore[attr-defined]  # the shell may not import the ledger room (boundary rule)
 
     def current_page(self) -> PageWidget | None:
         page = self.stack.currentWidget()
