@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from zsdesk.board import board_to_json, compute_board  # noqa: E402
 from zsdesk.demo import build_demo  # noqa: E402
 from zsdesk.ledger import Ledger  # noqa: E402
+from zsdesk.opening import open_unlocked
 
 
 def main() -> int:
@@ -41,7 +42,7 @@ def main() -> int:
     path = Path(args.db)
     if not path.exists():
         print(f"building {args.projects} projects in {path} …", flush=True)
-        with Ledger.open(path, operator="bench", create=True) as ledger:
+        with open_unlocked(path, operator="bench", create=True) as ledger:
             summary = build_demo(ledger, projects=args.projects)
             print(summary, flush=True)
     if args.proposed_index:
@@ -55,7 +56,7 @@ def main() -> int:
                 con.execute("CREATE INDEX IF NOT EXISTS ix_funding_date_cover "
                             "ON funding (date, project_id, amount, deleted_at)")
         path = copy
-    with Ledger.open(path, operator="bench") as ledger:
+    with open_unlocked(path, operator="bench") as ledger:
         with ledger.reading() as s:
             from sqlalchemy import func, select
 
@@ -95,9 +96,9 @@ def growth(path: Path, projects: int, median: float, period: str, runs: int) -> 
     for n in (1_000, 10_000):
         small = path.with_name(f"{path.stem}-growth-{n}.sqlite")
         if not small.exists():
-            with Ledger.open(small, operator="bench", create=True) as ledger:
+            with open_unlocked(small, operator="bench", create=True) as ledger:
                 build_demo(ledger, projects=n)
-        with Ledger.open(small, operator="bench") as ledger:
+        with open_unlocked(small, operator="bench") as ledger:
             rows.append((n, statistics.median(measure(ledger, period, runs)[0])))
     rows.append((projects, median))
     print(f"{'projects':>10} {'board':>10} {'per 1k projects':>16}")

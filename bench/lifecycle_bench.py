@@ -29,8 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from zsdesk.ledger import Ledger  # noqa: E402
 from zsdesk.lifecycle import compute_lifecycle, lifecycle_to_json  # noqa: E402
+from zsdesk.opening import open_unlocked  # noqa: E402
 from zsdesk.periods import parse_period  # noqa: E402
 from zsdesk.rules import load_rules  # noqa: E402
 
@@ -46,7 +46,7 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
 def raw_baseline(db: Path, period: str, runs: int) -> tuple[list[float], list[float], int]:
     """The cohort's rows and its funds per project, by hand-written SQL on the sqlite3 module."""
     p = parse_period(period)
-    with Ledger.open(db) as ledger:
+    with open_unlocked(db) as ledger:
         rules = load_rules(ledger, p.year)
     floor_ind, floor_non = rules.general_industrial, rules.general_non_industrial
     cohort = ("p.formal_date BETWEEN :start AND :end AND p.deleted_at IS NULL AND p.withdrawn_date IS NULL "
@@ -76,7 +76,7 @@ def raw_baseline(db: Path, period: str, runs: int) -> tuple[list[float], list[fl
 
 
 def engine(db: Path, period: str, runs: int) -> tuple[list[float], list[float], dict]:  # type: ignore[type-arg]
-    with Ledger.open(db) as ledger:
+    with open_unlocked(db) as ledger:
         data = lifecycle_to_json(compute_lifecycle(ledger, period))  # warm-up: rules, statement compilation
         times, cpu = [], []
         for _ in range(runs):
@@ -91,7 +91,7 @@ def todo(db: Path, runs: int) -> tuple[list[float], list[float], dict[str, int]]
     """The to-do list's engine (``compute_todo`` as of today): what the 待办 page will pay before drawing."""
     from zsdesk.lifecycle.todo import compute_todo
 
-    with Ledger.open(db) as ledger:
+    with open_unlocked(db) as ledger:
         counts = compute_todo(ledger).counts()
         times, cpu = [], []
         for _ in range(runs):

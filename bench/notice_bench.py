@@ -25,9 +25,9 @@ from pypdf import PdfReader  # noqa: E402
 
 from zsdesk.board import compute_board  # noqa: E402
 from zsdesk.demo import build_demo  # noqa: E402
-from zsdesk.ledger import Ledger  # noqa: E402
 from zsdesk.notice import default_fontset, render_notice  # noqa: E402
 from zsdesk.notice.quarterly import build_quarterly_notice  # noqa: E402
+from zsdesk.opening import open_unlocked
 
 BUDGET = 3.0
 
@@ -43,12 +43,12 @@ def main() -> int:
     path = Path(args.db)
     if not path.exists():
         print(f"building {args.projects} projects in {path} …", flush=True)
-        with Ledger.open(path, operator="bench", create=True) as ledger:
+        with open_unlocked(path, operator="bench", create=True) as ledger:
             print(build_demo(ledger, projects=args.projects, today=date(2026, 11, 1)), flush=True)
     fonts = default_fontset()
     issue_date = date(2026, 10, 8)
     # Not read-only: a ledger built by an older zsdesk is upgraded (migrated) on opening. Nothing else is written.
-    with Ledger.open(path, operator="bench") as ledger:
+    with open_unlocked(path, operator="bench") as ledger:
         board = compute_board(ledger, args.period)
         print(f"{args.period}: {len(board.units)} units, {len(board.persons)} persons, "
               f"{board.alone.figures.signed_projects} projects signed in {board.alone.period.label}")

@@ -92,10 +92,10 @@ def probe(mode: str, db: Path, timeout: int = 300) -> dict[str, Any]:
 # --- the steps ------------------------------------------------------------------------------
 
 def measure_queries(db: Path, steps: dict[str, Step], repeat: int) -> None:
-    from zsdesk.ledger import Ledger
+    from zsdesk.opening import open_unlocked
     from zsdesk.queries import ProjectQuery
 
-    with Ledger.open(db) as ledger, ledger.reading() as s:
+    with open_unlocked(db) as ledger, ledger.reading() as s:
         unit_id = s.execute(ProjectQuery(sort="code").select().limit(1)).scalar()
         from zsdesk.models import Project
         unit_id = s.get(Project, unit_id).lead_unit_id
@@ -112,9 +112,9 @@ def measure_queries(db: Path, steps: dict[str, Step], repeat: int) -> None:
 
 def measure_board(db: Path, step: Step, repeat: int) -> None:
     from zsdesk.board import compute_board
-    from zsdesk.ledger import Ledger
+    from zsdesk.opening import open_unlocked
 
-    with Ledger.open(db) as ledger:
+    with open_unlocked(db) as ledger:
         step.samples = timed(lambda: compute_board(ledger, PERIOD), repeat)
         board = compute_board(ledger, PERIOD)
         step.extra = {"units": len(board.units), "persons": len(board.persons)}
@@ -123,13 +123,13 @@ def measure_board(db: Path, step: Step, repeat: int) -> None:
 def measure_notice(step: Step, repeat: int) -> None:
     """The budget's notice: 300 units and about 1,000 projects signed in the quarter (a 12k-project ledger)."""
     from zsdesk.board import compute_board
-    from zsdesk.ledger import Ledger
     from zsdesk.notice.quarterly import render_quarterly_notice
+    from zsdesk.opening import open_unlocked
 
     db = OUT / "notice-12k.sqlite"
     if not db.exists():
         build_ledger(db, 12_000)
-    with Ledger.open(db) as ledger:
+    with open_unlocked(db) as ledger:
         step.samples = timed(lambda: render_quarterly_notice(ledger, PERIOD), repeat)
         board = compute_board(ledger, PERIOD)
         step.extra = {"units": len(board.units), "signed_in_quarter": board.alone.figures.signed_projects,
@@ -216,7 +216,7 @@ def make_steps() -> dict[str, Step]:
 
 def growth(repeat: int) -> list[dict[str, Any]]:
     from zsdesk.board import compute_board
-    from zsdesk.ledger import Ledger
+    from zsdesk.opening import open_unlocked
     from zsdesk.queries import ProjectQuery
 
     rows = []
@@ -224,7 +224,7 @@ def growth(repeat: int) -> list[dict[str, Any]]:
         db = OUT / f"growth-{n}.sqlite"
         if not db.exists():
             build_ledger(db, n)
-        with Ledger.open(db) as ledger, ledger.reading() as s:
+        with open_unlocked(db) as ledger, ledger.reading() as s:
             board = statistics.median(timed(lambda: compute_board(ledger, PERIOD), repeat))
             text = statistics.median(timed(lambda: ProjectQuery(text="玻纤").ids(s), repeat))
             sort = statistics.median(timed(lambda: ProjectQuery(sort="agreement_amount").ids(s), repeat))

@@ -19,6 +19,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from zsdesk.ledger import Ledger
+from zsdesk.opening import open_unlocked
 from zsdesk.xlsx.columns import PROJECT_COLUMNS
 from zsdesk.xlsx.importer import import_file
 from zsdesk.xlsx.ledger_export import LEDGER_COLUMNS, export_ledger, ledger_rows
@@ -31,10 +32,10 @@ RUNS = 3
 def bench_ledger() -> Ledger:
     path = Path(os.environ.get("ZSDESK_BENCH_DB", f"/tmp/zsdesk-bench-{PROJECTS // 1000}k.sqlite"))
     if path.exists():
-        return Ledger.open(path, operator="bench")
+        return open_unlocked(path, operator="bench")
     from zsdesk.demo import build_demo
 
-    ledger = Ledger.open(path, operator="bench", create=True)
+    ledger = open_unlocked(path, operator="bench", create=True)
     started = time.perf_counter()
     build_demo(ledger, projects=PROJECTS)
     print(f"built demo ledger of {PROJECTS:,} projects in {time.perf_counter() - started:.1f} s → {path}")
@@ -81,7 +82,7 @@ def import_file_of(ledger: Ledger, path: Path) -> None:
 
 def export_vs_raw(db: Path, repeat: int = RUNS) -> tuple[list[float], list[float]]:
     """Wall seconds of our ledger export and of raw openpyxl writing the same cells, interleaved."""
-    with Ledger.open(db, operator="bench") as ledger, tempfile.TemporaryDirectory() as tmp:
+    with open_unlocked(db, operator="bench") as ledger, tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
         with ledger.reading() as s:
             _, rows = ledger_rows(s)
@@ -95,7 +96,7 @@ def export_vs_raw(db: Path, repeat: int = RUNS) -> tuple[list[float], list[float
 
 def import_dry_run_10k(db: Path, repeat: int = RUNS) -> list[float]:
     """Wall seconds of a dry-run import of 10,000 project rows with full checking."""
-    with Ledger.open(db, operator="bench") as ledger, tempfile.TemporaryDirectory() as tmp:
+    with open_unlocked(db, operator="bench") as ledger, tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "import.xlsx"
         import_file_of(ledger, path)
         return [timed(lambda: import_file(ledger, "projects", path))[0] for _ in range(repeat)]

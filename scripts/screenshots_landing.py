@@ -26,7 +26,7 @@ from ui.common.context import LedgerContext  # noqa: E402
 from ui.shell.app import SMALL_SCREEN, fit_on_screen, make_application  # noqa: E402
 from ui.shell.main_window import MainWindow  # noqa: E402
 from zsdesk.demo import build_demo  # noqa: E402
-from zsdesk.ledger import Ledger  # noqa: E402
+from zsdesk.opening import open_unlocked  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 TODAY = date(2026, 11, 30)
@@ -60,7 +60,7 @@ def main() -> int:
     errors.MODAL = False
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        ledger = Ledger.open(Path(tmp) / "demo.sqlite", operator="科长", create=True)
+        ledger = open_unlocked(Path(tmp) / "demo.sqlite", operator="科长", create=True)
         build_demo(ledger, today=TODAY)
         context = LedgerContext(ledger)
         context.today = TODAY

@@ -14,6 +14,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from zsdesk import ops  # noqa: E402
 from zsdesk.ledger import Ledger  # noqa: E402
+from zsdesk.opening import open_unlocked
 
 _TEMPLATE: Path | None = None
 
@@ -30,11 +31,11 @@ def ledger(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     global _TEMPLATE
     if _TEMPLATE is None or not _TEMPLATE.exists():
         template = tmp_path_factory.mktemp("template") / "template.sqlite"
-        Ledger.open(template, operator="测试员", create=True).close()
+        open_unlocked(template, operator="测试员", create=True).close()
         _TEMPLATE = template
     path = tmp_path / "ledger.sqlite"
     shutil.copy(_TEMPLATE, path)
-    with Ledger.open(path, operator="测试员") as led:
+    with open_unlocked(path, operator="测试员") as led:
         yield led
 
 

@@ -92,3 +92,76 @@ def test_window_rooms_depend_only_on_common():
             if other in rooms and other not in (room, "common") or (room == "common" and other in rooms - {"common"}):
                 offenders.append(f"{path.relative_to(ROOT)}: {name}")
     assert offenders == []
+
+
+def _engine_imports(root: Path, path: Path) -> set[str]:
+    """Every module a zsdesk/ file names, relative imports resolved; imports inside functions and under
+    ``if TYPE_CHECKING:`` count too (a cycle hidden in a function is still a cycle)."""
+    parts = list(path.relative_to(root).with_suffix("").parts)
+    package = parts if parts[-1] == "__init__" else parts[:-1]
+    package = [p for p in package if p != "__init__"]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = package[: len(package) - node.level + 1] if node.level else []
+            stem = ".".join(base + ([node.module] if node.module else []))
+            found.add(stem)
+            found.update(f"{stem}.{a.name}" for a in node.names)
+    return found
+
+
+def engine_import_cycles(root: Path) -> list[list[str]]:
+    """Groups of zsdesk/ modules that import each other in a circle (strongly connected components, Tarjan)."""
+    files = {p: list(p.relative_to(root).with_suffix("").parts) for p in (root / "zsdesk").rglob("*.py")
+             if "migrations" not in p.parts}
+    names = {p: ".".join(parts[:-1] if parts[-1] == "__init__" else parts) for p, parts in files.items()}
+    modules = set(names.values())
+    graph = {names[p]: {t for t in _engine_imports(root, p) if t in modules and t != names[p]} for p in files}
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    out: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        for w in graph[v]:
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            comp = []
+            while True:
+                w = stack.pop()
+                comp.append(w)
+                if w == v:
+                    break
+            if len(comp) > 1:
+                out.append(sorted(comp))
+
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 10000))
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return out
+
+
+def test_no_import_cycles_in_the_engine():
+    """Dependencies inside zsdesk/ run one way (docs/architecture.md); function-local imports count."""
+    assert engine_import_cycles(ROOT) == []
+
+
+def test_cycle_check_finds_a_cycle_hidden_in_a_function(tmp_path):
+    pkg = tmp_path / "zsdesk"
+    (pkg / "ops").mkdir(parents=True)
+    (pkg / "__init__.py").write_text("")
+    (pkg / "ops" / "__init__.py").write_text("")
+    (pkg / "handle.py").write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .ops.undo import X\n")
+    (pkg / "ops" / "undo.py").write_text("def f():\n    from ..opener import open_it\n")
+    (pkg / "opener.py").write_text("from zsdesk import handle\n")
+    (pkg / "alone.py").write_text("from .handle import Y\n")
+    assert engine_import_cycles(tmp_path) == [["zsdesk.handle", "zsdesk.opener", "zsdesk.ops.undo"]]

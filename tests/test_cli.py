@@ -9,8 +9,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from zsdesk.cli import main
-from zsdesk.ledger import Ledger
 from zsdesk.models import Funding, Project, Target, Unit
+from zsdesk.opening import open_unlocked
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -19,7 +19,7 @@ def test_init_creates_an_empty_ledger_with_dictionaries(tmp_path, capsys):
     db = tmp_path / "new.sqlite"
     assert main(["init", "--db", str(db)]) == 0
     assert "已新建台账" in capsys.readouterr().out
-    with Ledger.open(db) as ledger, ledger.reading() as s:
+    with open_unlocked(db) as ledger, ledger.reading() as s:
         assert s.scalar(select(func.count()).select_from(Unit)) == 0
     # A second init refuses to overwrite.
     assert main(["init", "--db", str(db)]) == 2
@@ -31,7 +31,7 @@ def test_demo_builds_a_district(tmp_path, capsys):
     assert main(["--db", str(db), "demo"]) == 0
     out = capsys.readouterr().out
     assert "演示台账已生成" in out
-    with Ledger.open(db) as ledger, ledger.reading() as s:
+    with open_unlocked(db) as ledger, ledger.reading() as s:
         assert s.scalar(select(func.count()).select_from(Project)) > 200
         assert s.scalar(select(func.count()).select_from(Funding)) > 300
         assert s.scalar(select(Unit.name).where(Unit.name == "正阳工业园区")) == "正阳工业园区"
@@ -50,7 +50,7 @@ def test_demo_is_deterministic(tmp_path):
 
     names = []
     for i in range(2):
-        with Ledger.open(tmp_path / f"d{i}.sqlite", create=True) as ledger:
+        with open_unlocked(tmp_path / f"d{i}.sqlite", create=True) as ledger:
             build_demo(ledger, seed=7)
             with ledger.reading() as s:
                 names.append(list(s.execute(select(Project.code, Project.name, Project.agreement_amount))))
@@ -111,7 +111,7 @@ def test_municipal_demo_rebuilds_every_index(tmp_path):
 
     db = tmp_path / "city.sqlite"
     assert main(["demo", "--db", str(db), "--projects", "6000"]) == 0
-    with Ledger.open(db) as ledger:
+    with open_unlocked(db) as ledger:
         with ledger.engine.connect() as conn:
             assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
         with ledger.reading() as s:

@@ -11,9 +11,9 @@ from alembic.runtime.migration import MigrationContext
 
 from zsdesk.db import make_engine
 from zsdesk.errors import LedgerDamaged, LedgerTooNew
-from zsdesk.ledger import Ledger
 from zsdesk.migrate import head_revision, script_directory, upgrade
 from zsdesk.models import Base
+from zsdesk.opening import open_unlocked
 
 
 def test_revision_chain_is_linear():
@@ -45,7 +45,7 @@ def test_a_ledger_from_every_earlier_version_opens_with_its_data(tmp_path: Path,
     con.execute("INSERT INTO units (name, short_name, kind, active, sort_order) VALUES ('正阳工业园区', '正阳', 'park', 1, 1)")
     con.commit()
     con.close()
-    with Ledger.open(path) as ledger:
+    with open_unlocked(path) as ledger:
         assert ledger.get_setting("missing", "默认") == "默认"
         with ledger.engine.connect() as conn:
             assert MigrationContext.configure(conn).get_current_revision() == head_revision()
@@ -58,14 +58,14 @@ def test_a_ledger_from_every_earlier_version_opens_with_its_data(tmp_path: Path,
 
 def test_a_ledger_from_a_newer_version_is_refused_untouched(tmp_path: Path):
     path = tmp_path / "new.sqlite"
-    Ledger.open(path, create=True).close()
+    open_unlocked(path, create=True).close()
     con = sqlite3.connect(path)
     con.execute("UPDATE alembic_version SET version_num = 'ffff_future'")
     con.commit()
     con.close()
     before = path.read_bytes()
     with pytest.raises(LedgerTooNew, match="更新版本"):
-        Ledger.open(path)
+        open_unlocked(path)
     assert path.read_bytes() == before
 
 
@@ -76,7 +76,7 @@ def test_a_foreign_sqlite_file_is_not_touched(tmp_path: Path):
     con.commit()
     con.close()
     with pytest.raises(LedgerDamaged, match="不是招商桌面台账"):
-        Ledger.open(path)
+        open_unlocked(path)
 
 
 def test_pragmas_on_every_connection(ledger):

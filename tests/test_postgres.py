@@ -21,8 +21,8 @@ from zsdesk.board import board_to_json, compute_board
 from zsdesk.check import check_ledger
 from zsdesk.demo import build_demo
 from zsdesk.errors import ConflictError
-from zsdesk.ledger import Ledger
 from zsdesk.models import Project
+from zsdesk.opening import open_unlocked
 
 SERVER = os.environ.get("ZSDESK_TEST_PG_URL")
 pytestmark = pytest.mark.skipif(not SERVER, reason="no PostgreSQL: set ZSDESK_TEST_PG_URL (CI does)")
@@ -49,7 +49,7 @@ def pg_url() -> Iterator[str]:
 def test_demo_board_is_identical_to_sqlite(pg_url: str, tmp_path) -> None:
     boards = []
     for target in (pg_url, tmp_path / "same.sqlite"):
-        with Ledger.open(target, create=True) as ledger:
+        with open_unlocked(target, create=True) as ledger:
             build_demo(ledger, today=TODAY)
             boards.append(json.dumps(board_to_json(compute_board(ledger, "2025Q3")), sort_keys=True))
     assert boards[0] == boards[1]
@@ -57,7 +57,7 @@ def test_demo_board_is_identical_to_sqlite(pg_url: str, tmp_path) -> None:
 
 
 def test_operations_undo_and_a_second_clerks_stale_edit(pg_url: str) -> None:
-    with Ledger.open(pg_url, operator="甲", create=True) as ledger:
+    with open_unlocked(pg_url, operator="甲", create=True) as ledger:
         build_demo(ledger, today=TODAY)
         ops.create_unit(ledger, {"name": "新建园区", "kind": "园区"})  # ids continue after the demo's
         pid = ops.create_project(ledger, {"name": "共享台账项目", "investor": "某公司", "formal_date": "2026-03-01",

@@ -30,7 +30,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import LedgerDamaged, LedgerError, LedgerLocked
+from .lock import acquire_writer_lock
 from .paths import backup_dir, data_dir
+from .sqlite_file import inspect_file
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -138,8 +140,7 @@ def _connect_ro(path: Path) -> sqlite3.Connection:
 
 def inspect_backup(path: Path, full: bool = True) -> BackupInfo:
     """Verify a backup (or any ledger file) and read its figures; never raises for a bad file."""
-    from .check import inspect_file
-    from .migrate import script_directory
+    from .migrate import script_directory  # Alembic loads only when a backup is inspected
 
     match = _NAME.match(path.name)
     try:
@@ -212,8 +213,6 @@ def create_backup(ledger_path: str | Path, folder: str | Path | None = None, rea
     copy is deleted and older backups are left alone.
     """
     source = Path(ledger_path).expanduser().resolve()
-    from .check import inspect_file
-
     inspect_file(source)
     if target is not None:
         out = Path(target).expanduser().resolve()
@@ -451,8 +450,6 @@ def restore_backup(backup: str | Path, ledger_path: str | Path, folder: str | Pa
     by replacing or deleting files an open connection uses. Issued notices the backup lacks are
     official records: they are carried over, so a document number once issued stays used.
     """
-    from .lock import acquire_writer_lock
-
     source = Path(backup).expanduser().resolve()
     ledger = Path(ledger_path).expanduser().resolve()
     if source == ledger:
@@ -518,6 +515,7 @@ def _as_python(kind: object, value: object) -> object:
 def carry_issued_notices(previous: Path, ledger: Path) -> tuple[str, ...]:
     """Put every issued notice of ``previous`` that ``ledger`` lacks (by document number) back into
     ``ledger``, as one audited operation. Upgrades ``ledger`` first if the backup was older."""
+    # SQLAlchemy, the models and Alembic load only on a restore, not when the window's backups start.
     from .db import make_engine
     from .ledger import Ledger
     from .migrate import head_revision, migrate_file
@@ -584,7 +582,7 @@ def backups_of(ledger_path: Path, extra_folder: Path | None = None) -> list[Path
 def _record_restore(ledger: Path, source: Path, previous: Path | None) -> None:
     """Tamper evidence: the restore goes into the audit chain with the head it discarded, so the
     anchors of the discarded branch (the backups made since) are not taken for a rewritten chain."""
-    from .audit_chain import record_restore
+    from .audit_chain import record_restore  # only on a restore (it loads SQLAlchemy)
 
     try:
         record_restore(ledger, source, previous)

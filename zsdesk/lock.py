@@ -19,15 +19,11 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.orm import Session
 
 from .errors import LedgerError, LedgerLocked
-
-if TYPE_CHECKING:
-    from .ledger import Ledger
 
 
 def lock_path(ledger_path: str | Path) -> Path:
@@ -241,21 +237,6 @@ def read_only_engine(file: Path, immutable: bool = False) -> Engine:
 
     event.listen(engine, "connect", pragmas)
     return engine
-
-
-def guard_read_only(ledger: Ledger, reason: str) -> None:
-    """Refuse every write through the ledger's sessions with ``reason`` (Chinese), before SQL runs."""
-    ledger.read_only_reason = reason
-
-    def refuse(session: Session, _ctx: Any, _instances: Any) -> None:
-        raise LedgerReadOnly(f"{reason}本次修改未保存。")
-
-    def refuse_sql(orm_execute_state: Any) -> None:
-        if orm_execute_state.is_insert or orm_execute_state.is_update or orm_execute_state.is_delete:
-            raise LedgerReadOnly(f"{reason}本次修改未保存。")
-
-    event.listen(ledger._sessions, "before_flush", refuse)  # noqa: SLF001 - the ledger's own sessionmaker
-    event.listen(ledger._sessions, "do_orm_execute", refuse_sql)  # noqa: SLF001
 
 
 class LedgerReadOnly(LedgerLocked):

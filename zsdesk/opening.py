@@ -27,15 +27,20 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
+from .backup import restore_hint
 from .db import ledger_url, make_engine, sqlite_path
+from .db_errors import translate_db_error
 from .errors import LedgerDamaged, LedgerError, LedgerLocked, LedgerTooNew
-from .ledger import Ledger
+from .ledger import Ledger, guard_read_only
 from .lock import LedgerReadOnly, WriterLock, acquire_writer_lock, read_only_engine, read_only_reason
-from .migrate import head_revision, known_revisions, migrate_file, migrate_server, missing_tables
+from .migrate import current_revision, head_revision, known_revisions, migrate_file, migrate_server, missing_tables
 from .models import Base
+from .ops.bootstrap import ensure_defaults
+from .sqlite_file import inspect_file
 
 READING_ONLY = "这个命令以只读方式打开台账，不能保存修改。"
 SUPPORTED = {"sqlite": "pysqlite", "postgresql": "psycopg"}
@@ -128,8 +133,6 @@ def refuse_special(file: Path) -> None:
 
 def inspect_ledger_file(file: Path, create: bool = False) -> FileState:
     """Steps 1–2 for a file: raise (Chinese) for anything we must not open; never writes."""
-    from .check import inspect_file
-
     refuse_special(file)
     inspect_file(file, create=create)
     if not file.exists() or file.stat().st_size == 0:
@@ -279,8 +282,6 @@ def open_ledger(path_or_url: str | Path, operator: str | None = None, *, create:
     try:
         return _open_file(file, operator, create, write, read_only, wait_seconds, fallback_read_only, lock)
     except LedgerDamaged as err:
-        from .backup import restore_hint
-
         stop = "" if str(err).endswith(("。", "！", "？")) else "。"  # two sentences, not one run-on
         raise LedgerDamaged(f"{err}{stop}{restore_hint(file)}") from err
     except (DBAPIError, sqlite3.Error) as err:
@@ -292,12 +293,8 @@ def open_ledger(path_or_url: str | Path, operator: str | None = None, *, create:
 
 def translate_error(err: BaseException, file: Path | None) -> LedgerError | None:
     """Database errors a clerk can meet, in Chinese: damage (with the restore hint), a full disk."""
-    from .ops.history import translate_db_error
-
     text = str(getattr(err, "orig", err)).lower()
     if "malformed" in text or "not a database" in text or "corrupt" in text:
-        from .backup import restore_hint
-
         return LedgerDamaged(f"台账文件已损坏（{getattr(err, 'orig', err)}），本次操作未完成。{restore_hint(file)}")
     if isinstance(err, OSError) and err.errno == 28:
         return LedgerError("磁盘空间已满，本次操作未完成。请清理磁盘后重试，已保存的数据不受影响。")
@@ -317,16 +314,12 @@ def translate_error(err: BaseException, file: Path | None) -> LedgerError | None
 
 
 def _open_server(url: str, operator: str | None, create: bool) -> Ledger:
-    from .migrate import current_revision
-
     engine = make_engine(url)
     try:
         revision = current_revision(engine)
         if revision is not None and revision not in known_revisions():
             raise LedgerTooNew(f"这个台账由更新版本的招商桌面创建（数据版本 {revision}），当前版本无法打开，未做任何修改。")
         if revision != head_revision():
-            from sqlalchemy import inspect
-
             if revision is None and set(inspect(engine).get_table_names()):
                 raise LedgerDamaged("这个数据库不是招商桌面台账（里面有其他程序的数据表），为保护它，未做任何修改。")
             if revision is None and not create:
@@ -334,8 +327,6 @@ def _open_server(url: str, operator: str | None, create: bool) -> Ledger:
             migrate_server(engine)
         ledger = Ledger(engine, operator)
         if create:
-            from .ops.bootstrap import ensure_defaults
-
             ensure_defaults(ledger)
         return ledger
     except BaseException:
@@ -393,8 +384,6 @@ def _open_file(file: Path, operator: str | None, create: bool, write: bool, read
         ledger = Ledger(engine, operator, backup)
         ledger.writer_lock = lock
         if create:
-            from .ops.bootstrap import ensure_defaults
-
             try:
                 ensure_defaults(ledger)
             except BaseException:
@@ -435,8 +424,6 @@ def _take_lock(file: Path, wait_seconds: float) -> WriterLock:
 
 def _read_only_ledger(file: Path, state: FileState, operator: str | None, reason: str | None) -> Ledger:
     """Read only: the schema must be current, since upgrading is a write."""
-    from .lock import guard_read_only
-
     if state.revision != head_revision():
         raise LedgerError(f"{reason or ''}这个台账来自旧版本，需要升级后才能打开，而升级要写入文件。请以可写方式打开一次。")
     engine = None
@@ -455,3 +442,14 @@ def _read_only_ledger(file: Path, state: FileState, operator: str | None, reason
     ledger.path = file
     guard_read_only(ledger, reason or READING_ONLY)
     return ledger
+
+
+def open_unlocked(path_or_url: str | Path, operator: str | None = None, create: bool = False,
+                  read_only: bool = False) -> Ledger:
+    """Open (and if needed create or upgrade) a ledger without the writer lock (library use, tests).
+
+    The command line and the window use :func:`open_ledger`, which also takes the writer lock; both
+    run the same sequence. ``read_only`` (or a file that cannot be written) opens it for reading
+    only: every write is refused with a Chinese message. (Formerly ``Ledger.open``.)
+    """
+    return open_ledger(path_or_url, operator, create=create, write=not read_only, read_only=read_only, lock=False)

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from .backup import _NAME, known_folders
 from .errors import LedgerError
+from .sqlite_file import SQLITE_HEADER
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 _LEDGER_SIDECARS = ("-wal", "-shm", "-journal", ".lock")
 
 

@@ -15,12 +15,13 @@ from zsdesk.board import compute_board, unit_projects
 from zsdesk.board.drill import AMOUNT_FIGURES, FIGURE_FIELDS, FIGURES
 from zsdesk.demo import build_demo
 from zsdesk.ledger import Ledger
+from zsdesk.opening import open_unlocked
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ledger]:
     path: Path = tmp_path_factory.mktemp("drill") / "demo.sqlite"
-    with Ledger.open(path, operator="测试员", create=True) as led:
+    with open_unlocked(path, operator="测试员", create=True) as led:
         build_demo(led, today=date(2026, 11, 20))
         yield led
 

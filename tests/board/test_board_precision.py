@@ -12,6 +12,7 @@ from zsdesk.board import board_to_json, compute_board, unit_projects
 from zsdesk.demo import build_demo
 from zsdesk.errors import LedgerError
 from zsdesk.ledger import Ledger
+from zsdesk.opening import open_unlocked
 from zsdesk.periods import parse_period
 
 YI = 100_000_000
@@ -104,7 +105,7 @@ def _recompute(rules, rates):  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     path: Path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
-    with Ledger.open(path, operator="测试员", create=True) as led:
+    with open_unlocked(path, operator="测试员", create=True) as led:
         build_demo(led, today=date(2026, 11, 20))
         yield led
 

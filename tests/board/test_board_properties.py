@@ -18,6 +18,7 @@ from zsdesk.board import competition_ranks, compute_board, project_credits
 from zsdesk.board.figures import round_half_up
 from zsdesk.ledger import Ledger
 from zsdesk.models import Funding, Project, ProjectCooperatingUnit, ProjectPerson, Unit
+from zsdesk.opening import open_unlocked
 from zsdesk.rules import default_document, parse_rules
 
 RULES = parse_rules(default_document())
@@ -44,7 +45,7 @@ projects_st = st.lists(st.fixed_dictionaries({
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     path = tmp_path_factory.mktemp("props") / "template.sqlite"
-    with Ledger.open(path, operator="测试员", create=True) as led, led.session() as s:
+    with open_unlocked(path, operator="测试员", create=True) as led, led.session() as s:
         s.execute(insert(Unit), [{"id": i + 1, "name": f"单位{i}", "short_name": f"单位{i}", "kind": "department",
                                   "active": True, "sort_order": i} for i in range(UNITS)])
         from zsdesk.models import Person
@@ -57,7 +58,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 def _load(template: Path, projects: list[dict], workdir: Path) -> Ledger:  # type: ignore[type-arg]
     path = workdir / "p.sqlite"
     shutil.copy(template, path)
-    led = Ledger.open(path, operator="测试员")
+    led = open_unlocked(path, operator="测试员")
     now = datetime(2026, 1, 1)
     rows, coops, persons, funding = [], [], [], []
     for i, p in enumerate(projects):

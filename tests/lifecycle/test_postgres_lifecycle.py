@@ -10,9 +10,9 @@ from sqlalchemy import select
 from tests.test_postgres import SERVER, pg_url, pytestmark  # noqa: F401 - the fixture and the skip
 from zsdesk import ops
 from zsdesk.demo import build_demo
-from zsdesk.ledger import Ledger
 from zsdesk.lifecycle import compute_lifecycle, lifecycle_to_json
 from zsdesk.models import Project
+from zsdesk.opening import open_unlocked
 from zsdesk.queries import ProjectQuery, fetch_rows
 
 TODAY = date(2026, 11, 1)
@@ -21,7 +21,7 @@ TODAY = date(2026, 11, 1)
 def test_lifecycle_and_stale_flags_equal_sqlite(pg_url: str, tmp_path) -> None:  # noqa: F811
     results = []
     for target in (pg_url, tmp_path / "same.sqlite"):
-        with Ledger.open(target, create=True) as ledger:
+        with open_unlocked(target, create=True) as ledger:
             build_demo(ledger, today=TODAY)
             with ledger.reading() as s:
                 pid = s.scalar(select(Project.id).where(Project.stage == "formal").order_by(Project.id).limit(1))

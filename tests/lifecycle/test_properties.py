@@ -16,6 +16,7 @@ from sqlalchemy import insert
 from zsdesk.ledger import Ledger
 from zsdesk.lifecycle import add_months, compute_lifecycle
 from zsdesk.models import Funding, Project, Unit
+from zsdesk.opening import open_unlocked
 
 UNITS = 3
 BASE = date(2024, 10, 1)
@@ -35,7 +36,7 @@ PERIODS = st.sampled_from(["2025Q1", "2025Q4", "2026M02", "2026Q2", "2026Q3", "2
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     path = tmp_path_factory.mktemp("lcprops") / "template.sqlite"
-    with Ledger.open(path, operator="测试员", create=True) as led, led.session() as s:
+    with open_unlocked(path, operator="测试员", create=True) as led, led.session() as s:
         s.execute(insert(Unit), [{"id": i + 1, "name": f"单位{i}", "short_name": f"单位{i}", "kind": "department",
                                   "active": True, "sort_order": i} for i in range(UNITS)])
         s.commit()
@@ -49,7 +50,7 @@ def _day(n: int | None) -> date | None:
 def _load(template: Path, projects: list[dict], workdir: Path) -> Ledger:  # type: ignore[type-arg]
     path = workdir / "p.sqlite"
     shutil.copy(template, path)
-    led = Ledger.open(path, operator="测试员")
+    led = open_unlocked(path, operator="测试员")
     now = datetime(2026, 1, 1)
     rows, funding = [], []
     for i, p in enumerate(projects):

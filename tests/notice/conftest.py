@@ -20,6 +20,7 @@ from zsdesk.notice import FontSet
 from zsdesk.notice.compose import render_notice
 from zsdesk.notice.quarterly import render_quarterly_notice
 from zsdesk.notice.sample import sample_document
+from zsdesk.opening import open_unlocked
 
 MM = 72 / 25.4
 
@@ -97,7 +98,7 @@ def demo_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     global _DEMO
     if _DEMO is None or not _DEMO.exists():
         path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
-        with Ledger.open(path, operator="测试员", create=True) as led:
+        with open_unlocked(path, operator="测试员", create=True) as led:
             build_demo(led, seed=2026, today=date(2026, 11, 1))
         _DEMO = path
     return _DEMO
@@ -108,11 +109,11 @@ def demo(demo_path: Path, tmp_path: Path) -> Iterator[Ledger]:
     """A private copy of the demo ledger (tests that issue or edit change it)."""
     path = tmp_path / "demo.sqlite"
     shutil.copy(demo_path, path)
-    with Ledger.open(path, operator="测试员") as led:
+    with open_unlocked(path, operator="测试员") as led:
         yield led
 
 
 @pytest.fixture(scope="session")
 def demo_pdf(demo_path: Path, fonts: FontSet) -> bytes:
-    with Ledger.open(demo_path, operator="测试员") as led:
+    with open_unlocked(demo_path, operator="测试员") as led:
         return render_quarterly_notice(led, "2025Q3", issue_date=ISSUE_DATE, fonts=fonts)

@@ -44,9 +44,9 @@ def test_cli_draft_then_issue(demo_path, tmp_path, capsys):  # type: ignore[no-u
 
 
 def test_render_is_deterministic(demo_path, demo_pdf, fonts):  # type: ignore[no-untyped-def]
-    from zsdesk.ledger import Ledger
+    from zsdesk.opening import open_unlocked
 
-    with Ledger.open(demo_path, read_only=True) as led:
+    with open_unlocked(demo_path, read_only=True) as led:
         assert render_quarterly_notice(led, "2025Q3", issue_date=ISSUE_DATE, fonts=fonts) == demo_pdf
 
 
@@ -68,9 +68,9 @@ def test_layout_checker_on_demo_notice(demo_pdf, tmp_path):  # type: ignore[no-u
 
 @pytest.mark.parametrize("period", ["2025", "2026Q1", "2026M08", "2024Q4"])
 def test_layout_checker_on_other_periods(demo_path, fonts, tmp_path, period):  # type: ignore[no-untyped-def]
-    from zsdesk.ledger import Ledger
+    from zsdesk.opening import open_unlocked
 
-    with Ledger.open(demo_path, read_only=True) as led:
+    with open_unlocked(demo_path, read_only=True) as led:
         pdf = render_quarterly_notice(led, period, issue_date=ISSUE_DATE, fonts=fonts)
     pages = page_texts(pdf)
     assert _check(pdf, tmp_path) == [f"{len(pages)} pages: 0 layout problems"]

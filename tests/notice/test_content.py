@@ -10,10 +10,10 @@ from fractions import Fraction
 from pypdf import PdfReader
 
 from zsdesk.board import compute_board
-from zsdesk.ledger import Ledger
 from zsdesk.notice.narrative import Narrative, NoticeSettings
 from zsdesk.notice.quarterly import build_quarterly_notice, render_quarterly_notice
 from zsdesk.notice.quarterly_tables import signed_in
+from zsdesk.opening import open_unlocked
 
 from .conftest import flat, page_texts
 
@@ -39,7 +39,7 @@ def growth_words(now: int, before: int) -> str:
 def test_demo_title_and_overview_figures(demo_path, demo_pdf):  # type: ignore[no-untyped-def]
     text = flat(demo_pdf)
     assert "关于2025年1—9月全区招商引资工作情况的通报" in text
-    with Ledger.open(demo_path, read_only=True) as led:
+    with open_unlocked(demo_path, read_only=True) as led:
         board = compute_board(led, "2025Q3")
     f, ly, target = board.district.figures, board.district.last_year, board.district.target
     assert f.formal_amount and f.arrived_amount and target is not None  # the demo has figures to print
@@ -56,7 +56,7 @@ def test_demo_title_and_overview_figures(demo_path, demo_pdf):  # type: ignore[n
 
 
 def test_demo_unit_and_person_boards_in_rank_order(demo_path, demo_pdf):  # type: ignore[no-untyped-def]
-    with Ledger.open(demo_path, read_only=True) as led:
+    with open_unlocked(demo_path, read_only=True) as led:
         board = compute_board(led, "2025Q3")
     text = flat(demo_pdf)
     start = text.index("表1")
@@ -78,7 +78,7 @@ def test_demo_unit_and_person_boards_in_rank_order(demo_path, demo_pdf):  # type
 
 
 def test_demo_attachments(demo_path, demo_pdf):  # type: ignore[no-untyped-def]
-    with Ledger.open(demo_path, read_only=True) as led:
+    with open_unlocked(demo_path, read_only=True) as led:
         board = compute_board(led, "2025Q3")
     pages = page_texts(demo_pdf)
     attach1 = next(i for i, t in enumerate(pages) if t.startswith("附件1"))
@@ -94,7 +94,7 @@ def test_demo_attachments(demo_path, demo_pdf):  # type: ignore[no-untyped-def]
     n = board.alone.figures.signed_projects
     assert n > 0
     assert f"合计{n}个" in listing
-    with Ledger.open(demo_path, read_only=True) as led, led.reading() as session:
+    with open_unlocked(demo_path, read_only=True) as led, led.reading() as session:
         signed = signed_in(session, board.rules, board.alone.period)
     assert len(signed) == n
     body = listing.split("合计")[0]

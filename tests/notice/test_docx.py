@@ -37,6 +37,7 @@ from zsdesk.notice.docx_export import (
 )
 from zsdesk.notice.fonts import Role
 from zsdesk.notice.quarterly import build_quarterly_notice, render_quarterly_notice
+from zsdesk.opening import open_unlocked
 from zsdesk.resources import resource
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,7 +49,7 @@ CHECKER = next((d / "tools" / "check_notice_layout.py" for d in (ROOT.parent / "
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
-    with Ledger.open(path, operator="测试员", create=True) as led:
+    with open_unlocked(path, operator="测试员", create=True) as led:
         build_demo(led, seed=2026, today=date(2026, 11, 1))
     return path
 
@@ -56,7 +57,7 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def demo_notice(demo_db: Path) -> dict[str, Any]:
     """The demo's 2025Q3 notice: the document, its figures, the .docx and the zsdesk PDF."""
-    with Ledger.open(demo_db, read_only=True) as led:
+    with open_unlocked(demo_db, read_only=True) as led:
         doc, figures = build_quarterly_notice(led, "2025Q3", issue_date=ISSUE_DATE)
         data = render_quarterly_docx(led, "2025Q3", issue_date=ISSUE_DATE)
         pdf = render_quarterly_notice(led, "2025Q3", issue_date=ISSUE_DATE)
@@ -202,7 +203,7 @@ def test_page_numbers_odd_right_even_left_and_draft_marks(demo_notice: dict[str,
     assert mark.runs[0].font.color.rgb is not None and min(mark.runs[0].font.color.rgb) >= 0x99
     assert first.first_page_footer.paragraphs[0].text == "— 1 —"
     assert not any(s.different_first_page_header_footer for s in word.sections[1:])
-    with Ledger.open(demo_db, read_only=True) as led:
+    with open_unlocked(demo_db, read_only=True) as led:
         issued = render_quarterly_docx(led, "2025Q3", doc_number="黔江招商发〔2025〕7号", issue_date=ISSUE_DATE,
                                        draft=False)
     back = docx.Document(io.BytesIO(issued))
@@ -262,7 +263,7 @@ def test_cli_writes_docx_by_extension(demo_db: Path, tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr
     word = docx.Document(issued)
     assert "黔江招商发〔2025〕9号" in _all_text(word) and DRAFT_MARK not in _all_text(word)
-    with Ledger.open(db, read_only=True) as led:
+    with open_unlocked(db, read_only=True) as led:
         from zsdesk.notice.issuing import issued_pdf, list_issued
 
         [info] = list_issued(led)

@@ -9,13 +9,13 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from zsdesk.ledger import Ledger
 from zsdesk.lifecycle import compute_lifecycle
 from zsdesk.notice.compose import render_notice
 from zsdesk.notice.fonts import FontSet
 from zsdesk.notice.model import Heading, Paragraph, Table
 from zsdesk.notice.narrative import NoticeSettings, load_settings, save_settings
 from zsdesk.notice.quarterly import build_quarterly_notice
+from zsdesk.opening import open_unlocked
 
 CHECKER = Path(__file__).resolve().parents[2].parent / "shared" / "tools" / "check_notice_layout.py"
 ISSUE = date(2026, 10, 10)
@@ -27,7 +27,7 @@ def _headings(doc) -> list[str]:  # type: ignore[no-untyped-def]
 
 def test_section_follows_the_leaderboard_with_rates_and_attachment(demo_path: Path, fonts: FontSet,
                                                                    tmp_path: Path) -> None:
-    with Ledger.open(demo_path, read_only=True) as led:
+    with open_unlocked(demo_path, read_only=True) as led:
         doc, _ = build_quarterly_notice(led, "2026Q3", issue_date=ISSUE, fonts=fonts)
         lc = compute_lifecycle(led, "2026Q3")
         last = compute_lifecycle(led, "2025Q3")
@@ -57,7 +57,7 @@ def test_section_follows_the_leaderboard_with_rates_and_attachment(demo_path: Pa
 
 
 def test_no_same_period_comparison_without_last_years_cohort(demo_path: Path, fonts: FontSet) -> None:
-    with Ledger.open(demo_path, read_only=True) as led:
+    with open_unlocked(demo_path, read_only=True) as led:
         if compute_lifecycle(led, "2024Q3").district.cohort:
             return  # the demo has a 2023-24 cohort: nothing to show here
         doc, _ = build_quarterly_notice(led, "2025Q3", issue_date=ISSUE, fonts=fonts)
@@ -68,7 +68,7 @@ def test_no_same_period_comparison_without_last_years_cohort(demo_path: Path, fo
 def test_the_section_can_be_switched_off_in_the_settings(demo_path: Path, fonts: FontSet, tmp_path: Path) -> None:
     copy = tmp_path / "demo.sqlite"
     copy.write_bytes(demo_path.read_bytes())
-    with Ledger.open(copy) as led:
+    with open_unlocked(copy) as led:
         assert load_settings(led).landing_on  # on by default
         save_settings(led, replace(load_settings(led), landing_section="0"))
         assert not load_settings(led).landing_on

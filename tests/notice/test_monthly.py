@@ -15,12 +15,12 @@ import pytest
 from pypdf import PdfReader
 
 from zsdesk.board import board_to_json, compute_board
-from zsdesk.ledger import Ledger
 from zsdesk.money import format_yi
 from zsdesk.notice.compose import render_notice
 from zsdesk.notice.issuing import issue_notice, issued_figures, issued_pdf, list_issued, next_serial
 from zsdesk.notice.monthly import build_monthly_notice, build_notice, render_notice_docx
 from zsdesk.notice.narrative import load_settings, save_settings
+from zsdesk.opening import open_unlocked
 
 from .conftest import flat
 
@@ -32,7 +32,7 @@ DAY = date(2026, 9, 5)
 
 @pytest.fixture(scope="module")
 def monthly(demo_path: Path, fonts) -> dict:  # type: ignore[no-untyped-def]
-    with Ledger.open(demo_path, read_only=True) as led:
+    with open_unlocked(demo_path, read_only=True) as led:
         doc, figures = build_monthly_notice(led, PERIOD, issue_date=DAY, fonts=fonts)
         with led.reading() as s:
             board = compute_board(s, PERIOD)
@@ -92,7 +92,7 @@ def test_layout_checker_and_fonts_embedded(monthly, tmp_path: Path) -> None:  # 
 
 
 def test_word_export_takes_the_monthly_notice(demo_path: Path, fonts) -> None:  # type: ignore[no-untyped-def]
-    with Ledger.open(demo_path, read_only=True) as led:
+    with open_unlocked(demo_path, read_only=True) as led:
         data = render_notice_docx(led, PERIOD, issue_date=DAY, fonts=fonts)
     word = docx.Document(io.BytesIO(data))
     text = "\n".join(p.text for p in word.paragraphs)
@@ -138,7 +138,7 @@ def test_shared_pattern_shares_the_numbers(demo, fonts) -> None:  # type: ignore
 
 
 def test_build_notice_dispatches(demo_path: Path, fonts) -> None:  # type: ignore[no-untyped-def]
-    with Ledger.open(demo_path, read_only=True) as led:
+    with open_unlocked(demo_path, read_only=True) as led:
         quarterly, _ = build_notice(led, "2026Q2", issue_date=date(2026, 7, 8), fonts=fonts)
         month, _ = build_notice(led, "2026M08", issue_date=DAY, fonts=fonts)
     assert quarterly.doc_number.startswith("黔江招商发") and quarterly.attachments
@@ -169,5 +169,5 @@ def test_cli_issue(demo_path: Path, tmp_path: Path) -> None:
     run = cli("notice", "--period", "2026M01-07", "-o", str(again), "--issue", "--number", "1",
               "--date", "2026-09-05", "--force-date")
     assert run.returncode == 2 and "已经用过" in run.stderr and not again.exists()
-    with Ledger.open(db, read_only=True) as led:
+    with open_unlocked(db, read_only=True) as led:
         assert out.read_bytes() == issued_pdf(led, list_issued(led)[-1].id)

@@ -6,7 +6,6 @@ import pytest
 
 from zsdesk.board import compute_board
 from zsdesk.errors import LedgerError
-from zsdesk.ledger import Ledger
 from zsdesk.notice.narrative import (
     PLACEHOLDERS,
     Narrative,
@@ -22,6 +21,7 @@ from zsdesk.notice.narrative import (
     unknown_placeholders,
 )
 from zsdesk.notice.quarterly import placeholder_values
+from zsdesk.opening import open_unlocked
 
 
 def test_settings_default_from_ledger_and_round_trip(ledger):  # type: ignore[no-untyped-def]
@@ -55,7 +55,7 @@ def test_narrative_per_period(ledger):  # type: ignore[no-untyped-def]
 
 
 def test_every_placeholder_documented_and_filled(demo_path):  # type: ignore[no-untyped-def]
-    with Ledger.open(demo_path, read_only=True) as led:
+    with open_unlocked(demo_path, read_only=True) as led:
         values = placeholder_values(compute_board(led, "2025Q3"))
     assert set(values) == set(PLACEHOLDERS)
     assert all(values[k] for k in values)

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 from zsdesk import ops
-from zsdesk.ledger import Ledger
+from zsdesk.opening import open_unlocked
 
 
 def small_ledger(path: Path, projects: int = 3) -> Path:
     """A ledger with one unit and ``projects`` signed projects, each with a funding entry."""
-    with Ledger.open(path, operator="测试员", create=True) as led:
+    with open_unlocked(path, operator="测试员", create=True) as led:
         ops.create_unit(led, {"name": "经开区", "short_name": "经开", "kind": "园区"})
         for i in range(projects):
             change = ops.create_project(led, {

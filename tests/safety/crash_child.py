@@ -17,7 +17,7 @@ from __future__ import annotations
 import sys
 import time
 
-from zsdesk.ledger import Ledger
+from zsdesk.opening import open_unlocked
 from zsdesk.ops.crud import _assign, validate
 from zsdesk.ops.history import ChangeRecord, operation
 from zsdesk.ops.projects import PROJECT
@@ -30,7 +30,7 @@ DATES = ("first_contact_date", "framework_date", "formal_date", "started_date", 
 
 
 def main(path: str) -> None:
-    ledger = Ledger.open(path, operator="导入子进程")
+    ledger = open_unlocked(path, operator="导入子进程")
     with operation(ledger, f"导入 {ROWS} 个项目") as op:
         print("WRITING", flush=True)
         template = validate(op.session, PROJECT, {
@@ -62,7 +62,7 @@ def main(path: str) -> None:
 def import_xlsx(path: str, xlsx: str) -> None:
     from zsdesk.xlsx import import_file
 
-    ledger = Ledger.open(path, operator="导入子进程")
+    ledger = open_unlocked(path, operator="导入子进程")
     last = [-1]
 
     def progress(done: int, total: int) -> None:

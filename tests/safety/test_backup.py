@@ -24,8 +24,8 @@ from zsdesk.backup import (
 )
 from zsdesk.check import check_ledger
 from zsdesk.errors import LedgerDamaged, LedgerError, LedgerLocked
-from zsdesk.ledger import Ledger
 from zsdesk.lock import acquire_writer_lock
+from zsdesk.opening import open_unlocked
 from zsdesk.paths import backup_dir
 
 from .conftest import small_ledger
@@ -56,7 +56,7 @@ def test_backup_is_verified_named_and_listed_with_figures(ledger_file: Path, tmp
 
 
 def test_backup_sees_changes_still_in_the_wal(ledger_file: Path, tmp_path: Path) -> None:
-    with Ledger.open(ledger_file) as led:
+    with open_unlocked(ledger_file) as led:
         ops.create_project(led, {"name": "未检查点的项目", "investor": "甲"})
         assert Path(str(ledger_file) + "-wal").stat().st_size > 0  # the change is only in the WAL
         info = create_backup(ledger_file, tmp_path / "b")
@@ -150,7 +150,7 @@ def test_restore_verifies_keeps_the_current_ledger_and_replaces_it(ledger_file: 
     backup = create_backup(ledger_file, tmp_path / "b")
     crashed = tmp_path / "crashed"
     crashed.mkdir()
-    with Ledger.open(ledger_file) as led:
+    with open_unlocked(ledger_file) as led:
         ops.create_project(led, {"name": "备份之后的项目", "investor": "乙"})
         # What a power cut leaves: the newest change only in the WAL beside the file.
         for suffix in ("", "-wal"):
@@ -162,7 +162,7 @@ def test_restore_verifies_keeps_the_current_ledger_and_replaces_it(ledger_file: 
     assert "备份之后的项目" in project_names(result.previous_copy)  # nothing lost
     assert "备份之后的项目" not in project_names(ledger_file)
     assert check_ledger(ledger_file).healthy
-    with Ledger.open(ledger_file) as led:
+    with open_unlocked(ledger_file) as led:
         ops.create_project(led, {"name": "恢复后新建", "investor": "丙"})
     assert check_ledger(ledger_file).healthy
 
@@ -194,7 +194,7 @@ def test_restore_over_a_damaged_ledger_keeps_its_raw_bytes(ledger_file: Path, tm
 
 
 def test_auto_backup_on_open_every_n_operations_and_on_close(ledger_file: Path) -> None:
-    with Ledger.open(ledger_file) as led:
+    with open_unlocked(ledger_file) as led:
         auto = AutoBackup(led, every=3).attach()
         assert auto.on_open() is not None
         for i in range(7):
@@ -209,7 +209,7 @@ def test_auto_backup_on_open_every_n_operations_and_on_close(ledger_file: Path) 
 
 
 def test_auto_backup_every_setting_and_missing_usb_folder_falls_back(ledger_file: Path, tmp_path: Path) -> None:
-    with Ledger.open(ledger_file) as led:
+    with open_unlocked(ledger_file) as led:
         ops.set_setting(led, "backup.folder", str(tmp_path / "拔掉的U盘" / "备份"))
         ops.set_setting(led, "backup.every_operations", 2)
         (tmp_path / "拔掉的U盘").write_text("not a folder", encoding="utf-8")  # the drive is gone
@@ -222,7 +222,7 @@ def test_auto_backup_every_setting_and_missing_usb_folder_falls_back(ledger_file
 
 def test_backup_folder_setting_is_used(ledger_file: Path, tmp_path: Path) -> None:
     usb = tmp_path / "U盘"
-    with Ledger.open(ledger_file) as led:
+    with open_unlocked(ledger_file) as led:
         ops.set_setting(led, "backup.folder", str(usb))
         info = AutoBackup(led).on_open()
     assert info is not None and info.path.parent == usb
@@ -235,7 +235,7 @@ def test_backup_folder_setting_is_used(ledger_file: Path, tmp_path: Path) -> Non
 
 def test_backup_of_a_bigger_ledger_while_it_is_written(tmp_path: Path) -> None:
     path = small_ledger(tmp_path / "大.sqlite", projects=40)
-    with Ledger.open(path) as led:
+    with open_unlocked(path) as led:
         info = create_backup(path, tmp_path / "b")
         ops.create_project(led, {"name": "后来", "investor": "丁"})
     assert info.projects == 40

@@ -11,8 +11,8 @@ from zsdesk import ops
 from zsdesk.audit_guard import SQLITE_TRIGGER_NAMES, SQLITE_TRIGGERS, AuditTampering
 from zsdesk.check import check_ledger
 from zsdesk.cli import main
-from zsdesk.ledger import Ledger
 from zsdesk.models import AuditEntry
+from zsdesk.opening import open_unlocked
 
 
 def tamper(path: Path, sql: str) -> None:
@@ -77,7 +77,7 @@ def test_check_does_not_change_the_file(ledger_file: Path) -> None:
 
 
 def test_audit_log_is_append_only_in_the_engine(ledger_file: Path) -> None:
-    with Ledger.open(ledger_file) as led:
+    with open_unlocked(ledger_file) as led:
         with led.session() as s:
             entry = s.get(AuditEntry, 1)
             assert entry is not None
@@ -121,12 +121,12 @@ def test_cli_backup_list_and_restore(ledger_file: Path, tmp_path: Path, capsys: 
     assert main(["backup", "--db", str(ledger_file)]) == 0
     assert main(["backup", "--list", "--db", str(ledger_file)]) == 0
     assert "3 个项目" in capsys.readouterr().out
-    with Ledger.open(ledger_file) as led:
+    with open_unlocked(ledger_file) as led:
         ops.create_unit(led, {"name": "备份后", "kind": "部门"})
     assert main(["restore", str(out), "--db", str(ledger_file)]) == 0
     printed = capsys.readouterr().out
     assert "已从备份恢复" in printed and "恢复前的台账已另存为" in printed
-    with Ledger.open(ledger_file) as led, led.reading() as s:
+    with open_unlocked(ledger_file) as led, led.reading() as s:
         from zsdesk.models import Unit
 
         assert s.query(Unit).filter_by(name="备份后").count() == 0

@@ -23,7 +23,7 @@ from sqlalchemy import text
 
 from zsdesk import ops
 from zsdesk.check import check_ledger
-from zsdesk.ledger import Ledger
+from zsdesk.opening import open_unlocked
 from zsdesk.xlsx import make_template
 
 from .conftest import small_ledger
@@ -37,7 +37,7 @@ SEED = os.environ.get("ZSDESK_CRASH_SEED", "8")
 def build_import_ledger(path: Path) -> Path:
     """The units, person and (default) dictionaries the 5,000-row file names, plus 3 projects of its own."""
     small_ledger(path, projects=3)
-    with Ledger.open(path, operator="测试员") as led:
+    with open_unlocked(path, operator="测试员") as led:
         ops.create_unit(led, {"name": "区商务委", "kind": "部门"})
         ops.create_unit(led, {"name": "城南街道", "kind": "乡镇街道"})
         ops.create_person(led, {"name": "张三", "unit_id": "区商务委"})
@@ -49,7 +49,7 @@ def write_projects_xlsx(path: Path, ledger_path: Path, rows: int = ROWS) -> Path
     """The project import template (SPEC §5 headers) filled with ``rows`` clean, varied rows."""
     from openpyxl import load_workbook
 
-    with Ledger.open(ledger_path) as led:
+    with open_unlocked(ledger_path) as led:
         make_template("projects", led, path)
     wb = load_workbook(path)
     ws = wb.worksheets[0]
@@ -133,7 +133,7 @@ def test_killed_import_leaves_all_or_nothing(tmp_path: Path) -> None:
             assert count == ROWS
         report = check_ledger(path)  # integrity, foreign keys, stages, audit chain
         assert report.healthy, report.lines()
-        with Ledger.open(path) as led, led.reading() as s:
+        with open_unlocked(path) as led, led.reading() as s:
             audit = s.execute(text("SELECT count(*) FROM audit_log WHERE op_label LIKE '导入%'")).scalar()
         assert audit == count, "audit rows and data are committed together"
         outcomes.append((None if delay is None else round(delay, 2), at_commit, count))
@@ -244,7 +244,7 @@ def test_killed_xlsx_import_leaves_all_or_nothing(tmp_path: Path, import_files: 
             con.close()
         report = check_ledger(path)  # integrity, foreign keys, money sums, stages, audit hash chain
         assert report.healthy, report.lines()
-        with Ledger.open(path) as led, led.reading() as s:  # the app opens it normally afterwards
+        with open_unlocked(path) as led, led.reading() as s:  # the app opens it normally afterwards
             assert s.execute(text("SELECT count(*) FROM projects WHERE deleted_at IS NULL")).scalar() == counts[0]
         return round(delay, 2), where, kept
 

@@ -12,8 +12,8 @@ import pytest
 from zsdesk import ops
 from zsdesk.backup import create_backup
 from zsdesk.errors import LedgerDamaged, LedgerError, LedgerTooNew
-from zsdesk.ledger import Ledger
 from zsdesk.models import Project
+from zsdesk.opening import open_unlocked
 
 from .conftest import remount, small_ledger
 
@@ -22,7 +22,7 @@ def open_fails(path: Path, kind: type[Exception] = LedgerDamaged) -> str:
     wal = Path(str(path) + "-wal")
     before = path.read_bytes(), wal.read_bytes() if wal.exists() else None
     with pytest.raises(kind) as info:
-        Ledger.open(path)
+        open_unlocked(path)
     after = path.read_bytes(), wal.read_bytes() if wal.exists() else None
     assert after == before, "the file must not be changed"
     message = str(info.value)
@@ -60,7 +60,7 @@ def test_zero_length_file_is_not_silently_made_a_new_ledger(with_backup: tuple[P
 def test_zero_length_file_with_create_becomes_a_ledger(tmp_path: Path) -> None:
     path = tmp_path / "新.sqlite"
     path.write_bytes(b"")
-    with Ledger.open(path, create=True) as led:
+    with open_unlocked(path, create=True) as led:
         ops.create_unit(led, {"name": "经开区", "kind": "园区"})
 
 
@@ -87,7 +87,7 @@ def test_damaged_page_inside_the_file(with_backup: tuple[Path, Path]) -> None:
     data[4096:8192] = os.urandom(4096)  # the schema's second page
     ledger.write_bytes(bytes(data))
     try:
-        led = Ledger.open(ledger)
+        led = open_unlocked(ledger)
     except LedgerDamaged as err:
         assert str(backup) in str(err)
         return
@@ -106,12 +106,12 @@ def test_a_ledger_from_a_newer_app(ledger_file: Path) -> None:
     message = open_fails(ledger_file, LedgerTooNew)
     assert "更新版本" in message and "9999_from_the_future" in message
     with pytest.raises(LedgerTooNew):
-        Ledger.open(ledger_file, read_only=True)
+        open_unlocked(ledger_file, read_only=True)
 
 
 def test_read_only_on_request_refuses_writes_with_a_message(ledger_file: Path) -> None:
     before = ledger_file.read_bytes()
-    with Ledger.open(ledger_file, read_only=True) as led:
+    with open_unlocked(ledger_file, read_only=True) as led:
         assert led.read_only_reason
         with led.reading() as s:
             assert s.query(Project).count() == 3
@@ -129,7 +129,7 @@ def test_read_only_on_request_refuses_writes_with_a_message(ledger_file: Path) -
 def test_read_only_medium_opens_read_only(tmpfs: Path) -> None:
     path = small_ledger(tmpfs / "台账.sqlite")
     remount(tmpfs, "ro")
-    with Ledger.open(path) as led:
+    with open_unlocked(path) as led:
         assert led.read_only_reason and "只读" in led.read_only_reason
         with led.reading() as s:
             assert s.query(Project).count() == 3
@@ -140,7 +140,7 @@ def test_read_only_medium_opens_read_only(tmpfs: Path) -> None:
 def test_full_disk_while_saving_keeps_what_was_saved(tmpfs: Path, tmp_path: Path) -> None:
     path = small_ledger(tmpfs / "台账.sqlite")
     filler = tmpfs / "filler"
-    with Ledger.open(path) as led:
+    with open_unlocked(path) as led:
         with open(filler, "wb", buffering=0) as fh:  # fill the disk to the last byte
             for chunk in (65536, 4096, 512, 1):
                 try:
@@ -160,6 +160,6 @@ def test_full_disk_while_saving_keeps_what_was_saved(tmpfs: Path, tmp_path: Path
     report = check_ledger(path)
     assert report.healthy, report.lines()
     assert report.projects == 3
-    with Ledger.open(path) as led:  # space freed: saving works again
+    with open_unlocked(path) as led:  # space freed: saving works again
         ops.create_project(led, {"name": "大项目", "investor": "甲"})
     assert check_ledger(path).projects == 4

@@ -34,6 +34,7 @@ from zsdesk import ops
 from zsdesk.check import check_ledger
 from zsdesk.errors import LedgerError
 from zsdesk.ledger import Ledger
+from zsdesk.opening import open_unlocked
 from zsdesk.xlsx import import_file
 from zsdesk.xlsx.columns import KINDS
 
@@ -167,7 +168,7 @@ def counts(ledger: Ledger) -> dict[str, int]:
 @pytest.fixture(scope="module")
 def fuzz_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("fuzz") / "模板.sqlite"
-    with Ledger.open(path, operator="测试员", create=True) as led:
+    with open_unlocked(path, operator="测试员", create=True) as led:
         ops.create_unit(led, {"name": "经开区", "short_name": "经开", "kind": "园区"})
         ops.create_unit(led, {"name": "区商务委", "kind": "部门"})
         ops.create_unit(led, {"name": "城南街道", "kind": "乡镇街道"})
@@ -185,7 +186,7 @@ def check_one(template: Path, folder: Path, kind: str, rows: list[list[Any]], me
     book = write_book(folder / "单位报送.xlsx", rows, merged, second)
     db = folder / "台账.sqlite"
     shutil.copy(template, db)
-    with Ledger.open(db, operator="测试员") as led:
+    with open_unlocked(db, operator="测试员") as led:
         before = counts(led)
         try:
             dry = import_file(led, kind, book, dry_run=True)
@@ -276,5 +277,5 @@ def test_cli_renamed_csv_exits_2_with_one_chinese_line(tmp_path: Path, fuzz_temp
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "CSV" in lines[0] and CJK.search(lines[0]), done.stderr
     assert "Traceback" not in done.stderr and done.stdout == ""
-    with Ledger.open(db) as led:
+    with open_unlocked(db) as led:
         assert counts(led)["projects"] == 1

@@ -15,8 +15,8 @@ from sqlalchemy import text
 
 from zsdesk import ops
 from zsdesk.errors import LedgerError, LedgerLocked
-from zsdesk.ledger import Ledger
 from zsdesk.lock import acquire_writer_lock, lock_path, read_holder
+from zsdesk.opening import open_unlocked
 
 HOLDER = """
 import sys, time
@@ -45,7 +45,7 @@ def test_second_instance_is_told_who_holds_it_and_can_read(ledger_file: Path) ->
         message = str(info.value)
         assert f"进程 {proc.pid}" in message and socket.gethostname() in message and "只读" in message
         # What the window does next: open read-only; reading works, writing is refused clearly.
-        with Ledger.open(ledger_file, read_only=True) as led:
+        with open_unlocked(ledger_file, read_only=True) as led:
             with led.reading() as s:
                 assert s.execute(text("SELECT count(*) FROM projects")).scalar() == 3
             with pytest.raises(LedgerError, match="只读"):

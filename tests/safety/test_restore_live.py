@@ -14,8 +14,8 @@ from sqlalchemy import text
 
 from zsdesk.backup import create_backup, restore_backup
 from zsdesk.check import check_ledger
-from zsdesk.ledger import Ledger
 from zsdesk.lock import lock_path
+from zsdesk.opening import open_unlocked
 
 from .conftest import remount, small_ledger
 from .test_crash import build_import_ledger, write_projects_xlsx
@@ -73,8 +73,8 @@ def test_restore_during_a_running_import_never_loses_the_import(tmp_path: Path) 
 def test_restore_writes_into_the_live_file_and_keeps_its_wal(tmp_path: Path) -> None:
     ledger = small_ledger(tmp_path / "台账.sqlite")
     backup = create_backup(ledger, tmp_path / "b")
-    reader = Ledger.open(ledger, read_only=True)  # another program has the file open, reading
-    with Ledger.open(ledger) as led:
+    reader = open_unlocked(ledger, read_only=True)  # another program has the file open, reading
+    with open_unlocked(ledger) as led:
         from zsdesk import ops
 
         ops.create_project(led, {"name": "备份之后", "investor": "乙"})
@@ -87,7 +87,7 @@ def test_restore_writes_into_the_live_file_and_keeps_its_wal(tmp_path: Path) -> 
         assert s.execute(text("SELECT count(*) FROM projects")).scalar() == 3
     reader.close()
     assert check_ledger(ledger).healthy
-    with Ledger.open(ledger) as led:
+    with open_unlocked(ledger) as led:
         from zsdesk import ops
 
         ops.create_project(led, {"name": "恢复之后", "investor": "丙"})

@@ -24,6 +24,7 @@ from zsdesk.audit_guard import SQLITE_TRIGGER_NAMES, SQLITE_TRIGGERS, dumps, has
 from zsdesk.backup import create_backup, restore_backup
 from zsdesk.demo import build_demo
 from zsdesk.ledger import Ledger
+from zsdesk.opening import open_unlocked
 from zsdesk.rules import load_rules, save_rules
 
 TODAY = date(2026, 11, 1)
@@ -36,7 +37,7 @@ def demo_file(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     global _TEMPLATE
     if _TEMPLATE is None or not _TEMPLATE.exists():
         template = tmp_path_factory.mktemp("tamper-template") / "demo.sqlite"
-        with Ledger.open(template, operator="测试员", create=True) as led:
+        with open_unlocked(template, operator="测试员", create=True) as led:
             build_demo(led, today=TODAY)
         _TEMPLATE = template
     path = tmp_path / "台账.sqlite"
@@ -100,7 +101,7 @@ class Adversary:
 
 
 def open_ledger(path: Path) -> Ledger:
-    return Ledger.open(path, operator="测试员")
+    return open_unlocked(path, operator="测试员")
 
 
 # --- the database refuses edits of the audit log ------------------------------------------------
@@ -344,7 +345,7 @@ def test_restoring_a_backup_from_an_older_version_stays_clean(tmp_path: Path) ->
     con.commit()
     con.close()
     ledger = tmp_path / "台账.sqlite"
-    with Ledger.open(ledger, operator="测试员", create=True) as led:
+    with open_unlocked(ledger, operator="测试员", create=True) as led:
         ops.create_unit(led, {"name": "现在的单位", "kind": "部门"})
     restore_backup(old, ledger)
     assert_clean(ledger)
@@ -355,7 +356,7 @@ def test_a_new_ledger_at_the_same_path_is_not_judged_by_the_old_ones_backups(dem
     demo_file.unlink()
     for side in ("-wal", "-shm"):
         Path(str(demo_file) + side).unlink(missing_ok=True)
-    with Ledger.open(demo_file, operator="测试员", create=True) as led:
+    with open_unlocked(demo_file, operator="测试员", create=True) as led:
         ops.create_unit(led, {"name": "新台账单位", "kind": "部门"})
     assert_clean(demo_file)
 
@@ -374,7 +375,7 @@ def test_an_upgraded_ledger_gets_a_baseline_and_checks_clean(tmp_path: Path) -> 
     con.execute("INSERT INTO settings (key, value) VALUES ('notice.authority', '\"旧机关\"')")
     con.commit()
     con.close()
-    Ledger.open(path).close()
+    open_unlocked(path).close()
     assert_clean(path)
     con = sqlite3.connect(path)
     con.execute("UPDATE units SET name = '改名园区'")
@@ -416,13 +417,13 @@ def test_postgres_concurrent_clerks_keep_one_chain_and_the_log_is_insert_only(pg
 
     from zsdesk.check import check_ledger
 
-    with Ledger.open(pg_url, operator="管理员", create=True) as led:
+    with open_unlocked(pg_url, operator="管理员", create=True) as led:
         build_demo(led, today=TODAY)
     errors: list[BaseException] = []
 
     def clerk(name: str) -> None:
         try:
-            with Ledger.open(pg_url, operator=name) as led:
+            with open_unlocked(pg_url, operator=name) as led:
                 for i in range(15):
                     ops.add_funding(led, {"project_id": 1 + i % 3, "date": "2026-10-01", "amount": f"{i + 1}万"})
                     ops.update_funding(led, 1, {"note": f"{name}{i}"})
@@ -438,13 +439,13 @@ def test_postgres_concurrent_clerks_keep_one_chain_and_the_log_is_insert_only(pg
     assert not errors, errors
     report = check_ledger(pg_url)
     assert report.healthy, report.lines()
-    with Ledger.open(pg_url) as led, led.engine.connect() as conn:
+    with open_unlocked(pg_url) as led, led.engine.connect() as conn:
         for sql in ("UPDATE audit_log SET operator = 'x'", "DELETE FROM audit_log", "TRUNCATE audit_log"):
             with pytest.raises(Exception, match="操作记录只能追加"):
                 with conn.begin():
                     conn.execute(text(sql))
     # A row slipped in with SQL is found on PostgreSQL too.
-    with Ledger.open(pg_url) as led, led.engine.begin() as conn:
+    with open_unlocked(pg_url) as led, led.engine.begin() as conn:
         conn.execute(text("INSERT INTO funding (project_id, date, amount, note) VALUES (1, '2026-10-02', 500000000, '')"))
     report = check_ledger(pg_url)
     assert any("500,000,000" in p.message and "没有任何操作记录" in p.message for p in report.problems), report.lines()

@@ -27,6 +27,7 @@ from ui.shell.main_window import MainWindow
 from ui.strings import NAV
 from zsdesk.ledger import Ledger
 from zsdesk.notice.narrative import load_draft, load_narrative
+from zsdesk.opening import open_unlocked
 
 TODAY = date(2026, 11, 20)
 ROOT = Path(__file__).resolve().parents[2]
@@ -220,7 +221,7 @@ def test_kill_9_while_typing_loses_at_most_the_last_seconds(tmp_path: Path, ledg
             proc.kill()
             proc.wait(10)
     assert proc.returncode == -signal.SIGKILL
-    with Ledger.open(path) as reopened:
+    with open_unlocked(path) as reopened:
         draft = load_draft(reopened, latest_closed_quarter(date.today()))  # the period the window opened on
         assert draft is not None and "被杀前输入的文字" in draft.narrative.highlights
 
@@ -247,7 +248,7 @@ def test_opening_another_ledger_asks_first_and_cancel_keeps_the_window(qtbot: An
     assert second is not None and second is not first
     qtbot.addWidget(second)
     controller._close_current()
-    with Ledger.open(tmp_path / "一.zsdesk.sqlite") as again:
+    with open_unlocked(tmp_path / "一.zsdesk.sqlite") as again:
         from zsdesk.queries import ProjectQuery
 
         with again.reading() as s:

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from zsdesk import ops
 from zsdesk.ledger import Ledger
 from zsdesk.models import AuditEntry, DictionaryEntry, Funding, Person, Project, Unit
+from zsdesk.opening import open_unlocked
 from zsdesk.xlsx.importer import import_file
 from zsdesk.xlsx.template import make_template
 
@@ -128,7 +129,7 @@ def test_cli_import_add_missing_and_dict_commands(ledger, tmp_path):  # type: ig
     assert done.returncode == 0 and "低空经济（新经济产业链（招新引优））" in done.stdout and "康养" in done.stdout
     done = cli("dict", "list", "--db", db)
     assert "投资方标签：" in done.stdout and "瞪羚企业" in done.stdout
-    with Ledger.open(db, operator="测试员") as led, led.reading() as s:
+    with open_unlocked(db, operator="测试员") as led, led.reading() as s:
         flags = s.scalar(select(DictionaryEntry.flags).where(DictionaryEntry.name == "低空经济"))
         assert flags == "new_economy"
         audit = s.scalars(select(AuditEntry).where(AuditEntry.entity == "dictionary")).all()
@@ -185,7 +186,7 @@ def test_template_with_headers_and_no_rows(ledger, tmp_path):  # type: ignore[no
         done = cli("import", kind, str(path), "--db", ledger_path)
         assert done.returncode == 0, done.stderr
         assert "没有可导入的行" in done.stdout
-    with Ledger.open(ledger_path, operator="测试员") as led:
+    with open_unlocked(ledger_path, operator="测试员") as led:
         assert _counts(led) == before
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from zsdesk.ledger import Ledger
 from zsdesk.models import AuditEntry, Funding, Project, Target
+from zsdesk.opening import open_unlocked
 from zsdesk.ops.records import snapshot
 from zsdesk.xlsx.importer import import_file
 from zsdesk.xlsx.ledger_export import export_ledger
@@ -29,7 +30,7 @@ def projects_by_name(ledger: Ledger) -> dict[str, dict]:
 def test_export_then_import_into_a_fresh_ledger_gives_the_same_projects(small_ledger, tmp_path):
     out = tmp_path / "台账.xlsx"
     export_ledger(small_ledger, out)
-    fresh = Ledger.open(tmp_path / "fresh.sqlite", operator="测试员", create=True)
+    fresh = open_unlocked(tmp_path / "fresh.sqlite", operator="测试员", create=True)
     fill_units_and_persons(fresh)
     report = import_file(fresh, "projects", out, dry_run=False)
     assert report.ok, report.problem_table()

@@ -12,8 +12,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -22,13 +20,13 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..audit_guard import audit_hash as audit_hash  # re-exported: the hashing moved beside the audit guard
 from ..audit_guard import chained_rows, lock_chain
-from ..errors import ConflictError, LedgerError, LedgerLocked
+from ..db_errors import translate_db_error as translate_db_error  # re-exported: moved beside the errors
+from ..errors import ConflictError, LedgerError
 from ..labels import ENTITY_LABELS
+from ..ledger import History as History  # re-exported: the undo stacks are part of the handle
+from ..ledger import Ledger
 from ..models import AuditEntry, Base
 from .records import Snapshot, apply_snapshot, same_content, snapshot
-
-if TYPE_CHECKING:
-    from ..ledger import Ledger
 
 
 @dataclass(frozen=True)
@@ -94,42 +92,6 @@ class Operation:
             self.session.add(AuditEntry(**row))
 
 
-def translate_db_error(err: BaseException, folder: Path | None = None) -> LedgerError | None:
-    """Turn the database errors a user can meet into Chinese messages."""
-    text = str(getattr(err, "orig", err)).lower()
-    if isinstance(err, StaleDataError):
-        return ConflictError("这条记录刚被其他人修改过，为避免覆盖对方的修改，本次未保存。请刷新后重新修改。")
-    if "locked" in text or "busy" in text:
-        return LedgerLocked("台账正被其他程序占用，本次未保存，请稍后再试。")
-    if "disk" in text and ("full" in text or "space" in text) or "database or disk is full" in text:
-        return LedgerError("磁盘空间已满，本次未保存。请清理磁盘后重试，已保存的数据不受影响。")
-    if "disk i/o error" in text and _disk_nearly_full(folder):
-        return LedgerError("磁盘空间已满，本次未保存。请清理磁盘后重试，已保存的数据不受影响。")
-    if "readonly" in text or "read-only" in text:
-        return LedgerError("台账文件是只读的，无法保存修改。请检查文件权限或以可写方式打开。")
-    if isinstance(err, IntegrityError):
-        return LedgerError(f"数据不一致，本次未保存（{getattr(err, 'orig', err)}）。")
-    if isinstance(err, OperationalError):
-        return LedgerError(f"台账写入失败，本次未保存（{getattr(err, 'orig', err)}）。")
-    return None
-
-
-def _disk_nearly_full(folder: Path | None) -> bool:
-    """An I/O error on a disk with (almost) no room left is a full disk (SQLite reports IOERR when
-    it cannot grow its shared-memory file)."""
-    import shutil  # only on this rare error path
-
-    from ..paths import data_dir
-
-    for place in [p for p in (folder, data_dir()) if p is not None]:
-        try:
-            if shutil.disk_usage(place).free < 1024 * 1024:
-                return True
-        except OSError:
-            continue
-    return False
-
-
 @contextmanager
 def operation(ledger: Ledger, label: str, undoable: bool = True) -> Iterator[Operation]:
     """One transaction: yields an ``Operation``; on success writes audit rows and commits."""
@@ -154,28 +116,6 @@ def operation(ledger: Ledger, label: str, undoable: bool = True) -> Iterator[Ope
         session.close()
     if undoable and not op.change.empty:
         ledger.history.done(op.change.op_id, op.change.label)
-
-
-@dataclass
-class History:
-    """The ledger's undo and redo stacks (this session of the app only)."""
-
-    undo_stack: list[tuple[str, str]] = field(default_factory=list)
-    redo_stack: list[tuple[str, str]] = field(default_factory=list)
-    limit: int = 100
-
-    def done(self, op_id: str, label: str) -> None:
-        self.undo_stack.append((op_id, label))
-        del self.undo_stack[: -self.limit]
-        self.redo_stack.clear()
-
-    @property
-    def undo_label(self) -> str | None:
-        return self.undo_stack[-1][1] if self.undo_stack else None
-
-    @property
-    def redo_label(self) -> str | None:
-        return self.redo_stack[-1][1] if self.redo_stack else None
 
 
 def _replay(ledger: Ledger, op_id: str, label: str, backwards: bool) -> Change:

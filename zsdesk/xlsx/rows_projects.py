@@ -18,8 +18,8 @@ from ..ops.projects import PROJECT, project_rules
 from ..ops.projects import _after_write as project_after_write  # the same bookkeeping create_project does
 from ..ops.projects import _prepare as project_prepare
 from .cells import exact_key, is_clear, row_cells
-from .importer import Context, DuplicateHint, RowPlan, RowReader
 from .lookups import norm
+from .rows_base import Context, DuplicateHint, RowPlan, RowReader
 
 MONEY_FIELDS = ("planned_investment", "agreement_amount", "expected_output", "amount")
 _UNIT_SUFFIX = {"亿元": "亿", "亿": "亿", "元": "元", "万元": "万元", "万": "万元"}

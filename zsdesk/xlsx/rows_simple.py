@@ -7,8 +7,8 @@ from typing import Any
 from ..ops.targets import TARGET
 from ..ops.units import PERSON, UNIT
 from .cells import exact_key, is_clear, row_cells
-from .importer import Context, RowPlan, RowReader
 from .lookups import norm
+from .rows_base import Context, RowPlan, RowReader
 from .rows_projects import money_value, text_value
 
 DISTRICT_NAMES = ("全区", "区级")
