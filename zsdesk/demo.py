@@ -33,12 +33,13 @@ from .models import (
     Target,
     Unit,
 )
+from .money import YUAN_PER_WAN, YUAN_PER_YI
 from .ops.history import ChangeRecord, Operation, operation
 from .ops.records import snapshot_from_values
 from .stage import derive_stage, first_signed
 
-YI = 100_000_000
-WAN = 10_000
+YI = YUAN_PER_YI  # one definition, in zsdesk.money
+WAN = YUAN_PER_WAN
 
 PARKS = [("重庆黔江高新技术产业开发区", "高新区"), ("正阳工业园区", "正阳园区"), ("舟白工业园区", "舟白园区"),
          ("黔江区现代农业产业园", "农业园区")]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 UNIT_KIND_LABELS = {"park": "园区", "department": "部门", "town": "乡镇街道", "other": "其他"}
 ORIGIN_LABELS = {"out_of_city": "市外", "in_city": "区外市内", "in_district": "区内"}
 STAGE_LABELS = {
@@ -15,19 +17,48 @@ STAGE_LABELS = {
     "withdrawn": "退库",
 }
 DICTIONARY_KIND_LABELS = {"chain": "产业链", "investor_tag": "投资方标签"}
-ACTION_LABELS = {"insert": "新增", "update": "修改", "delete": "删除", "restore": "恢复", "purge": "彻底删除"}
-ENTITY_LABELS = {
-    "unit": "单位",
-    "person": "人员",
-    "project": "项目",
-    "funding": "到位资金",
-    "target": "目标任务",
-    "dictionary": "字典",
-    "setting": "设置",
-    "rules": "计数规则",
-    "notice": "通报",
-    "ledger": "台账",
-    "progress": "项目进展",
+
+
+class Entity(StrEnum):
+    """What a change record (and an audit row) is about. Str-valued: stored values stay "project" …"""
+
+    UNIT = "unit"
+    PERSON = "person"
+    PROJECT = "project"
+    FUNDING = "funding"
+    TARGET = "target"
+    DICTIONARY = "dictionary"
+    SETTING = "setting"
+    RULES = "rules"
+    NOTICE = "notice"
+    LEDGER = "ledger"
+    PROGRESS = "progress"
+
+
+class Action(StrEnum):
+    """What a change record did. Str-valued: stored values stay "insert" …"""
+
+    INSERT = "insert"
+    UPDATE = "update"
+    DELETE = "delete"
+    RESTORE = "restore"
+    PURGE = "purge"
+
+
+ACTION_LABELS: dict[str, str] = {Action.INSERT: "新增", Action.UPDATE: "修改", Action.DELETE: "删除", Action.RESTORE: "恢复",
+                 Action.PURGE: "彻底删除"}
+ENTITY_LABELS: dict[str, str] = {
+    Entity.UNIT: "单位",
+    Entity.PERSON: "人员",
+    Entity.PROJECT: "项目",
+    Entity.FUNDING: "到位资金",
+    Entity.TARGET: "目标任务",
+    Entity.DICTIONARY: "字典",
+    Entity.SETTING: "设置",
+    Entity.RULES: "计数规则",
+    Entity.NOTICE: "通报",
+    Entity.LEDGER: "台账",
+    Entity.PROGRESS: "项目进展",
 }
 
 FIELD_LABELS = {

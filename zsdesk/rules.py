@@ -22,6 +22,7 @@ import json
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from datetime import datetime
+from enum import StrEnum
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
@@ -36,8 +37,21 @@ if TYPE_CHECKING:
     from .ledger import Ledger
     from .ops.history import Change
 
-SIZE_CLASSES = ("major", "large", "key", "general", "none")
-SIZE_CLASS_LABELS = {"major": "重大", "large": "较大", "key": "重点", "general": "一般", "none": "不计"}
+
+
+class SizeClass(StrEnum):
+    """A project's size class (SPEC §3), highest first. Str-valued: JSON and stored values stay "major" …"""
+
+    MAJOR = "major"
+    LARGE = "large"
+    KEY = "key"
+    GENERAL = "general"
+    NONE = "none"
+
+
+SIZE_CLASSES = tuple(SizeClass)
+SIZE_CLASS_LABELS: dict[str, str] = {SizeClass.MAJOR: "重大", SizeClass.LARGE: "较大", SizeClass.KEY: "重点",
+                     SizeClass.GENERAL: "一般", SizeClass.NONE: "不计"}
 SCORE_ITEMS = ("major", "large", "key", "agreement", "formal", "arrived")
 SCORE_ITEM_LABELS = {"major": "重大项目", "large": "较大项目", "key": "重点项目",
                      "agreement": "协议资金", "formal": "正式合同额", "arrived": "到位资金"}
@@ -96,13 +110,13 @@ class Rules:
             return Fraction(1) if cooperating_count == 0 else self.lead_share
         return self.cooperating_share / cooperating_count if cooperating_count else Fraction(0)
 
-    def size_class(self, agreement_amount: int, expected_output: int, industrial: bool) -> str:
-        """The class a project's amounts give (the SQL in zsdesk.board.figures mirrors this)."""
-        for name, t in (("major", self.major), ("large", self.large), ("key", self.key)):
+    def size_class(self, agreement_amount: int, expected_output: int, industrial: bool) -> SizeClass:
+        """The class a project's amounts give (``zsdesk.queries.expressions.size_class_expr`` is its SQL twin)."""
+        for name, t in ((SizeClass.MAJOR, self.major), (SizeClass.LARGE, self.large), (SizeClass.KEY, self.key)):
             if _meets(agreement_amount, t.agreement_amount) or _meets(expected_output, t.expected_output):
                 return name
         floor = self.general_industrial if industrial else self.general_non_industrial
-        return "general" if agreement_amount >= floor else "none"
+        return SizeClass.GENERAL if agreement_amount >= floor else SizeClass.NONE
 
 
 def _meets(value: int, threshold: int | None) -> bool:

@@ -36,7 +36,7 @@ from zsdesk.board import compute_board
 from zsdesk.errors import FieldProblem, LedgerError, ValidationError
 from zsdesk.labels import ORIGIN_LABELS
 from zsdesk.models import ORIGINS
-from zsdesk.money import format_input_wan, parse_money
+from zsdesk.money import YUAN_PER_YI, format_input_wan, parse_money
 from zsdesk.rules import (
     NO_TARGET_POLICIES,
     SCORE_ITEM_LABELS,
@@ -58,7 +58,6 @@ from ..common.latest_task import LatestTask
 from ..common.period_picker import PeriodPicker
 from .board_models import RankChangeModel, rank_changes
 
-YI = 100_000_000
 CLASSES = ("major", "large", "key")
 
 
@@ -66,7 +65,7 @@ def _yi_text(yuan: int | None) -> str:
     """Exact 亿元 text for an edit field (``2000000000`` → ``"20"``)."""
     if yuan is None:
         return ""
-    return f"{(Decimal(yuan) / YI).normalize():f}"
+    return f"{(Decimal(yuan) / YUAN_PER_YI).normalize():f}"
 
 
 def _number_text(value: Any) -> str:

@@ -24,9 +24,11 @@ from datetime import date
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import ColumnElement, SQLColumnExpression, and_, case, false, literal, or_
+from sqlalchemy import ColumnElement, and_, false, or_
 
 from ..models import Project
+from ..queries.expressions import signed_date_expr as first_signed_expr  # the vocabulary's one definition
+from ..queries.expressions import size_class_expr as size_class_expr
 from ..rules import Rules
 
 Window = tuple[date, date]
@@ -84,18 +86,6 @@ def _meets(column: Any, threshold: int | None) -> ColumnElement[bool]:
     return column >= threshold if threshold is not None else false()
 
 
-def size_class_expr(rules: Rules) -> ColumnElement[str]:
-    """SQL twin of ``Rules.size_class``."""
-    a, o = Project.agreement_amount, Project.expected_output
-    return case(
-        (or_(_meets(a, rules.major.agreement_amount), _meets(o, rules.major.expected_output)), literal("major")),
-        (or_(_meets(a, rules.large.agreement_amount), _meets(o, rules.large.expected_output)), literal("large")),
-        (or_(_meets(a, rules.key.agreement_amount), _meets(o, rules.key.expected_output)), literal("key")),
-        (or_(and_(Project.industrial.is_(True), a >= rules.general_industrial),
-             and_(Project.industrial.is_(False), a >= rules.general_non_industrial)), literal("general")),
-        else_=literal("none"))
-
-
 def live_expr() -> ColumnElement[bool]:
     """Not soft-deleted and not withdrawn (the size class decides the rest of "counted")."""
     return and_(Project.deleted_at.is_(None), Project.withdrawn_date.is_(None))
@@ -109,12 +99,6 @@ def counted_expr(rules: Rules) -> ColumnElement[bool]:
                   and_(Project.industrial.is_(True), a >= rules.general_industrial),
                   and_(Project.industrial.is_(False), a >= rules.general_non_industrial))
     return and_(Project.deleted_at.is_(None), Project.withdrawn_date.is_(None), reaches)
-
-
-def first_signed_expr() -> SQLColumnExpression[date | None]:
-    """The first signing (framework date, else formal date): stored on every write and indexed
-    (``projects.signed_date``, zsdesk.stage.first_signed)."""
-    return Project.signed_date
 
 
 def _in(column: Any, w: Window) -> ColumnElement[bool]:

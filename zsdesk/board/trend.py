@@ -11,10 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import extract, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..models import Funding, Project
+from ..queries.expressions import month_of
 from ..rules import Rules
 from .boards import Board, compute_board
 from .figures import Figures, counted_expr
@@ -30,11 +31,11 @@ class MonthFigures:
 def monthly_trend(session: Session, rules: Rules, year: int, last_month: int = 12) -> list[MonthFigures]:
     start, end = date(year, 1, 1), date(year, 12, 31)
     counted = counted_expr(rules)
-    month = extract("month", Project.formal_date)
+    month = month_of(Project.formal_date)
     formal = dict(session.execute(
         select(month, func.sum(Project.agreement_amount))
         .where(counted, Project.formal_date.between(start, end)).group_by(month)).all())
-    f_month = extract("month", Funding.date)
+    f_month = month_of(Funding.date)
     arrived = dict(session.execute(
         select(f_month, func.sum(Funding.amount))
         .join(Project, Project.id == Funding.project_id)

@@ -22,7 +22,7 @@ from ..audit_guard import audit_hash as audit_hash  # re-exported: the hashing m
 from ..audit_guard import chained_rows, lock_chain
 from ..db_errors import translate_db_error as translate_db_error  # re-exported: moved beside the errors
 from ..errors import ConflictError, LedgerError
-from ..labels import ENTITY_LABELS
+from ..labels import ENTITY_LABELS, Action, Entity
 from ..ledger import History as History  # re-exported: the undo stacks are part of the handle
 from ..ledger import Ledger
 from ..models import AuditEntry, Base
@@ -31,11 +31,15 @@ from .records import Snapshot, apply_snapshot, same_content, snapshot
 
 @dataclass(frozen=True)
 class ChangeRecord:
-    entity: str
+    entity: str  # an Entity: a plain string is checked and turned into the enum (stored values are unchanged)
     entity_id: int
-    action: str  # insert / update / delete / restore
+    action: str  # an Action, likewise
     before: Snapshot | None
     after: Snapshot | None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "entity", Entity(self.entity))
+        object.__setattr__(self, "action", Action(self.action))
 
     def changed_fields(self) -> list[str]:
         if self.before is None or self.after is None:
@@ -87,7 +91,8 @@ class Operation:
             return
         last = self.session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)) or ""
         rows = chained_rows(last, self.change.op_id, self.change.label, self.now, self.ledger.operator,
-                            [(r.entity, r.entity_id, r.action, r.before, r.after) for r in self.change.records])
+                            [(str(r.entity), r.entity_id, str(r.action), r.before, r.after)
+                             for r in self.change.records])
         for row in rows:
             self.session.add(AuditEntry(**row))
 

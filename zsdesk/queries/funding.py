@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..models import Funding, Project, Unit
+from .expressions import month_of
 
 MAX_ENTRIES = 20000
 
@@ -50,11 +51,10 @@ def funding_month(s: Session, year: int, month: int) -> FundingMonth:
         .join(Project, Project.id == Funding.project_id).outerjoin(Unit, Unit.id == Project.lead_unit_id)
         .where(*live, Funding.date >= start, Funding.date < end)
         .group_by(Unit.name).order_by(func.sum(Funding.amount).desc())).all()]
-    sqlite = s.get_bind().dialect.name == "sqlite"
-    month_of = func.strftime("%m", Funding.date) if sqlite else func.to_char(Funding.date, "MM")
+    month_expr = month_of(Funding.date)
     by_month = {int(m): (int(n), int(t or 0)) for m, n, t in s.execute(
-        select(month_of, func.count(Funding.id), func.sum(Funding.amount))
+        select(month_expr, func.count(Funding.id), func.sum(Funding.amount))
         .join(Project, Project.id == Funding.project_id)
         .where(*live, Funding.date >= date(year, 1, 1), Funding.date < date(year + 1, 1, 1))
-        .group_by(month_of)).all()}
+        .group_by(month_expr)).all()}
     return FundingMonth(entries, by_unit, by_month)

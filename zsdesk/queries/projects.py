@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Select, and_, bindparam, case, exists, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
-from sqlalchemy.sql.elements import BindParameter, ColumnElement, SQLColumnExpression
+from sqlalchemy.sql.elements import BindParameter, ColumnElement
 
 from ..models import (
     DictionaryEntry,
@@ -27,11 +27,12 @@ from ..models import (
     ProjectTag,
     Unit,
 )
-from ..rules import SIZE_CLASS_LABELS, SIZE_CLASSES, Rules, load_rules
+from ..rules import SIZE_CLASS_LABELS, SIZE_CLASSES, Rules, Threshold, default_document, load_rules, parse_rules
+from .expressions import signed_date_expr as signed_date_expr  # re-exported: defined once there
+from .expressions import size_class_expr
 
 __all__ = ["SIZE_CLASS_LABELS", "ProjectQuery", "ProjectRow", "SizeThresholds", "fetch_rows"]
 
-YI, WAN = 100_000_000, 10_000
 # Which date a year/quarter filter looks at.
 PERIOD_FIELDS = ("signed", "first_contact_date", "formal_date", "started_date")
 # Stages whose projects still need monthly progress (a withdrawn or fully producing one does not).
@@ -39,58 +40,34 @@ STALE_STAGES_EXEMPT = ("withdrawn", "full_production")
 DEFAULT_STALE_DAYS = 30
 
 
+@lru_cache(maxsize=1)
+def _shipped() -> Rules:
+    return parse_rules(default_document())
+
+
 @dataclass(frozen=True)
 class SizeThresholds:
-    """Size-class thresholds in yuan (SPEC §3 defaults); ``None`` = not a criterion.
+    """The size-class part of a year's rules, hashable (the page query is built once per thresholds).
 
-    Build them from the year's rules with :meth:`from_rules` so the table agrees with the board.
+    The defaults are the shipped rules (SPEC §3); build them from the year's rules with
+    :meth:`from_rules` so the table agrees with the board. The SQL is ``size_class_expr``.
     """
 
-    major_investment: int | None = 20 * YI
-    major_output: int | None = 50 * YI
-    large_investment: int | None = 10 * YI
-    large_output: int | None = 30 * YI
-    key_investment: int | None = 1 * YI
-    key_output: int | None = None
-    general_industrial: int = 2000 * WAN
-    general_other: int = 500 * WAN
+    major: Threshold = field(default_factory=lambda: _shipped().major)
+    large: Threshold = field(default_factory=lambda: _shipped().large)
+    key: Threshold = field(default_factory=lambda: _shipped().key)
+    general_industrial: int = field(default_factory=lambda: _shipped().general_industrial)
+    general_non_industrial: int = field(default_factory=lambda: _shipped().general_non_industrial)
 
     @classmethod
     def from_rules(cls, rules: Rules) -> SizeThresholds:
-        return cls(rules.major.agreement_amount, rules.major.expected_output,
-                   rules.large.agreement_amount, rules.large.expected_output,
-                   rules.key.agreement_amount, rules.key.expected_output,
-                   rules.general_industrial, rules.general_non_industrial)
+        return cls(rules.major, rules.large, rules.key, rules.general_industrial, rules.general_non_industrial)
 
     @classmethod
     def for_year(cls, session: Session, year: int) -> SizeThresholds:
         return cls.from_rules(load_rules(session, year))
 
 
-def _meets(amount: int | None, output: int | None) -> ColumnElement[bool]:
-    parts = []
-    if amount is not None:
-        parts.append(Project.agreement_amount >= amount)
-    if output is not None:
-        parts.append(Project.expected_output >= output)
-    return or_(*parts) if parts else literal(False)
-
-
-def size_class_expr(t: SizeThresholds) -> ColumnElement[str]:
-    """The SQL twin of ``Rules.size_class``: highest class that applies."""
-    amount = Project.agreement_amount
-    return case(
-        (_meets(t.major_investment, t.major_output), literal("major")),
-        (_meets(t.large_investment, t.large_output), literal("large")),
-        (_meets(t.key_investment, t.key_output), literal("key")),
-        (or_(and_(Project.industrial.is_(True), amount >= t.general_industrial),
-             and_(Project.industrial.is_(False), amount >= t.general_other)), literal("general")),
-        else_=literal("none"))
-
-
-def signed_date_expr() -> SQLColumnExpression[date | None]:
-    """The first signing: framework agreement, or the formal contract when there was none."""
-    return Project.signed_date  # stored and indexed; kept equal to zsdesk.stage.first_signed on every write
 
 
 _LeadUnit = aliased(Unit, name="lead_unit")
