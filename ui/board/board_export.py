@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from zsdesk.board import Board
 from zsdesk.periods import parse_period
@@ -31,11 +31,9 @@ def export_board_dialog(page: Any, context: LedgerContext, code: str) -> None:
     what: Board | str = board if board is not None and board.period.code == code else code
     label = parse_period(code).label
     default = str(Path.home() / S.EXPORT_NAME.format(period=label))
-    path, _ = QFileDialog.getSaveFileName(page, S.BOARD_EXPORT_TITLE, default, S.XLSX_ONLY_FILTER)
-    if not path:
+    path = errors.ask_xlsx_path(page, S.BOARD_EXPORT_TITLE, default)
+    if path is None:
         return
-    if not path.lower().endswith(".xlsx"):
-        path += ".xlsx"
 
     def done(_result: Any) -> None:
         text = S.BOARD_EXPORT_DONE.format(path=path)

@@ -15,11 +15,9 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -179,17 +177,12 @@ class LandingTab(QWidget):
         if self.code is None:
             return
         default = str(Path.home() / S.LANDING_EXPORT_NAME.format(period=parse_period(self.code).label))
-        path, _ = QFileDialog.getSaveFileName(self, S.LANDING_EXPORT_TITLE, default, S.XLSX_ONLY_FILTER)
-        if not path:
+        path = errors.ask_xlsx_path(self, S.LANDING_EXPORT_TITLE, default)
+        if path is None:
             return
-        if not path.lower().endswith(".xlsx"):
-            path += ".xlsx"
 
         def done(_result: Any) -> None:
-            text = S.LANDING_EXPORT_DONE.format(path=path)
-            errors.shown.append((S.DONE_TITLE, text))
-            if errors.MODAL:
-                QMessageBox.information(self, S.DONE_TITLE, text)
+            errors.inform(self, S.DONE_TITLE, S.LANDING_EXPORT_DONE.format(path=path))
 
         self.export_to(path, done)
 

@@ -10,7 +10,7 @@ import sys
 import traceback
 from types import TracebackType
 
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
 from zsdesk.errors import LedgerError
 from zsdesk.paths import log_file, setup_logging
@@ -101,6 +101,14 @@ def ask_save(parent: QWidget | None, what: str) -> str:
     if clicked == QMessageBox.StandardButton.Discard:
         return DISCARD
     return CANCEL
+
+
+def ask_xlsx_path(parent: QWidget | None, title: str, default: str) -> str | None:
+    """The save dialog every xlsx export uses; None when cancelled, ``.xlsx`` added when left off."""
+    path, _ = QFileDialog.getSaveFileName(parent, title, default, S.XLSX_ONLY_FILTER)
+    if not path:
+        return None
+    return path if path.lower().endswith(".xlsx") else path + ".xlsx"
 
 
 def inform(parent: QWidget | None, title: str, text: str) -> None:

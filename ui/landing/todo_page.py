@@ -13,11 +13,9 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QBrush, QColor, QFont
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -156,16 +154,11 @@ class TodoPage(PageWidget):
     def export_dialog(self) -> None:
         today = self.todo.today if self.todo is not None else self.context.today
         default = str(Path.home() / S.TODO_EXPORT_NAME.format(today=today))
-        path, _ = QFileDialog.getSaveFileName(self, S.TODO_EXPORT_TITLE, default, S.XLSX_ONLY_FILTER)
-        if not path:
+        path = errors.ask_xlsx_path(self, S.TODO_EXPORT_TITLE, default)
+        if path is None:
             return
-        if not path.lower().endswith(".xlsx"):
-            path += ".xlsx"
 
         def done(_result: Any) -> None:
-            text = S.TODO_EXPORT_DONE.format(path=path)
-            errors.shown.append((S.DONE_TITLE, text))
-            if errors.MODAL:
-                QMessageBox.information(self, S.DONE_TITLE, text)
+            errors.inform(self, S.DONE_TITLE, S.TODO_EXPORT_DONE.format(path=path))
 
         self.export_to(path, done)

@@ -167,14 +167,7 @@ def import_file(ledger: Ledger, kind: str, path: str | Path, dry_run: bool = Tru
                                cancel)
             if report.problems:
                 raise _Rejected
-            step = _scaled(progress, 70, 100)
-            for i, plan in enumerate(plans):
-                if i % 200 == 0:
-                    if cancel is not None and cancel():
-                        raise ExportCancelled("已取消导入，没有写入任何数据。")
-                    if step is not None:
-                        step(i, len(plans))
-                reader.apply(op, plan)
+            apply_plans(op, reader, plans, _scaled(progress, 70, 100), cancel)
             op.change.label = (f"导入{label}：{Path(path).name}（新增 {report.would_create} 条，"
                                f"更新 {report.would_update} 条）")
     except _Rejected:
@@ -186,6 +179,18 @@ def import_file(ledger: Ledger, kind: str, path: str | Path, dry_run: bool = Tru
     report.written = True
     report.change = op.change
     return report
+
+
+def apply_plans(op: Operation, reader: RowReader, plans: list[RowPlan], step: Progress | None,
+                cancel: Cancel | None) -> None:
+    """Write checked rows in the import's one operation; cancel and progress are looked at every 200 rows."""
+    for i, plan in enumerate(plans):
+        if i % 200 == 0:
+            if cancel is not None and cancel():
+                raise ExportCancelled("已取消导入，没有写入任何数据。")
+            if step is not None:
+                step(i, len(plans))
+        reader.apply(op, plan)
 
 
 def _scaled(progress: Progress | None, low: int, high: int) -> Progress | None:

@@ -16,10 +16,9 @@ from typing import TYPE_CHECKING, Any
 from ..errors import LedgerError, ValidationError
 from ..ops.history import operation
 from .columns import ImportColumn, header_key, kind_columns
-from .importer import Cancel, Context, ImportReport, Progress, _check, _readers, _Rejected, _scaled
+from .importer import Cancel, Context, ImportReport, Progress, _check, _readers, _Rejected, _scaled, apply_plans
 from .reader import ImportProblem, MatchedColumn, SheetTable
 from .safety import MAX_ROWS
-from .workbook import ExportCancelled
 
 if TYPE_CHECKING:
     from ..ledger import Ledger
@@ -194,14 +193,7 @@ def import_rows(ledger: Ledger, kind: str, header: Sequence[str], rows: Sequence
             plans = _check(Context(op.session, table, report), reader, _scaled(progress, 0, 50), cancel)
             if report.problems:
                 raise _Rejected
-            step = _scaled(progress, 50, 100)
-            for i, plan in enumerate(plans):
-                if i % 200 == 0:
-                    if cancel is not None and cancel():
-                        raise ExportCancelled("已取消导入，没有写入任何数据。")
-                    if step is not None:
-                        step(i, len(plans))
-                reader.apply(op, plan)
+            apply_plans(op, reader, plans, _scaled(progress, 50, 100), cancel)
             op.change.label = f"粘贴{label}（新增 {report.would_create} 条，更新 {report.would_update} 条）"
     except _Rejected:
         return report
