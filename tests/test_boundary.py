@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import ast
+import io
 import subprocess
 import sys
+import tokenize
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -165,3 +167,41 @@ def test_cycle_check_finds_a_cycle_hidden_in_a_function(tmp_path):
     (pkg / "opener.py").write_text("from zsdesk import handle\n")
     (pkg / "alone.py").write_text("from .handle import Y\n")
     assert engine_import_cycles(tmp_path) == [["zsdesk.handle", "zsdesk.opener", "zsdesk.ops.undo"]]
+
+
+def unexplained_local_imports(source: str) -> list[int]:
+    """Line numbers of imports inside a function that carry no reason: neither a comment at the end of
+    the line nor one on the line above. A block of imports under one comment shares it."""
+    lines = source.splitlines()
+    comment_lines = {tok.start[0] for tok in tokenize.generate_tokens(io.StringIO(source).readline)
+                     if tok.type == tokenize.COMMENT}
+    local = sorted({node for fn in ast.walk(ast.parse(source)) if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef))
+                    for node in ast.walk(fn) if isinstance(node, (ast.Import, ast.ImportFrom))},
+                   key=lambda n: n.lineno)
+    explained: set[int] = set()  # end lines of explained local imports, so the next one in a block shares it
+    missing = []
+    for node in local:
+        above = node.lineno - 1
+        end = node.end_lineno or node.lineno
+        if (any(n in comment_lines for n in range(node.lineno, end + 1))
+                or (above >= 1 and lines[above - 1].strip().startswith("#")) or above in explained):
+            explained.add(end)
+        else:
+            missing.append(node.lineno)
+    return missing
+
+
+def test_every_function_local_import_says_why():
+    """An import inside a function is there for start-up time (or to break a cycle) and says so in a
+    comment on the line above or at the end of the line (docs/architecture.md)."""
+    offenders = [f"{path.relative_to(ROOT)}:{line}" for path in sorted((ROOT / "zsdesk").rglob("*.py"))
+                 for line in unexplained_local_imports(path.read_text(encoding="utf-8"))]
+    assert offenders == []
+
+
+def test_local_import_check_finds_an_unexplained_import():
+    source = ("def a():\n    # local: openpyxl is slow\n    import openpyxl\n    from x import y\n\n    return y\n"
+              "def b():\n    import json  # local: why not\n    import csv\n"
+              "def c():\n    x = 1\n    import re\n"
+              "def d():\n    s = '# not a comment'\n    import os\n")
+    assert unexplained_local_imports(source) == [12, 15]

@@ -25,6 +25,7 @@ records older versions wrote without audit, e.g. the demo's bulk rows).
 
 from __future__ import annotations
 
+import getpass
 import hashlib
 import json
 import sqlite3
@@ -36,10 +37,11 @@ from itertools import groupby
 from pathlib import Path
 from typing import Any, Protocol, cast
 
-from sqlalchemy import Connection, insert, select, text
+from sqlalchemy import Connection, insert, inspect, select, text
 from sqlalchemy.orm import Session
 
 from .audit_guard import audit_hash, chain_head, chained_rows, trigger_names, triggers_present
+from .db import make_engine
 from .labels import ENTITY_LABELS, field_label
 from .models import AuditEntry, IssuedNotice, RulesDocument, Setting
 from .ops.records import ENTITY_MODELS, PROJECT_LINKS, Snapshot, same_content, snapshot_from_values
@@ -109,8 +111,6 @@ def _present_columns(conn: Connection, table: Any) -> list[Any] | None:
     """The model's columns the database has now, or None without the table. Migration 0004 writes the
     baseline with today's models, whose later columns and tables (0005 on) do not exist yet; absent
     columns take their default in the snapshot, as they will when their migration adds them."""
-    from sqlalchemy import inspect
-
     inspector = inspect(conn)
     if not inspector.has_table(table.name):
         return None
@@ -515,8 +515,6 @@ def _check_backup_anchors(heads: _Heads, files: list[ChainFile], branches: list[
 
 
 def _login_name() -> str:
-    import getpass
-
     try:
         return getpass.getuser()
     except Exception:  # noqa: BLE001 - no login name on some Windows service accounts
@@ -529,7 +527,7 @@ def record_restore(ledger_path: Path, backup: Path, previous_copy: Path | None, 
     """After a restore: audit the notices carried over from the replaced ledger, and append one
     "restore" row naming the backup and the discarded chain head (the replaced ledger's, kept in
     ``previous_copy``), so that ``check`` accepts that branch's anchors."""
-    from .db import make_engine
+    # local: Alembic (~110 ms) loads only on a restore
     from .migrate import current_revision, head_revision, migrate_file
 
     discarded = read_chain_file(previous_copy) if previous_copy is not None else None

@@ -29,6 +29,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import Date, DateTime, event
+
 from .errors import LedgerDamaged, LedgerError, LedgerLocked
 from .lock import acquire_writer_lock
 from .paths import backup_dir, data_dir
@@ -503,8 +505,6 @@ def restore_backup(backup: str | Path, ledger_path: str | Path, folder: str | Pa
 
 def _as_python(kind: object, value: object) -> object:
     """SQLite hands back dates as text; the model's columns want date objects."""
-    from sqlalchemy import Date, DateTime
-
     if isinstance(value, str) and isinstance(kind, DateTime):
         return datetime.fromisoformat(value)
     if isinstance(value, str) and isinstance(kind, Date):
@@ -609,8 +609,6 @@ class AutoBackup:
         self.last_error: str | None = None
 
     def attach(self) -> AutoBackup:
-        from sqlalchemy import event
-
         sessions = self.ledger._sessions  # noqa: SLF001 - the ledger's own sessionmaker
 
         def wrote(session: Session, _ctx: Any) -> None:

@@ -10,17 +10,23 @@ problems are listed in Chinese, one per line); 1 only for an internal error of t
 
 from __future__ import annotations
 
+import sqlite3
+import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, create_engine, event, func, select, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from .audit_chain import check_audit
+from .backup import backups_of
 from .db import ledger_url, make_engine, sqlite_path
 from .errors import LedgerDamaged
+from .labels import STAGE_LABELS, field_label
 from .models import Funding, Project, Target
 from .sqlite_file import SQLITE_HEADER as SQLITE_HEADER  # re-exported: moved below backup and opening
 from .sqlite_file import inspect_file as inspect_file
@@ -82,14 +88,10 @@ def check_ledger(path_or_url: str | Path) -> CheckReport:
 
 
 def _safe_url(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
     return make_url(url).render_as_string(hide_password=True)
 
 
 def _read_only_engine(url: str) -> Engine:
-    from sqlalchemy import create_engine, event
-
     engine = create_engine(url)
 
     def pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -101,6 +103,7 @@ def _read_only_engine(url: str) -> Engine:
 
 
 def _run_checks(engine: Engine, report: CheckReport, sqlite: bool, ledger_file: Path | None = None) -> None:
+    # local: Alembic (~110 ms) loads only when the schema is compared
     from .migrate import head_revision, script_directory
 
     with Session(engine) as s:
@@ -133,8 +136,6 @@ def _run_checks(engine: Engine, report: CheckReport, sqlite: bool, ledger_file: 
         _check_stages(s, report)
         # Tamper evidence: the audit chain, a replay of the log against every record, and the
         # anchors outside the file (issued notices, backups) — see zsdesk.audit_chain.
-        from .audit_chain import check_audit
-        from .backup import backups_of
 
         check_audit(s, report, None if ledger_file is None else lambda extra: backups_of(ledger_file, extra))
 
@@ -154,14 +155,12 @@ _SCHEMA_LOCK = threading.Lock()
 
 
 def _build_schema(revision: str) -> dict[str, set[str]]:
-    import tempfile
-
+    # local: Alembic (~110 ms) loads only when the schema is compared
     from .migrate import migrate_file
 
     with tempfile.TemporaryDirectory(prefix="zsdesk-schema-") as folder:
         scratch = Path(folder) / "schema.sqlite"
         migrate_file(scratch, revision)
-        import sqlite3
 
         conn = sqlite3.connect(scratch)
         try:
@@ -229,8 +228,6 @@ def _check_money(s: Session, report: CheckReport) -> None:
 
 
 def _label(key: str) -> str:
-    from .labels import field_label
-
     return field_label(key)
 
 
@@ -239,8 +236,6 @@ DATE_FIELDS = ("first_contact_date", "framework_date", "formal_date", "started_d
 
 
 def _check_stages(s: Session, report: CheckReport) -> None:
-    from .labels import STAGE_LABELS
-
     cols = [getattr(Project, f) for f in DATE_FIELDS]
     found = 0
     rows = select(Project.code, Project.stage, Project.signed_date, *cols).execution_options(yield_per=5000)

@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from .errors import ConflictError, LedgerError, LedgerLocked
+from .paths import data_dir
 
 
 def translate_db_error(err: BaseException, folder: Path | None = None) -> LedgerError | None:
@@ -34,8 +35,6 @@ def _disk_nearly_full(folder: Path | None) -> bool:
     """An I/O error on a disk with (almost) no room left is a full disk (SQLite reports IOERR when
     it cannot grow its shared-memory file)."""
     import shutil  # only on this rare error path
-
-    from .paths import data_dir
 
     for place in [p for p in (folder, data_dir()) if p is not None]:
         try:

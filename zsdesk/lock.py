@@ -61,6 +61,7 @@ def pid_alive(pid: int) -> bool:
     if pid <= 0:
         return False
     if sys.platform == "win32":  # os.kill(pid, 0) would send CTRL_C_EVENT on Windows
+        # local: ctypes is needed on Windows only
         import ctypes
 
         kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]  # ctypes.windll exists only on Windows

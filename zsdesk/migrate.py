@@ -18,6 +18,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DatabaseError, OperationalError
 
+from .db import sqlite_path
 from .errors import LedgerDamaged, LedgerLocked
 from .models import Base
 
@@ -64,8 +65,6 @@ def known_revisions() -> set[str]:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Upgrade the database behind ``engine`` to ``revision``: all steps in ONE transaction."""
-    from .db import sqlite_path
-
     file = sqlite_path(str(engine.url))
     if file is None:
         if revision == "head":

@@ -30,7 +30,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .errors import FieldProblem, ValidationError
+from .labels import ORIGIN_LABELS
 from .models import ORIGINS, RulesDocument
+from .ops.history import ChangeRecord, operation
 from .resources import resource
 
 if TYPE_CHECKING:
@@ -229,7 +231,6 @@ def parse_rules(document: dict[str, Any], year: int | None = None, version: int 
 
     weights: dict[str, Fraction] = {}
     origin_node = document.get("origin_weights")
-    from .labels import ORIGIN_LABELS
 
     for origin in ORIGINS:
         value = origin_node.get(origin) if isinstance(origin_node, dict) else None
@@ -374,8 +375,6 @@ def rules_versions(source: Ledger | Session, year: int) -> list[RulesVersion]:
 
 def save_rules(ledger: Ledger, year: int, document: dict[str, Any], note: str = "") -> Change:
     """Validate and save ``document`` as the next version of ``year``'s rules (an audited operation)."""
-    from .ops.history import ChangeRecord, operation
-
     if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2100:
         raise ValidationError([FieldProblem("year", "年度", "应为 2000—2100 之间的年份")], "计数规则有误：")
     parse_rules(document, year)

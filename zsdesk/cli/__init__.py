@@ -14,11 +14,13 @@ import os
 import sqlite3
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from sqlalchemy.exc import DBAPIError
 
 from ..errors import LedgerError
+from ..paths import default_ledger_path, log_file, setup_logging
 
 if TYPE_CHECKING:
     from ..ledger import Ledger
@@ -93,8 +95,6 @@ def _log_unraisable(unraisable: sys.UnraisableHookArgs) -> None:
 
 
 def _internal_error() -> int:
-    from ..paths import log_file, setup_logging
-
     setup_logging()  # the traceback goes to the log file, not onto the clerk's terminal
     logging.getLogger("zsdesk").exception("internal error")
     sys.stderr.write(f"zsdesk: 内部错误，详情已写入日志 {log_file()}\n")
@@ -107,8 +107,7 @@ def _one_line(text: str) -> str:
 
 def _translate(err: BaseException, args: argparse.Namespace) -> LedgerError | None:
     """A damaged file met in the middle of a command (exit 2 with the restore hint), a full disk."""
-    from pathlib import Path
-
+    # local: keeps `zsdesk --help` fast (opening loads the models and Alembic)
     from ..opening import translate_error
 
     db = getattr(args, "db_sub", None) or getattr(args, "db", None)
@@ -127,8 +126,6 @@ def add_db_option(p: argparse.ArgumentParser) -> None:
 
 
 def db_of(args: argparse.Namespace) -> str:
-    from ..paths import default_ledger_path
-
     return getattr(args, "db_sub", None) or args.db or str(default_ledger_path())
 
 
@@ -141,6 +138,7 @@ def open_ledger(args: argparse.Namespace, create: bool = False, read_only: bool 
     """The one opening sequence (``zsdesk.opening``). A command that writes passes ``write=True``
     and holds the same writer lock as the window (refused with exit 2 while another process
     writes); every other command opens the ledger read-only."""
+    # local: keeps `zsdesk --help` fast (opening loads the models and Alembic)
     from ..opening import open_ledger as open_sequence
 
     return open_sequence(db_of(args), operator_of(args), create=create, write=write and not read_only,

@@ -9,6 +9,8 @@ import unicodedata
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from ..money import format_yi
+from ..periods import parse_period
 from . import add_db_option, open_ledger
 
 if TYPE_CHECKING:
@@ -24,8 +26,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run_board(args: argparse.Namespace) -> int:
+    # local: keeps `zsdesk --help` fast (the board loads the models, ~170 ms)
     from ..board import board_to_json, compute_board
-    from ..periods import parse_period
 
     period = parse_period(args.period)  # bad text → exit 2 before the ledger is opened
     with open_ledger(args) as ledger:
@@ -57,8 +59,8 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]], right_from: int
 
 
 def render_text(board: Board) -> str:
+    # local: keeps `zsdesk --help` fast (the board loads the models, ~170 ms)
     from ..board.text import growth_text, rate_text
-    from ..money import format_yi
 
     d, f = board.district, board.district.figures
     out = [f"招商英雄榜　{board.period.label}（{board.period.start:%Y-%m-%d} 至 {board.period.end:%Y-%m-%d}）\n",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from ..errors import LedgerError
 from . import add_db_option, db_of, open_ledger
@@ -21,8 +22,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run_init(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     db = db_of(args)
     if "://" not in db and Path(db).exists() and Path(db).stat().st_size > 0:
         raise LedgerError(f"文件已存在：{db}。为免覆盖，未做任何修改。")
@@ -32,6 +31,7 @@ def run_init(args: argparse.Namespace) -> int:
 
 
 def run_demo(args: argparse.Namespace) -> int:
+    # local: keeps `zsdesk --help` fast (the demo loads ops and the models)
     from ..demo import build_demo
 
     if args.projects is not None and not 1 <= args.projects <= 2_000_000:

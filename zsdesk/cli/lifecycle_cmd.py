@@ -7,7 +7,10 @@ import json
 import sys
 from typing import TYPE_CHECKING
 
+from ..money import format_yi
+from ..periods import parse_period
 from . import add_db_option, open_ledger
+from .board_cmd import table
 
 if TYPE_CHECKING:
     from ..lifecycle.engine import Lifecycle
@@ -22,8 +25,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run_lifecycle(args: argparse.Namespace) -> int:
+    # local: keeps `zsdesk --help` fast (life-cycle figures load the board and the models)
     from ..lifecycle import compute_lifecycle, lifecycle_to_json
-    from ..periods import parse_period
 
     period = parse_period(args.period)  # bad text → exit 2 before the ledger is opened
     with open_ledger(args) as ledger:
@@ -37,10 +40,9 @@ def run_lifecycle(args: argparse.Namespace) -> int:
 
 
 def render_text(lc: Lifecycle) -> str:
+    # local: keeps `zsdesk --help` fast (life-cycle figures load the board and the models)
     from ..board.text import rate_text
     from ..lifecycle import MILESTONE_LABELS
-    from ..money import format_yi
-    from .board_cmd import table
 
     d = lc.district
     rules = lc.rules

@@ -13,8 +13,10 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from ..dates import parse_date
 from ..errors import LedgerError
-from ..outputs import refuse_output
+from ..outputs import refuse_output, write_bytes_atomically
+from ..periods import parse_period
 from . import add_db_option, db_of, open_ledger
 
 
@@ -42,16 +44,13 @@ def _number(text: str | None) -> int | None:
 
 def _write(path: Path, data: bytes) -> None:
     """Through a temporary file in the same folder: a failed write leaves no half PDF."""
-    from ..outputs import write_bytes_atomically
-
     write_bytes_atomically(path, data)
 
 
 def run_notice(args: argparse.Namespace) -> int:
-    from ..dates import parse_date
+    # local: keeps `zsdesk --help` fast (the notice loads reportlab and the board)
     from ..notice.issuing import issue_notice, issued_pdf
     from ..notice.monthly import render_notice_docx, render_notice_pdf
-    from ..periods import parse_period
 
     period = parse_period(args.period)
     number = _number(args.number)
@@ -61,6 +60,7 @@ def run_notice(args: argparse.Namespace) -> int:
     if args.date is not None and issue_date is None:
         raise LedgerError(f"无法识别的日期“{args.date}”，应为 YYYY-MM-DD。")
     if args.issue and not args.force_date:
+        # local: keeps `zsdesk --help` fast (the notice loads reportlab and the board)
         from ..notice.issue_dates import check_issue_date
 
         check_issue_date(period, issue_date or date.today(), override_hint="确需如此请加 --force-date。")

@@ -9,7 +9,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ..backup import configured_folder, create_backup, list_backups, restore_backup
 from ..errors import LedgerError
+from ..outputs import refuse_output
+from ..paths import backup_dir
 from . import add_db_option, db_of, open_ledger
 
 
@@ -35,8 +38,6 @@ def _is_url(db: str) -> bool:
 
 
 def _folder_of(args: argparse.Namespace) -> Path:
-    from ..backup import configured_folder
-
     if args.folder:
         return Path(args.folder)
     with open_ledger(args, read_only=True) as ledger:
@@ -44,8 +45,6 @@ def _folder_of(args: argparse.Namespace) -> Path:
 
 
 def run_backup(args: argparse.Namespace) -> int:
-    from ..backup import create_backup, list_backups
-
     db = db_of(args)
     if _is_url(db):
         raise LedgerError("PostgreSQL 台账请用数据库服务器的备份工具（pg_dump）备份。")
@@ -57,8 +56,6 @@ def run_backup(args: argparse.Namespace) -> int:
             print(f"{info.describe()}\n    {info.path}")
         return 0
     if args.output:
-        from ..outputs import refuse_output
-
         refuse_output(args.output, db, [args.folder] if args.folder else None)
         info = create_backup(db, target=args.output, reason="手动")
     else:
@@ -68,9 +65,6 @@ def run_backup(args: argparse.Namespace) -> int:
 
 
 def run_restore(args: argparse.Namespace) -> int:
-    from ..backup import restore_backup
-    from ..paths import backup_dir
-
     db = db_of(args)
     if _is_url(db):
         raise LedgerError("PostgreSQL 台账请用数据库服务器的工具恢复。")
@@ -94,6 +88,7 @@ def _current_folder_or_default(args: argparse.Namespace, default: Path) -> Path:
 
 
 def run_check(args: argparse.Namespace) -> int:
+    # local: keeps `zsdesk --help` fast (check loads the models and the audit replay)
     from ..check import check_ledger
 
     report = check_ledger(db_of(args))

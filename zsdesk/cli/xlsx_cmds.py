@@ -8,6 +8,7 @@ from datetime import date
 
 from ..errors import LedgerError
 from ..outputs import refuse_output
+from ..periods import parse_period
 from . import add_db_option, db_of, open_ledger, parse_year
 
 IMPORT_KINDS = ("units", "persons", "targets", "projects", "funding")
@@ -40,6 +41,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run_import(args: argparse.Namespace) -> int:
+    # local: keeps `zsdesk --help` fast (openpyxl ~75 ms, the models)
     from ..xlsx.importer import import_file
 
     with open_ledger(args, write=not args.dry_run) as ledger:
@@ -72,8 +74,6 @@ def _period(args: argparse.Namespace) -> str:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from ..periods import parse_period
-
     year = parse_year(args.year)  # bad text → exit 2 before anything is opened or written
     if args.period is not None:
         parse_period(args.period)  # every kind: a wrong period is never silently ignored
@@ -84,30 +84,36 @@ def run_export(args: argparse.Namespace) -> int:
     refuse_output(args.output, db_of(args))
     with open_ledger(args) as ledger:
         if args.kind == "ledger":
+            # local: keeps `zsdesk --help` fast (openpyxl ~75 ms, the models)
             from ..xlsx.ledger_export import export_ledger
 
             result = export_ledger(ledger, args.output)
         elif args.kind == "funding":
+            # local: keeps `zsdesk --help` fast (openpyxl ~75 ms, the models)
             from ..xlsx.funding_export import export_funding
 
             year = year or (parse_period(args.period).year if args.period else None)
             result = export_funding(ledger, args.output, year)
         elif args.kind == "progress":
+            # local: keeps `zsdesk --help` fast (openpyxl ~75 ms, the models)
             from ..xlsx.progress_export import export_progress
 
             result = export_progress(ledger, args.output, year or (month.year if month else None),
                                      [month.number] if month else None)
         elif args.kind == "lifecycle":
+            # local: keeps `zsdesk --help` fast (openpyxl ~75 ms, the models)
             from ..xlsx.lifecycle_export import export_lifecycle
 
             assert period is not None  # parsed above for this kind
             result = export_lifecycle(ledger, args.output, period)
         elif args.kind == "targets":
+            # local: keeps `zsdesk --help` fast (openpyxl ~75 ms, the models)
             from ..xlsx.board_export import export_targets
 
             assert period is not None  # parsed above for this kind
             result = export_targets(ledger, args.output, period)
         else:
+            # local: keeps `zsdesk --help` fast (openpyxl ~75 ms, the models)
             from ..xlsx.board_export import export_board
 
             assert period is not None  # parsed above for this kind
@@ -117,6 +123,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_template(args: argparse.Namespace) -> int:
+    # local: keeps `zsdesk --help` fast (openpyxl ~75 ms, the models)
     from ..xlsx.template import make_template
 
     refuse_output(args.output, db_of(args))

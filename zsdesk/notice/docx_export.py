@@ -27,14 +27,18 @@ from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING, WD_TAB_ALIGNMENT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.section import Section
 from docx.shared import Emu, Mm, Pt, RGBColor, Twips
 from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run
+from reportlab.graphics import renderPDF
 
 from . import docx_oxml as ox
+from .compose import _embeddable
 from .fonts import FontSet, Role, default_fontset
 from .model import Attachment, Block, Chart, Heading, NoticeDocument, PageBreak, Paragraph, Table, chinese_date
+from .quarterly import build_quarterly_notice
 from .tables import _NUMBER as NUMBER  # numbers right-aligned, as in the PDF's tables
 from .text import break_lines, clean_text, measure, single_line
 
@@ -514,17 +518,13 @@ def _exact_style(style: Any) -> None:
 
 
 def _font_table(word: DocxDocument) -> Any:
-    from docx.opc.constants import RELATIONSHIP_TYPE as RT
-
     return word.part.part_related_by(RT.FONT_TABLE)
 
 
 def _chart_png(chart: Chart, fonts: FontSet) -> tuple[bytes, float, float]:
     """The chart drawn as in the PDF (notice fonts), rasterised at 200 dpi; its size in points."""
+    # local: pypdfium2 loads only when a chart goes into a .docx
     import pypdfium2 as pdfium
-    from reportlab.graphics import renderPDF
-
-    from .compose import _embeddable
 
     drawing = _embeddable(chart.drawing, fonts)
     w, h = float(chart.drawing.width), float(chart.drawing.height)
@@ -548,7 +548,5 @@ def render_quarterly_docx(ledger: Ledger, period: Period | str, narrative: Narra
                           issue_date: date | None = None, fonts: FontSet | None = None,
                           draft: bool = True) -> bytes:
     """The quarterly notice for `period` as .docx — the same content as `render_quarterly_notice`."""
-    from .quarterly import build_quarterly_notice
-
     doc, _ = build_quarterly_notice(ledger, period, narrative, settings, doc_number, issue_date, fonts)
     return notice_docx(doc, draft=draft, fonts=fonts)

@@ -28,6 +28,7 @@ from docx.section import Section
 from docx.table import Table, _Row
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
+from lxml import etree
 
 _THEME_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 
@@ -127,8 +128,6 @@ def declare_fonts(font_table: Any, alternatives: dict[str, str]) -> None:
     python-docx keeps the font table as an opaque part (`font_table` is its ``Part``); the XML
     is parsed, the entries replaced and the bytes put back. The charset 86 says GB2312.
     """
-    from lxml import etree
-
     fonts = etree.fromstring(font_table.blob)
     for name, alt in alternatives.items():
         for existing in fonts.findall(qn("w:font")):

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy.orm import Session
 
-from ..errors import FieldProblem, NotFound, ValidationError
+from ..errors import ConflictError, FieldProblem, NotFound, ValidationError
 from ..labels import ENTITY_LABELS, field_label
 from ..models import Base
 from .fields import Invalid
@@ -134,8 +134,6 @@ def update(ledger: Ledger, spec: EntitySpec, entity_id: int, raw: Mapping[str, A
     with operation(ledger, label or f"修改{spec.label}") as op:
         obj = get_live(op.session, spec, entity_id)
         if expected_version is not None and getattr(obj, "version", expected_version) != expected_version:
-            from ..errors import ConflictError
-
             raise ConflictError(f"这条{spec.label}刚被其他人修改过，为避免覆盖对方的修改，本次未保存。请刷新后重新修改。")
         update_in(op, spec, obj, raw, after_write)
         if label is None:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from ..dates import parse_date
 from ..errors import LedgerError
 from ..labels import ORIGIN_LABELS, UNIT_KIND_LABELS
-from ..models import DictionaryEntry, Person, Unit
+from ..models import DictionaryEntry, Person, Project, Unit
 from ..money import parse_money
 
 
@@ -255,8 +255,6 @@ class DictionaryRefs:
 @dataclass(frozen=True)
 class ProjectRef:
     def coerce(self, session: Session, value: Any) -> int:
-        from ..models import Project
-
         project = session.get(Project, value) if isinstance(value, int) else session.scalar(
             select(Project).where(Project.code == str(value).strip()))
         if project is None or project.deleted_at is not None:

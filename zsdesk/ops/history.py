@@ -26,7 +26,7 @@ from ..labels import ENTITY_LABELS, Action, Entity
 from ..ledger import History as History  # re-exported: the undo stacks are part of the handle
 from ..ledger import Ledger
 from ..models import AuditEntry, Base
-from .records import Snapshot, apply_snapshot, same_content, snapshot
+from .records import ENTITY_MODELS, Snapshot, apply_snapshot, same_content, snapshot
 
 
 @dataclass(frozen=True)
@@ -147,8 +147,6 @@ def _replay(ledger: Ledger, op_id: str, label: str, backwards: bool) -> Change:
 
 
 def _model(entity: str) -> type[Base]:
-    from .records import ENTITY_MODELS
-
     return ENTITY_MODELS[entity]
 
 

@@ -17,6 +17,7 @@ from .ledger_export import ExportResult
 from .workbook import (
     Cancel,
     Column,
+    ExportCancelled,
     Progress,
     ReportSheet,
     new_workbook,
@@ -47,8 +48,6 @@ def _board(ledger: Ledger, period: Period | str | Board) -> Board:
 
 def _check_cancel(cancel: Cancel | None) -> None:
     if cancel is not None and cancel():
-        from .workbook import ExportCancelled
-
         raise ExportCancelled("已取消导出，没有生成文件。")
 
 

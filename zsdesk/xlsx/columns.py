@@ -10,6 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from ..errors import LedgerError
 from ..labels import ORIGIN_LABELS, UNIT_KIND_LABELS
 
 
@@ -108,8 +109,6 @@ KINDS: dict[str, tuple[str, tuple[ImportColumn, ...]]] = {
 
 
 def kind_columns(kind: str) -> tuple[str, tuple[ImportColumn, ...]]:
-    from ..errors import LedgerError
-
     if kind not in KINDS:
         raise LedgerError(f"不认识的导入类型“{kind}”，应为 {' / '.join(KINDS)}。")
     return KINDS[kind]

@@ -12,7 +12,16 @@ from sqlalchemy import extract, func, select
 from ..labels import NO_LEAD_UNIT
 from ..models import Funding, Project, Unit
 from .ledger_export import ExportResult
-from .workbook import Cancel, Column, Progress, ReportSheet, new_workbook, save_workbook, yuan_to_wan_rounded
+from .workbook import (
+    Cancel,
+    Column,
+    ExportCancelled,
+    Progress,
+    ReportSheet,
+    new_workbook,
+    save_workbook,
+    yuan_to_wan_rounded,
+)
 
 if TYPE_CHECKING:
     from ..ledger import Ledger
@@ -53,8 +62,6 @@ def export_funding(ledger: Ledger, path: str | Path, year: int | None = None, pr
     month_totals = [0] * 12
     for i, (unit, months) in enumerate(data):
         if cancel is not None and cancel():
-            from .workbook import ExportCancelled
-
             raise ExportCancelled("已取消导出，没有生成文件。")
         if progress is not None:
             progress(i, len(data))

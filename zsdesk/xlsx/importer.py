@@ -17,7 +17,10 @@ from sqlalchemy.orm import Session
 
 from ..errors import LedgerError, ValidationError
 from ..ops.crud import EntitySpec, create_in, validate
+from ..ops.dictionaries import DICTIONARY
+from ..ops.fields import Text, clean_line
 from ..ops.history import Operation, operation
+from ..ops.units import PERSON, UNIT
 from .columns import kind_columns
 from .diff import Differ, FieldChange
 from .reader import ImportProblem, read_table
@@ -72,8 +75,6 @@ def _check(ctx: Context, reader: RowReader, progress: Progress | None, cancel: C
 
 def _note_cleaned(ctx: Context, spec: EntitySpec, plan: RowPlan) -> None:
     """Say where a one-line field loses line breaks, control or text-direction characters."""
-    from ..ops.fields import Text, clean_line
-
     for name, value in plan.raw.items():
         kind = spec.fields.get(name)
         if isinstance(kind, Text) and kind.strip and isinstance(value, str) and clean_line(value) != value:
@@ -111,9 +112,6 @@ def guess_unit_kind(name: str, park: bool = False) -> str:
 def _create_missing(op: Operation, report: ImportReport) -> None:
     """Create every missing unit, chain, tag and person inside the import's own operation (audited, undone
     with it)."""
-    from ..ops.dictionaries import DICTIONARY
-    from ..ops.units import PERSON, UNIT
-
     for name in report.missing_units:
         create_in(op, UNIT, {"name": name, "short_name": name, "kind": guess_unit_kind(name, name in report.missing_parks)})
         report.created.append(f"单位“{name}”")

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import math
 import re
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import func, select
+
 from ..dates import parse_date
-from ..errors import LedgerError
-from ..money import parse_money
+from ..errors import FieldProblem, LedgerError
+from ..models import Funding, Project
+from ..money import format_wan, parse_money
 from ..ops.fields import split_list
 from ..ops.funding import FUNDING
-from ..ops.projects import PROJECT, project_rules
+from ..ops.projects import PROJECT, normalized_name, project_rules
 from ..ops.projects import _after_write as project_after_write  # the same bookkeeping create_project does
 from ..ops.projects import _prepare as project_prepare
 from .cells import exact_key, is_clear, row_cells
@@ -85,11 +89,6 @@ class _ProjectIndex:
     and by the key the same-name rule of ``ops.projects`` compares."""
 
     def __init__(self, ctx: Context) -> None:
-        from sqlalchemy import select
-
-        from ..models import Project
-        from ..ops.projects import normalized_name
-
         self.exact: dict[tuple[str, str], list[tuple[int, str]]] = {}
         self.loose: dict[tuple[str, str], list[tuple[int, str, str]]] = {}
         self.lowered: dict[tuple[str, str], str] = {}
@@ -208,8 +207,6 @@ class ProjectReader(RowReader):
         return raw
 
     def _duplicates(self, ctx: Context, number: int, name: str, investor: str, existing: int | None) -> None:
-        from ..ops.projects import normalized_name
-
         assert self.index is not None
         text = f"“{name}”（{investor or '投资方未填'}）"
         if (investor, name) in self.seen_keys:
@@ -222,8 +219,6 @@ class ProjectReader(RowReader):
         else:
             self.seen_loose[key] = number
             if investor:
-                import difflib
-
                 earlier = self.by_investor.setdefault(key[0], [])
                 close = [f"第 {row} 行" for other, row in earlier[-500:]
                          if difflib.SequenceMatcher(None, key[1], other).ratio() >= 0.85]
@@ -274,8 +269,6 @@ class ProjectReader(RowReader):
 
 def _funding_row_check(session: Any, values: dict[str, Any], existing_id: int | None) -> list[Any]:
     """The per-row funding rules except the cumulative one, which an import checks over the whole file."""
-    from ..errors import FieldProblem
-
     return [FieldProblem("amount", "到位金额", "不能为 0")] if values.get("amount") == 0 else []
 
 
@@ -334,11 +327,6 @@ class FundingReader(RowReader):
     @staticmethod
     def _cumulative(ctx: Context, plans: list[RowPlan]) -> None:
         """No project's cumulative funds arrived may be negative once the whole file is applied."""
-        from sqlalchemy import func, select
-
-        from ..models import Funding
-        from ..money import format_wan
-
         in_file: dict[int, list[tuple[int, int]]] = {}
         for plan in plans:
             try:

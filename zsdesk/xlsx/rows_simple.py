@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..models import Unit
 from ..ops.targets import TARGET
 from ..ops.units import PERSON, UNIT
 from .cells import exact_key, is_clear, row_cells
@@ -86,7 +87,6 @@ class PersonReader(RowReader):
 def _unit_name(ctx: Context, unit_id: int | None) -> str:
     if unit_id is None:
         return "未填单位"
-    from ..models import Unit
 
     unit = ctx.session.get(Unit, unit_id)
     return unit.name if unit is not None else str(unit_id)

@@ -23,6 +23,7 @@ depends_on = None
 
 
 def upgrade() -> None:
+    # local: Alembic reads every revision file to find the head; the engine modules load only when this step runs
     from zsdesk.audit_chain import write_baseline
     from zsdesk.audit_guard import POSTGRES_TRIGGERS, SQLITE_TRIGGERS
 
