@@ -45,6 +45,7 @@ from .db import make_engine
 from .labels import ENTITY_LABELS, field_label
 from .models import AuditEntry, IssuedNotice, RulesDocument, Setting
 from .ops.records import ENTITY_MODELS, PROJECT_LINKS, Snapshot, same_content, snapshot_from_values
+from .sqlite_file import connect_read_only
 
 MAX_LISTED = 20
 BASELINE_LABEL = "数据版本升级：为之前没有操作记录的已有数据补记"
@@ -429,7 +430,7 @@ class ChainFile:
 
     def hash_at(self, row_id: int) -> str | None:
         try:
-            conn = sqlite3.connect(self.path.as_uri() + "?mode=ro", uri=True, timeout=5)
+            conn = connect_read_only(self.path)
         except sqlite3.Error:
             return None
         try:
@@ -444,11 +445,10 @@ class ChainFile:
 def read_chain_file(path: Path) -> ChainFile | None:
     """The chain facts of a ledger file (a backup), or None when it cannot be read as a ledger."""
     try:
-        conn = sqlite3.connect(path.as_uri() + "?mode=ro", uri=True, timeout=5)
+        conn = connect_read_only(path)
     except sqlite3.Error:
         return None
     try:
-        conn.execute("PRAGMA query_only=ON")
         first = conn.execute("SELECT op_id FROM audit_log ORDER BY id LIMIT 1").fetchone()
         head = conn.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
         restores = conn.execute("SELECT after FROM audit_log WHERE entity = 'ledger' AND action = 'restore'").fetchall()

@@ -34,7 +34,7 @@ from sqlalchemy import Date, DateTime, event
 from .errors import LedgerDamaged, LedgerError, LedgerLocked
 from .lock import acquire_writer_lock
 from .paths import backup_dir, data_dir
-from .sqlite_file import inspect_file
+from .sqlite_file import connect_read_only, connect_writable, inspect_file
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -134,12 +134,6 @@ def configured_folder(ledger: Ledger) -> Path:
 
 # --- making and verifying ---------------------------------------------------------------------
 
-def _connect_ro(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(path.as_uri() + "?mode=ro", uri=True, timeout=5)
-    conn.execute("PRAGMA query_only=ON")
-    return conn
-
-
 def inspect_backup(path: Path, full: bool = True) -> BackupInfo:
     """Verify a backup (or any ledger file) and read its figures; never raises for a bad file."""
     from .migrate import script_directory  # Alembic loads only when a backup is inspected
@@ -162,7 +156,7 @@ def inspect_backup(path: Path, full: bool = True) -> BackupInfo:
     except LedgerDamaged as err:
         return bad(str(err))
     try:
-        conn = _connect_ro(path)
+        conn = connect_read_only(path)
     except sqlite3.Error as err:
         return bad(f"无法打开（{err}）")
     try:
@@ -187,9 +181,9 @@ def inspect_backup(path: Path, full: bool = True) -> BackupInfo:
 
 
 def _copy_with_backup_api(source: Path, target: Path) -> None:
-    src = sqlite3.connect(source.as_uri() + "?mode=ro", uri=True, timeout=5)
+    src = connect_read_only(source)
     try:
-        dst = sqlite3.connect(str(target))
+        dst = connect_writable(target)
         try:
             src.backup(dst, pages=1024)
             # A self-contained single file: no -wal/-shm beside a backup on a USB stick.
@@ -375,7 +369,7 @@ def _copy_live(live: sqlite3.Connection, folder: Path, ledger: Path) -> Path:
     out = _free_name(folder, ledger, "恢复前", datetime.now())
     partial = out.with_name(out.name + ".partial")
     try:
-        dst = sqlite3.connect(str(partial))
+        dst = connect_writable(partial)
         try:
             _backup_step_all(live, dst)
             dst.execute("PRAGMA journal_mode=DELETE")
@@ -413,8 +407,8 @@ def _restore_into_live(source: Path, ledger: Path, folder: Path | None) -> Path 
     lock, through its journal or WAL, so no -wal/-shm is ever deleted and a reader with the file
     open sees either the old or the new ledger. With ``folder``, the current content is first
     copied there while a second connection holds the write lock (no writer slips in meanwhile)."""
-    live = sqlite3.connect(str(ledger), timeout=10, isolation_level=None)
-    guard = sqlite3.connect(str(ledger), timeout=10, isolation_level=None)
+    live = connect_writable(ledger, timeout=10, autocommit=True)
+    guard = connect_writable(ledger, timeout=10, autocommit=True)
     previous = None
     try:
         if folder is not None:
@@ -424,7 +418,7 @@ def _restore_into_live(source: Path, ledger: Path, folder: Path | None) -> Path 
             finally:
                 guard.execute("COMMIT")
         guard.close()
-        src = sqlite3.connect(source.as_uri() + "?mode=ro", uri=True, timeout=10)
+        src = connect_read_only(source, timeout=10)
         try:
             _backup_step_all(src, live)
         finally:
@@ -522,7 +516,7 @@ def carry_issued_notices(previous: Path, ledger: Path) -> tuple[str, ...]:
     from .models import IssuedNotice
     from .ops.history import ChangeRecord, operation
 
-    conn = _connect_ro(previous)
+    conn = connect_read_only(previous)
     try:
         conn.row_factory = sqlite3.Row
         try:
@@ -533,7 +527,7 @@ def carry_issued_notices(previous: Path, ledger: Path) -> tuple[str, ...]:
         conn.close()
     if not rows:
         return ()
-    check = sqlite3.connect(ledger.as_uri() + "?mode=ro", uri=True, timeout=10)
+    check = connect_read_only(ledger, timeout=10)
     try:
         revision = check.execute("SELECT version_num FROM alembic_version").fetchone()[0]
         have = {r[0] for r in check.execute("SELECT doc_number FROM issued_notices")}

@@ -10,14 +10,13 @@ problems are listed in Chinese, one per line); 1 only for an internal error of t
 
 from __future__ import annotations
 
-import sqlite3
 import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, func, select, text
+from sqlalchemy import Engine, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
@@ -29,6 +28,7 @@ from .errors import LedgerDamaged
 from .labels import STAGE_LABELS, field_label
 from .models import Funding, Project, Target
 from .sqlite_file import SQLITE_HEADER as SQLITE_HEADER  # re-exported: moved below backup and opening
+from .sqlite_file import connect_writable, read_only_engine
 from .sqlite_file import inspect_file as inspect_file
 from .sqlite_file import inspect_tables as inspect_tables
 from .stage import derive_stage, first_signed
@@ -76,8 +76,7 @@ def check_ledger(path_or_url: str | Path) -> CheckReport:
         except LedgerDamaged as err:
             report.add("integrity", str(err))
             return report
-        url = "sqlite:///" + file.as_uri() + "?mode=ro&uri=true"
-    engine = make_engine(url) if file is None else _read_only_engine(url)
+    engine = make_engine(url) if file is None else read_only_engine(file)
     try:
         _run_checks(engine, report, sqlite=file is not None, ledger_file=file)
     except DBAPIError as err:
@@ -89,17 +88,6 @@ def check_ledger(path_or_url: str | Path) -> CheckReport:
 
 def _safe_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
-
-
-def _read_only_engine(url: str) -> Engine:
-    engine = create_engine(url)
-
-    def pragmas(dbapi_conn: Any, _record: Any) -> None:
-        dbapi_conn.execute("PRAGMA busy_timeout=5000")
-        dbapi_conn.execute("PRAGMA query_only=ON")
-
-    event.listen(engine, "connect", pragmas)
-    return engine
 
 
 def _run_checks(engine: Engine, report: CheckReport, sqlite: bool, ledger_file: Path | None = None) -> None:
@@ -162,7 +150,7 @@ def _build_schema(revision: str) -> dict[str, set[str]]:
         scratch = Path(folder) / "schema.sqlite"
         migrate_file(scratch, revision)
 
-        conn = sqlite3.connect(scratch)
+        conn = connect_writable(scratch)
         try:
             return _sqlite_schema(conn)
         finally:

@@ -21,9 +21,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
-
 from .errors import LedgerError, LedgerLocked
+from .sqlite_file import read_only_engine as read_only_engine  # re-exported: beside the other read-only opens
 
 
 def lock_path(ledger_path: str | Path) -> Path:
@@ -220,24 +219,6 @@ def read_only_reason(file: Path, requested: bool) -> str | None:
     if not os.access(file, os.W_OK) or not os.access(file.parent, os.W_OK):
         return f"台账文件 {file.name} 或它所在的文件夹是只读的（例如光盘、写保护的 U 盘），已以只读方式打开，不能保存修改。"
     return None
-
-
-def read_only_engine(file: Path, immutable: bool = False) -> Engine:
-    """An engine that can only read ``file``: the one way to open a ledger read-only.
-
-    mode=ro still sees what another instance commits; immutable is for read-only media only,
-    where SQLite cannot create the -shm file WAL readers need and nobody can write anyway.
-    """
-    flag = "immutable=1" if immutable else "mode=ro"
-    engine = create_engine(f"sqlite:///{file.as_uri()}?{flag}&uri=true")
-
-    def pragmas(dbapi_conn: Any, _record: Any) -> None:
-        dbapi_conn.execute("PRAGMA busy_timeout=5000")
-        dbapi_conn.execute("PRAGMA foreign_keys=ON")
-        dbapi_conn.execute("PRAGMA query_only=ON")
-
-    event.listen(engine, "connect", pragmas)
-    return engine
 
 
 class LedgerReadOnly(LedgerLocked):

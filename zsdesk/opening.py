@@ -20,8 +20,6 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -36,11 +34,12 @@ from .db import ledger_url, make_engine, sqlite_path
 from .db_errors import translate_db_error
 from .errors import LedgerDamaged, LedgerError, LedgerLocked, LedgerTooNew
 from .ledger import Ledger, guard_read_only
-from .lock import LedgerReadOnly, WriterLock, acquire_writer_lock, read_only_engine, read_only_reason
+from .lock import LedgerReadOnly, WriterLock, acquire_writer_lock, read_only_reason
 from .migrate import current_revision, head_revision, known_revisions, migrate_file, migrate_server, missing_tables
 from .models import Base
 from .ops.bootstrap import ensure_defaults
-from .sqlite_file import inspect_file
+from .sqlite_file import connect_read_only, connect_writable, inspect_file, read_only_engine
+from .sqlite_file import reading_connection as reading_connection  # re-exported: beside the other read-only opens
 
 READING_ONLY = "这个命令以只读方式打开台账，不能保存修改。"
 SUPPORTED = {"sqlite": "pysqlite", "postgresql": "psycopg"}
@@ -79,42 +78,6 @@ class FileState:
     exists: bool  # a non-empty file is there
     revision: str | None
     tables: frozenset[str]
-
-
-@contextmanager
-def reading_connection(file: Path) -> Iterator[sqlite3.Connection]:
-    """A connection that cannot write the file, nor leave files beside it.
-
-    A WAL-mode file without its ``-wal`` has everything in the main file; a ``mode=ro`` connection
-    would still create an empty ``-wal`` beside it, so such a file is read ``immutable``. Read-only
-    media fall back to ``immutable`` too.
-    """
-    last: sqlite3.Error | None = None
-    flags: tuple[str, ...] = ("mode=ro", "immutable=1")
-    try:
-        with open(file, "rb") as fh:
-            header = fh.read(20)
-        if len(header) == 20 and header[18] == 2 and not file.with_name(file.name + "-wal").exists():
-            flags = ("immutable=1",)
-    except OSError:
-        pass
-    for flag in flags:
-        try:
-            conn = sqlite3.connect(f"{file.as_uri()}?{flag}", uri=True, timeout=5)
-            conn.execute("PRAGMA query_only=ON")
-            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        except sqlite3.Error as err:
-            last = err
-            continue
-        try:
-            yield conn
-        finally:
-            conn.close()
-        return
-    assert last is not None
-    if "locked" in str(last).lower() or "busy" in str(last).lower():
-        raise LedgerLocked("台账文件正被其他程序占用，请稍后再试或关闭另一个招商桌面窗口。") from last
-    raise LedgerDamaged(f"台账文件 {file.name} 无法读取，可能已损坏（{last}），文件未做任何修改。") from last
 
 
 def refuse_special(file: Path) -> None:
@@ -235,9 +198,9 @@ def copy_before_upgrade(file: Path, revision: str) -> Path:
         target = file.with_name(f"{upgrade_copy_prefix(file, revision)}{stamp}-{n}{file.suffix}")
     partial = target.with_name(target.name + ".partial")
     try:
-        src = sqlite3.connect(f"{file.as_uri()}?mode=ro", uri=True, timeout=5)
+        src = connect_read_only(file)
         try:
-            dst = sqlite3.connect(str(partial))
+            dst = connect_writable(partial)
             try:
                 src.backup(dst)
                 dst.execute("PRAGMA journal_mode=DELETE")

@@ -1,16 +1,99 @@
-"""The cheap test run before a file is touched as a ledger: SQLite header, size, tables (read only).
+"""A ledger file as SQLite sees it: the one place that connects to one, and the cheap test run before a
+file is touched as a ledger (SQLite header, size, tables; read only).
 
-Used by opening (step 1), backups (a copy is a sound ledger) and ``zsdesk check``.
+Every read-only open goes through ``read_only_uri``: ``connect_read_only`` (a plain sqlite3 connection),
+``reading_connection`` (that, falling back to ``immutable`` so no -wal/-shm appears beside the file) and
+``read_only_engine`` (SQLAlchemy). ``connect_writable`` is the plain read-write connection (backup copies).
+Used by opening (step 1), backups (a copy is a sound ledger), the audit chain and ``zsdesk check``.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-from .errors import LedgerDamaged
+from sqlalchemy import Engine, create_engine, event
+
+from .errors import LedgerDamaged, LedgerLocked
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def read_only_uri(file: Path, immutable: bool = False) -> str:
+    """The URI that opens ``file`` for reading only.
+
+    ``mode=ro`` still sees what another instance commits; ``immutable`` is for files nobody can write
+    (read-only media, a WAL file without its -wal), where SQLite must not create -wal/-shm beside it.
+    """
+    return f"{file.as_uri()}?{'immutable=1' if immutable else 'mode=ro'}"
+
+
+def connect_read_only(file: Path, immutable: bool = False, timeout: float = 5.0) -> sqlite3.Connection:
+    """A plain sqlite3 connection that cannot write ``file`` (``query_only`` on top of the read-only URI)."""
+    conn = sqlite3.connect(read_only_uri(file, immutable), uri=True, timeout=timeout)
+    try:
+        conn.execute("PRAGMA query_only=ON")
+    except sqlite3.Error:
+        conn.close()
+        raise
+    return conn
+
+
+def connect_writable(file: Path, timeout: float = 5.0, autocommit: bool = False) -> sqlite3.Connection:
+    """A plain read-write sqlite3 connection (the target of a backup copy, a restore's live file)."""
+    return sqlite3.connect(str(file), timeout=timeout, isolation_level=None if autocommit else "")
+
+
+@contextmanager
+def reading_connection(file: Path) -> Iterator[sqlite3.Connection]:
+    """A connection that cannot write the file, nor leave files beside it.
+
+    A WAL-mode file without its ``-wal`` has everything in the main file; a ``mode=ro`` connection
+    would still create an empty ``-wal`` beside it, so such a file is read ``immutable``. Read-only
+    media fall back to ``immutable`` too.
+    """
+    last: sqlite3.Error | None = None
+    flags: tuple[bool, ...] = (False, True)
+    try:
+        with open(file, "rb") as fh:
+            header = fh.read(20)
+        if len(header) == 20 and header[18] == 2 and not file.with_name(file.name + "-wal").exists():
+            flags = (True,)
+    except OSError:
+        pass
+    for immutable in flags:
+        try:
+            conn = connect_read_only(file, immutable)
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.Error as err:
+            last = err
+            continue
+        try:
+            yield conn
+        finally:
+            conn.close()
+        return
+    assert last is not None
+    if "locked" in str(last).lower() or "busy" in str(last).lower():
+        raise LedgerLocked("台账文件正被其他程序占用，请稍后再试或关闭另一个招商桌面窗口。") from last
+    raise LedgerDamaged(f"台账文件 {file.name} 无法读取，可能已损坏（{last}），文件未做任何修改。") from last
+
+
+def read_only_engine(file: Path, immutable: bool = False) -> Engine:
+    """An engine that can only read ``file``: the one way to open a ledger read-only with SQLAlchemy
+    (``check``, a ledger held by another instance or on read-only media)."""
+    engine = create_engine(f"sqlite:///{read_only_uri(file, immutable)}&uri=true")
+
+    def pragmas(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.execute("PRAGMA busy_timeout=5000")
+        dbapi_conn.execute("PRAGMA foreign_keys=ON")
+        dbapi_conn.execute("PRAGMA query_only=ON")
+
+    event.listen(engine, "connect", pragmas)
+    return engine
 
 
 def inspect_file(file: Path, create: bool = False) -> None:
@@ -49,7 +132,7 @@ def inspect_file(file: Path, create: bool = False) -> None:
 def inspect_tables(file: Path, create: bool = False) -> None:
     """Refuse, without changing it, an SQLite file that is not a ledger (opening would switch it to WAL)."""
     try:
-        conn = sqlite3.connect(file.as_uri() + "?mode=ro", uri=True, timeout=5)
+        conn = connect_read_only(file)
     except sqlite3.Error:
         return  # cannot even read it this way; the engine reports what is wrong
     try:
