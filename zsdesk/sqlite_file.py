@@ -44,7 +44,7 @@ def connect_read_only(file: Path, immutable: bool = False, timeout: float = 5.0)
 
 def connect_writable(file: Path, timeout: float = 5.0, autocommit: bool = False) -> sqlite3.Connection:
     """A plain read-write sqlite3 connection (the target of a backup copy, a restore's live file)."""
-    return sqlite3.connect(str(file), timeout=timeout, isolation_level=None if autocommit else "")
+    return sqlite3.connect(str(file), timeout=timeout, isolation_level=None if autocommit else "DEFERRED")
 
 
 @contextmanager
