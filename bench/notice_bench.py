@@ -28,6 +28,7 @@ from zsdesk.demo import build_demo  # noqa: E402
 from zsdesk.notice import default_fontset, render_notice  # noqa: E402
 from zsdesk.notice.quarterly import build_quarterly_notice  # noqa: E402
 from zsdesk.opening import open_unlocked
+from zsdesk.periods import parse_period
 
 BUDGET = 3.0
 
@@ -56,7 +57,7 @@ def main() -> int:
         pdf = b""
         for _ in range(args.runs):
             t0 = time.perf_counter()
-            doc, _figures = build_quarterly_notice(ledger, args.period, issue_date=issue_date, fonts=fonts)
+            doc, _figures = build_quarterly_notice(ledger, parse_period(args.period), issue_date=issue_date, fonts=fonts)
             t1 = time.perf_counter()
             pdf = render_notice(doc, fonts)
             t2 = time.perf_counter()

@@ -26,6 +26,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from zsdesk.periods import parse_period
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 OUT = ROOT / "bench" / "out"
@@ -130,10 +132,10 @@ def measure_notice(step: Step, repeat: int) -> None:
     if not db.exists():
         build_ledger(db, 12_000)
     with open_unlocked(db) as ledger:
-        step.samples = timed(lambda: render_quarterly_notice(ledger, PERIOD), repeat)
+        step.samples = timed(lambda: render_quarterly_notice(ledger, parse_period(PERIOD)), repeat)
         board = compute_board(ledger, PERIOD)
         step.extra = {"units": len(board.units), "signed_in_quarter": board.alone.figures.signed_projects,
-                      "bytes": len(render_quarterly_notice(ledger, PERIOD))}
+                      "bytes": len(render_quarterly_notice(ledger, parse_period(PERIOD)))}
 
 
 def measure_export(db: Path, steps: dict[str, Step], repeat: int) -> None:

@@ -212,7 +212,7 @@ def test_framework_earlier_formal_now_is_explained(build):  # type: ignore[no-un
     assert [(ln.name, ln.earlier_framework) for ln in lines] == [("转正", True)]
     note = converted_note(board)
     assert "其中：往期框架协议转正式合同1个（园区甲1个）" in note
-    doc, _ = build_quarterly_notice(build.ledger, "2024Q1", issue_date=date(2024, 4, 8))
+    doc, _ = build_quarterly_notice(build.ledger, parse_period("2024Q1"), issue_date=date(2024, 4, 8))
     from zsdesk.notice import render_notice
 
     pdf = render_notice(doc)

@@ -21,6 +21,7 @@ from zsdesk.notice.compose import render_notice
 from zsdesk.notice.quarterly import render_quarterly_notice
 from zsdesk.notice.sample import sample_document
 from zsdesk.opening import open_unlocked
+from zsdesk.periods import parse_period
 
 MM = 72 / 25.4
 
@@ -116,4 +117,4 @@ def demo(demo_path: Path, tmp_path: Path) -> Iterator[Ledger]:
 @pytest.fixture(scope="session")
 def demo_pdf(demo_path: Path, fonts: FontSet) -> bytes:
     with open_unlocked(demo_path, operator="测试员") as led:
-        return render_quarterly_notice(led, "2025Q3", issue_date=ISSUE_DATE, fonts=fonts)
+        return render_quarterly_notice(led, parse_period("2025Q3"), issue_date=ISSUE_DATE, fonts=fonts)

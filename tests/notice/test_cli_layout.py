@@ -11,6 +11,7 @@ import pytest
 
 from zsdesk.cli import main
 from zsdesk.notice.quarterly import render_quarterly_notice
+from zsdesk.periods import parse_period
 
 from .conftest import ISSUE_DATE, flat, page_texts
 
@@ -47,7 +48,7 @@ def test_render_is_deterministic(demo_path, demo_pdf, fonts):  # type: ignore[no
     from zsdesk.opening import open_unlocked
 
     with open_unlocked(demo_path, read_only=True) as led:
-        assert render_quarterly_notice(led, "2025Q3", issue_date=ISSUE_DATE, fonts=fonts) == demo_pdf
+        assert render_quarterly_notice(led, parse_period("2025Q3"), issue_date=ISSUE_DATE, fonts=fonts) == demo_pdf
 
 
 def _check(pdf: bytes, tmp_path: Path) -> list[str]:
@@ -71,7 +72,7 @@ def test_layout_checker_on_other_periods(demo_path, fonts, tmp_path, period):  #
     from zsdesk.opening import open_unlocked
 
     with open_unlocked(demo_path, read_only=True) as led:
-        pdf = render_quarterly_notice(led, period, issue_date=ISSUE_DATE, fonts=fonts)
+        pdf = render_quarterly_notice(led, parse_period(period), issue_date=ISSUE_DATE, fonts=fonts)
     pages = page_texts(pdf)
     assert _check(pdf, tmp_path) == [f"{len(pages)} pages: 0 layout problems"]
     assert "抄送：" in pages[-1] and not pages[-1].startswith("抄送：")

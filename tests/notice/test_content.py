@@ -14,6 +14,7 @@ from zsdesk.notice.narrative import Narrative, NoticeSettings
 from zsdesk.notice.quarterly import build_quarterly_notice, render_quarterly_notice
 from zsdesk.notice.quarterly_tables import signed_in
 from zsdesk.opening import open_unlocked
+from zsdesk.periods import parse_period
 
 from .conftest import flat, page_texts
 
@@ -123,7 +124,7 @@ def test_worked_example_prints_spec_figures(build):  # type: ignore[no-untyped-d
     build.funding(pid, "2022-06-30", "125900")
     build.project("去年", lead_unit_id="高新区", formal_date="2021-03-01", agreement_amount="77.86亿")
     build.funding(pid, "2021-05-01", "81400")
-    pdf = render_quarterly_notice(build.ledger, "2022Q2", narrative=Narrative(), issue_date=date(2022, 7, 8))
+    pdf = render_quarterly_notice(build.ledger, parse_period("2022Q2"), narrative=Narrative(), issue_date=date(2022, 7, 8))
     text = flat(pdf)
     assert "关于2022年1—6月全区招商引资工作情况的通报" in text
     assert "全区签约招商引资项目28个" in text
@@ -136,7 +137,7 @@ def test_decline_is_worded_as_decline(build):  # type: ignore[no-untyped-def]
     build.unit("城东街道", "乡镇街道")
     build.project("去年项目", lead_unit_id="城东街道", formal_date="2025-02-01", agreement_amount="10亿")
     build.project("今年项目", lead_unit_id="城东街道", formal_date="2026-02-01", agreement_amount="4亿")
-    text = flat(render_quarterly_notice(build.ledger, "2026Q1", issue_date=date(2026, 4, 8)))
+    text = flat(render_quarterly_notice(build.ledger, parse_period("2026Q1"), issue_date=date(2026, 4, 8)))
     assert "正式合同额4.00亿元，同比下降60.00%" in text
     assert "增长-" not in text and "下降-" not in text
     assert "关于2026年1—3月全区招商引资工作情况的通报" in text
@@ -153,7 +154,7 @@ def test_narrative_placeholders_filled_and_user_text_literal(build):  # type: ig
         problems="原样印出：<b>粗体</b> & &amp; 1 > 0，{未知} 与 {{签约项目数}} 以及单独的 { 和 }。",
         next_steps="")
     settings = NoticeSettings(addressees="各单位<含&>：", cc="区委办公室&区政府办公室")
-    doc, figures = build_quarterly_notice(build.ledger, "2026Q3", narrative=narrative, settings=settings,
+    doc, figures = build_quarterly_notice(build.ledger, parse_period("2026Q3"), narrative=narrative, settings=settings,
                                           issue_date=date(2026, 10, 8))
     from zsdesk.notice import render_notice
 

@@ -38,6 +38,7 @@ from zsdesk.notice.docx_export import (
 from zsdesk.notice.fonts import Role
 from zsdesk.notice.quarterly import build_quarterly_notice, render_quarterly_notice
 from zsdesk.opening import open_unlocked
+from zsdesk.periods import parse_period
 from zsdesk.resources import resource
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -58,9 +59,9 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def demo_notice(demo_db: Path) -> dict[str, Any]:
     """The demo's 2025Q3 notice: the document, its figures, the .docx and the zsdesk PDF."""
     with open_unlocked(demo_db, read_only=True) as led:
-        doc, figures = build_quarterly_notice(led, "2025Q3", issue_date=ISSUE_DATE)
-        data = render_quarterly_docx(led, "2025Q3", issue_date=ISSUE_DATE)
-        pdf = render_quarterly_notice(led, "2025Q3", issue_date=ISSUE_DATE)
+        doc, figures = build_quarterly_notice(led, parse_period("2025Q3"), issue_date=ISSUE_DATE)
+        data = render_quarterly_docx(led, parse_period("2025Q3"), issue_date=ISSUE_DATE)
+        pdf = render_quarterly_notice(led, parse_period("2025Q3"), issue_date=ISSUE_DATE)
     return {"doc": doc, "figures": figures, "docx": data, "pdf": pdf}
 
 
@@ -204,7 +205,7 @@ def test_page_numbers_odd_right_even_left_and_draft_marks(demo_notice: dict[str,
     assert first.first_page_footer.paragraphs[0].text == "— 1 —"
     assert not any(s.different_first_page_header_footer for s in word.sections[1:])
     with open_unlocked(demo_db, read_only=True) as led:
-        issued = render_quarterly_docx(led, "2025Q3", doc_number="黔江招商发〔2025〕7号", issue_date=ISSUE_DATE,
+        issued = render_quarterly_docx(led, parse_period("2025Q3"), doc_number="黔江招商发〔2025〕7号", issue_date=ISSUE_DATE,
                                        draft=False)
     back = docx.Document(io.BytesIO(issued))
     assert DRAFT_MARK not in _all_text(back) and not back.sections[0].different_first_page_header_footer

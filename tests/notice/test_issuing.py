@@ -13,12 +13,13 @@ from zsdesk.errors import LedgerError
 from zsdesk.models import AuditEntry, IssuedNotice, Project
 from zsdesk.notice.issuing import issue_notice, issued_figures, issued_pdf, list_issued, next_serial
 from zsdesk.notice.quarterly import render_quarterly_notice
+from zsdesk.periods import parse_period
 
 from .conftest import flat
 
 
 def test_issue_numbers_archives_and_reprints_identically(demo, fonts):  # type: ignore[no-untyped-def]
-    first = issue_notice(demo, "2025Q3", issue_date=date(2025, 10, 10), fonts=fonts)
+    first = issue_notice(demo, parse_period("2025Q3"), issue_date=date(2025, 10, 10), fonts=fonts)
     assert (first.serial, first.year, first.doc_number) == (1, 2025, "黔江招商发〔2025〕1号")
     pdf = issued_pdf(demo, first.id)
     assert hashlib.sha256(pdf).hexdigest() == first.sha256 and len(pdf) == first.size
@@ -26,14 +27,14 @@ def test_issue_numbers_archives_and_reprints_identically(demo, fonts):  # type: 
     assert "黔江招商发〔2025〕1号" in text and "2025年10月10日" in text
     # The archive returns the same bytes every time.
     assert issued_pdf(demo, first.id) == pdf
-    second = issue_notice(demo, "2025Q3", issue_date=date(2025, 10, 20), fonts=fonts)
+    second = issue_notice(demo, parse_period("2025Q3"), issue_date=date(2025, 10, 20), fonts=fonts)
     assert second.serial == 2 and second.doc_number == "黔江招商发〔2025〕2号"
     assert next_serial(demo, 2025) == 3 and next_serial(demo, 2026) == 1
     listed = list_issued(demo)
     assert [n.doc_number for n in listed] == ["黔江招商发〔2025〕2号", "黔江招商发〔2025〕1号"]
     assert listed[1].sha256 == first.sha256 and listed[1].title == "关于2025年1—9月全区招商引资工作情况的通报"
     # A new year starts again at 1; a given number is used as given.
-    third = issue_notice(demo, "2025", issue_date=date(2026, 1, 15), number=7, fonts=fonts)
+    third = issue_notice(demo, parse_period("2025"), issue_date=date(2026, 1, 15), number=7, fonts=fonts)
     assert third.doc_number == "黔江招商发〔2026〕7号"
     with demo.reading() as s:
         audit = s.scalars(select(AuditEntry).where(AuditEntry.entity == "notice")).all()
@@ -42,18 +43,18 @@ def test_issue_numbers_archives_and_reprints_identically(demo, fonts):  # type: 
 
 
 def test_duplicate_number_refused(demo, fonts):  # type: ignore[no-untyped-def]
-    issue_notice(demo, "2025Q3", issue_date=date(2025, 10, 10), number=12, fonts=fonts)
+    issue_notice(demo, parse_period("2025Q3"), issue_date=date(2025, 10, 10), number=12, fonts=fonts)
     with pytest.raises(LedgerError, match="12号已经用过"):
-        issue_notice(demo, "2025Q3", issue_date=date(2025, 12, 1), number=12, fonts=fonts)
+        issue_notice(demo, parse_period("2025Q3"), issue_date=date(2025, 12, 1), number=12, fonts=fonts)
     with pytest.raises(LedgerError, match="正整数"):
-        issue_notice(demo, "2025Q3", issue_date=date(2025, 12, 1), number=0, fonts=fonts)
+        issue_notice(demo, parse_period("2025Q3"), issue_date=date(2025, 12, 1), number=0, fonts=fonts)
     assert len(list_issued(demo)) == 1
     # The next free number follows the highest used one.
-    assert issue_notice(demo, "2025Q3", issue_date=date(2025, 12, 1), fonts=fonts).serial == 13
+    assert issue_notice(demo, parse_period("2025Q3"), issue_date=date(2025, 12, 1), fonts=fonts).serial == 13
 
 
 def test_issued_notice_unchanged_after_project_edit(demo, fonts):  # type: ignore[no-untyped-def]
-    info = issue_notice(demo, "2025Q3", issue_date=date(2025, 10, 10), fonts=fonts)
+    info = issue_notice(demo, parse_period("2025Q3"), issue_date=date(2025, 10, 10), fonts=fonts)
     before_pdf, before_figures = issued_pdf(demo, info.id), issued_figures(demo, info.id)
     formal_before = before_figures["board"]["district"]["formal_amount"]
     with demo.reading() as s:
@@ -62,7 +63,7 @@ def test_issued_notice_unchanged_after_project_edit(demo, fonts):  # type: ignor
                                        Project.deleted_at.is_(None), Project.withdrawn_date.is_(None))
                                 .order_by(Project.agreement_amount.desc()).limit(1)).one()
     ops.update_project(demo, pid, {"agreement_amount": amount + 100_000_000})
-    draft = render_quarterly_notice(demo, "2025Q3", issue_date=date(2025, 10, 10), fonts=fonts,
+    draft = render_quarterly_notice(demo, parse_period("2025Q3"), issue_date=date(2025, 10, 10), fonts=fonts,
                                     doc_number=info.doc_number)
     assert draft != before_pdf  # the edit does change a new notice …
     assert issued_pdf(demo, info.id) == before_pdf  # … but not the issued one
@@ -71,7 +72,7 @@ def test_issued_notice_unchanged_after_project_edit(demo, fonts):  # type: ignor
 
 
 def test_tampered_archive_is_refused(demo, fonts):  # type: ignore[no-untyped-def]
-    info = issue_notice(demo, "2025Q3", issue_date=date(2025, 10, 10), fonts=fonts)
+    info = issue_notice(demo, parse_period("2025Q3"), issue_date=date(2025, 10, 10), fonts=fonts)
     with demo.session() as s:
         pdf = s.get(IssuedNotice, info.id).pdf
         middle = len(pdf) // 2

@@ -16,6 +16,7 @@ from zsdesk.notice.model import Heading, Paragraph, Table
 from zsdesk.notice.narrative import NoticeSettings, load_settings, save_settings
 from zsdesk.notice.quarterly import build_quarterly_notice
 from zsdesk.opening import open_unlocked
+from zsdesk.periods import parse_period
 
 CHECKER = Path(__file__).resolve().parents[2].parent / "shared" / "tools" / "check_notice_layout.py"
 ISSUE = date(2026, 10, 10)
@@ -28,7 +29,7 @@ def _headings(doc) -> list[str]:  # type: ignore[no-untyped-def]
 def test_section_follows_the_leaderboard_with_rates_and_attachment(demo_path: Path, fonts: FontSet,
                                                                    tmp_path: Path) -> None:
     with open_unlocked(demo_path, read_only=True) as led:
-        doc, _ = build_quarterly_notice(led, "2026Q3", issue_date=ISSUE, fonts=fonts)
+        doc, _ = build_quarterly_notice(led, parse_period("2026Q3"), issue_date=ISSUE, fonts=fonts)
         lc = compute_lifecycle(led, "2026Q3")
         last = compute_lifecycle(led, "2025Q3")
     heads = _headings(doc)
@@ -60,7 +61,7 @@ def test_no_same_period_comparison_without_last_years_cohort(demo_path: Path, fo
     with open_unlocked(demo_path, read_only=True) as led:
         if compute_lifecycle(led, "2024Q3").district.cohort:
             return  # the demo has a 2023-24 cohort: nothing to show here
-        doc, _ = build_quarterly_notice(led, "2025Q3", issue_date=ISSUE, fonts=fonts)
+        doc, _ = build_quarterly_notice(led, parse_period("2025Q3"), issue_date=ISSUE, fonts=fonts)
     start = next(i for i, b in enumerate(doc.blocks) if isinstance(b, Heading) and b.text.endswith("项目落地情况"))
     assert "上年同期" not in doc.blocks[start + 1].text  # type: ignore[union-attr]
 
@@ -72,7 +73,7 @@ def test_the_section_can_be_switched_off_in_the_settings(demo_path: Path, fonts:
         assert load_settings(led).landing_on  # on by default
         save_settings(led, replace(load_settings(led), landing_section="0"))
         assert not load_settings(led).landing_on
-        doc, figures = build_quarterly_notice(led, "2026Q3", issue_date=ISSUE, fonts=fonts)
+        doc, figures = build_quarterly_notice(led, parse_period("2026Q3"), issue_date=ISSUE, fonts=fonts)
     assert not any("项目落地" in h for h in _headings(doc))
     assert len(doc.attachments) == 2 and doc.attachments[-1].title.endswith("签约项目清单")
     assert figures["settings"]["landing_section"] == "0"

@@ -21,6 +21,7 @@ from zsdesk.notice.issuing import issue_notice, issued_figures, issued_pdf, list
 from zsdesk.notice.monthly import build_monthly_notice, build_notice, render_notice_docx
 from zsdesk.notice.narrative import load_settings, save_settings
 from zsdesk.opening import open_unlocked
+from zsdesk.periods import parse_period
 
 from .conftest import flat
 
@@ -33,7 +34,7 @@ DAY = date(2026, 9, 5)
 @pytest.fixture(scope="module")
 def monthly(demo_path: Path, fonts) -> dict:  # type: ignore[no-untyped-def]
     with open_unlocked(demo_path, read_only=True) as led:
-        doc, figures = build_monthly_notice(led, PERIOD, issue_date=DAY, fonts=fonts)
+        doc, figures = build_monthly_notice(led, parse_period(PERIOD), issue_date=DAY, fonts=fonts)
         with led.reading() as s:
             board = compute_board(s, PERIOD)
         return {"doc": doc, "figures": figures, "pdf": render_notice(doc, fonts), "board": board}
@@ -93,7 +94,7 @@ def test_layout_checker_and_fonts_embedded(monthly, tmp_path: Path) -> None:  # 
 
 def test_word_export_takes_the_monthly_notice(demo_path: Path, fonts) -> None:  # type: ignore[no-untyped-def]
     with open_unlocked(demo_path, read_only=True) as led:
-        data = render_notice_docx(led, PERIOD, issue_date=DAY, fonts=fonts)
+        data = render_notice_docx(led, parse_period(PERIOD), issue_date=DAY, fonts=fonts)
     word = docx.Document(io.BytesIO(data))
     text = "\n".join(p.text for p in word.paragraphs)
     assert "黔江招商督〔2026〕" in text and "三、项目落地情况" in text
@@ -101,17 +102,17 @@ def test_word_export_takes_the_monthly_notice(demo_path: Path, fonts) -> None:  
 
 
 def test_monthly_series_numbers_independently(demo, fonts) -> None:  # type: ignore[no-untyped-def]
-    q1 = issue_notice(demo, "2026Q3", issue_date=date(2026, 10, 8), fonts=fonts)
-    q2 = issue_notice(demo, "2026Q2", issue_date=date(2026, 10, 9), fonts=fonts)
-    assert next_serial(demo, 2026, PERIOD) == 1
-    m1 = issue_notice(demo, PERIOD, issue_date=DAY, fonts=fonts)
-    m2 = issue_notice(demo, "2026M01-07", issue_date=DAY, fonts=fonts)
+    q1 = issue_notice(demo, parse_period("2026Q3"), issue_date=date(2026, 10, 8), fonts=fonts)
+    q2 = issue_notice(demo, parse_period("2026Q2"), issue_date=date(2026, 10, 9), fonts=fonts)
+    assert next_serial(demo, 2026, parse_period(PERIOD)) == 1
+    m1 = issue_notice(demo, parse_period(PERIOD), issue_date=DAY, fonts=fonts)
+    m2 = issue_notice(demo, parse_period("2026M01-07"), issue_date=DAY, fonts=fonts)
     assert (q1.doc_number, q2.doc_number) == ("黔江招商发〔2026〕1号", "黔江招商发〔2026〕2号")
     assert (m1.doc_number, m2.doc_number) == ("黔江招商督〔2026〕1号", "黔江招商督〔2026〕2号")
-    assert next_serial(demo, 2026) == 3 and next_serial(demo, 2026, "2026Q4") == 3
-    assert next_serial(demo, 2026, PERIOD) == 3
+    assert next_serial(demo, 2026) == 3 and next_serial(demo, 2026, parse_period("2026Q4")) == 3
+    assert next_serial(demo, 2026, parse_period(PERIOD)) == 3
     # A quarterly one after the monthly ones continues its own series; no number is issued twice.
-    q3 = issue_notice(demo, "2026Q1", issue_date=date(2026, 10, 10), fonts=fonts)
+    q3 = issue_notice(demo, parse_period("2026Q1"), issue_date=date(2026, 10, 10), fonts=fonts)
     assert q3.doc_number == "黔江招商发〔2026〕3号"
     numbers = [i.doc_number for i in list_issued(demo)]
     assert len(numbers) == len(set(numbers)) == 5
@@ -119,7 +120,7 @@ def test_monthly_series_numbers_independently(demo, fonts) -> None:  # type: ign
     from zsdesk.errors import LedgerError
 
     with pytest.raises(LedgerError, match="已经用过"):
-        issue_notice(demo, PERIOD, number=2, issue_date=DAY, fonts=fonts)
+        issue_notice(demo, parse_period(PERIOD), number=2, issue_date=DAY, fonts=fonts)
     # Archived like the quarterly one: the PDF and the frozen figures.
     assert b"%PDF" in issued_pdf(demo, m1.id)[:8]
     assert issued_figures(demo, m1.id)["doc_number"] == "黔江招商督〔2026〕1号"
@@ -132,15 +133,15 @@ def test_shared_pattern_shares_the_numbers(demo, fonts) -> None:  # type: ignore
 
     settings = load_settings(demo)
     save_settings(demo, replace(settings, monthly_number_pattern=settings.number_pattern))
-    q = issue_notice(demo, "2026Q3", issue_date=date(2026, 10, 8), fonts=fonts)
-    m = issue_notice(demo, PERIOD, issue_date=DAY, fonts=fonts)
+    q = issue_notice(demo, parse_period("2026Q3"), issue_date=date(2026, 10, 8), fonts=fonts)
+    m = issue_notice(demo, parse_period(PERIOD), issue_date=DAY, fonts=fonts)
     assert (q.serial, m.serial) == (1, 2) and q.doc_number != m.doc_number
 
 
 def test_build_notice_dispatches(demo_path: Path, fonts) -> None:  # type: ignore[no-untyped-def]
     with open_unlocked(demo_path, read_only=True) as led:
-        quarterly, _ = build_notice(led, "2026Q2", issue_date=date(2026, 7, 8), fonts=fonts)
-        month, _ = build_notice(led, "2026M08", issue_date=DAY, fonts=fonts)
+        quarterly, _ = build_notice(led, parse_period("2026Q2"), issue_date=date(2026, 7, 8), fonts=fonts)
+        month, _ = build_notice(led, parse_period("2026M08"), issue_date=DAY, fonts=fonts)
     assert quarterly.doc_number.startswith("黔江招商发") and quarterly.attachments
     assert month.doc_number.startswith("黔江招商督") and month.title == "关于2026年8月全区招商引资工作情况的通报"
 

@@ -13,6 +13,7 @@ import pytest
 from zsdesk import ops
 from zsdesk.ledger import Ledger
 from zsdesk.notice.fonts import SUBSTITUTE, FontSet, Role, default_fontset
+from zsdesk.periods import parse_period
 
 RARE = "𠀀𪚥"  # U+20000 (Extension B, first), U+2A6A5 (Extension B)
 
@@ -45,7 +46,7 @@ def test_notice_prints_and_embeds_rare_characters(ledger: Ledger, tmp_path: Path
     ops.create_unit(ledger, {"name": "经开区", "kind": "园区"})
     ops.create_project(ledger, {"name": f"{RARE}精密制造项目", "investor": f"{RARE}投资有限公司",
                                 "agreement_amount": "2亿", "framework_date": "2026-02-03", "lead_unit_id": "经开区"})
-    pdf = render_quarterly_notice(ledger, "2026Q1")
+    pdf = render_quarterly_notice(ledger, parse_period("2026Q1"))
     path = tmp_path / "通报.pdf"
     path.write_bytes(pdf)
     assert any(f.path.name.startswith("HanaMin") for f in default_fontset().chain)

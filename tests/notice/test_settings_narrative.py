@@ -22,6 +22,7 @@ from zsdesk.notice.narrative import (
 )
 from zsdesk.notice.quarterly import placeholder_values
 from zsdesk.opening import open_unlocked
+from zsdesk.periods import parse_period
 
 
 def test_settings_default_from_ledger_and_round_trip(ledger):  # type: ignore[no-untyped-def]
@@ -45,12 +46,12 @@ def test_doc_number_pattern():  # type: ignore[no-untyped-def]
 
 
 def test_narrative_per_period(ledger):  # type: ignore[no-untyped-def]
-    assert not has_saved_narrative(ledger, "2026Q3")
-    assert load_narrative(ledger, "2026Q3") == default_narrative()
+    assert not has_saved_narrative(ledger, parse_period("2026Q3"))
+    assert load_narrative(ledger, parse_period("2026Q3")) == default_narrative()
     mine = Narrative(highlights="亮点{正式合同额}", problems="问题", next_steps="下步")
-    save_narrative(ledger, "2026q3", mine)
-    assert load_narrative(ledger, "2026Q3") == mine
-    assert load_narrative(ledger, "2026Q2") == default_narrative()
+    save_narrative(ledger, parse_period("2026q3"), mine)
+    assert load_narrative(ledger, parse_period("2026Q3")) == mine
+    assert load_narrative(ledger, parse_period("2026Q2")) == default_narrative()
     assert ledger.get_setting("notice.narrative.2026Q3")["highlights"] == "亮点{正式合同额}"
 
 

@@ -10,6 +10,7 @@ from pypdf import PdfReader
 
 from zsdesk.notice import render_notice
 from zsdesk.notice.quarterly import build_quarterly_notice
+from zsdesk.periods import parse_period
 
 
 def first_page_lines(pdf: bytes) -> list[str]:
@@ -21,7 +22,7 @@ WORDS = ("关于", "全区", "招商引资", "工作情况", "的通报")
 @pytest.mark.parametrize("period", ["2025Q3", "2025", "2026M08", "2026M12", "2024Q4"])
 def test_title_breaks_between_words(build, period: str) -> None:  # type: ignore[no-untyped-def]
     build.unit("城东街道", "乡镇街道")
-    doc, figures = build_quarterly_notice(build.ledger, period, issue_date=date(2026, 10, 8))
+    doc, figures = build_quarterly_notice(build.ledger, parse_period(period), issue_date=date(2026, 10, 8))
     assert "".join(doc.title_lines) == doc.title == figures["title"]
     assert "\n" not in doc.title
     assert len(doc.title_lines) == 2  # none of these is short enough for one line

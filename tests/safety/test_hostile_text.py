@@ -29,6 +29,7 @@ from zsdesk.errors import ValidationError
 from zsdesk.ledger import Ledger
 from zsdesk.models import Project, Unit
 from zsdesk.ops.fields import clean_line
+from zsdesk.periods import parse_period
 
 HOSTILE = [
     '<font color="red">红色</font>&amp;<br/><para>',
@@ -178,7 +179,7 @@ def test_quarterly_notice_prints_hostile_text_literally(hostile_ledger: tuple[Le
     from zsdesk.notice.quarterly import render_quarterly_notice
 
     ledger, _ = hostile_ledger
-    pdf = render_quarterly_notice(ledger, "2026Q1")
+    pdf = render_quarterly_notice(ledger, parse_period("2026Q1"))
     assert pdf.startswith(b"%PDF")
     reader = PdfReader(io.BytesIO(pdf))
     text = "\n".join(page.extract_text() or "" for page in reader.pages)

@@ -25,6 +25,7 @@ from zsdesk.backup import create_backup, restore_backup
 from zsdesk.demo import build_demo
 from zsdesk.ledger import Ledger
 from zsdesk.opening import open_unlocked
+from zsdesk.periods import parse_period
 from zsdesk.rules import load_rules, save_rules
 
 TODAY = date(2026, 11, 1)
@@ -158,7 +159,7 @@ def test_deleting_the_audit_tail_is_caught_by_an_issued_notice(demo_file: Path) 
 
     with open_ledger(demo_file) as led:
         ops.create_unit(led, {"name": "删尾单位", "kind": "部门"})
-        issue_notice(led, "2026Q3", issue_date=date(2026, 10, 15), fonts=FontSet.bundled())
+        issue_notice(led, parse_period("2026Q3"), issue_date=date(2026, 10, 15), fonts=FontSet.bundled())
     assert_clean(demo_file)
     with Adversary(demo_file) as con:
         # Delete the notice's own audit row and the unit row before it, and the unit itself —
@@ -283,7 +284,7 @@ def test_honest_use_stays_clean(demo_file: Path, tmp_path: Path) -> None:
         ops.set_target(led, {"unit_id": "诚实园区", "year": 2026, "agreement_amount": "10亿"})
         ops.set_setting(led, "notice.authority", "黔江区招商投资促进局")
         save_rules(led, 2026, json.loads(json.dumps(load_rules(led, 2026).document)))
-        issue_notice(led, "2026Q3", issue_date=date(2026, 10, 15), fonts=FontSet.bundled())
+        issue_notice(led, parse_period("2026Q3"), issue_date=date(2026, 10, 15), fonts=FontSet.bundled())
         export = tmp_path / "台账.xlsx"
         export_ledger(led, export)
         report = import_file(led, "projects", export, dry_run=False)
@@ -315,7 +316,7 @@ def test_a_notice_carried_over_by_a_restore_stays_clean(demo_file: Path) -> None
     older = create_backup(demo_file, reason="手动").path
     with open_ledger(demo_file) as led:
         ops.create_unit(led, {"name": "签发前新增", "kind": "部门"})
-        issue_notice(led, "2026Q3", issue_date=date(2026, 10, 15), fonts=FontSet.bundled())
+        issue_notice(led, parse_period("2026Q3"), issue_date=date(2026, 10, 15), fonts=FontSet.bundled())
     con = sqlite3.connect(demo_file)
     notice = con.execute("SELECT * FROM issued_notices").fetchone()
     con.close()

@@ -18,6 +18,7 @@ from ui.notice.archive_dialog import ArchiveDialog
 from zsdesk.demo import build_demo
 from zsdesk.ledger import Ledger
 from zsdesk.notice.issuing import issue_notice, issued_pdf
+from zsdesk.periods import parse_period
 
 TODAY = date(2026, 11, 20)
 
@@ -25,7 +26,7 @@ TODAY = date(2026, 11, 20)
 @pytest.fixture
 def context(ledger: Ledger, qtbot: Any) -> Iterator[LedgerContext]:
     build_demo(ledger, today=TODAY)
-    issue_notice(ledger, "2026Q3", issue_date=date(2026, 10, 15))
+    issue_notice(ledger, parse_period("2026Q3"), issue_date=date(2026, 10, 15))
     ctx = LedgerContext(ledger)
     ctx.today = TODAY
     yield ctx

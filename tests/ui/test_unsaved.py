@@ -28,6 +28,7 @@ from ui.strings import NAV
 from zsdesk.ledger import Ledger
 from zsdesk.notice.narrative import load_draft, load_narrative
 from zsdesk.opening import open_unlocked
+from zsdesk.periods import parse_period
 
 TODAY = date(2026, 11, 20)
 ROOT = Path(__file__).resolve().parents[2]
@@ -64,11 +65,11 @@ def test_typing_survives_switching_the_period_away_and_back(qtbot: Any, notice: 
     assert notice.sections["problems"].toPlainText().endswith("四是园区配套滞后ABC")
     # It is a draft in the ledger, not the saved text; 保存正文与设置 makes it the text and drops the draft.
     ledger = notice.context.ledger
-    assert load_draft(ledger, "2026Q3").narrative.problems.endswith("四是园区配套滞后ABC")  # type: ignore[union-attr]
-    assert "四是" not in load_narrative(ledger, "2026Q3").problems
+    assert load_draft(ledger, parse_period("2026Q3")).narrative.problems.endswith("四是园区配套滞后ABC")  # type: ignore[union-attr]
+    assert "四是" not in load_narrative(ledger, parse_period("2026Q3")).problems
     assert notice.save_text()
-    assert load_draft(ledger, "2026Q3") is None
-    assert load_narrative(ledger, "2026Q3").problems.endswith("四是园区配套滞后ABC")
+    assert load_draft(ledger, parse_period("2026Q3")) is None
+    assert load_narrative(ledger, parse_period("2026Q3")).problems.endswith("四是园区配套滞后ABC")
 
 
 def test_draft_is_autosaved_after_a_pause_and_restored_by_a_new_page(qtbot: Any, notice: NoticePage,
@@ -101,7 +102,7 @@ def test_title_says_saved_only_when_it_is_true_and_closing_keeps_the_typing(qtbo
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=5000)  # today the typing was gone
     context.runner.wait()
     assert not window.isVisible()
-    draft = load_draft(ledger, "2026Q3")
+    draft = load_draft(ledger, parse_period("2026Q3"))
     assert draft is not None and "关窗前最后一句" in draft.narrative.next_steps
 
 
@@ -222,7 +223,7 @@ def test_kill_9_while_typing_loses_at_most_the_last_seconds(tmp_path: Path, ledg
             proc.wait(10)
     assert proc.returncode == -signal.SIGKILL
     with open_unlocked(path) as reopened:
-        draft = load_draft(reopened, latest_closed_quarter(date.today()))  # the period the window opened on
+        draft = load_draft(reopened, parse_period(latest_closed_quarter(date.today())))  # the period the window opened on
         assert draft is not None and "被杀前输入的文字" in draft.narrative.highlights
 
 
@@ -266,7 +267,7 @@ def test_switching_page_keeps_the_notice_typing(qtbot: Any, ledger: Ledger, type
     window.nav.setCurrentRow(list(NAV).index("ledger"))  # click 项目台账 in the navigation (待办 is first since issue 18)
     assert window.current_page() is window.pages["ledger"]
     assert not window.windowTitle().endswith("[未保存]")
-    assert "换页前" in load_draft(ledger, "2026Q3").narrative.highlights  # type: ignore[union-attr]
+    assert "换页前" in load_draft(ledger, parse_period("2026Q3")).narrative.highlights  # type: ignore[union-attr]
     window.nav.setCurrentRow(list(NAV).index("notice"))
     assert "换页前" in page.sections["highlights"].toPlainText()  # type: ignore[attr-defined]
     context.runner.wait()

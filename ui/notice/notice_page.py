@@ -51,7 +51,7 @@ from zsdesk.notice.narrative import (
     save_narrative,
     save_settings,
 )
-from zsdesk.periods import parse_period
+from zsdesk.periods import Period, parse_period
 
 from .. import strings as S
 from ..common import errors
@@ -81,9 +81,9 @@ class Draft:
     figures: dict[str, Any]
 
 
-def render_draft(context: LedgerContext, code: str, narrative: Narrative, settings: NoticeSettings,
+def render_draft(context: LedgerContext, period: Period, narrative: Narrative, settings: NoticeSettings,
                  issue_date: date) -> Draft:
-    doc, figures = build_notice(context.ledger, code, narrative, settings, None, issue_date)
+    doc, figures = build_notice(context.ledger, period, narrative, settings, None, issue_date)
     pdf = render_notice(doc)
     return Draft(pdf, figures)
 
@@ -111,7 +111,7 @@ class NoticePage(PageWidget):
 
         self.picker = PeriodPicker(self, kinds=("Q", "YTD", "Y"))  # 月度累计: the monthly 督报 notice
         self.picker.set_code(latest_closed_quarter(context.today))
-        self.shown_period = self.picker.code()  # the period whose text the editors hold
+        self.shown = self.picker.period()  # the period whose text the editors hold
         self.preview_button = QPushButton(S.ACT_NOTICE_PREVIEW, self)
         self.save_text_button = QPushButton(S.NOTICE_SAVE_TEXT, self)
         self.print_button = QPushButton(S.ACT_NOTICE_PRINT, self)
@@ -252,6 +252,11 @@ class NoticePage(PageWidget):
     def menu_actions(self) -> list[QAction]:
         return self._actions
 
+    @property
+    def shown_period(self) -> str:
+        """The code of the period whose text the editors hold (``2026Q3``)."""
+        return self.shown.code
+
     def status_text(self) -> str:
         if self.draft is None:
             return ""
@@ -265,10 +270,10 @@ class NoticePage(PageWidget):
     def load(self, settings_too: bool = True) -> None:
         """Show the period's draft if there is one, else its saved (or default) narrative and the saved
         settings. Switching periods keeps the settings as typed (they are not per period)."""
-        code = self.picker.code()
+        period = self.picker.period()
         self._loading = True
         try:
-            draft = load_draft(self.context.ledger, code)
+            draft = load_draft(self.context.ledger, period)
             if settings_too:
                 settings = load_settings(self.context.ledger).to_dict()
                 if draft is not None:
@@ -282,12 +287,12 @@ class NoticePage(PageWidget):
                     if day.isValid():
                         self.issue_date.setDate(day)
                         self.date_touched = True
-            narrative = draft.narrative if draft is not None else load_narrative(self.context.ledger, code)
+            narrative = draft.narrative if draft is not None else load_narrative(self.context.ledger, period)
             for key, section in self.sections.items():
                 section.setPlainText(getattr(narrative, key))
         finally:
             self._loading = False
-        self.shown_period = code
+        self.shown = period
         self.has_draft = draft is not None
         self._set_pending(False)
         self.update_counts()
@@ -306,7 +311,7 @@ class NoticePage(PageWidget):
 
     def _matches_saved(self, draft: NoticeDraft) -> bool:
         saved = load_settings(self.context.ledger).to_dict()
-        return (draft.narrative == load_narrative(self.context.ledger, self.shown_period)
+        return (draft.narrative == load_narrative(self.context.ledger, self.shown)
                 and all(saved.get(k) == v for k, v in draft.settings.items()))
 
     def save_draft_now(self) -> bool:
@@ -317,11 +322,11 @@ class NoticePage(PageWidget):
         draft = self.typed()
         try:
             if self._matches_saved(draft):
-                if load_draft(self.context.ledger, self.shown_period) is not None:
-                    discard_draft(self.context.ledger, self.shown_period)
+                if load_draft(self.context.ledger, self.shown) is not None:
+                    discard_draft(self.context.ledger, self.shown)
                 self.has_draft = False
             else:
-                save_draft(self.context.ledger, self.shown_period, draft)
+                save_draft(self.context.ledger, self.shown, draft)
                 self.has_draft = True
         except Exception as exc:  # noqa: BLE001 - a read-only ledger or a lost connection: said in place
             self.draft_error = str(exc) or type(exc).__name__
@@ -363,13 +368,13 @@ class NoticePage(PageWidget):
         return answer == errors.DISCARD
 
     def ask_discard_draft(self) -> None:
-        label = parse_period(self.shown_period).label
+        label = self.shown.label
         if not errors.confirm(self, S.NOTICE_DISCARD_DRAFT, S.NOTICE_DISCARD_DRAFT_ASK.format(period=label),
                               yes=S.NOTICE_DISCARD_DRAFT, no=S.CANCEL):
             return
         self.autosave.stop()
         try:
-            discard_draft(self.context.ledger, self.shown_period)
+            discard_draft(self.context.ledger, self.shown)
         except Exception as exc:  # noqa: BLE001
             errors.show_error(self, exc)
             return
@@ -399,9 +404,9 @@ class NoticePage(PageWidget):
 
     def next_doc_number(self) -> str:
         """The number issuing would give: the 月通报 series for a month range, else the 季度通报 series."""
-        year, code, settings = self.issue_day().year, self.picker.code(), self.settings()
-        return format_doc_number(series_settings(settings, code).number_pattern, year,
-                                 next_serial(self.context.ledger, year, code, settings))
+        year, period, settings = self.issue_day().year, self.picker.period(), self.settings()
+        return format_doc_number(series_settings(settings, period).number_pattern, year,
+                                 next_serial(self.context.ledger, year, period, settings))
 
     def update_next_number(self) -> None:
         try:
@@ -462,15 +467,15 @@ class NoticePage(PageWidget):
         self.render_preview()
 
     def save_text(self) -> bool:
-        code = self.shown_period
+        period = self.shown
         self.autosave.stop()
         if self.context.run(self, save_settings, self.settings()) is None:
             return False
-        if self.context.run(self, save_narrative, code, self.narrative()) is None:
+        if self.context.run(self, save_narrative, period, self.narrative()) is None:
             return False
         try:
-            if load_draft(self.context.ledger, code) is not None:
-                discard_draft(self.context.ledger, code)
+            if load_draft(self.context.ledger, period) is not None:
+                discard_draft(self.context.ledger, period)
         except Exception as exc:  # noqa: BLE001 - the text is saved; a stale draft only shows again
             errors.show_error(self, exc)
         self.has_draft = False
@@ -480,9 +485,9 @@ class NoticePage(PageWidget):
 
     # --- preview, print, save -----------------------------------------------------------------------
     def render_preview(self) -> None:
-        code, narrative, settings, day = self.picker.code(), self.narrative(), self.settings(), self.issue_day()
+        period, narrative, settings, day = self.picker.period(), self.narrative(), self.settings(), self.issue_day()
         self.preview.set_message(S.NOTICE_RENDERING)
-        self.task.request(lambda: render_draft(self.context, code, narrative, settings, day), self.show_draft,
+        self.task.request(lambda: render_draft(self.context, period, narrative, settings, day), self.show_draft,
                           self.render_failed, now=True)
 
     def show_draft(self, draft: Draft) -> None:
@@ -511,11 +516,11 @@ class NoticePage(PageWidget):
         if not path:
             return
         out = Path(path if path.lower().endswith(".docx") else path + ".docx")
-        code, narrative, settings, day = self.picker.code(), self.narrative(), self.settings(), self.issue_day()
+        period, narrative, settings, day = self.picker.period(), self.narrative(), self.settings(), self.issue_day()
         ledger = self.context.ledger
 
         def build() -> bytes:
-            doc, _figures = build_notice(ledger, code, narrative, settings, None, day)
+            doc, _figures = build_notice(ledger, period, narrative, settings, None, day)
             return notice_docx(doc, draft=True)
 
         def write(data: bytes) -> None:
@@ -565,11 +570,11 @@ class NoticePage(PageWidget):
     def issue(self) -> None:
         if not self.save_text():
             return
-        code, narrative, settings, day = self.picker.code(), self.narrative(), self.settings(), self.issue_day()
+        period, narrative, settings, day = self.picker.period(), self.narrative(), self.settings(), self.issue_day()
         ledger = self.context.ledger
         # Saving the text made other pages recompute; the issue waits for the worker instead of failing.
         self.preview.set_message(S.ISSUING)
-        self.task.request(lambda: issue_notice(ledger, code, None, day, narrative, settings), self.issued,
+        self.task.request(lambda: issue_notice(ledger, period, None, day, narrative, settings), self.issued,
                           lambda exc: errors.show_error(self, exc), now=True)
 
     def issued(self, info: IssuedNoticeInfo) -> None:

@@ -543,7 +543,7 @@ def notice_docx(doc: NoticeDocument, draft: bool = True, fonts: FontSet | None =
     return DocxWriter(doc, fonts or default_fontset(), draft).build()
 
 
-def render_quarterly_docx(ledger: Ledger, period: Period | str, narrative: Narrative | None = None,
+def render_quarterly_docx(ledger: Ledger, period: Period, narrative: Narrative | None = None,
                           settings: NoticeSettings | None = None, doc_number: str | None = None,
                           issue_date: date | None = None, fonts: FontSet | None = None,
                           draft: bool = True) -> bytes:

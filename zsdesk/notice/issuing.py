@@ -76,21 +76,21 @@ def _series_used(s: Any, year: int, period: Period, settings: NoticeSettings) ->
 
 def _monthly_code(code: str) -> bool:
     try:
-        return is_monthly(code)
+        return is_monthly(parse_period(code))  # the archive holds the period as text
     except LedgerError:  # an archived period code this version does not read: the quarterly series
         return False
 
 
-def next_serial(ledger: Ledger, year: int, period: Period | str | None = None,
+def next_serial(ledger: Ledger, year: int, period: Period | None = None,
                 settings: NoticeSettings | None = None) -> int:
     """The next serial of ``year`` in the series of ``period`` (None: the quarterly series)."""
-    period = parse_period(period) if isinstance(period, str) else (period or Period(year, "Q", 4))
+    period = period or Period(year, "Q", 4)
     settings = settings or load_settings(ledger)
     with ledger.reading() as s:
         return max(_series_used(s, year, period, settings), default=0) + 1
 
 
-def issue_notice(ledger: Ledger, period: Period | str, number: int | None = None, issue_date: date | None = None,
+def issue_notice(ledger: Ledger, period: Period, number: int | None = None, issue_date: date | None = None,
                  narrative: Narrative | None = None, settings: NoticeSettings | None = None,
                  fonts: FontSet | None = None) -> IssuedNoticeInfo:
     """Number, render and archive the notice for ``period`` in one transaction with its audit row.
@@ -98,8 +98,6 @@ def issue_notice(ledger: Ledger, period: Period | str, number: int | None = None
     The serial counts per issuing year (the year of ``issue_date``): the next after the year's highest,
     or ``number`` when given — a number already used that year is refused.
     """
-    if isinstance(period, str):
-        period = parse_period(period)
     issue_date = issue_date or date.today()
     settings = settings or load_settings(ledger)
     pattern = series_settings(settings, period).number_pattern

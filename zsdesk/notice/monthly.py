@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..board import Board, compute_board, rate_text
 from ..lifecycle import Lifecycle, compute_lifecycle
-from ..periods import Period, parse_period
+from ..periods import Period
 from ..rules import SCORE_METHODS
 from .compose import render_notice
 from .fonts import FontSet, default_fontset
@@ -60,11 +60,11 @@ if TYPE_CHECKING:
 MONTH_KINDS = ("M", "YTD", "R")
 
 
-def is_monthly(period: Period | str) -> bool:
-    return (parse_period(period) if isinstance(period, str) else period).kind in MONTH_KINDS
+def is_monthly(period: Period) -> bool:
+    return period.kind in MONTH_KINDS
 
 
-def series_settings(settings: NoticeSettings, period: Period | str) -> NoticeSettings:
+def series_settings(settings: NoticeSettings, period: Period) -> NoticeSettings:
     """The settings with ``number_pattern`` of the period's numbering series (monthly or quarterly)."""
     if is_monthly(period):
         return replace(settings, number_pattern=settings.monthly_number_pattern)
@@ -132,13 +132,11 @@ def _body(board: Board, life: Lifecycle, narrative: Narrative, values: dict[str,
     return blocks
 
 
-def build_monthly_notice(ledger: Ledger, period: Period | str, narrative: Narrative | None = None,
+def build_monthly_notice(ledger: Ledger, period: Period, narrative: Narrative | None = None,
                          settings: NoticeSettings | None = None, doc_number: str | None = None,
                          issue_date: date | None = None,
                          fonts: FontSet | None = None) -> tuple[NoticeDocument, dict[str, Any]]:
     """The monthly notice for a month ``period`` and the figures it prints (JSON-able, frozen when issued)."""
-    if isinstance(period, str):
-        period = parse_period(period)
     settings = series_settings(settings or load_settings(ledger), period)
     narrative = narrative if narrative is not None else load_narrative(ledger, period)
     issue_date = issue_date or date.today()
@@ -169,7 +167,7 @@ def build_monthly_notice(ledger: Ledger, period: Period | str, narrative: Narrat
     return doc, figures
 
 
-def build_notice(ledger: Ledger, period: Period | str, narrative: Narrative | None = None,
+def build_notice(ledger: Ledger, period: Period, narrative: Narrative | None = None,
                  settings: NoticeSettings | None = None, doc_number: str | None = None,
                  issue_date: date | None = None,
                  fonts: FontSet | None = None) -> tuple[NoticeDocument, dict[str, Any]]:
@@ -178,14 +176,14 @@ def build_notice(ledger: Ledger, period: Period | str, narrative: Narrative | No
     return build(ledger, period, narrative, settings, doc_number, issue_date, fonts)
 
 
-def render_notice_pdf(ledger: Ledger, period: Period | str, narrative: Narrative | None = None,
+def render_notice_pdf(ledger: Ledger, period: Period, narrative: Narrative | None = None,
                       settings: NoticeSettings | None = None, doc_number: str | None = None,
                       issue_date: date | None = None, fonts: FontSet | None = None) -> bytes:
     doc, _ = build_notice(ledger, period, narrative, settings, doc_number, issue_date, fonts)
     return render_notice(doc, fonts)
 
 
-def render_notice_docx(ledger: Ledger, period: Period | str, narrative: Narrative | None = None,
+def render_notice_docx(ledger: Ledger, period: Period, narrative: Narrative | None = None,
                        settings: NoticeSettings | None = None, doc_number: str | None = None,
                        issue_date: date | None = None, fonts: FontSet | None = None, draft: bool = True) -> bytes:
     # local: python-docx (~35 ms) loads only for a .docx, not for the PDF

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 from ..errors import LedgerError
 from ..ops.history import Change
 from ..ops.settings import set_settings
-from ..periods import Period, parse_period
+from ..periods import Period
 
 if TYPE_CHECKING:
     from ..ledger import Ledger
@@ -204,29 +204,21 @@ def default_monthly_narrative() -> Narrative:
         "对签约未落地项目逐一协调解决困难，确保按时完成目标任务。"))
 
 
-def _is_month_range(period: Period | str) -> bool:
-    return (parse_period(period) if isinstance(period, str) else period).kind in ("M", "YTD", "R")
-
-
-def _period_code(period: Period | str) -> str:
-    return (parse_period(period) if isinstance(period, str) else period).code
-
-
-def load_narrative(ledger: Ledger, period: Period | str) -> Narrative:
+def load_narrative(ledger: Ledger, period: Period) -> Narrative:
     """The period's saved narrative, or the default text when none was saved."""
-    value = ledger.get_setting(NARRATIVE_PREFIX + _period_code(period), None)
+    value = ledger.get_setting(NARRATIVE_PREFIX + period.code, None)
     if not isinstance(value, dict):
-        return default_monthly_narrative() if _is_month_range(period) else default_narrative()
+        return default_monthly_narrative() if period.kind in ("M", "YTD", "R") else default_narrative()
     names = {f.name for f in fields(Narrative)}
     return Narrative(**{k: str(v) for k, v in value.items() if k in names})
 
 
-def has_saved_narrative(ledger: Ledger, period: Period | str) -> bool:
-    return isinstance(ledger.get_setting(NARRATIVE_PREFIX + _period_code(period), None), dict)
+def has_saved_narrative(ledger: Ledger, period: Period) -> bool:
+    return isinstance(ledger.get_setting(NARRATIVE_PREFIX + period.code, None), dict)
 
 
-def save_narrative(ledger: Ledger, period: Period | str, narrative: Narrative) -> Change:
-    code = _period_code(period)
+def save_narrative(ledger: Ledger, period: Period, narrative: Narrative) -> Change:
+    code = period.code
     return set_settings(ledger, {NARRATIVE_PREFIX + code: narrative.to_dict()}, f"修改{code}通报正文")
 
 
@@ -246,9 +238,9 @@ class NoticeDraft:
     issue_date: str = ""  # ISO date as typed, "" when not changed
 
 
-def load_draft(ledger: Ledger, period: Period | str) -> NoticeDraft | None:
+def load_draft(ledger: Ledger, period: Period) -> NoticeDraft | None:
     """The period's autosaved draft, or ``None`` when there is none (or it was saved or discarded)."""
-    value = ledger.get_setting(DRAFT_PREFIX + _period_code(period), None)
+    value = ledger.get_setting(DRAFT_PREFIX + period.code, None)
     if not isinstance(value, dict) or not isinstance(value.get("narrative"), dict):
         return None
     names = {f.name for f in fields(Narrative)}
@@ -261,15 +253,15 @@ def load_draft(ledger: Ledger, period: Period | str) -> NoticeDraft | None:
     return NoticeDraft(narrative, settings, str(value.get("issue_date") or ""))
 
 
-def save_draft(ledger: Ledger, period: Period | str, draft: NoticeDraft) -> Change:
+def save_draft(ledger: Ledger, period: Period, draft: NoticeDraft) -> Change:
     """Store what is typed as the period's draft (no checks: a draft may be half a sentence)."""
-    code = _period_code(period)
+    code = period.code
     value = {"narrative": draft.narrative.to_dict(), "settings": dict(draft.settings),
              "issue_date": draft.issue_date}
     return set_settings(ledger, {DRAFT_PREFIX + code: value}, f"自动保存{code}通报草稿")
 
 
-def discard_draft(ledger: Ledger, period: Period | str) -> Change:
+def discard_draft(ledger: Ledger, period: Period) -> Change:
     """Forget the period's draft (after 保存正文, or when the chief chooses 不保存)."""
-    code = _period_code(period)
+    code = period.code
     return set_settings(ledger, {DRAFT_PREFIX + code: None}, f"清除{code}通报草稿")

@@ -23,7 +23,7 @@ from ..board import Board, board_to_json, compute_board, growth_text, rate_text
 from ..board.boards import DistrictFigures, ExtraBoard
 from ..lifecycle import MILESTONE_LABELS, Lifecycle, compute_lifecycle
 from ..money import format_yi
-from ..periods import Period, parse_period
+from ..periods import Period
 from ..rules import SCORE_METHODS
 from .compose import render_notice
 from .fonts import FontSet, Role, default_fontset
@@ -341,13 +341,11 @@ def _title_width(text: str, fonts: FontSet) -> float:
     return sum(g.width for g in measure(text, Role.TITLE, TITLE_SIZE, fonts))
 
 
-def build_quarterly_notice(ledger: Ledger, period: Period | str, narrative: Narrative | None = None,
+def build_quarterly_notice(ledger: Ledger, period: Period, narrative: Narrative | None = None,
                            settings: NoticeSettings | None = None, doc_number: str | None = None,
                            issue_date: date | None = None,
                            fonts: FontSet | None = None) -> tuple[NoticeDocument, dict[str, Any]]:
     """The notice for ``period`` and the figures it prints (JSON-able, frozen into an issued notice)."""
-    if isinstance(period, str):
-        period = parse_period(period)
     settings = settings or load_settings(ledger)
     narrative = narrative if narrative is not None else load_narrative(ledger, period)
     issue_date = issue_date or date.today()
@@ -392,7 +390,7 @@ def frozen_figures(board: Board, projects: list[SignedProject], values: dict[str
     }
 
 
-def render_quarterly_notice(ledger: Ledger, period: Period | str, narrative: Narrative | None = None,
+def render_quarterly_notice(ledger: Ledger, period: Period, narrative: Narrative | None = None,
                             settings: NoticeSettings | None = None, doc_number: str | None = None,
                             issue_date: date | None = None, fonts: FontSet | None = None) -> bytes:
     doc, _ = build_quarterly_notice(ledger, period, narrative, settings, doc_number, issue_date, fonts)
