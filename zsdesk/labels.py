@@ -127,3 +127,64 @@ def field_label(field: str) -> str:
 EXTRA_BOARD_LABELS = {"big": "招大引强", "new": "招新引优", "major_started": "重大项目开工"}
 # A project or funding line with no lead unit, wherever it is listed by unit.
 NO_LEAD_UNIT = "（未填牵头单位）"
+
+
+class Figure(StrEnum):
+    """A board figure a number can be drilled into (and, for six of them, a target rate). Str-valued: the
+    drill-down's figure names and the keys of ``rates`` stay "formal" …; the board's field names
+    ("formal_amount", "formal_contracts", the target's "formal_amount") come from ``count_field``,
+    ``amount_field`` and ``target_field`` — the one place the two spellings meet."""
+
+    SIGNED = "signed"
+    FORMAL = "formal"
+    FRAMEWORK = "framework"
+    AGREEMENT = "agreement"  # first signed: 协议资金 counts a project once
+    MAJOR = "major"
+    LARGE = "large"
+    KEY = "key"
+    GENERAL = "general"
+    STARTED = "started"
+    ARRIVED = "arrived"
+
+    @classmethod
+    def named(cls, name: str) -> Figure:
+        """The figure called ``name``, or whose board amount field is ``name`` ("formal_amount" → FORMAL);
+        ValueError for anything else."""
+        for figure in cls:
+            if name in (figure.value, _AMOUNT_FIELD.get(figure)):
+                return figure
+        raise ValueError(name)
+
+    @property
+    def count_field(self) -> str | None:
+        """The board's count of this figure's projects (lead unit only), None for funds arrived."""
+        return _COUNT_FIELD.get(self)
+
+    @property
+    def amount_field(self) -> str | None:
+        """The board's (credited) amount of this figure, None for a count only."""
+        return _AMOUNT_FIELD.get(self)
+
+    @property
+    def board_field(self) -> str:
+        """The board field a rate or a drill-down total is read from: the amount, else the count."""
+        return _AMOUNT_FIELD.get(self) or _COUNT_FIELD[self]
+
+    @property
+    def target_field(self) -> str:
+        """The target (目标任务) field this figure's rate is measured against (``RATE_FIGURES`` only)."""
+        return _TARGET_FIELD[self]
+
+
+_COUNT_FIELD = {Figure.SIGNED: "signed_projects", Figure.FORMAL: "formal_contracts",
+                Figure.FRAMEWORK: "framework_agreements", Figure.AGREEMENT: "first_signed", Figure.MAJOR: "major",
+                Figure.LARGE: "large", Figure.KEY: "key", Figure.GENERAL: "general",
+                Figure.STARTED: "started_projects"}
+_AMOUNT_FIELD = {Figure.FORMAL: "formal_amount", Figure.FRAMEWORK: "framework_amount",
+                 Figure.AGREEMENT: "agreement_amount", Figure.ARRIVED: "arrived_amount"}
+_TARGET_FIELD = {Figure.MAJOR: "major_count", Figure.LARGE: "large_count", Figure.KEY: "key_count",
+                 Figure.AGREEMENT: "agreement_amount", Figure.FORMAL: "formal_amount",
+                 Figure.ARRIVED: "arrived_amount"}
+AMOUNT_FIGURES = tuple(_AMOUNT_FIELD)  # credited to lead and cooperating units (SPEC §3.1)
+LEAD_ONLY_FIGURES = (Figure.SIGNED, Figure.MAJOR, Figure.LARGE, Figure.KEY, Figure.GENERAL, Figure.STARTED)
+RATE_FIGURES = tuple(_TARGET_FIELD)  # the six with a target and a completion rate, in the board's order

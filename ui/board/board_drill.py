@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from zsdesk.board import UnitRow, unit_projects
 from zsdesk.board.drill import LEAD_ONLY
 from zsdesk.board.figures import round_half_up
+from zsdesk.labels import Figure
 from zsdesk.ledger import Ledger
 from zsdesk.periods import Period
 from zsdesk.rules import Rules
@@ -28,16 +29,10 @@ from .. import strings as S
 from ..common.roles import SortRole
 from .board_models import CreditLinesModel, money_formatter
 
-# figure → the board amount it explains (None: a count, lead unit only)
-BOARD_AMOUNT = {"agreement": "agreement_amount", "formal": "formal_amount", "framework": "framework_amount",
-                "arrived": "arrived_amount"}
-BOARD_COUNT = {"signed": "signed_projects", "major": "major", "large": "large", "key": "key", "general": "general",
-               "started": "started_projects"}
-
 
 class DrillDialog(QDialog):
     def __init__(self, ledger: Ledger, period: Period, rules: Rules, unit: UnitRow, money_unit: str,
-                 figure: str = "formal", parent: QWidget | None = None) -> None:
+                 figure: Figure | str = Figure.FORMAL, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ledger, self.period, self.rules, self.unit = ledger, period, rules, unit
         self.money = money_formatter(money_unit)
@@ -71,17 +66,17 @@ class DrillDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(880, 480)
         self.figure.currentIndexChanged.connect(self.load)
-        self.figure.setCurrentIndex(max(self.figure.findData(figure), 0))
+        self.figure.setCurrentIndex(max(self.figure.findData(str(figure)), 0))
         self.load()
 
     def load(self) -> None:
-        figure = self.figure.currentData()
+        figure = Figure.named(self.figure.currentData())
         # One indexed query for one unit: fast even at municipal scale, so it runs here.
         lines = unit_projects(self.ledger, self.period, self.unit.unit_id, figure, self.rules)
         self.model.set_rows(lines)
-        if figure in BOARD_AMOUNT:
+        if figure.amount_field is not None:  # the board amount it explains; else a count, lead unit only
             credited = round_half_up(sum((line.credited for line in lines), Fraction(0)))
-            board = getattr(self.unit.figures, BOARD_AMOUNT[figure])
+            board = getattr(self.unit.figures, figure.amount_field)
             text = S.DRILL_TOTAL.format(n=len(lines), raw=self.money(sum(line.amount for line in lines)),
                                         credited=self.money(credited), board=self.money(board))
             if figure in LEAD_ONLY and board != credited:

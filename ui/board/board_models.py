@@ -20,7 +20,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from zsdesk.board import CreditLine, ExtraBoard, Figures, PersonRow, UnitRow, growth, rate_text
 from zsdesk.board.figures import round_half_up
-from zsdesk.labels import ORIGIN_LABELS
+from zsdesk.labels import ORIGIN_LABELS, Figure
 from zsdesk.money import format_money
 from zsdesk.rules import SIZE_CLASS_LABELS
 
@@ -195,9 +195,9 @@ class UnitBoardModel(RowsTableModel):
             case "major" | "large" | "key":
                 return getattr(f, key)
             case "agreement" | "formal" | "arrived":
-                return getattr(f, f"{key}_amount")
+                return getattr(f, Figure(key).board_field)
             case "agreement_rate" | "formal_rate" | "arrived_rate":
-                return row.rates.get(key.removesuffix("_rate"))
+                return row.rates.get(Figure(key.removesuffix("_rate")))
             case "formal_yoy":
                 return growth(f.formal_amount, ly.formal_amount)
             case "arrived_yoy":

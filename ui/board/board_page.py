@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from zsdesk.board import Board, Figures, compute_board, growth_text, rate_text
 from zsdesk.board.trend import MonthFigures, monthly_trend, units_last_year
-from zsdesk.labels import EXTRA_BOARD_LABELS
+from zsdesk.labels import EXTRA_BOARD_LABELS, Figure
 from zsdesk.money import format_money
 from zsdesk.periods import parse_period
 from zsdesk.rules import SCORE_METHODS
@@ -273,9 +273,10 @@ class BoardPage(PageWidget):
         f = d.figures
         self.summary.setText(S.BOARD_SUMMARY.format(
             label=board.period.label, signed=f.signed_projects, formal=f.formal_contracts,
-            formal_amount=summary_money(f.formal_amount), formal_rate=rate_text(d.rates.get("formal")),
-            formal_yoy=growth_text(d.yoy.get("formal_amount")), arrived=summary_money(f.arrived_amount),
-            arrived_rate=rate_text(d.rates.get("arrived")), arrived_yoy=growth_text(d.yoy.get("arrived_amount"))))
+            formal_amount=summary_money(f.formal_amount), formal_rate=rate_text(d.rates.get(Figure.FORMAL)),
+            formal_yoy=growth_text(d.yoy.get(Figure.FORMAL.board_field)), arrived=summary_money(f.arrived_amount),
+            arrived_rate=rate_text(d.rates.get(Figure.ARRIVED)),
+            arrived_yoy=growth_text(d.yoy.get(Figure.ARRIVED.board_field))))
         rules = board.rules
         method = SCORE_METHODS.get(rules.score_method, rules.score_method)
         note = S.BOARD_RULES_NOTE if rules.version else S.BOARD_RULES_DEFAULT
@@ -317,9 +318,9 @@ class BoardPage(PageWidget):
         source = proxy.mapToSource(index) if isinstance(proxy, QSortFilterProxyModel) else index
         row = self.unit_model.rows[source.row()]
         key = self.unit_model.COLUMNS[source.column()].key
-        figure = {"agreement": "agreement", "agreement_rate": "agreement", "arrived": "arrived",
-                  "arrived_rate": "arrived", "arrived_yoy": "arrived", "signed": "signed", "major": "major",
-                  "large": "large", "key": "key"}.get(key, "formal")
+        figure = {"agreement": Figure.AGREEMENT, "agreement_rate": Figure.AGREEMENT, "arrived": Figure.ARRIVED,
+                  "arrived_rate": Figure.ARRIVED, "arrived_yoy": Figure.ARRIVED, "signed": Figure.SIGNED,
+                  "major": Figure.MAJOR, "large": Figure.LARGE, "key": Figure.KEY}.get(key, Figure.FORMAL)
         dialog = DrillDialog(self.context.ledger, self.board.period, self.board.rules, row, self.context.money_unit,
                              figure, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

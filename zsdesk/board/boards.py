@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, cast
 from sqlalchemy import and_, case, exists, false, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from ..labels import EXTRA_BOARD_LABELS, NO_LEAD_UNIT
+from ..labels import EXTRA_BOARD_LABELS, NO_LEAD_UNIT, RATE_FIGURES
 from ..models import DictionaryEntry, Person, Project, ProjectTag, Target, Unit
 from ..periods import Period, parse_period
 from ..rules import Rules, load_rules
@@ -28,10 +28,8 @@ from .ranking import competition_ranks, fraction_to_decimal, rate, scores
 if TYPE_CHECKING:
     from ..ledger import Ledger
 
-RATE_ITEMS = ("major", "large", "key", "agreement", "formal", "arrived")
-_TARGET_OF = {"major": ("major", "major_count"), "large": ("large", "large_count"), "key": ("key", "key_count"),
-              "agreement": ("agreement_amount", "agreement_amount"), "formal": ("formal_amount", "formal_amount"),
-              "arrived": ("arrived_amount", "arrived_amount")}
+RATE_ITEMS = RATE_FIGURES
+_TARGET_OF = {f: (f.board_field, f.target_field) for f in RATE_FIGURES}
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from ..labels import Figure
 from ..rules import SIZE_CLASS_LABELS
 from .boards import Board, DistrictFigures, ExtraBoard
 
@@ -26,13 +27,13 @@ def _district(d: DistrictFigures) -> dict[str, Any]:
         "formal_amount": f.formal_amount, "framework_agreements": f.framework_agreements,
         "framework_amount": f.framework_amount, "arrived_amount": f.arrived_amount,
         "started_projects": f.started_projects,
-        "formal_rate": _num(d.rates["formal"]), "arrived_rate": _num(d.rates["arrived"]),
-        "formal_yoy": _num(d.yoy["formal_amount"]), "arrived_yoy": _num(d.yoy["arrived_amount"]),
+        "formal_rate": _num(d.rates[Figure.FORMAL]), "arrived_rate": _num(d.rates[Figure.ARRIVED]),
+        "formal_yoy": _num(d.yoy[Figure.FORMAL.board_field]), "arrived_yoy": _num(d.yoy[Figure.ARRIVED.board_field]),
         # beyond the contract
         "agreement_amount": f.agreement_amount, "first_signed": f.first_signed,
         "converted_contracts": f.converted_contracts,
         "major": f.major, "large": f.large, "key": f.key, "general": f.general,
-        "agreement_rate": _num(d.rates["agreement"]),
+        "agreement_rate": _num(d.rates[Figure.AGREEMENT]),
         "yoy": {k: _num(v) for k, v in d.yoy.items()},
         "last_year": d.last_year.as_dict(),
         "label": d.period.label,
@@ -58,10 +59,10 @@ def board_to_json(board: Board) -> dict[str, Any]:
                    "signed_projects": u.figures.signed_projects, "major": u.figures.major,
                    "large": u.figures.large, "key": u.figures.key,
                    "agreement_amount": u.figures.agreement_amount, "formal_amount": u.figures.formal_amount,
-                   "arrived_amount": u.figures.arrived_amount, "agreement_rate": _num(u.rates["agreement"]),
-                   "formal_rate": _num(u.rates["formal"]), "arrived_rate": _num(u.rates["arrived"]),
-                   "short_name": u.short_name, "major_rate": _num(u.rates["major"]),
-                   "large_rate": _num(u.rates["large"]), "key_rate": _num(u.rates["key"]),
+                   "arrived_amount": u.figures.arrived_amount, "agreement_rate": _num(u.rates[Figure.AGREEMENT]),
+                   "formal_rate": _num(u.rates[Figure.FORMAL]), "arrived_rate": _num(u.rates[Figure.ARRIVED]),
+                   "short_name": u.short_name, "major_rate": _num(u.rates[Figure.MAJOR]),
+                   "large_rate": _num(u.rates[Figure.LARGE]), "key_rate": _num(u.rates[Figure.KEY]),
                    "has_target": u.target is not None, "quiet": u.quiet,
                    # 其中：往期框架协议转正式合同 N 个 (signed, but no agreement amount or size class this period)
                    "converted_contracts": u.figures.converted_contracts}

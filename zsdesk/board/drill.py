@@ -6,8 +6,9 @@ Public API::
     unit_projects(source, period, unit_id, figure, rules=None) -> list[CreditLine]
 
 ``figure`` is one of ``signed``, ``formal``, ``framework``, ``agreement`` (first signed),
-``major`` / ``large`` / ``key`` / ``general``, ``started`` or ``arrived`` (the board's field names
-``formal_amount``, ``framework_amount``, ``agreement_amount``, ``arrived_amount`` are accepted too).
+``major`` / ``large`` / ``key`` / ``general``, ``started`` or ``arrived`` — a ``labels.Figure`` (the board's
+field names ``formal_amount``, ``framework_amount``, ``agreement_amount``, ``arrived_amount`` are accepted
+too: ``Figure.named``).
 
 - The amount figures (``AMOUNT_FIGURES``: formal, framework, agreement, arrived) list every project
   that credits the unit, as lead or as cooperating unit; each line's ``credited`` is the unit's
@@ -32,6 +33,8 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from ..errors import LedgerError
+from ..labels import AMOUNT_FIGURES as AMOUNT_FIGURES  # re-exported: the figure names live in labels
+from ..labels import LEAD_ONLY_FIGURES, Figure
 from ..models import Funding, Project, ProjectCooperatingUnit, Unit
 from ..periods import Period, parse_period
 from ..rules import Rules, load_rules
@@ -41,17 +44,11 @@ from .split import largest_remainder
 if TYPE_CHECKING:
     from ..ledger import Ledger
 
-FIGURES = ("signed", "formal", "framework", "agreement", "major", "large", "key", "general", "started", "arrived")
-AMOUNT_FIGURES = ("formal", "framework", "agreement", "arrived")
-LEAD_ONLY = ("signed", "major", "large", "key", "general", "started")
+FIGURES = tuple(Figure)
+LEAD_ONLY = LEAD_ONLY_FIGURES
 # figure → (board count field of its lead lines, board amount field of its credited sum or None)
-FIGURE_FIELDS = {"signed": ("signed_projects", None), "formal": ("formal_contracts", "formal_amount"),
-                 "framework": ("framework_agreements", "framework_amount"),
-                 "agreement": ("first_signed", "agreement_amount"), "major": ("major", None),
-                 "large": ("large", None), "key": ("key", None), "general": ("general", None),
-                 "started": ("started_projects", None), "arrived": (None, "arrived_amount")}
-ALIASES = {"formal_amount": "formal", "framework_amount": "framework", "agreement_amount": "agreement",
-           "arrived_amount": "arrived"}
+FIGURE_FIELDS = {f: (f.count_field, f.amount_field) for f in Figure}
+SIZE_FIGURES = (Figure.MAJOR, Figure.LARGE, Figure.KEY, Figure.GENERAL)  # a size class each
 
 
 @dataclass(frozen=True)
@@ -95,11 +92,12 @@ def _coops_in_order(session: Session, project_ids: list[int]) -> dict[int, list[
     return out
 
 
-def unit_projects(source: Ledger | Session, period: Period | str, unit_id: int, figure: str,
+def unit_projects(source: Ledger | Session, period: Period | str, unit_id: int, figure: Figure | str,
                   rules: Rules | None = None) -> list[CreditLine]:
-    figure = ALIASES.get(figure, figure)
-    if figure not in FIGURES:
-        raise LedgerError(f"未知的指标“{figure}”")
+    try:
+        figure = Figure.named(figure)
+    except ValueError:
+        raise LedgerError(f"未知的指标“{figure}”") from None
     if isinstance(period, str):
         period = parse_period(period)
     own = not isinstance(source, Session)
@@ -112,7 +110,7 @@ def unit_projects(source: Ledger | Session, period: Period | str, unit_id: int, 
             session.close()
 
 
-def _lines(session: Session, rules: Rules, period: Period, unit_id: int, figure: str) -> list[CreditLine]:
+def _lines(session: Session, rules: Rules, period: Period, unit_id: int, figure: Figure) -> list[CreditLine]:
     window = (period.start, period.end)
     preds = window_predicates(window)
     klass = size_class_expr(rules).label("klass")
@@ -124,7 +122,7 @@ def _lines(session: Session, rules: Rules, period: Period, unit_id: int, figure:
     role_filter = Project.lead_unit_id == unit_id
     if figure not in LEAD_ONLY:
         role_filter = or_(role_filter, is_coop)
-    if figure == "arrived":
+    if figure == Figure.ARRIVED:
         amount = func.sum(Funding.amount).label("amount")
         query = (select(Project.id, Project.code, Project.name, Project.lead_unit_id, Project.origin, klass, ncoop,
                         amount, Project.signed_date)
@@ -132,10 +130,10 @@ def _lines(session: Session, rules: Rules, period: Period, unit_id: int, figure:
                  .where(Funding.deleted_at.is_(None), Funding.date.between(*window))
                  .group_by(Project.id))
     else:
-        cond = {"signed": preds["signed"], "formal": preds["formal"], "framework": preds["framework"],
-                "agreement": preds["first"], "started": preds["started"]}.get(figure, preds["first"])
-        if figure in ("major", "large", "key", "general"):
-            cond = cond & (size_class_expr(rules) == figure)
+        cond = {Figure.SIGNED: preds["signed"], Figure.FORMAL: preds["formal"], Figure.FRAMEWORK: preds["framework"],
+                Figure.AGREEMENT: preds["first"], Figure.STARTED: preds["started"]}.get(figure, preds["first"])
+        if figure in SIZE_FIGURES:
+            cond = cond & (size_class_expr(rules) == figure.value)
         query = select(Project.id, Project.code, Project.name, Project.lead_unit_id, Project.origin, klass, ncoop,
                        Project.agreement_amount.label("amount"), Project.signed_date).where(cond)
     query = query.where(counted_expr(rules), role_filter).order_by(Project.code)
@@ -146,7 +144,7 @@ def _lines(session: Session, rules: Rules, period: Period, unit_id: int, figure:
         role = "lead" if row.lead_unit_id == unit_id else "coop"
         share = rules.origin_weights.get(row.origin, Fraction(0)) * rules.unit_share(role, int(row.ncoop))
         parts = project_credits(rules, int(row.amount), row.origin, row.lead_unit_id, coops.get(row.id, []))
-        earlier = figure in ("signed", "formal") and row.signed_date is not None and row.signed_date < window[0]
+        earlier = figure in (Figure.SIGNED, Figure.FORMAL) and row.signed_date is not None and row.signed_date < window[0]
         lines.append(CreditLine(row.id, row.code, row.name, role, row.origin, row.klass, int(row.amount), share,
                                 Fraction(parts.get(unit_id, 0)), earlier))
     return lines

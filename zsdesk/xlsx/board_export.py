@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..board import Board, compute_board
+from ..labels import RATE_FIGURES, Figure
 from ..periods import Period, parse_period
 from ..rules import SIZE_CLASS_LABELS
 from .ledger_export import ExportResult
@@ -29,15 +30,11 @@ from .workbook import (
 if TYPE_CHECKING:
     from ..ledger import Ledger
 
+_TARGET_LABELS = {Figure.MAJOR: "重大项目（个）", Figure.LARGE: "较大项目（个）", Figure.KEY: "重点项目（个）",
+                  Figure.AGREEMENT: "协议资金（亿元）", Figure.FORMAL: "正式合同额（亿元）", Figure.ARRIVED: "到位资金（亿元）"}
 # (item, label, figure field, target field, is money)
-TARGET_ITEMS = (
-    ("major", "重大项目（个）", "major", "major_count", False),
-    ("large", "较大项目（个）", "large", "large_count", False),
-    ("key", "重点项目（个）", "key", "key_count", False),
-    ("agreement", "协议资金（亿元）", "agreement_amount", "agreement_amount", True),
-    ("formal", "正式合同额（亿元）", "formal_amount", "formal_amount", True),
-    ("arrived", "到位资金（亿元）", "arrived_amount", "arrived_amount", True),
-)
+TARGET_ITEMS = tuple((f, _TARGET_LABELS[f], f.board_field, f.target_field, f.amount_field is not None)
+                     for f in RATE_FIGURES)
 
 
 def _board(ledger: Ledger, period: Period | str | Board) -> Board:
@@ -94,8 +91,8 @@ def export_targets(ledger: Ledger, path: str | Path, period: Period | str | Boar
     return ExportResult(Path(path), sheet.rows_written)
 
 
-YOY_ITEMS = (("协议资金", "agreement_amount"), ("正式合同额", "formal_amount"), ("框架协议额", "framework_amount"),
-             ("到位资金", "arrived_amount"))
+YOY_ITEMS = (("协议资金", Figure.AGREEMENT.board_field), ("正式合同额", Figure.FORMAL.board_field),
+             ("框架协议额", Figure.FRAMEWORK.board_field), ("到位资金", Figure.ARRIVED.board_field))
 
 
 def _yoy_cell(pct: Any) -> Any:
@@ -143,8 +140,8 @@ def export_board(ledger: Ledger, path: str | Path, period: Period | str | Board,
         units.append([row.rank, row.unit, float(row.score), f.signed_projects, f.converted_contracts,
                       f.major, f.large, f.key,
                       yuan_to_yi_rounded(f.agreement_amount), yuan_to_yi_rounded(f.formal_amount),
-                      yuan_to_yi_rounded(f.arrived_amount), rate_value(row.rates.get("agreement")),
-                      rate_value(row.rates.get("formal")), rate_value(row.rates.get("arrived"))])
+                      yuan_to_yi_rounded(f.arrived_amount), rate_value(row.rates.get(Figure.AGREEMENT)),
+                      rate_value(row.rates.get(Figure.FORMAL)), rate_value(row.rates.get(Figure.ARRIVED))])
     units.close()
     person_cols = [Column("排名", "int", 6), Column("姓名", width=10), Column("所属单位", width=26),
                    Column("协议资金（亿元）", "money_yi", 12), Column("到位资金（亿元）", "money_yi", 12)]
