@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 from .errors import LedgerError, LedgerLocked
-from .sqlite_file import read_only_engine as read_only_engine  # re-exported: beside the other read-only opens
 
 
 def lock_path(ledger_path: str | Path) -> Path:
