@@ -422,14 +422,12 @@ def _leaves(node: Any, path: str = "") -> dict[str, Any]:
 
 
 def _newer_rules(session: Session, year: int, based_on: int, newest: RulesDocument) -> ConflictError:
-    """A stale rules editor: which version is in force now, by whom, and which settings it changed."""
+    """A stale rules editor: which version is in force now, by whom, and how much it changed."""
     seen_doc = default_document() if based_on == 0 else json.loads(session.scalar(
         select(RulesDocument.document).where(RulesDocument.year == year, RulesDocument.version == based_on)) or "{}")
     old, new = _leaves(seen_doc), _leaves(json.loads(newest.document))
-    changed = [f"{k}：{json.dumps(old.get(k), ensure_ascii=False)} → {json.dumps(new.get(k), ensure_ascii=False)}"
-               for k in sorted(set(old) | set(new)) if old.get(k) != new.get(k)]
-    listed = "\n".join(changed[:8]) + (f"\n……另有 {len(changed) - 8} 处修改" if len(changed) > 8 else "")
+    changed = sum(1 for k in set(old) | set(new) if old.get(k) != new.get(k))
     return ConflictError(
-        f"{year} 年计数规则已有更新的第 {newest.version} 版（{newest.operator} 于 {newest.saved_at:%Y-%m-%d %H:%M} "
-        f"保存），您是在第 {based_on} 版上修改的。为免把新版改回旧版，本次未保存。"
-        + (f"\n新版改动：\n{listed}" if changed else "") + "\n请重新打开规则，在新版上修改。")
+        f"{year} 年计数规则刚被其他人修改过：已有更新的第 {newest.version} 版（{newest.operator} 于 "
+        f"{newest.saved_at:%Y-%m-%d %H:%M} 保存，改动了 {changed} 处设置），您是在第 {based_on} 版上修改的。"
+        "为免把新版改回旧版，本次未保存。请关闭规则编辑后重新打开，在新版上修改。", by=newest.operator)

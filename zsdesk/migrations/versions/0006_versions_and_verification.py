@@ -37,13 +37,16 @@ def _role(name: str) -> str:
 # A 联络员 (only when the role exists) who creates a project or changes a counted field sends it to 待认定
 # and cannot touch the decision columns; anyone else may change those only as 科长 / 管理员 — or as the
 # ledger's owner while those roles do not exist. Raw SQL through psql meets the same rule.
-POSTGRES_TRIGGER = f"""
+def trigger_function(prefix: str = "zsdesk") -> str:
+    """The trigger function; ``prefix`` names the group roles (tests use their own, the cluster's are shared)."""
+    liaison, chief, admin = f"{prefix}_liaison", f"{prefix}_chief", f"{prefix}_admin"
+    return f"""
 CREATE OR REPLACE FUNCTION zsdesk_project_verification() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   may_decide boolean := false;
 BEGIN
-  IF {_role('zsdesk_liaison')} THEN
-    IF pg_has_role(session_user, 'zsdesk_liaison', 'member') THEN
+  IF {_role(liaison)} THEN
+    IF pg_has_role(session_user, '{liaison}', 'member') THEN
       IF TG_OP = 'INSERT' THEN
         NEW.verification := 'pending';
         NEW.verification_reason := NULL; NEW.verification_by := NULL;
@@ -65,12 +68,12 @@ BEGIN
     END IF;
   END IF;
   IF TG_OP = 'UPDATE' AND {_row('NEW', _DECISION)} IS DISTINCT FROM {_row('OLD', _DECISION)} THEN
-    IF {_role('zsdesk_chief')} OR {_role('zsdesk_admin')} THEN
-      IF {_role('zsdesk_chief')} THEN
-        may_decide := pg_has_role(session_user, 'zsdesk_chief', 'member');
+    IF {_role(chief)} OR {_role(admin)} THEN
+      IF {_role(chief)} THEN
+        may_decide := pg_has_role(session_user, '{chief}', 'member');
       END IF;
-      IF NOT may_decide AND {_role('zsdesk_admin')} THEN
-        may_decide := pg_has_role(session_user, 'zsdesk_admin', 'member');
+      IF NOT may_decide AND {_role(admin)} THEN
+        may_decide := pg_has_role(session_user, '{admin}', 'member');
       END IF;
     ELSE
       may_decide := pg_has_role(session_user, (SELECT relowner FROM pg_class WHERE oid = TG_RELID), 'member');
@@ -82,6 +85,8 @@ BEGIN
   RETURN NEW;
 END $$
 """
+
+
 POSTGRES_TRIGGER_CREATE = ("CREATE TRIGGER projects_verification BEFORE INSERT OR UPDATE ON projects "
                            "FOR EACH ROW EXECUTE FUNCTION zsdesk_project_verification()")
 
@@ -97,7 +102,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("verification_at", sa.DateTime(), nullable=True))
         batch.add_column(sa.Column("verified_snapshot", sa.Text(), nullable=True))
     if op.get_bind().dialect.name == "postgresql":
-        op.execute(POSTGRES_TRIGGER)
+        op.execute(trigger_function())
         op.execute(POSTGRES_TRIGGER_CREATE)
 
 
