@@ -2,7 +2,7 @@
 
 States: ``verification`` NULL 已认定, ``"pending"`` 待认定, ``"returned"`` 退回. A 联络员's new project or
 change of a counted field goes back to 待认定 by a PostgreSQL trigger (migration 0006), which also lets
-only 科长 / 管理员 (or the ledger's owner while those roles do not exist) decide — psql included. These
+only 科长 / 管理员 (and the ledger's owner, who could drop the trigger anyway) decide — psql included. These
 operations check the same before writing so the refusal is a Chinese sentence, and record the counted
 fields at each 认定 so the queue can show what changed since.
 """
@@ -53,13 +53,9 @@ def may_decide(session: Session) -> bool:
     if session.get_bind().dialect.name != "postgresql":
         return True
     return bool(session.scalar(text(
-        "SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_roles WHERE rolname IN ('zsdesk_chief', 'zsdesk_admin')) THEN "
-        " (EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'zsdesk_chief' "
-        "          AND pg_has_role(session_user, oid, 'member'))"
-        "  OR EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'zsdesk_admin' "
-        "          AND pg_has_role(session_user, oid, 'member')))"
-        " ELSE pg_has_role(session_user, (SELECT relowner FROM pg_class WHERE oid = 'projects'::regclass), 'member')"
-        " END")))
+        "SELECT pg_has_role(session_user, (SELECT relowner FROM pg_class WHERE oid = 'projects'::regclass), 'member')"
+        " OR EXISTS (SELECT 1 FROM pg_roles WHERE rolname IN ('zsdesk_chief', 'zsdesk_admin')"
+        "            AND pg_has_role(session_user, oid, 'member'))")))
 
 
 def _decide(op: Operation, project_id: int, expected_version: int | None) -> tuple[Project, dict[str, Any]]:

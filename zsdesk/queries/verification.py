@@ -58,7 +58,7 @@ def verification_queue(session: Session, include_returned: bool = True) -> list[
                                     .order_by(Project.updated_at, Project.id)))
     if not projects:
         return []
-    units = dict(session.execute(select(Unit.id, Unit.name)).tuples().all())
+    units: dict[int, str] = {i: n for i, n in session.execute(select(Unit.id, Unit.name))}
     warnings = duplicate_claims(session, projects, units)
     items = []
     for p in projects:
@@ -76,7 +76,7 @@ def duplicate_claims(session: Session, projects: list[Project], units: dict[int,
     by_prefix: dict[str, list[tuple[int, str, str, int | None]]] = defaultdict(list)
     for pid, code, name, investor, lead in session.execute(select(
             Project.id, Project.code, Project.name, Project.investor, Project.lead_unit_id)
-            .where(Project.deleted_at.is_(None), Project.withdrawn_date.is_(None))).tuples():
+            .where(Project.deleted_at.is_(None), Project.withdrawn_date.is_(None))):
         key = normalized_name(name)
         row = (pid, code, name, lead)
         if normalized_name(investor):
