@@ -149,6 +149,23 @@ FORM_DUPLICATES = "可能重复：{items}"
 FORM_NOT_SAVED = "有 {n} 处需要修改，未保存。"
 FORM_AMBIGUOUS_PERSON = "有多位同名人员“{name}”，请从提示列表中选择带单位的名字"
 FORM_UNKNOWN_PERSON = "没有这个人员：{name}"
+FORM_VERIFICATION = "认定："
+# A stale edit on a shared ledger (issue 17 item 6)
+CONFLICT_TITLE = "别人刚修改过这条记录"
+CONFLICT_REAPPLY = "载入最新内容并重新填上我的修改"
+CONFLICT_RELOAD = "放弃我的修改，看最新内容"
+CONFLICT_BOTH = "\n\n注意：{fields}您和对方都改了，重新填上后以您的为准，请核对。"
+CONFLICT_REAPPLIED = "已载入对方保存的最新内容，并重新填上了您的修改，请核对后保存。"
+CONFLICT_RELOADED = "已载入对方保存的最新内容，您的修改未保存。"
+VERIFICATION_STATES = {None: "已认定", "pending": "待认定", "returned": "退回"}
+
+
+def verification_text(state: str | None, reason: str | None, by: str | None) -> str:
+    """The 认定 line of a project: 已认定（张科长）/ 待认定 / 退回：原因（张科长）."""
+    text = VERIFICATION_STATES.get(state, state or "")
+    if state == "returned" and reason:
+        text += f"：{reason}"
+    return text + (f"（{by}）" if by else "")
 
 # Funding page
 FUNDING_ENTRY = "快速录入（项目 → 日期 → 金额 → 备注，回车换到下一行）"
