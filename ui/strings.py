@@ -158,6 +158,7 @@ CONFLICT_RELOAD = "放弃我的修改，看最新内容"
 CONFLICT_BOTH = "\n\n注意：{fields}您和对方都改了，重新填上后以您的为准，请核对。"
 CONFLICT_REAPPLIED = "已载入对方保存的最新内容，并重新填上了您的修改，请核对后保存。"
 CONFLICT_RELOADED = "已载入对方保存的最新内容，您的修改未保存。"
+CONFLICT_KEEP_TYPED = "\n\n您输入的内容仍在编辑框中；核对后再按“保存正文”，将以您的内容为准保存。"
 VERIFICATION_STATES = {None: "已认定", "pending": "待认定", "returned": "退回"}
 # 项目认定 page (SPEC §11)
 VERIFY_COLS = ("项目编号", "项目名称", "投资方", "牵头单位", "状态", "提醒")
@@ -179,6 +180,9 @@ VERIFY_DETAIL_UNCHANGED = "  计数字段没有变化。"
 VERIFY_RULE_ON = "计数规则要求认定：只有已认定的项目计入英雄榜、通报、报送上级的报表和项目落地统计。"
 VERIFY_RULE_OFF = "计数规则未要求认定：待认定和退回的项目照常计数（可在计数规则中打开“只统计已认定项目”）。"
 VERIFY_SINGLE_PC = "单机台账只有一位操作员，不需登录；共享台账上单位联络员录入或修改的项目会自动回到待认定。"
+RULES_REQUIRE_VERIFICATION = "只统计已认定项目（项目认定）"
+RULES_REQUIRE_VERIFICATION_TIP = ("勾选后，只有科长认定过的项目计入英雄榜、通报、报送上级的报表和项目落地统计；"
+                                  "共享台账默认勾选，单机台账默认不勾选。")
 VERIFY_NOT_ALLOWED = "只有科长（或管理员）可以认定或退回项目。"
 
 

@@ -28,6 +28,9 @@ _REFS: dict[str, type[Base]] = {"lead_unit_id": Unit, "landing_park_id": Unit, "
                                  "tag_ids": DictionaryEntry}
 _CHOICES = {"origin": ORIGIN_LABELS, "kind": UNIT_KIND_LABELS}
 _QUIET = BOOKKEEPING | {"stage", "signed_date", "id"}
+# Where a field's name means something else than on a project (labels.FIELD_LABELS is project-first).
+_ENTITY_LABELS = {"unit": {"name": "单位名称"}, "person": {"name": "姓名", "unit_id": "所属单位"},
+                  "dictionary": {"name": "名称"}, "progress": {"date": "进展日期", "text": "进展内容"}}
 
 
 def show_value(session: Session, key: str, value: Any) -> str:
@@ -88,11 +91,11 @@ def stale_edit(session: Session, entity: str, obj: Base, expected_version: int) 
         if seen is not None and operator not in operators:
             operators.append(operator)
     current = snapshot(session, entity, obj)
-    changes = [] if seen is None else differences(session, seen, current)
+    changes = [] if seen is None else differences(session, seen, current, _ENTITY_LABELS.get(entity))
     who = "、".join(operators)
     head = f"这条{what}刚被其他人修改过{f'（{who}）' if who else ''}，为避免覆盖对方的修改，本次未保存。"
     detail = f"对方的修改（您看到的 → 现在）：\n{describe(changes)}\n" if changes else ""
-    return ConflictError(f"{head}\n{detail}请核对后重新填写，或在窗口中选择“在最新内容上重新应用我的修改”。",
+    return ConflictError(f"{head}\n{detail}请核对后在最新内容上重新修改。",
                          changes=changes, current_version=getattr(obj, "version", None), by=who or "其他人")
 
 
@@ -109,4 +112,4 @@ def stale_values(session: Session, what: str, seen: Mapping[str, Any], now: Mapp
     changes = differences(session, seen, now, labels)
     detail = f"对方的修改（您看到的 → 现在）：\n{describe(changes)}\n" if changes else ""
     return ConflictError(f"{what}刚被其他人修改过{f'（{by}）' if by else ''}，为避免覆盖对方的修改，本次未保存。\n{detail}"
-                         "请核对后重新填写，或在窗口中选择“在最新内容上重新应用我的修改”。", changes=changes, by=by)
+                         "请核对后在最新内容上重新修改。", changes=changes, by=by)
