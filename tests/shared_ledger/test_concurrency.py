@@ -18,6 +18,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from zsdesk import ops
+from zsdesk.audit_guard import audit_hash
 from zsdesk.check import check_ledger
 from zsdesk.models import AuditEntry, IssuedNotice, Project, RulesDocument
 from zsdesk.notice.narrative import default_narrative
@@ -129,6 +130,14 @@ def test_two_processes_lose_nothing(pg_url: str, tmp_path: Path) -> None:
         assert issues and all(r["result"] == "ok" for r in issues)
         serials = sorted(s.scalars(select(IssuedNotice.serial)).all())
         assert serials == list(range(1, len(issues) + 1))
+
+        # The audit chain is one line: each row chained to the row before it (two writers never read the
+        # same head — lock_chain serialises them), every hash recomputes.
+        chain = s.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+        for previous, row in zip(chain, chain[1:], strict=False):
+            assert row.prev_hash == previous.hash, f"the chain forks at audit row {row.id}"
+        assert all(audit_hash(row) == row.hash for row in chain)
+        assert {row.operator for row in chain} >= {"甲", "乙"}
 
     report = check_ledger(pg_url)
     assert report.healthy, report.lines()

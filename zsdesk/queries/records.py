@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..models import DictionaryEntry, Funding, Person, Project, ProjectProgress, Target, Unit
+from ..ops.records import ENTITY_MODELS
 
 
 def project_funding(session: Session, project_id: int) -> list[Funding]:
@@ -57,8 +58,6 @@ def live_entry_records(session: Session, kind: str) -> list[DictionaryEntry]:
 
 def record_versions(session: Session, entity: str, ids: list[int]) -> dict[int, int]:
     """The stored version of each record (what an edit of it must name on a shared ledger)."""
-    from ..ops.records import ENTITY_MODELS  # ops.records imports nothing from queries; kept local all the same
-
     model: Any = ENTITY_MODELS[entity]
     out: dict[int, int] = {}
     for i in range(0, len(ids), 500):
