@@ -68,3 +68,22 @@ def test_queue_verify_and_return(context: LedgerContext, qtbot: Any, type_text: 
     assert page.model.ids == [claim]  # refreshed from the change
     assert S.VERIFY_RULE_OFF in page.note.text() and S.VERIFY_SINGLE_PC in page.note.text()
     assert page.verify_button.isEnabled()  # one operator on a single PC decides
+
+
+def test_the_ledger_table_shows_the_verification_state(context: LedgerContext, qtbot: Any) -> None:
+    from ui.ledger.ledger_model import COLUMN_INDEX
+    from ui.shell.main_window import MainWindow
+
+    glass = _id(context, "玻纤新材料生产线")
+    ops.return_project(context.ledger, glass, "金额待核")
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.show_page("ledger")
+    model = page.model  # type: ignore[attr-defined]
+    col = COLUMN_INDEX["verification"]
+    shown = {model.index(r, COLUMN_INDEX["name"]).data(): model.index(r, col).data() for r in range(model.rowCount())}
+    assert shown["玻纤新材料生产线"] == "退回" and shown["预制菜生产基地"] == "已认定"
+    # A single-PC ledger hides the column by default (every project counts); the column chooser shows it.
+    assert page.table.horizontalHeader().isSectionHidden(col)  # type: ignore[attr-defined]
+    window.context.runner.wait()

@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..errors import FieldChange
@@ -43,11 +43,6 @@ class QueueItem:
     @property
     def state_label(self) -> str:
         return state_label(self.state)
-
-
-def pending_count(session: Session) -> int:
-    return session.scalar(select(func.count()).where(Project.deleted_at.is_(None),
-                                                     Project.verification == "pending")) or 0
 
 
 def verification_queue(session: Session, include_returned: bool = True) -> list[QueueItem]:
