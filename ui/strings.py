@@ -18,6 +18,7 @@ NAV = {
     "funding": "到位资金",
     "units": "单位与人员",
     "targets": "目标任务",
+    "verification": "项目认定",
     "board": "英雄榜",
     "notice": "季度通报",
     "audit": "操作日志",
@@ -149,6 +150,48 @@ FORM_DUPLICATES = "可能重复：{items}"
 FORM_NOT_SAVED = "有 {n} 处需要修改，未保存。"
 FORM_AMBIGUOUS_PERSON = "有多位同名人员“{name}”，请从提示列表中选择带单位的名字"
 FORM_UNKNOWN_PERSON = "没有这个人员：{name}"
+FORM_VERIFICATION = "认定："
+# A stale edit on a shared ledger (issue 17 item 6)
+CONFLICT_TITLE = "别人刚修改过这条记录"
+CONFLICT_REAPPLY = "载入最新内容并重新填上我的修改"
+CONFLICT_RELOAD = "放弃我的修改，看最新内容"
+CONFLICT_BOTH = "\n\n注意：{fields}您和对方都改了，重新填上后以您的为准，请核对。"
+CONFLICT_REAPPLIED = "已载入对方保存的最新内容，并重新填上了您的修改，请核对后保存。"
+CONFLICT_RELOADED = "已载入对方保存的最新内容，您的修改未保存。"
+CONFLICT_KEEP_TYPED = "\n\n您输入的内容仍在编辑框中；核对后再按“保存正文”，将以您的内容为准保存。"
+VERIFICATION_STATES = {None: "已认定", "pending": "待认定", "returned": "退回"}
+# 项目认定 page (SPEC §11)
+VERIFY_COLS = ("项目编号", "项目名称", "投资方", "牵头单位", "状态", "提醒")
+VERIFY_SHOW_RETURNED = "包括已退回的"
+VERIFY_OK = "认定(&R)"
+VERIFY_RETURN = "退回（填写原因）"
+VERIFY_REASON_HINT = "退回原因（必填），如：与城东园区重复申报，请说明引资单位"
+VERIFY_WARN_MARK = "⚠ 疑似搭车挂靠 {n} 处"
+VERIFY_SUMMARY = "待认定 {pending} 个，已退回 {returned} 个。选中后核对下方内容，再认定或退回。"
+VERIFY_NONE = "没有待认定的项目。"
+VERIFY_MANY = "已选中 {n} 个项目。"
+VERIFY_DETAIL_HINT = "选中一个项目，这里显示自上次认定以来的变化和疑似重复申报的提醒。"
+VERIFY_DETAIL_HEAD = "{code}　{name}　（{state}）"
+VERIFY_DETAIL_REASON = "退回原因：{reason}（{by}）"
+VERIFY_DETAIL_WARNINGS = "疑似搭车挂靠（每个项目只确定一个引资单位）："
+VERIFY_DETAIL_NEW = "首次申报，待认定的内容："
+VERIFY_DETAIL_CHANGES = "自上次认定以来的变化（认定时 → 现在）："
+VERIFY_DETAIL_UNCHANGED = "  计数字段没有变化。"
+VERIFY_RULE_ON = "计数规则要求认定：只有已认定的项目计入英雄榜、通报、报送上级的报表和项目落地统计。"
+VERIFY_RULE_OFF = "计数规则未要求认定：待认定和退回的项目照常计数（可在计数规则中打开“只统计已认定项目”）。"
+VERIFY_SINGLE_PC = "单机台账只有一位操作员，不需登录；共享台账上单位联络员录入或修改的项目会自动回到待认定。"
+RULES_REQUIRE_VERIFICATION = "只统计已认定项目（项目认定）"
+RULES_REQUIRE_VERIFICATION_TIP = ("勾选后，只有科长认定过的项目计入英雄榜、通报、报送上级的报表和项目落地统计；"
+                                  "共享台账默认勾选，单机台账默认不勾选。")
+VERIFY_NOT_ALLOWED = "只有科长（或管理员）可以认定或退回项目。"
+
+
+def verification_text(state: str | None, reason: str | None, by: str | None) -> str:
+    """The 认定 line of a project: 已认定（张科长）/ 待认定 / 退回：原因（张科长）."""
+    text = VERIFICATION_STATES.get(state, state or "")
+    if state == "returned" and reason:
+        text += f"：{reason}"
+    return text + (f"（{by}）" if by else "")
 
 # Funding page
 FUNDING_ENTRY = "快速录入（项目 → 日期 → 金额 → 备注，回车换到下一行）"

@@ -48,3 +48,19 @@ def make_engine(path_or_url: str | Path, **kwargs: Any) -> Engine:
         event.listen(engine, "connect", _set_sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def database_has_tables(url: str) -> bool:
+    """Whether a server database (``zsdesk init``'s target) already holds tables in its current schema.
+    Unreachable: False here, and the opening that follows reports why in Chinese."""
+    from sqlalchemy import inspect  # only for init, not at start-up
+    from sqlalchemy.exc import SQLAlchemyError
+
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return bool(inspect(conn).get_table_names())
+    except SQLAlchemyError:
+        return False
+    finally:
+        engine.dispose()

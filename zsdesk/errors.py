@@ -42,8 +42,27 @@ class NotFound(LedgerError):
     pass
 
 
+@dataclass(frozen=True)
+class FieldChange:
+    """One field another person changed: shown as ``label：theirs → now``; the raw values for re-applying."""
+
+    field: str
+    label: str
+    theirs: str  # as the editor saw it
+    now: str  # as it is stored now
+    old_value: object = None
+    new_value: object = None
+
+
 class ConflictError(LedgerError):
-    """Someone else changed the record since it was read (shared ledgers)."""
+    """Someone else changed the record since it was read (shared ledgers); ``changes`` says what."""
+
+    def __init__(self, message: str, changes: list[FieldChange] | None = None, current_version: int | None = None,
+                 by: str = "") -> None:
+        super().__init__(message)
+        self.changes = list(changes or [])
+        self.current_version = current_version
+        self.by = by
 
 
 class LedgerTooNew(LedgerError):

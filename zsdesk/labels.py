@@ -117,6 +117,12 @@ FIELD_LABELS = {
     "value": "设置值",
     "operator": "操作员",
     "code_seq": "编号序号",
+    # 认定 (SPEC §11)
+    "verification": "认定状态",
+    "verification_reason": "退回原因",
+    "verification_by": "认定人",
+    "verification_at": "认定时间",
+    "verified_snapshot": "认定时的内容",
 }
 
 

@@ -8,12 +8,14 @@ through the same models.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
     Date,
     DateTime,
+    FetchedValue,
     ForeignKey,
     Index,
     Integer,
@@ -24,7 +26,7 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -49,13 +51,24 @@ class SoftDelete:
         return self.deleted_at is not None
 
 
+class Versioned:
+    """Every update checks and bumps ``version`` (SQLAlchemy's version counter, migration 0006): a stale
+    write fails instead of overwriting; ops take ``expected_version`` to refuse an edit of an old read."""
+
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]  # set by the declarative scan before this runs
+
+
 # Codes stored in the database; Chinese labels live in zsdesk.labels.
 UNIT_KINDS = ("park", "department", "town", "other")
 ORIGINS = ("out_of_city", "in_city", "in_district")
 DICTIONARY_KINDS = ("chain", "investor_tag")
 
 
-class Unit(SoftDelete, Base):
+class Unit(SoftDelete, Versioned, Base):
     __tablename__ = "units"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
@@ -65,7 +78,7 @@ class Unit(SoftDelete, Base):
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class Person(SoftDelete, Base):
+class Person(SoftDelete, Versioned, Base):
     __tablename__ = "persons"
     __table_args__ = (UniqueConstraint("name", "unit_id"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -76,7 +89,7 @@ class Person(SoftDelete, Base):
     unit: Mapped[Unit | None] = relationship(lazy="joined")
 
 
-class DictionaryEntry(SoftDelete, Base):
+class DictionaryEntry(SoftDelete, Versioned, Base):
     """An editable dictionary value: an industry chain (产业链) or an investor tag (投资方标签)."""
 
     __tablename__ = "dictionary_entries"
@@ -163,11 +176,20 @@ class Project(SoftDelete, Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # 认定 (SPEC §11, migration 0006): NULL 已认定 (every project before 0006, and what a clerk enters),
+    # "pending" 待认定, "returned" 退回; who decided last, when, why, and the counted fields then (JSON).
+    # On PostgreSQL a trigger sets "pending" when a 联络员 writes: fetched back so the audit row holds it.
+    verification: Mapped[str | None] = mapped_column(String(10), server_default=FetchedValue(),
+                                                     server_onupdate=FetchedValue())
+    verification_reason: Mapped[str | None] = mapped_column(String(500))
+    verification_by: Mapped[str | None] = mapped_column(String(100))
+    verification_at: Mapped[datetime | None] = mapped_column(DateTime)
+    verified_snapshot: Mapped[str | None] = mapped_column(Text)
 
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version, "eager_defaults": True}
 
 
-class Funding(SoftDelete, Base):
+class Funding(SoftDelete, Versioned, Base):
     """到位资金: one dated entry; a negative amount is a correction."""
 
     __tablename__ = "funding"
@@ -186,7 +208,7 @@ class Funding(SoftDelete, Base):
     note: Mapped[str] = mapped_column(Text, default="")
 
 
-class ProjectProgress(SoftDelete, Base):
+class ProjectProgress(SoftDelete, Versioned, Base):
     """项目进展: a dated one-line note on a project (SPEC §9); the latest one resets the 无进展 clock."""
 
     __tablename__ = "project_progress"
@@ -201,7 +223,7 @@ class ProjectProgress(SoftDelete, Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
 
-class Target(SoftDelete, Base):
+class Target(SoftDelete, Versioned, Base):
     """A unit's annual targets; ``unit_id`` NULL is the district's own target."""
 
     __tablename__ = "targets"
@@ -271,7 +293,7 @@ class RulesDocument(Base):
     note: Mapped[str] = mapped_column(Text, default="")
 
 
-class Setting(Base):
+class Setting(Versioned, Base):
     __tablename__ = "settings"
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[str] = mapped_column(Text)  # JSON

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import copy
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from dataclasses import field as dc_field
 from datetime import datetime
 from enum import StrEnum
@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from .errors import FieldProblem, ValidationError
+from .errors import ConflictError, FieldProblem, ValidationError
 from .labels import ORIGIN_LABELS
 from .models import ORIGINS, RulesDocument
 from .ops.history import ChangeRecord, operation
@@ -105,6 +105,9 @@ class Rules:
     # from the actual start to 投产. Old documents without the keys get the shipped defaults.
     start_within_months: dict[str, int] = dc_field(default_factory=lambda: dict(DEFAULT_START_WITHIN_MONTHS))
     production_within_months: int = DEFAULT_PRODUCTION_WITHIN_MONTHS
+    # SPEC §11: only 已认定 projects count. None (the key absent): on for a shared (PostgreSQL) ledger,
+    # off for a single-PC file — ``load_rules`` decides; a document may say true or false.
+    require_verification: bool | None = None
 
     def unit_share(self, role: str, cooperating_count: int) -> Fraction:
         """Share of a project's money credited to one unit in ``role`` ("lead" / "coop")."""
@@ -289,6 +292,10 @@ def parse_rules(document: dict[str, Any], year: int | None = None, version: int 
     started = c.names(_get(document, "boards", "major_started", "classes"), "boards.major_started.classes",
                       "重大项目开工规模", SIZE_CLASSES[:3])
     start_within, production_within = _deadlines(c, document.get("lifecycle"))
+    require_verification = document.get("require_verification")
+    if require_verification is not None and not isinstance(require_verification, bool):
+        c.fail("require_verification", "只统计已认定项目", "应为“是”（true）或“否”（false）")
+        require_verification = None
     if c.problems:
         raise ValidationError(c.problems, "计数规则有误：")
     return Rules(
@@ -298,7 +305,8 @@ def parse_rules(document: dict[str, Any], year: int | None = None, version: int 
         score_method=str(method), no_target=str(no_target), score_items=tuple(items), stale_days=int(stale),
         big_classes=big_classes, big_tag_flags=big_tags, new_tag_flags=new_tags, new_chain_flags=new_chains,
         started_classes=started, document=copy.deepcopy(document),
-        start_within_months=start_within, production_within_months=production_within)
+        start_within_months=start_within, production_within_months=production_within,
+        require_verification=require_verification)
 
 
 def _months(c: _Checker, value: Any, field_name: str, label: str) -> int | None:
@@ -357,9 +365,11 @@ def load_rules(source: Ledger | Session, year: int) -> Rules:
     finally:
         if own:
             session.close()
-    if row is None:
-        return parse_rules(default_document(), year, 0)
-    return parse_rules(json.loads(row.document), year, row.version)
+    rules = parse_rules(default_document() if row is None else json.loads(row.document), year,
+                        0 if row is None else row.version)
+    if rules.require_verification is None:  # the ledger's default: on when shared (SPEC §11)
+        return replace(rules, require_verification=session.get_bind().dialect.name == "postgresql")
+    return rules
 
 
 def rules_versions(source: Ledger | Session, year: int) -> list[RulesVersion]:
@@ -373,8 +383,12 @@ def rules_versions(source: Ledger | Session, year: int) -> list[RulesVersion]:
             session.close()
 
 
-def save_rules(ledger: Ledger, year: int, document: dict[str, Any], note: str = "") -> Change:
-    """Validate and save ``document`` as the next version of ``year``'s rules (an audited operation)."""
+def save_rules(ledger: Ledger, year: int, document: dict[str, Any], note: str = "",
+               based_on_version: int | None = None) -> Change:
+    """Validate and save ``document`` as the next version of ``year``'s rules (an audited operation).
+
+    ``based_on_version``: the version the editor loaded (0: the shipped defaults). When a newer one was
+    saved since, nothing is written: a ``ConflictError`` names it and what it changed."""
     if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2100:
         raise ValidationError([FieldProblem("year", "年度", "应为 2000—2100 之间的年份")], "计数规则有误：")
     parse_rules(document, year)
@@ -383,6 +397,8 @@ def save_rules(ledger: Ledger, year: int, document: dict[str, Any], note: str = 
         last = s.scalar(select(func.max(RulesDocument.version)).where(RulesDocument.year == year)) or 0
         before_row = s.scalar(select(RulesDocument).where(RulesDocument.year == year,
                                                           RulesDocument.version == last)) if last else None
+        if based_on_version is not None and based_on_version != last and before_row is not None:
+            raise _newer_rules(s, year, based_on_version, before_row)
         text = json.dumps(document, ensure_ascii=False, sort_keys=True)
         row = RulesDocument(year=year, version=last + 1, document=text, saved_at=op.now,
                             operator=ledger.operator, note=note)
@@ -393,3 +409,24 @@ def save_rules(ledger: Ledger, year: int, document: dict[str, Any], note: str = 
         after = {"year": year, "version": last + 1, "document": document, "note": note}
         op.change.records.append(ChangeRecord("rules", row.id, "insert", before, after))
     return op.change
+
+
+def _leaves(node: Any, path: str = "") -> dict[str, Any]:
+    if isinstance(node, dict):
+        out: dict[str, Any] = {}
+        for key, value in node.items():
+            out.update(_leaves(value, f"{path}.{key}" if path else str(key)))
+        return out
+    return {path: node}
+
+
+def _newer_rules(session: Session, year: int, based_on: int, newest: RulesDocument) -> ConflictError:
+    """A stale rules editor: which version is in force now, by whom, and how much it changed."""
+    seen_doc = default_document() if based_on == 0 else json.loads(session.scalar(
+        select(RulesDocument.document).where(RulesDocument.year == year, RulesDocument.version == based_on)) or "{}")
+    old, new = _leaves(seen_doc), _leaves(json.loads(newest.document))
+    changed = sum(1 for k in set(old) | set(new) if old.get(k) != new.get(k))
+    return ConflictError(
+        f"{year} 年计数规则刚被其他人修改过：已有更新的第 {newest.version} 版（{newest.operator} 于 "
+        f"{newest.saved_at:%Y-%m-%d %H:%M} 保存，改动了 {changed} 处设置），您是在第 {based_on} 版上修改的。"
+        "为免把新版改回旧版，本次未保存。请关闭规则编辑后重新打开，在新版上修改。", by=newest.operator)

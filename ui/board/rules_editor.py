@@ -97,6 +97,7 @@ class RulesEditor(QDialog):
         self.preview: Preview | None = None
         self.problems: list[str] = []
         self.document: dict[str, Any] = {}
+        self._shared = context.ledger.path is None  # a server ledger: 认定 required unless the rules say not
 
         form = QWidget(self)
         self.form = form
@@ -172,7 +173,9 @@ class RulesEditor(QDialog):
         self.load_version_button.clicked.connect(self.load_selected_version)
         self.picker.changed.connect(lambda _c: self.edited())
         QShortcut(QKeySequence("Ctrl+S"), self, self.save)
-        self.fill(load_rules(context.ledger, year).document)
+        rules = load_rules(context.ledger, year)
+        self.base_version = rules.version  # what 保存 names: a newer version saved meanwhile is not reverted
+        self.fill(rules.document)
         self.saved_snapshot = self.snapshot()
         self.refresh_history()
 
@@ -253,6 +256,11 @@ class RulesEditor(QDialog):
         self.stale.valueChanged.connect(lambda _v: self.edited())
         row2 = QFormLayout()
         row2.addRow(S.RULES_STALE, self.stale)
+        # SPEC §11: only 已认定 projects count; on by default for a shared ledger (load_rules)
+        self.require_verification = QCheckBox(S.RULES_REQUIRE_VERIFICATION, box)
+        self.require_verification.setToolTip(S.RULES_REQUIRE_VERIFICATION_TIP)
+        self.require_verification.toggled.connect(lambda _v: self.edited())
+        row2.addRow("", self.require_verification)
         lay.addLayout(row2)
         return box
 
@@ -302,6 +310,8 @@ class RulesEditor(QDialog):
                 weight.setText(_number_text(node.get("weight")) if node else "0")
                 cap.setText(_number_text(node.get("cap")) if node else "")
             self.stale.setValue(int(document.get("stale_days", 30)))
+            required = document.get("require_verification")
+            self.require_verification.setChecked(self._shared if required is None else bool(required))
             boards = document.get("boards", {})
             for name, check in self.big_classes.items():
                 check.setChecked(name in boards.get("big", {}).get("classes", []))
@@ -349,6 +359,8 @@ class RulesEditor(QDialog):
         doc["scoring"] = {"method": self.method.currentData(), "no_target": self.no_target.currentData(),
                           "items": items}
         doc["stale_days"] = self.stale.value()
+        if self.require_verification.isChecked() != self._shared or "require_verification" in doc:
+            doc["require_verification"] = self.require_verification.isChecked()  # absent: the ledger's default
         boards = doc.setdefault("boards", {})
         boards.setdefault("big", {})["classes"] = [n for n, c in self.big_classes.items() if c.isChecked()]
         boards.setdefault("major_started", {})["classes"] = [n for n, c in self.started_classes.items() if c.isChecked()]
@@ -409,6 +421,7 @@ class RulesEditor(QDialog):
     def load_selected_version(self) -> None:
         row = self.history.currentRow()
         if 0 <= row < len(self.versions):
+            self.base_version = self.versions[0].version  # edits start over from the newest listed
             self.fill(self.versions[row].document)
 
     # --- unsaved edits ----------------------------------------------------------------------------
@@ -449,9 +462,12 @@ class RulesEditor(QDialog):
         if self.validated() is None:
             self.status.setText(f"<span style='color:#c62828'>{'；'.join(self.problems)}</span>")
             return False
-        change = self.context.run(self, save_rules, self.year, self.form_document(), self.note.text().strip())
+        change = self.context.run(self, save_rules, self.year, self.form_document(), self.note.text().strip(),
+                                  based_on_version=self.base_version)
         if change is None:
+            self.refresh_history()  # a newer version, if that was it, is listed to load and edit
             return False
+        self.base_version = load_rules(self.context.ledger, self.year).version
         self.note.clear()
         self.saved_snapshot = self.snapshot()
         self.refresh_history()

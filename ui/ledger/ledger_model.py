@@ -33,7 +33,7 @@ Index = QModelIndex | QPersistentModelIndex
 class Column:
     key: str  # also the ProjectQuery sort key
     header: str
-    kind: str = "text"  # text | money | date | stage | origin | size | flag | stale | datetime
+    kind: str = "text"  # text | money | date | stage | origin | size | flag | stale | datetime | verification
     visible: bool = True
 
 
@@ -59,6 +59,8 @@ COLUMNS: tuple[Column, ...] = (
     _col("tags", visible=False, header=field_label("tag_ids")),
     _col("updated_at", "datetime", header=S.COL_UPDATED), _col("stale", "stale", header=S.COL_STALE),
     _col("notes", visible=False),
+    # 认定 (SPEC §11): shown by default on a shared ledger (ledger_page), where it decides what counts.
+    _col("verification", "verification", visible=False),
 )
 COLUMN_INDEX = {c.key: i for i, c in enumerate(COLUMNS)}
 _ROW_ATTR = {"tags": "tags", "persons": "persons"}
@@ -186,7 +188,7 @@ class ProjectTableModel(QAbstractTableModel):
             kind = COLUMNS[col].kind
             if kind == "money":
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            if kind in ("date", "datetime", "stage", "size", "origin", "flag", "stale"):
+            if kind in ("date", "datetime", "stage", "size", "origin", "flag", "stale", "verification"):
                 return int(Qt.AlignmentFlag.AlignCenter)
             return None
         if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole,
@@ -264,4 +266,5 @@ FORMATTERS: dict[str, Callable[[Any, str], str]] = {
     "size": lambda v, _u: SIZE_CLASS_LABELS.get(v, v),
     "flag": lambda v, _u: "是" if v else "否",
     "stale": lambda v, _u: S.STALE_MARK if v else "",
+    "verification": lambda v, _u: S.VERIFICATION_STATES.get(v, v or ""),
 }

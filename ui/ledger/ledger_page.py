@@ -306,8 +306,9 @@ class LedgerPage(PageWidget):
         state = self.context.settings.value("ledger/header")
         restored = isinstance(state, QByteArray) and header.restoreState(state)
         if not restored:
+            shared = self.context.ledger.path is None  # a server ledger: the 认定 state decides what counts
             for i, column in enumerate(COLUMNS):
-                header.setSectionHidden(i, not column.visible)
+                header.setSectionHidden(i, not (column.visible or (shared and column.key == "verification")))
                 if column.key == "name":
                     header.resizeSection(i, 280)
                 elif column.key in ("investor", "lead_unit"):

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from zsdesk import ops
 from zsdesk.dates import parse_date
-from zsdesk.errors import FieldProblem, LedgerError, ValidationError
+from zsdesk.errors import ConflictError, FieldProblem, LedgerError, ValidationError
 from zsdesk.labels import ORIGIN_LABELS, STAGE_LABELS, field_label
 from zsdesk.money import format_input_wan, format_wan, parse_money
 from zsdesk.ops.projects import DATE_FIELDS, PROMISED_DATE_FIELDS
@@ -41,7 +41,7 @@ from zsdesk.stage import date_order_problems, derive_stage
 from .. import strings as S
 from ..common.completion import ListCompleter, name_completer
 from ..common.context import LedgerContext
-from ..common.errors import DISCARD, SAVE, ask_save, show_error
+from ..common.errors import DISCARD, SAVE, ask_save, confirm, show_error
 
 MONEY_FIELDS = ("planned_investment", "agreement_amount", "expected_output")
 TEXT_FIELDS = ("name", "investor", "origin_province", "origin_city", "leader")
@@ -169,6 +169,10 @@ class ProjectForm(QDialog):
         self.stage_label.setObjectName("stage")
         self.stage_label.setStyleSheet("font-weight: bold; color: #1f5fa8;")
         f3.addRow(S.FORM_STAGE, self.stage_label)
+        self.verification_label = QLabel(self)  # 认定 state (SPEC §11), filled by _load
+        self.verification_label.setObjectName("verification")
+        self.verification_label.setWordWrap(True)
+        f3.addRow(S.FORM_VERIFICATION, self.verification_label)
 
         g4 = QGroupBox(S.FORM_GROUP_UNITS, main)
         f4 = QFormLayout(g4)
@@ -306,6 +310,8 @@ class ProjectForm(QDialog):
             names = unit_names(s)
             entries = entry_names(s)
             self.version = p.version
+            self.verification_label.setText(S.verification_text(p.verification, p.verification_reason,
+                                                                p.verification_by))
             self.setWindowTitle(S.FORM_EDIT.format(code=p.code))
             for key in TEXT_FIELDS:
                 self.set_text(key, getattr(p, key) or "")
@@ -410,6 +416,7 @@ class ProjectForm(QDialog):
         self.message.setText("")
         self.message.setStyleSheet(ERROR_STYLE)
         self._update_stage()
+        changes: dict[str, Any] = {}
         try:
             values = self.values()
             if self.project_id is None:
@@ -424,6 +431,9 @@ class ProjectForm(QDialog):
         except ValidationError as err:
             self._show_problems(err.problems)
             return False
+        except ConflictError as err:
+            self._stale(err, set(changes))
+            return False
         except LedgerError as err:
             show_error(self, err)
             return False
@@ -433,6 +443,28 @@ class ProjectForm(QDialog):
         else:
             self.accept()
         return True
+
+    def _stale(self, err: ConflictError, mine: set[str]) -> None:
+        """Someone saved this project since it was opened (issue 17 item 6): show what they changed and
+        offer to load their version with this clerk's own edits typed in again on top, to check and save."""
+        both = [c.label for c in err.changes if c.field in mine]
+        text = str(err) + (S.CONFLICT_BOTH.format(fields="、".join(both)) if both else "")
+        reapply = confirm(self, S.CONFLICT_TITLE, text, yes=S.CONFLICT_REAPPLY, no=S.CONFLICT_RELOAD)
+        typed = {k: self.text_of(k) for k in mine if k in self.widgets}
+        origin, industrial = self.origin_box.currentIndex(), self.industrial_box.isChecked()
+        assert self.project_id is not None  # only an edit can be stale
+        self._load(self.project_id)  # theirs, and the version to save over
+        if not reapply:
+            self.message.setText(S.CONFLICT_RELOADED)
+            return
+        for key, value in typed.items():
+            self.set_text(key, value)
+        if "origin" in mine:
+            self.origin_box.setCurrentIndex(origin)
+        if "industrial" in mine:
+            self.industrial_box.setChecked(industrial)
+        self._update_stage()
+        self.message.setText(S.CONFLICT_REAPPLIED + (S.CONFLICT_BOTH.format(fields="、".join(both)) if both else ""))
 
     def _show_problems(self, problems: list[FieldProblem]) -> None:
         first = None

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from zsdesk.errors import ConflictError
 from zsdesk.notice.compose import render_notice
 from zsdesk.notice.issuing import IssuedNoticeInfo, issue_notice, next_serial
 from zsdesk.notice.monthly import build_notice, series_settings
@@ -274,8 +275,11 @@ class NoticePage(PageWidget):
         self._loading = True
         try:
             draft = load_draft(self.context.ledger, period)
+            # What is saved now: 保存正文 names it, so a text another 科长 saved meanwhile is not overwritten.
+            self.base_narrative = load_narrative(self.context.ledger, period)
             if settings_too:
-                settings = load_settings(self.context.ledger).to_dict()
+                self.base_settings = load_settings(self.context.ledger)
+                settings = self.base_settings.to_dict()
                 if draft is not None:
                     settings.update(draft.settings)
                 for key, edit in self.setting_edits.items():
@@ -469,10 +473,20 @@ class NoticePage(PageWidget):
     def save_text(self) -> bool:
         period = self.shown
         self.autosave.stop()
-        if self.context.run(self, save_settings, self.settings()) is None:
+        try:
+            self.context.try_run(save_settings, self.settings(), based_on=self.base_settings)
+            self.base_settings = load_settings(self.context.ledger)
+            self.context.try_run(save_narrative, period, self.narrative(), based_on=self.base_narrative)
+        except ConflictError as err:
+            # Keep what is typed; the next 保存正文 saves it over the newer text the message just showed.
+            self.base_settings = load_settings(self.context.ledger)
+            self.base_narrative = load_narrative(self.context.ledger, period)
+            errors.show_error(self, ConflictError(str(err) + S.CONFLICT_KEEP_TYPED))
             return False
-        if self.context.run(self, save_narrative, period, self.narrative()) is None:
+        except Exception as exc:  # noqa: BLE001 - every failure is shown, bugs are logged
+            errors.show_error(self, exc)
             return False
+        self.base_narrative = load_narrative(self.context.ledger, period)
         try:
             if load_draft(self.context.ledger, period) is not None:
                 discard_draft(self.context.ledger, period)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -109,7 +110,11 @@ class TargetsPage(PageWidget):
         unit_key = None if row_id == DISTRICT else row_id
         existing = self.targets.get(unit_key)
         if existing is not None:
-            return self.context.run(self, ops.update_target, existing.id, {item: text}) is not None
+            if self.context.run(self, ops.update_target, existing.id, {item: text},
+                                expected_version=existing.version) is None:
+                QTimer.singleShot(0, self.reload)  # show what is stored now (another clerk's edit, if that was it)
+                return False
+            return True
         fields = {"unit_id": "全区" if unit_key is None else unit_key, "year": self.year.value(), item: text}
         return self.context.run(self, ops.set_target, fields) is not None
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -24,7 +25,7 @@ from zsdesk.labels import UNIT_KIND_LABELS
 from zsdesk.ops.history import Change
 from zsdesk.queries import ReadSession
 from zsdesk.queries.choices import Choice, load_choices
-from zsdesk.queries.records import lead_counts, live_entry_records, live_persons, live_unit_records
+from zsdesk.queries.records import lead_counts, live_entry_records, live_persons, live_unit_records, record_versions
 
 from .. import strings as S
 from ..common.completion import ChoiceDelegate
@@ -129,6 +130,8 @@ class SheetView(QWidget):
     def reload(self) -> None:
         with self.context.ledger.reading() as s:
             rows = self.sheet.read(s)
+            # what each edit names, so a cell changed meanwhile by another clerk is refused, not overwritten
+            self.versions = record_versions(s, self.sheet.entity, [rid for rid, _r in rows])
         self.model.set_rows([r for _id, r in rows], [rid for rid, _r in rows])
 
     def _save_cell(self, row_id: Any, column: int, text: str) -> bool:
@@ -138,7 +141,11 @@ class SheetView(QWidget):
         value: Any = text
         if field == "unit_id" and not text.strip():
             value = None
-        return self.context.run(self, self.sheet.update, row_id, {field: value}) is not None
+        if self.context.run(self, self.sheet.update, row_id, {field: value},
+                            expected_version=self.versions.get(row_id)) is None:
+            QTimer.singleShot(0, self.reload)  # show what is stored now (another clerk's edit, if that was it)
+            return False
+        return True
 
     def add(self, name: str | None = None) -> None:
         if name is None:

@@ -47,6 +47,11 @@ def _targets() -> type[PageWidget]:
     return TargetsPage
 
 
+def _verification() -> type[PageWidget]:
+    from ..verification.verification_page import VerificationPage
+    return VerificationPage
+
+
 def _board() -> type[PageWidget]:
     from ..board.board_page import BoardPage
     return BoardPage
@@ -75,6 +80,7 @@ PAGES: tuple[PageEntry, ...] = (
     PageEntry("funding", "ledger", _funding),
     PageEntry("units", "ledger", _units),
     PageEntry("targets", "ledger", _targets),
+    PageEntry("verification", "ledger", _verification),
     PageEntry("board", "board", _board),
     PageEntry("notice", "notice", _notice),
     PageEntry("audit", "tools", _audit),

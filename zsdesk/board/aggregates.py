@@ -248,7 +248,7 @@ def _signings(session: Session, rules: Rules, windows: dict[str, Window], credit
                case((in_credit, _id_list(ProjectCooperatingUnit.unit_id, ProjectCooperatingUnit, Project.id)),
                     else_=None),
                case((in_credit, _id_list(ProjectPerson.person_id, ProjectPerson, Project.id)), else_=None))
-        .where(live_expr(), klass != "none", or_(*(signing_prefilter(span) for span, _ in clusters(windows))))
+        .where(live_expr(rules), klass != "none", or_(*(signing_prefilter(span) for span, _ in clusters(windows))))
     ).all()
     district = {name: Figures() for name in names}
     groups: dict[tuple[str, int], list[int]] = {}

@@ -29,6 +29,7 @@ from sqlalchemy import ColumnElement, and_, false, or_
 from ..models import Project
 from ..queries.expressions import signed_date_expr as first_signed_expr  # the vocabulary's one definition
 from ..queries.expressions import size_class_expr as size_class_expr
+from ..queries.expressions import verified_expr
 from ..rules import Rules
 
 Window = tuple[date, date]
@@ -86,9 +87,10 @@ def _meets(column: Any, threshold: int | None) -> ColumnElement[bool]:
     return column >= threshold if threshold is not None else false()
 
 
-def live_expr() -> ColumnElement[bool]:
-    """Not soft-deleted and not withdrawn (the size class decides the rest of "counted")."""
-    return and_(Project.deleted_at.is_(None), Project.withdrawn_date.is_(None))
+def live_expr(rules: Rules | None = None) -> ColumnElement[bool]:
+    """Not soft-deleted, not withdrawn, and 已认定 when the rules require it (the size class decides the rest)."""
+    live = and_(Project.deleted_at.is_(None), Project.withdrawn_date.is_(None))
+    return and_(live, verified_expr()) if rules is not None and rules.require_verification else live
 
 
 def counted_expr(rules: Rules) -> ColumnElement[bool]:
@@ -98,7 +100,7 @@ def counted_expr(rules: Rules) -> ColumnElement[bool]:
                   *(_meets(o, t.expected_output) for t in (rules.major, rules.large, rules.key)),
                   and_(Project.industrial.is_(True), a >= rules.general_industrial),
                   and_(Project.industrial.is_(False), a >= rules.general_non_industrial))
-    return and_(Project.deleted_at.is_(None), Project.withdrawn_date.is_(None), reaches)
+    return and_(live_expr(rules), reaches)
 
 
 def _in(column: Any, w: Window) -> ColumnElement[bool]:

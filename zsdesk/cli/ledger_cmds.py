@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..db import database_has_tables
 from ..errors import LedgerError
 from . import add_db_option, db_of, open_ledger
 
@@ -25,6 +26,9 @@ def run_init(args: argparse.Namespace) -> int:
     db = db_of(args)
     if "://" not in db and Path(db).exists() and Path(db).stat().st_size > 0:
         raise LedgerError(f"文件已存在：{db}。为免覆盖，未做任何修改。")
+    if "://" in db and database_has_tables(db):
+        raise LedgerError("这个数据库里已有台账（或其他数据），为免覆盖，未做任何修改。"
+                          "要使用它请直接打开；要新建请指定一个空数据库。")
     with open_ledger(args, create=True, write=True) as ledger:
         print(f"已新建台账：{ledger.path or ledger.url}")
     return 0

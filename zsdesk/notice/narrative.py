@@ -89,13 +89,17 @@ def check_number_pattern(pattern: str) -> None:
         raise LedgerError(f"文号格式“{pattern}”中缺少 {{号}}，例如：黔江招商发〔{{年}}〕{{号}}号")
 
 
-def save_settings(ledger: Ledger, settings: NoticeSettings) -> Change:
+def save_settings(ledger: Ledger, settings: NoticeSettings, based_on: NoticeSettings | None = None) -> Change:
+    """``based_on``: the settings the editor loaded; refused (``ConflictError``) if someone saved since."""
     check_number_pattern(settings.number_pattern)
     check_number_pattern(settings.monthly_number_pattern)
     if not settings.authority.strip():
         raise LedgerError("发文机关不能为空。")
+    expected = None if based_on is None else {SETTING_PREFIX + k: v for k, v in based_on.to_dict().items()}
+    defaults = {SETTING_PREFIX + k: v for k, v in NoticeSettings().to_dict().items()}
+    labels = {SETTING_PREFIX + k: v for k, v in SETTING_LABELS.items()}
     return set_settings(ledger, {SETTING_PREFIX + k: v for k, v in settings.to_dict().items()},
-                           "修改通报设置")
+                        "修改通报设置", expected=expected, what="通报设置", labels=labels, missing=defaults)
 
 
 def format_doc_number(pattern: str, year: int, serial: int | None) -> str:
@@ -217,9 +221,16 @@ def has_saved_narrative(ledger: Ledger, period: Period) -> bool:
     return isinstance(ledger.get_setting(NARRATIVE_PREFIX + period.code, None), dict)
 
 
-def save_narrative(ledger: Ledger, period: Period, narrative: Narrative) -> Change:
+def save_narrative(ledger: Ledger, period: Period, narrative: Narrative,
+                   based_on: Narrative | None = None) -> Change:
+    """``based_on``: the narrative the editor loaded (``load_narrative``); when someone saved another since,
+    nothing is written and the ``ConflictError`` lists each part as it was → as it is now."""
     code = period.code
-    return set_settings(ledger, {NARRATIVE_PREFIX + code: narrative.to_dict()}, f"修改{code}通报正文")
+    key = NARRATIVE_PREFIX + code
+    default = default_monthly_narrative() if period.kind in ("M", "YTD", "R") else default_narrative()
+    return set_settings(ledger, {key: narrative.to_dict()}, f"修改{code}通报正文",
+                        expected=None if based_on is None else {key: based_on.to_dict()},
+                        what=f"{code}通报正文", labels=NARRATIVE_LABELS, missing={key: default.to_dict()})
 
 
 # ---- autosaved draft --------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from .units import (
     update_person,
     update_unit,
 )
+from .verification import return_project, verify_project, verify_projects
 
 __all__ = [
     "Change", "ChangeRecord", "add_funding", "add_progress", "delete_progress", "restore_progress",
@@ -33,4 +34,5 @@ __all__ = [
     "find_similar", "redo", "restore_entries", "restore_funding", "restore_persons", "restore_projects",
     "restore_targets", "restore_units", "set_setting", "set_target", "undo", "update_entry", "update_funding",
     "update_person", "update_project", "update_projects", "update_target", "update_unit", "withdraw_projects",
+    "return_project", "verify_project", "verify_projects",
 ]

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from ..errors import ConflictError, FieldProblem, NotFound, ValidationError
 from ..labels import ENTITY_LABELS, field_label
 from ..models import Base
+from .conflicts import check_version
 from .fields import Invalid
 from .history import Change, Operation, operation
 
@@ -133,8 +134,7 @@ def update(ledger: Ledger, spec: EntitySpec, entity_id: int, raw: Mapping[str, A
            after_write: AfterWrite | None = None, expected_version: int | None = None) -> Change:
     with operation(ledger, label or f"修改{spec.label}") as op:
         obj = get_live(op.session, spec, entity_id)
-        if expected_version is not None and getattr(obj, "version", expected_version) != expected_version:
-            raise ConflictError(f"这条{spec.label}刚被其他人修改过，为避免覆盖对方的修改，本次未保存。请刷新后重新修改。")
+        check_version(op.session, spec.entity, obj, expected_version)
         update_in(op, spec, obj, raw, after_write)
         if label is None:
             op.change.label = f"修改{spec.label}“{spec.title(obj)}”"

@@ -40,8 +40,9 @@ def create_entry(ledger: Ledger, fields: Mapping[str, Any]) -> Change:
     return create(ledger, DICTIONARY, fields)
 
 
-def update_entry(ledger: Ledger, entry_id: int, changes: Mapping[str, Any]) -> Change:
-    return update(ledger, DICTIONARY, entry_id, changes)
+def update_entry(ledger: Ledger, entry_id: int, changes: Mapping[str, Any],
+                 expected_version: int | None = None) -> Change:
+    return update(ledger, DICTIONARY, entry_id, changes, expected_version=expected_version)
 
 
 def delete_entries(ledger: Ledger, ids: Iterable[int]) -> Change:

@@ -54,8 +54,9 @@ def add_funding(ledger: Ledger, fields: Mapping[str, Any]) -> Change:
     return create(ledger, FUNDING, fields)
 
 
-def update_funding(ledger: Ledger, funding_id: int, changes: Mapping[str, Any]) -> Change:
-    return update(ledger, FUNDING, funding_id, changes)
+def update_funding(ledger: Ledger, funding_id: int, changes: Mapping[str, Any],
+                   expected_version: int | None = None) -> Change:
+    return update(ledger, FUNDING, funding_id, changes, expected_version=expected_version)
 
 
 def delete_funding(ledger: Ledger, ids: Iterable[int]) -> Change:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from ..dates import parse_date
 from ..errors import FieldProblem, LedgerError, NotFound, ValidationError
 from ..models import Project, ProjectProgress
+from .conflicts import check_version
 from .crud import EntitySpec, set_deleted
 from .fields import Invalid, ProjectRef
 from .history import Change, operation
@@ -87,10 +88,12 @@ def _live_note(session: Session, note_id: int) -> ProjectProgress:
     return row
 
 
-def update_progress(ledger: Ledger, note_id: int, when: Any = None, text: Any = None) -> Change:
+def update_progress(ledger: Ledger, note_id: int, when: Any = None, text: Any = None,
+                    expected_version: int | None = None) -> Change:
     """Change a note's date and/or text (``None`` keeps the stored value)."""
     with operation(ledger, "修改项目进展") as op:
         row = _live_note(op.session, note_id)
+        check_version(op.session, "progress", row, expected_version)
         before = op.snapshot("progress", row)
         _, on, note = _checked(op.session, None, row.date if when is None else when,
                                row.text if text is None else text, op.now.date(), check_project=False)

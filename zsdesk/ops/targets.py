@@ -47,8 +47,9 @@ def set_target(ledger: Ledger, fields: Mapping[str, Any]) -> Change:
     return create(ledger, TARGET, fields)
 
 
-def update_target(ledger: Ledger, target_id: int, changes: Mapping[str, Any]) -> Change:
-    return update(ledger, TARGET, target_id, changes)
+def update_target(ledger: Ledger, target_id: int, changes: Mapping[str, Any],
+                  expected_version: int | None = None) -> Change:
+    return update(ledger, TARGET, target_id, changes, expected_version=expected_version)
 
 
 def delete_targets(ledger: Ledger, ids: Iterable[int]) -> Change:

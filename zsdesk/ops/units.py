@@ -69,8 +69,9 @@ def create_unit(ledger: Ledger, fields: Mapping[str, Any]) -> Change:
     return create(ledger, UNIT, fields)
 
 
-def update_unit(ledger: Ledger, unit_id: int, changes: Mapping[str, Any]) -> Change:
-    return update(ledger, UNIT, unit_id, changes)
+def update_unit(ledger: Ledger, unit_id: int, changes: Mapping[str, Any],
+                expected_version: int | None = None) -> Change:
+    return update(ledger, UNIT, unit_id, changes, expected_version=expected_version)
 
 
 def _unit_in_use(session: Session, unit: Any) -> None:
@@ -95,8 +96,9 @@ def create_person(ledger: Ledger, fields: Mapping[str, Any]) -> Change:
     return create(ledger, PERSON, fields)
 
 
-def update_person(ledger: Ledger, person_id: int, changes: Mapping[str, Any]) -> Change:
-    return update(ledger, PERSON, person_id, changes)
+def update_person(ledger: Ledger, person_id: int, changes: Mapping[str, Any],
+                  expected_version: int | None = None) -> Change:
+    return update(ledger, PERSON, person_id, changes, expected_version=expected_version)
 
 
 def delete_persons(ledger: Ledger, ids: Iterable[int]) -> Change:

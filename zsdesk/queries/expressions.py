@@ -55,3 +55,8 @@ def signed_date_expr() -> SQLColumnExpression[date | None]:
 def month_of(column: Any) -> ColumnElement[int]:
     """The month (1–12) of a date column, on SQLite and PostgreSQL alike (funds by month, the trend)."""
     return extract("month", column)
+
+
+def verified_expr() -> ColumnElement[bool]:
+    """已认定 (SPEC §11): ``verification`` NULL — every project before 认定 existed, and each one 认定 since."""
+    return Project.verification.is_(None)

@@ -77,6 +77,7 @@ _Chain = aliased(DictionaryEntry, name="chain")
 # Sort keys: plain columns sort without joins; the rest say which join they need.
 _SORT_COLUMNS: dict[str, Any] = {
     "code": Project.code, "name": Project.name, "investor": Project.investor, "stage": Project.stage,
+    "verification": Project.verification,
     "origin": Project.origin, "industrial": Project.industrial,
     "planned_investment": Project.planned_investment, "agreement_amount": Project.agreement_amount,
     "expected_output": Project.expected_output, "first_contact_date": Project.first_contact_date,
@@ -264,6 +265,7 @@ class ProjectRow:
     size_class: str
     arrived_amount: int
     stale: bool
+    verification: str | None = None  # 认定 (SPEC §11): None 已认定, "pending" 待认定, "returned" 退回
 
 
 # Plain columns, in ProjectRow's order where they map one to one; loading entities would cost an
@@ -273,7 +275,7 @@ _ROW_COLUMNS = (Project.id, Project.code, Project.name, Project.investor, Projec
                 Project.agreement_amount, Project.expected_output, Project.first_contact_date,
                 Project.framework_date, Project.formal_date, Project.started_date, Project.production_date,
                 Project.full_production_date, Project.withdrawn_date, Project.leader, Project.notes,
-                Project.updated_at)
+                Project.updated_at, Project.verification)
 
 
 # One expanding parameter for a page's ids: the statement's shape (and SQLAlchemy's compiled cache
@@ -295,13 +297,13 @@ def fetch_rows(session: Session, ids: Sequence[int], thresholds: SizeThresholds 
     arrived: dict[int, int | None] = dict(session.execute(_arrived_statement(), params).all())
     rows = {}
     for (pid, code, name, investor, stage, origin, province, city, industrial, planned, agreement, output,
-         first, framework, formal, started, production, full, withdrawn, leader, notes, updated,
+         first, framework, formal, started, production, full, withdrawn, leader, notes, updated, verification,
          lead, park, chain, size, stale) in session.execute(_rows_statement(thresholds or SizeThresholds()), params):
         rows[pid] = ProjectRow(
             pid, code, name, investor, stage, origin, f"{province or ''}{city or ''}", chain or "", bool(industrial),
             planned, agreement, output, first, framework, formal, started, production, full, withdrawn,
             lead or "", "、".join(coop.get(pid, ())), park or "", leader, "、".join(persons.get(pid, ())),
-            "、".join(tags.get(pid, ())), notes, updated, size, int(arrived.get(pid) or 0), bool(stale))
+            "、".join(tags.get(pid, ())), notes, updated, size, int(arrived.get(pid) or 0), bool(stale), verification)
     return rows
 
 

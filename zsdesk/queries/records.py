@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..models import DictionaryEntry, Funding, Person, Project, ProjectProgress, Target, Unit
+from ..ops.records import ENTITY_MODELS
 
 
 def project_funding(session: Session, project_id: int) -> list[Funding]:
@@ -51,3 +54,12 @@ def live_entry_records(session: Session, kind: str) -> list[DictionaryEntry]:
     return list(session.scalars(select(DictionaryEntry).where(DictionaryEntry.kind == kind,
                                                              DictionaryEntry.deleted_at.is_(None))
                                 .order_by(DictionaryEntry.sort_order, DictionaryEntry.id)))
+
+
+def record_versions(session: Session, entity: str, ids: list[int]) -> dict[int, int]:
+    """The stored version of each record (what an edit of it must name on a shared ledger)."""
+    model: Any = ENTITY_MODELS[entity]
+    out: dict[int, int] = {}
+    for i in range(0, len(ids), 500):
+        out.update({i_: v for i_, v in session.execute(select(model.id, model.version).where(model.id.in_(ids[i:i + 500])))})
+    return out
