@@ -144,22 +144,30 @@ def create_trip(ledger: Ledger, fields: Mapping[str, Any], visits: Sequence[Mapp
     return op.change
 
 
+def update_trip_in(op: Operation, trip_id: int, changes: Mapping[str, Any],
+                   visits: Sequence[Mapping[str, Any]] | None = None) -> Trip:
+    """Change one live trip (and with ``visits``, make its visit list equal) inside an open operation."""
+    trip = cast(Trip, get_live(op.session, TRIP, trip_id))
+    links = _trip_links(op.session, trip_id)
+    merged = {**{k: v for k, v in links.items() if k not in changes}, **changes}
+    update_in(op, TRIP, trip, merged, after_write=_after_write)
+    if visits is not None:
+        _write_visits(op, trip, visits, replace=True)
+        if any(r.entity == "trip_visit" for r in op.change.records):
+            # a change of visits alone still moves the trip's version: another window's form is stale
+            trip.updated_at = op.now
+            flag_modified(trip, "updated_at")
+            op.session.flush()
+    return trip
+
+
 def update_trip(ledger: Ledger, trip_id: int, changes: Mapping[str, Any],
                 visits: Sequence[Mapping[str, Any]] | None = None, expected_version: int | None = None) -> Change:
     with operation(ledger, "修改外出招商") as op:
         trip = cast(Trip, get_live(op.session, TRIP, trip_id))
         if expected_version is not None and trip.version != expected_version:
             raise ConflictError("这条外出招商记录刚被其他人修改过，为避免覆盖对方的修改，本次未保存。请刷新后重新修改。")
-        links = _trip_links(op.session, trip_id)
-        merged = {**{k: v for k, v in links.items() if k not in changes}, **changes}
-        update_in(op, TRIP, trip, merged, after_write=_after_write)
-        if visits is not None:
-            _write_visits(op, trip, visits, replace=True)
-            if any(r.entity == "trip_visit" for r in op.change.records):
-                # a change of visits alone still moves the trip's version: another window's form is stale
-                trip.updated_at = op.now
-                flag_modified(trip, "updated_at")
-                op.session.flush()
+        update_trip_in(op, trip_id, changes, visits)
         op.change.label = f"修改外出招商“{TRIP.title(trip)}”"
     return op.change
 
@@ -198,4 +206,4 @@ def lead_from_visit(ledger: Ledger, visit_id: int, fields: Mapping[str, Any] | N
 
 
 __all__ = ["TRIP", "VISIT", "check_visits", "create_trip", "create_trip_in", "delete_trips", "lead_from_visit",
-           "restore_trips", "trip_rules", "update_trip"]
+           "restore_trips", "trip_rules", "update_trip", "update_trip_in"]
