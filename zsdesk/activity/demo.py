@@ -60,7 +60,7 @@ def add_activity_demo(ledger: Ledger, today: date | None = None, seed: int = 202
         units = list(s.execute(select(Unit.id, Unit.kind).where(Unit.deleted_at.is_(None)).order_by(Unit.id)))
         if not units:
             return {}
-        persons_by_unit: dict[int, list[int]] = {}
+        persons_by_unit: dict[int | None, list[int]] = {}
         for pid, uid in s.execute(select(Person.id, Person.unit_id).where(Person.deleted_at.is_(None))):
             persons_by_unit.setdefault(uid, []).append(pid)
         sources: dict[str, int] = dict(s.execute(select(DictionaryEntry.name, DictionaryEntry.id).where(
@@ -97,6 +97,7 @@ def add_activity_demo(ledger: Ledger, today: date | None = None, seed: int = 202
         return row
 
     for pid, investor, contact, unit_id, chain_id, planned in converted:
+        assert contact is not None  # selected by first_contact_date >= first_day
         add_lead(contact, investor or "", unit_id, "converted", project_id=pid, chain_id=chain_id,
                  intended_investment=planned)
     while len(lead_rows) < n_leads:
@@ -134,11 +135,12 @@ def add_activity_demo(ledger: Ledger, today: date | None = None, seed: int = 202
             day = leave + timedelta(days=rng.randint(0, (back - leave).days))
             roll = rng.random()
             outcome = ("intention" if roll < (0.2 if short else 0.75) else "general" if roll < 0.92 else "none")
-            visit = {"trip": i, "company": _company(rng, province, city), "date": day, "outcome": outcome,
-                     "lead_id": None, "notes": rng.choice(VISIT_NOTES), "deleted_at": None}
+            company = _company(rng, province, city)
+            visit: dict[str, Any] = {"trip": i, "company": company, "date": day, "outcome": outcome,
+                                     "lead_id": None, "notes": rng.choice(VISIT_NOTES), "deleted_at": None}
             visits.append(visit)
             if outcome == "intention" and rng.random() < 0.5:
-                lead = add_lead(day, visit["company"], sorted(chosen)[0], rng.choice(["new", "following"]),
+                lead = add_lead(day, company, sorted(chosen)[0], rng.choice(["new", "following"]),
                                 notes=f"外出招商（{province}{city}，{leader}带队）拜访时收集。")
                 lead["_visit"] = visit
 
