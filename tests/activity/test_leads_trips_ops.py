@@ -199,3 +199,13 @@ def test_mask_phone() -> None:
     assert mask_phone("138-1234-5678") == "138-****-5678"
     assert mask_phone("") == ""
     assert "1234" not in mask_phone("023-12345678")[:-4]
+
+
+def test_the_operation_log_shows_lead_and_trip_codes_as_words() -> None:
+    from ui.common.audit_text import describe_change
+
+    text = describe_change({"status": "new", "intended_investment": 0, "level": "department", "outcome": "general"},
+                           {"status": "following", "intended_investment": 50_000_000, "level": "district_leader",
+                            "outcome": "intention"})
+    assert "新线索" in text and "跟进中" in text and "区领导带队" in text and "有合作意向" in text
+    assert "new" not in text and "5,000.00万元" in text
