@@ -90,6 +90,12 @@ def measure(path: Path, repeat: int) -> list[tuple[str, float, float, Any]]:
                 fetch_lead_rows(s, ids[:PAGE], today=TODAY)
                 return len(ids)
             out.append((title, statistics.median(timed(screen, repeat)), 0.150, screen()))
+        from zsdesk.queries import ProjectQuery
+
+        # The ledger table's own filters in the same run: the budgets hold as ratios under load (NOTES.md).
+        for title, pq in (("reference: projects table, all ids by code", ProjectQuery()),
+                          ("reference: projects table, filter by text", ProjectQuery(text="玻纤"))):
+            out.append((title, statistics.median(timed(lambda q=pq: q.ids(s), repeat)), 0.150, len(pq.ids(s))))
         trip_cases = {
             "trips: first screen": TripQuery(),
             "trips: under quota only": TripQuery(under_quota_only=True),

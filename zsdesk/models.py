@@ -297,8 +297,10 @@ class Lead(SoftDelete, Base):
     __tablename__ = "leads"
     __table_args__ = (
         Index("ix_leads_unit_received", "unit_id", "received_date"),
-        Index("ix_leads_received_date", "received_date"),
-        _live_on("leads", "received_date"),
+        # Live leads by received date, covering the activity figures' count by unit and status and the
+        # table's default order (no table lookups; SQLite needs deleted_at in it to call it covering).
+        Index("ix_leads_live_received_date", "received_date", "unit_id", "status", "deleted_at",
+              sqlite_where=text("deleted_at IS NULL"), postgresql_where=text("deleted_at IS NULL")),
         _live_on("leads", "company"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -326,7 +328,10 @@ class LeadFollowup(SoftDelete, Base):
     """跟进记录: a dated one-line note on a lead; the latest one resets the lead's stale clock."""
 
     __tablename__ = "lead_followups"
-    __table_args__ = (Index("ix_lead_followups_lead_date", "lead_id", "date", "deleted_at"),)
+    # (lead_id, date, deleted_at): a lead's latest note from the index alone; (date, lead_id): the leads
+    # followed up since a day (the stale test) without visiting every lead.
+    __table_args__ = (Index("ix_lead_followups_lead_date", "lead_id", "date", "deleted_at"),
+                      Index("ix_lead_followups_date", "date", "lead_id", "deleted_at"))
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id"))
     date: Mapped[date] = mapped_column(Date)
@@ -339,7 +344,7 @@ class Trip(SoftDelete, Base):
     """外出招商: one trip out of the district; its units in ``trip_units``, visits in ``trip_visits``."""
 
     __tablename__ = "trips"
-    __table_args__ = (Index("ix_trips_departure_date", "departure_date", "deleted_at"),)
+    __table_args__ = (Index("ix_trips_departure_date", "departure_date", "deleted_at", "level"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     departure_date: Mapped[date] = mapped_column(Date)
     return_date: Mapped[date | None] = mapped_column(Date)
@@ -380,3 +385,8 @@ class TripVisit(SoftDelete, Base):
     outcome: Mapped[str] = mapped_column(String(20), default="general")
     lead_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id"), index=True)
     notes: Mapped[str] = mapped_column(String(500), default="")
+
+
+# 新增在谈 by period (SPEC §10): projects by first contact, covering the count by lead unit and stage.
+Index("ix_projects_first_contact_cover", Project.first_contact_date, Project.lead_unit_id, Project.stage,
+      Project.deleted_at)

@@ -23,7 +23,8 @@ from sqlalchemy.sql.elements import BindParameter, ColumnElement
 
 from ..models import Person, Trip, TripPerson, TripUnit, TripVisit, Unit
 from ..rules import DEFAULT_TRIP_MIN_COMPANIES, DEFAULT_TRIP_MIN_INTENTIONS
-from .projects import _escape_like, fetch_ids
+from .leads import fetch_ids_dated
+from .projects import _escape_like
 
 
 def companies_expr() -> Any:
@@ -99,7 +100,7 @@ class TripQuery:
         return stmt.order_by(direction, tie)
 
     def ids(self, session: Session) -> list[int]:
-        return fetch_ids(session, self.select())
+        return fetch_ids_dated(session, self.select())
 
     def count(self, session: Session) -> int:
         return session.scalar(select(func.count()).select_from(Trip).where(*self.conditions())) or 0

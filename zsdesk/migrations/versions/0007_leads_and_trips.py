@@ -39,7 +39,7 @@ def upgrade() -> None:
     sa.Column('deleted_at', sa.DateTime(), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_trips'))
     )
-    op.create_index('ix_trips_departure_date', 'trips', ['departure_date', 'deleted_at'], unique=False)
+    op.create_index('ix_trips_departure_date', 'trips', ['departure_date', 'deleted_at', 'level'], unique=False)
     op.create_table('trip_units',
     sa.Column('trip_id', sa.Integer(), nullable=False),
     sa.Column('unit_id', sa.Integer(), nullable=False),
@@ -76,10 +76,9 @@ def upgrade() -> None:
     )
     op.create_index(op.f('ix_leads_chain_id'), 'leads', ['chain_id'], unique=False)
     op.create_index('ix_leads_live_company', 'leads', ['company'], unique=False, sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
-    op.create_index('ix_leads_live_received_date', 'leads', ['received_date'], unique=False, sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
+    op.create_index('ix_leads_live_received_date', 'leads', ['received_date', 'unit_id', 'status', 'deleted_at'], unique=False, sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
     op.create_index(op.f('ix_leads_person_id'), 'leads', ['person_id'], unique=False)
     op.create_index(op.f('ix_leads_project_id'), 'leads', ['project_id'], unique=False)
-    op.create_index('ix_leads_received_date', 'leads', ['received_date'], unique=False)
     op.create_index(op.f('ix_leads_source_id'), 'leads', ['source_id'], unique=False)
     op.create_index(op.f('ix_leads_status'), 'leads', ['status'], unique=False)
     op.create_index('ix_leads_unit_received', 'leads', ['unit_id', 'received_date'], unique=False)
@@ -103,6 +102,10 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_lead_followups'))
     )
     op.create_index('ix_lead_followups_lead_date', 'lead_followups', ['lead_id', 'date', 'deleted_at'], unique=False)
+    op.create_index('ix_lead_followups_date', 'lead_followups', ['date', 'lead_id', 'deleted_at'], unique=False)
+    # 新增在谈 by period: projects by first contact, covering the count by lead unit and stage
+    op.create_index('ix_projects_first_contact_cover', 'projects',
+                    ['first_contact_date', 'lead_unit_id', 'stage', 'deleted_at'], unique=False)
     op.create_table('trip_visits',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('trip_id', sa.Integer(), nullable=False),
@@ -144,6 +147,8 @@ def downgrade() -> None:
     op.drop_index('ix_trip_visits_trip', table_name='trip_visits')
     op.drop_index(op.f('ix_trip_visits_lead_id'), table_name='trip_visits')
     op.drop_table('trip_visits')
+    op.drop_index('ix_projects_first_contact_cover', table_name='projects')
+    op.drop_index('ix_lead_followups_date', table_name='lead_followups')
     op.drop_index('ix_lead_followups_lead_date', table_name='lead_followups')
     op.drop_table('lead_followups')
     op.drop_index(op.f('ix_trip_persons_person_id'), table_name='trip_persons')
@@ -151,7 +156,6 @@ def downgrade() -> None:
     op.drop_index('ix_leads_unit_received', table_name='leads')
     op.drop_index(op.f('ix_leads_status'), table_name='leads')
     op.drop_index(op.f('ix_leads_source_id'), table_name='leads')
-    op.drop_index('ix_leads_received_date', table_name='leads')
     op.drop_index(op.f('ix_leads_project_id'), table_name='leads')
     op.drop_index(op.f('ix_leads_person_id'), table_name='leads')
     op.drop_index('ix_leads_live_received_date', table_name='leads', sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
