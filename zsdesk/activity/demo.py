@@ -17,7 +17,20 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, insert, select, text
 
 from ..audit_chain import live_snapshots
-from ..models import DictionaryEntry, Lead, LeadFollowup, Person, Project, Trip, TripPerson, TripUnit, TripVisit, Unit
+from ..audit_guard import chain_head, chained_rows
+from ..models import (
+    AuditEntry,
+    DictionaryEntry,
+    Lead,
+    LeadFollowup,
+    Person,
+    Project,
+    Trip,
+    TripPerson,
+    TripUnit,
+    TripVisit,
+    Unit,
+)
 from ..ops.history import ChangeRecord, operation
 
 if TYPE_CHECKING:
@@ -184,10 +197,19 @@ def add_activity_demo(ledger: Ledger, today: date | None = None, seed: int = 202
                             (TripVisit, visits), (LeadFollowup, followups)):
             for start in range(0, len(rows), 50_000):
                 conn.execute(insert(model), rows[start:start + 50_000])
+        # One audit row per record, as the operations would write them, chained and bulk-inserted (at
+        # municipal scale an ORM object per row took minutes).
+        _, last = chain_head(op.session)
         for entity, rows in (("lead", lead_rows), ("trip", trip_rows), ("trip_visit", visits),
                              ("lead_followup", followups)):
-            for snap in live_snapshots(conn, entity, [r["id"] for r in rows]):
-                op.change.records.append(ChangeRecord(entity, snap["id"], "insert", None, snap))
+            ids = [r["id"] for r in rows]
+            for start in range(0, len(ids), 20_000):
+                batch = [(entity, snap["id"], "insert", None, snap)
+                         for snap in live_snapshots(conn, entity, ids[start:start + 20_000])]
+                if batch:
+                    audit = chained_rows(last, op.change.op_id, op.change.label, op.now, op.ledger.operator, batch)
+                    conn.execute(insert(AuditEntry), audit)
+                    last = str(audit[-1]["hash"])
         if conn.dialect.name == "postgresql":  # explicit ids: move each sequence past them
             for table in ("leads", "trips", "trip_visits", "lead_followups"):
                 conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
