@@ -144,11 +144,9 @@ class LeadQuery:
             order = _Chain.sort_order
         elif key == "stale":
             order = case((stale_lead_condition(self.stale_cutoff()), 0), else_=1)
-        else:  # last_followup: every lead's latest note in one pass over the (lead_id, date) index
-            last = (select(LeadFollowup.lead_id.label("lead_id"), func.max(LeadFollowup.date).label("last"))
-                    .where(LeadFollowup.deleted_at.is_(None)).group_by(LeadFollowup.lead_id).subquery())
-            stmt = stmt.outerjoin(last, last.c.lead_id == Lead.id)
-            order = func.coalesce(last.c.last, Lead.received_date)
+        else:  # last_followup: one probe of the (lead_id, date) index per lead; half the time of joining a
+            # grouped subquery of every follow-up (SQLite materialises it and builds an automatic index)
+            order = func.coalesce(_last_followup(), Lead.received_date)
         direction = order.desc() if self.descending else order.asc()
         tie = Lead.id.desc() if self.descending else Lead.id.asc()
         return stmt.order_by(direction, tie)
