@@ -44,7 +44,7 @@ from .audit_guard import audit_hash, chain_head, chained_rows, trigger_names, tr
 from .db import make_engine
 from .labels import ENTITY_LABELS, field_label
 from .models import AuditEntry, IssuedNotice, RulesDocument, Setting
-from .ops.records import ENTITY_MODELS, PROJECT_LINKS, Snapshot, same_content, snapshot_from_values
+from .ops.records import ENTITY_LINKS, ENTITY_MODELS, Snapshot, same_content, snapshot_from_values
 from .sqlite_file import connect_read_only
 
 MAX_LISTED = 20
@@ -81,11 +81,12 @@ class _Lister:
 
 # --- live records as snapshots ---------------------------------------------------------------------
 
-def _links(conn: Connection) -> dict[int, dict[str, list[int]]]:
+def _links(conn: Connection, entity: str) -> dict[int, dict[str, list[int]]]:
     out: dict[int, dict[str, list[int]]] = {}
-    for name, (link, column) in PROJECT_LINKS.items():
+    links, owner = ENTITY_LINKS[entity]
+    for name, (link, column) in links.items():
         table = link.__table__
-        for pid, other in conn.execute(select(table.c.project_id, table.c[column])):
+        for pid, other in conn.execute(select(table.c[owner], table.c[column])):
             out.setdefault(pid, {}).setdefault(name, []).append(other)
     return out
 
@@ -96,7 +97,7 @@ def live_snapshots(conn: Connection, entity: str, only_ids: Iterable[int] | None
     present = _present_columns(conn, table)
     if present is None:  # a table a later migration adds (the baseline of an upgrade runs before it)
         return
-    links = _links(conn) if entity == "project" else {}
+    links = _links(conn, entity) if entity in ENTITY_LINKS else {}
     query = select(*present).order_by(table.c.id)
     if only_ids is not None:
         ids = list(only_ids)
@@ -169,6 +170,15 @@ def write_baseline(conn: Connection, operator: str = BASELINE_OPERATOR, label: s
     if records:
         _append(conn, label, operator, records)
     return len(records)
+
+
+def audit_inserted(conn: Connection, entity: str, ids: Iterable[int], label: str,
+                   operator: str = BASELINE_OPERATOR) -> None:
+    """Append an "insert" audit row for each of these records a migration has just written."""
+    records: list[tuple[str, int, str, Any, Any]] = [
+        (entity, s["id"], "insert", None, s) for s in live_snapshots(conn, entity, sorted(ids))]
+    if records:
+        _append(conn, label, operator, records)
 
 
 def _unaudited_notices(conn: Connection) -> list[tuple[str, int, str, Any, Any]]:

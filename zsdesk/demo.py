@@ -331,6 +331,9 @@ def build_demo(ledger: Ledger, projects: int | None = None, seed: int = 2026, to
         op.change.records.append(ChangeRecord("ledger", 0, "insert", None, summary))
     from .lifecycle.demo_data import add_lifecycle_demo  # SPEC §9: promised dates, progress notes
     add_lifecycle_demo(ledger, today, seed)
+    if projects is None:  # SPEC §10: a year of leads and trips for the district (benchmarks add their own)
+        from .activity.demo import add_activity_demo  # with the other demo parts, loaded when a demo is built
+        add_activity_demo(ledger, today, seed)
     seconds = (datetime.now() - started).total_seconds()
     return DemoSummary(len(units), len(persons), len(project_rows), len(funding_rows), len(target_rows), seconds)
 

@@ -16,7 +16,11 @@ STAGE_LABELS = {
     "full_production": "达产",
     "withdrawn": "退库",
 }
-DICTIONARY_KIND_LABELS = {"chain": "产业链", "investor_tag": "投资方标签"}
+DICTIONARY_KIND_LABELS = {"chain": "产业链", "investor_tag": "投资方标签", "lead_source": "线索来源"}
+# SPEC §10: leads and trips.
+LEAD_STATUS_LABELS = {"new": "新线索", "following": "跟进中", "converted": "已转项目", "invalid": "无效"}
+TRIP_LEVEL_LABELS = {"district_leader": "区领导带队", "department": "部门带队"}
+VISIT_OUTCOME_LABELS = {"intention": "有合作意向", "general": "一般", "none": "无意向"}
 
 
 class Entity(StrEnum):
@@ -33,6 +37,11 @@ class Entity(StrEnum):
     NOTICE = "notice"
     LEDGER = "ledger"
     PROGRESS = "progress"
+    LEAD = "lead"
+    LEAD_FOLLOWUP = "lead_followup"
+    TRIP = "trip"
+    TRIP_VISIT = "trip_visit"
+    EXPORT = "export"
 
 
 class Action(StrEnum):
@@ -59,6 +68,11 @@ ENTITY_LABELS: dict[str, str] = {
     Entity.NOTICE: "通报",
     Entity.LEDGER: "台账",
     Entity.PROGRESS: "项目进展",
+    Entity.LEAD: "招商线索",
+    Entity.LEAD_FOLLOWUP: "线索跟进",
+    Entity.TRIP: "外出招商",
+    Entity.TRIP_VISIT: "走访企业",
+    Entity.EXPORT: "导出",
 }
 
 FIELD_LABELS = {
@@ -123,6 +137,26 @@ FIELD_LABELS = {
     "verification_by": "认定人",
     "verification_at": "认定时间",
     "verified_snapshot": "认定时的内容",
+    # leads and trips (SPEC §10)
+    "received_date": "收到日期",
+    "source_id": "线索来源",
+    "company": "企业名称",
+    "contact_name": "联系人",
+    "phone": "联系电话",
+    "intended_investment": "意向投资",
+    "person_id": "负责人",
+    "status": "状态",
+    "status_reason": "状态说明",
+    "departure_date": "出发日期",
+    "return_date": "返回日期",
+    "province": "目的地省份",
+    "city": "目的地城市",
+    "level": "带队级别",
+    "unit_ids": "参加单位",
+    "outcome": "洽谈结果",
+    "lead_id": "线索",
+    "trip_id": "外出招商",
+    "text": "内容",
 }
 
 

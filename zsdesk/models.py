@@ -65,7 +65,7 @@ class Versioned:
 # Codes stored in the database; Chinese labels live in zsdesk.labels.
 UNIT_KINDS = ("park", "department", "town", "other")
 ORIGINS = ("out_of_city", "in_city", "in_district")
-DICTIONARY_KINDS = ("chain", "investor_tag")
+DICTIONARY_KINDS = ("chain", "investor_tag", "lead_source")
 
 
 class Unit(SoftDelete, Versioned, Base):
@@ -297,3 +297,118 @@ class Setting(Versioned, Base):
     __tablename__ = "settings"
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[str] = mapped_column(Text)  # JSON
+
+
+# --- SPEC §10: before the signing — leads, visits, trips ------------------------------------------
+# Row-level security finds a row's unit cheaply: ``leads.unit_id``; a trip's units in ``trip_units``
+# (trip_id, unit_id); follow-ups and visits through their lead / trip.
+
+LEAD_STATUSES = ("new", "following", "converted", "invalid")
+TRIP_LEVELS = ("district_leader", "department")
+VISIT_OUTCOMES = ("intention", "general", "none")
+
+
+def _live_on(table: str, column: str) -> Index:
+    live = text("deleted_at IS NULL")
+    return Index(f"ix_{table}_live_{column}", column, sqlite_where=live, postgresql_where=live)
+
+
+class Lead(SoftDelete, Base):
+    """招商线索: a company the bureau heard of, followed up until it becomes a project or is dropped."""
+
+    __tablename__ = "leads"
+    __table_args__ = (
+        Index("ix_leads_unit_received", "unit_id", "received_date"),
+        # Live leads by received date, covering the activity figures' count by unit and status and the
+        # table's default order (no table lookups; SQLite needs deleted_at in it to call it covering).
+        Index("ix_leads_live_received_date", "received_date", "unit_id", "status", "deleted_at",
+              sqlite_where=text("deleted_at IS NULL"), postgresql_where=text("deleted_at IS NULL")),
+        _live_on("leads", "company"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    received_date: Mapped[date] = mapped_column(Date)
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("dictionary_entries.id"), index=True)
+    company: Mapped[str] = mapped_column(String(200))
+    contact_name: Mapped[str] = mapped_column(String(50), default="")
+    phone: Mapped[str] = mapped_column(String(30), default="")
+    chain_id: Mapped[int | None] = mapped_column(ForeignKey("dictionary_entries.id"), index=True)
+    intended_investment: Mapped[int] = mapped_column(Money, default=0)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="new", index=True)
+    status_reason: Mapped[str] = mapped_column(String(200), default="")
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"), index=True)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class LeadFollowup(SoftDelete, Base):
+    """跟进记录: a dated one-line note on a lead; the latest one resets the lead's stale clock."""
+
+    __tablename__ = "lead_followups"
+    # (lead_id, date, deleted_at): a lead's latest note from the index alone; (date, lead_id): the leads
+    # followed up since a day (the stale test) without visiting every lead.
+    __table_args__ = (Index("ix_lead_followups_lead_date", "lead_id", "date", "deleted_at"),
+                      Index("ix_lead_followups_date", "date", "lead_id", "deleted_at"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id"))
+    date: Mapped[date] = mapped_column(Date)
+    text: Mapped[str] = mapped_column(String(500))
+    operator: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Trip(SoftDelete, Base):
+    """外出招商: one trip out of the district; its units in ``trip_units``, visits in ``trip_visits``."""
+
+    __tablename__ = "trips"
+    __table_args__ = (Index("ix_trips_departure_date", "departure_date", "deleted_at", "level"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    departure_date: Mapped[date] = mapped_column(Date)
+    return_date: Mapped[date | None] = mapped_column(Date)
+    province: Mapped[str] = mapped_column(String(50), default="")
+    city: Mapped[str] = mapped_column(String(50), default="")
+    leader: Mapped[str] = mapped_column(String(50), default="")
+    level: Mapped[str] = mapped_column(String(20), default="department")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class TripUnit(Base):
+    __tablename__ = "trip_units"
+    __table_args__ = (Index("ix_trip_units_unit_trip", "unit_id", "trip_id"),)
+    trip_id: Mapped[int] = mapped_column(ForeignKey("trips.id", ondelete="CASCADE"), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True)
+
+
+class TripPerson(Base):
+    __tablename__ = "trip_persons"
+    trip_id: Mapped[int] = mapped_column(ForeignKey("trips.id", ondelete="CASCADE"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), primary_key=True, index=True)
+
+
+class TripVisit(SoftDelete, Base):
+    """A company visited on a trip, with the outcome; ``lead_id`` is the lead created from it."""
+
+    __tablename__ = "trip_visits"
+    __table_args__ = (Index("ix_trip_visits_trip", "trip_id", "deleted_at", "outcome"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    trip_id: Mapped[int] = mapped_column(ForeignKey("trips.id"))
+    company: Mapped[str] = mapped_column(String(200))
+    date: Mapped[date | None] = mapped_column(Date)
+    outcome: Mapped[str] = mapped_column(String(20), default="general")
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id"), index=True)
+    notes: Mapped[str] = mapped_column(String(500), default="")
+
+
+# 新增在谈 by period (SPEC §10): projects by first contact, covering the count by lead unit and stage.
+Index("ix_projects_first_contact_cover", Project.first_contact_date, Project.lead_unit_id, Project.stage,
+      Project.deleted_at)

@@ -61,6 +61,10 @@ SCORE_METHODS = {"weighted": "完成率加权", "efficiency": "功效系数法"}
 DEADLINE_CLASSES = ("major", "large", "key", "general")
 DEFAULT_START_WITHIN_MONTHS = {"major": 6, "large": 6, "key": 6, "general": 3}
 DEFAULT_PRODUCTION_WITHIN_MONTHS = 24
+# SPEC §10 defaults: ``activity.lead_stale_days``, ``activity.trip_min_companies``, ``activity.trip_min_intentions``.
+DEFAULT_LEAD_STALE_DAYS = 30
+DEFAULT_TRIP_MIN_COMPANIES = 3
+DEFAULT_TRIP_MIN_INTENTIONS = 3
 NO_TARGET_POLICIES = {"skip": "不计入（按其余项目折算）", "zero": "按 0 分计"}
 
 
@@ -108,6 +112,11 @@ class Rules:
     # SPEC §11: only 已认定 projects count. None (the key absent): on for a shared (PostgreSQL) ledger,
     # off for a single-PC file — ``load_rules`` decides; a document may say true or false.
     require_verification: bool | None = None
+    # SPEC §10 (leads and trips): a lead with no follow-up for this many days is stale; a trip visiting
+    # fewer companies or bringing back fewer intentions is under quota. Old documents get the defaults.
+    lead_stale_days: int = DEFAULT_LEAD_STALE_DAYS
+    trip_min_companies: int = DEFAULT_TRIP_MIN_COMPANIES
+    trip_min_intentions: int = DEFAULT_TRIP_MIN_INTENTIONS
 
     def unit_share(self, role: str, cooperating_count: int) -> Fraction:
         """Share of a project's money credited to one unit in ``role`` ("lead" / "coop")."""
@@ -296,6 +305,7 @@ def parse_rules(document: dict[str, Any], year: int | None = None, version: int 
     if require_verification is not None and not isinstance(require_verification, bool):
         c.fail("require_verification", "只统计已认定项目", "应为“是”（true）或“否”（false）")
         require_verification = None
+    lead_stale, min_companies, min_intentions = _activity(c, document.get("activity"))
     if c.problems:
         raise ValidationError(c.problems, "计数规则有误：")
     return Rules(
@@ -306,7 +316,27 @@ def parse_rules(document: dict[str, Any], year: int | None = None, version: int 
         big_classes=big_classes, big_tag_flags=big_tags, new_tag_flags=new_tags, new_chain_flags=new_chains,
         started_classes=started, document=copy.deepcopy(document),
         start_within_months=start_within, production_within_months=production_within,
-        require_verification=require_verification)
+        require_verification=require_verification,
+        lead_stale_days=lead_stale, trip_min_companies=min_companies, trip_min_intentions=min_intentions)
+
+
+def _activity(c: _Checker, node: Any) -> tuple[int, int, int]:
+    """SPEC §10's ``activity`` block: each key optional (a document saved before it keeps the defaults)."""
+    if node is None:
+        node = {}
+    if not isinstance(node, dict):
+        c.fail("activity", "招商活动规则", "格式不正确")
+        node = {}
+    out = []
+    for key, label, default, low in (("lead_stale_days", "线索无跟进天数", DEFAULT_LEAD_STALE_DAYS, 1),
+                                     ("trip_min_companies", "每次外出招商至少拜访企业数", DEFAULT_TRIP_MIN_COMPANIES, 0),
+                                     ("trip_min_intentions", "每次外出招商至少有效意向数", DEFAULT_TRIP_MIN_INTENTIONS, 0)):
+        value = node.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= 3650:
+            c.fail(f"activity.{key}", label, f"应为 {low}—3650 之间的整数")
+            value = default
+        out.append(int(value))
+    return out[0], out[1], out[2]
 
 
 def _months(c: _Checker, value: Any, field_name: str, label: str) -> int | None:

@@ -29,14 +29,23 @@ def describe_change(before: dict[str, Any] | None, after: dict[str, Any] | None)
 
 
 MONEY_KEYS = frozenset({"planned_investment", "agreement_amount", "expected_output", "amount", "formal_amount",
-                        "arrived_amount"})
+                        "arrived_amount", "intended_investment"})
 
 
 # Code values the 操作日志 shows as words ("lead" → 线索), never as codes.
 def _code_labels() -> dict[str, dict[str, str]]:
-    from zsdesk.labels import DICTIONARY_KIND_LABELS, ORIGIN_LABELS, STAGE_LABELS, UNIT_KIND_LABELS
+    from zsdesk.labels import (
+        DICTIONARY_KIND_LABELS,
+        LEAD_STATUS_LABELS,
+        ORIGIN_LABELS,
+        STAGE_LABELS,
+        TRIP_LEVEL_LABELS,
+        UNIT_KIND_LABELS,
+        VISIT_OUTCOME_LABELS,
+    )
 
-    return {"stage": STAGE_LABELS, "origin": ORIGIN_LABELS, "kind": {**UNIT_KIND_LABELS, **DICTIONARY_KIND_LABELS}}
+    return {"stage": STAGE_LABELS, "origin": ORIGIN_LABELS, "kind": {**UNIT_KIND_LABELS, **DICTIONARY_KIND_LABELS},
+            "status": LEAD_STATUS_LABELS, "level": TRIP_LEVEL_LABELS, "outcome": VISIT_OUTCOME_LABELS}
 
 
 def _show(value: Any, key: str = "") -> str:

@@ -35,6 +35,7 @@ COMMAND_MODULES = [
     "zsdesk.cli.xlsx_cmds",  # import, export, template
     "zsdesk.cli.dict_cmd",  # dict list|add
     "zsdesk.cli.lifecycle_cmd",  # lifecycle
+    "zsdesk.cli.activity_cmds",  # activity, leads, trips
     # Further subcommands register here, one module each.
 ]
 

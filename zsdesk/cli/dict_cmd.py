@@ -16,8 +16,8 @@ from sqlalchemy import select
 from ..errors import LedgerError
 from . import add_db_option, open_ledger
 
-KINDS = {"chain": "chain", "tag": "investor_tag"}
-KIND_LABELS = {"chain": "产业链", "investor_tag": "投资方标签"}
+KINDS = {"chain": "chain", "tag": "investor_tag", "source": "lead_source"}
+KIND_LABELS = {"chain": "产业链", "investor_tag": "投资方标签", "lead_source": "线索来源"}
 FLAGS = {"new_economy": "新经济产业链（招新引优）", "big": "招大引强（大企业）", "new": "招新引优（专精特新、高新）"}
 
 
@@ -27,11 +27,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     actions = p.add_subparsers(dest="dict_action", metavar="操作")
     lst = actions.add_parser("list", help="列出字典")
     add_db_option(lst)
-    lst.add_argument("kind", nargs="?", choices=tuple(KINDS), help="chain（产业链）或 tag（投资方标签）；默认两者")
+    lst.add_argument("kind", nargs="?", choices=tuple(KINDS), help="chain（产业链）、tag（投资方标签）或 source（线索来源）；默认全部")
     lst.set_defaults(run=run_list)
     add = actions.add_parser("add", help="添加一个产业链或投资方标签")
     add_db_option(add)
-    add.add_argument("kind", choices=tuple(KINDS), help="chain（产业链）或 tag（投资方标签）")
+    add.add_argument("kind", choices=tuple(KINDS), help="chain（产业链）、tag（投资方标签）或 source（线索来源）")
     add.add_argument("name", help="名称")
     add.add_argument("--flags", default="", help="标记，可多个，用逗号分隔：new_economy（新经济产业链）、big（招大引强）、"
                                                 "new（专精特新、高新）")

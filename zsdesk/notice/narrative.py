@@ -52,10 +52,15 @@ class NoticeSettings:
     signatory: str = _DEFAULT_AUTHORITY  # 发文机关署名
     monthly_number_pattern: str = "黔江招商督〔{年}〕{号}号"  # 月通报 (month ranges): its own series
     landing_section: str = "1"  # "1": the 项目落地 section and its overdue attachment (SPEC §9); "0": left out
+    activity_section: str = "0"  # "1": the 招商活动情况 section (SPEC §10); off unless the bureau turns it on
 
     @property
     def landing_on(self) -> bool:
         return self.landing_section.strip() not in ("0", "否", "")
+
+    @property
+    def activity_on(self) -> bool:
+        return self.activity_section.strip() not in ("0", "否", "")
 
     @property
     def header_text(self) -> str:

@@ -19,12 +19,14 @@ import re
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from ..activity import activity_to_json, compute_activity
 from ..board import Board, board_to_json, compute_board, growth_text, rate_text
 from ..board.boards import DistrictFigures, ExtraBoard
 from ..lifecycle import MILESTONE_LABELS, Lifecycle, compute_lifecycle
 from ..money import format_yi
 from ..periods import Period
 from ..rules import SCORE_METHODS
+from .activity_section import activity_section
 from .compose import render_notice
 from .fonts import FontSet, Role, default_fontset
 from .layout import TITLE_SIZE, TYPE_W
@@ -258,7 +260,7 @@ def landing_section(lc: Lifecycle, last_year: Lifecycle | None, attachment: int)
 
 
 def _body(board: Board, narrative: Narrative, values: dict[str, str], fonts: FontSet,
-          landing: list[Block] | None = None) -> list[Block]:
+          landing: list[Block] | None = None, activity: list[Block] | None = None) -> list[Block]:
     label = board.period.label
     method = SCORE_METHODS.get(board.rules.score_method, board.rules.score_method)
     persons = listed_persons(board)
@@ -296,6 +298,8 @@ def _body(board: Board, narrative: Narrative, values: dict[str, str], fonts: Fon
     sections.append(("“招商英雄榜”排名情况", board_blocks))
     if landing:
         sections.append(("项目落地情况", landing))
+    if activity:
+        sections.append(("招商活动情况", activity))
     for key in ("highlights", "problems", "next_steps"):
         blocks_for = narrative_blocks(getattr(narrative, key), values)
         if blocks_for:
@@ -356,10 +360,12 @@ def build_quarterly_notice(ledger: Ledger, period: Period, narrative: Narrative 
         projects = signed_in(session, board.rules, board.alone.period)
         lc = compute_lifecycle(session, period) if settings.landing_on else None
         lc_last = compute_lifecycle(session, period.last_year()) if lc is not None else None
+        act = compute_activity(session, period) if settings.activity_on else None
     values = placeholder_values(board)
     fonts = fonts or default_fontset()
     landing = landing_section(lc, lc_last, 3) if lc is not None else None
-    blocks = _body(board, narrative, values, fonts, landing[0] if landing else None)
+    blocks = _body(board, narrative, values, fonts, landing[0] if landing else None,
+                   activity_section(act) if act is not None else None)
     alone = board.alone.period
     attachments = [
         Attachment(f"{period.label}各单位招商引资目标任务完成情况", [completion_table(board)],
@@ -374,6 +380,8 @@ def build_quarterly_notice(ledger: Ledger, period: Period, narrative: Narrative 
         addressees=settings.addressees, blocks=blocks, signatory=settings.signatory, sign_date=issue_date,
         cc=settings.cc, printer=settings.printer, print_date=issue_date, attachments=attachments)
     figures = frozen_figures(board, projects, values, narrative, settings, doc, issue_date)
+    if act is not None:
+        figures["activity"] = activity_to_json(act)
     return doc, figures
 
 

@@ -14,6 +14,8 @@ from ..models import (
     Base,
     DictionaryEntry,
     Funding,
+    Lead,
+    LeadFollowup,
     Person,
     Project,
     ProjectCooperatingUnit,
@@ -21,6 +23,10 @@ from ..models import (
     ProjectProgress,
     ProjectTag,
     Target,
+    Trip,
+    TripPerson,
+    TripUnit,
+    TripVisit,
     Unit,
 )
 
@@ -32,12 +38,25 @@ ENTITY_MODELS: dict[str, type[Base]] = {
     "funding": Funding,
     "target": Target,
     "progress": ProjectProgress,
+    "lead": Lead,
+    "lead_followup": LeadFollowup,
+    "trip": Trip,
+    "trip_visit": TripVisit,
 }
 # Association lists that belong to a project record: field -> (table, column holding the other id)
 PROJECT_LINKS: dict[str, tuple[type[ProjectCooperatingUnit | ProjectPerson | ProjectTag], str]] = {
     "cooperating_unit_ids": (ProjectCooperatingUnit, "unit_id"),
     "person_ids": (ProjectPerson, "person_id"),
     "tag_ids": (ProjectTag, "tag_id"),
+}
+TRIP_LINKS: dict[str, tuple[type[TripUnit | TripPerson], str]] = {
+    "unit_ids": (TripUnit, "unit_id"),
+    "person_ids": (TripPerson, "person_id"),
+}
+# Records whose snapshot carries association lists: entity -> (its lists, the column naming the owner).
+ENTITY_LINKS: dict[str, tuple[dict[str, Any], str]] = {
+    "project": (PROJECT_LINKS, "project_id"),
+    "trip": (TRIP_LINKS, "trip_id"),
 }
 # Columns that bookkeeping owns; they never count as a user's change.
 BOOKKEEPING = frozenset({"version", "updated_at", "created_at"})
@@ -56,9 +75,10 @@ def _to_json(value: Any) -> Any:
 def snapshot(session: Session, entity: str, obj: Base) -> Snapshot:
     model = ENTITY_MODELS[entity]
     snap = {col.key: _to_json(getattr(obj, col.key)) for col in model.__table__.columns}
-    if entity == "project":
-        for field, (link, column) in PROJECT_LINKS.items():
-            rows = session.scalars(select(getattr(link, column)).where(link.project_id == obj.id))  # type: ignore[attr-defined]  # obj is typed Base; every snapshotted project has an id
+    if entity in ENTITY_LINKS:
+        links, owner = ENTITY_LINKS[entity]
+        for field, (link, column) in links.items():
+            rows = session.scalars(select(getattr(link, column)).where(getattr(link, owner) == obj.id))  # type: ignore[attr-defined]  # obj is typed Base; every snapshotted record has an id
             snap[field] = sorted(rows)
     return snap
 
@@ -82,9 +102,9 @@ def snapshot_from_values(entity: str, values: Mapping[str, Any],
     for key, default, timed in _columns(entity):
         value = values[key] if key in values else default
         snap[key] = _to_json(value) if timed and value is not None else value
-    if entity == "project":
+    if entity in ENTITY_LINKS:
         links = links or {}
-        for field in PROJECT_LINKS:
+        for field in ENTITY_LINKS[entity][0]:
             snap[field] = sorted(links.get(field, ()))
     return snap
 
@@ -114,9 +134,10 @@ def apply_snapshot(session: Session, entity: str, entity_id: int, snap: Snapshot
     obj = session.get(model, entity_id)
     if snap is None:
         if obj is not None:
-            if entity == "project":
-                for link, _ in PROJECT_LINKS.values():
-                    session.execute(delete(link).where(link.project_id == entity_id))
+            if entity in ENTITY_LINKS:
+                links, owner = ENTITY_LINKS[entity]
+                for link, _ in links.values():
+                    session.execute(delete(link).where(getattr(link, owner) == entity_id))
             session.delete(obj)
             session.flush()
         return None
@@ -129,14 +150,20 @@ def apply_snapshot(session: Session, entity: str, entity_id: int, snap: Snapshot
             if key not in ("id", "version"):
                 setattr(obj, key, value)
     session.flush()
-    if entity == "project":
-        set_project_links(session, entity_id, {k: snap.get(k, []) for k in PROJECT_LINKS})
+    if entity in ENTITY_LINKS:
+        set_links(session, entity, entity_id, {k: snap.get(k, []) for k in ENTITY_LINKS[entity][0]})
     return obj
 
 
 def set_project_links(session: Session, project_id: int, links: dict[str, list[int]]) -> None:
+    set_links(session, "project", project_id, links)
+
+
+def set_links(session: Session, entity: str, owner_id: int, links: Mapping[str, list[int]]) -> None:
+    """Replace the association lists named in ``links`` of one record (a project's units, a trip's …)."""
+    known, owner = ENTITY_LINKS[entity]
     for field, ids in links.items():
-        link, column = PROJECT_LINKS[field]
-        session.execute(delete(link).where(link.project_id == project_id))
+        link, column = known[field]
+        session.execute(delete(link).where(getattr(link, owner) == owner_id))
         if ids:
-            session.execute(insert(link), [{"project_id": project_id, column: i} for i in sorted(set(ids))])
+            session.execute(insert(link), [{owner: owner_id, column: i} for i in sorted(set(ids))])

@@ -99,12 +99,47 @@ PERSON_COLUMNS = (
     ImportColumn("所属单位", "unit_id", choices="units", help="须是软件中已有的单位", width=24, aliases=("单位",)),
 )
 
+# SPEC §10: leads (线索) and trips (外出招商, one row per company visited).
+LEAD_COLUMNS = (
+    ImportColumn("收到日期", "received_date", "date", required=True, help=DATE_HELP, width=12),
+    ImportColumn("线索来源", "source_id", choices="lead_sources", required=True,
+                 help="从下拉列表选择：以商招商、中介机构、驻外招商、领导招商、产业赋能大使、网络推介、其他", width=12),
+    ImportColumn("企业名称", "company", required=True, help="必填；同一收到日期的同名企业视为同一条线索（重新导入时更新它）",
+                 width=26),
+    ImportColumn("联系人", "contact_name", help="文字", width=10),
+    ImportColumn("联系电话", "phone", help="手机或座机号码，如 13812345678、023-12345678", width=14),
+    ImportColumn("产业链", "chain_id", choices="chains", help="从下拉列表选择", width=11),
+    ImportColumn("意向投资（万元）", "intended_investment", "money", help=MONEY_HELP, aliases=("意向投资",)),
+    ImportColumn("负责单位", "unit_id", choices="units", help="须是软件中已有的单位", width=16),
+    ImportColumn("负责人", "person_id", choices="persons", help="须是软件中已有的人员，重名时写“姓名（单位）”", width=10),
+    ImportColumn("状态", "status", choices="lead_status",
+                 help="新线索 / 跟进中 / 无效（写成“无效：原因”）；不填为新线索；“已转项目”请在软件中用“转为项目”", width=10),
+    ImportColumn("备注", "notes", help="文字", width=24),
+)
+
+TRIP_COLUMNS = (
+    ImportColumn("出发日期", "departure_date", "date", required=True,
+                 help=DATE_HELP + "；出发日期、目的地、带队领导相同的行是同一次外出招商", width=12),
+    ImportColumn("返回日期", "return_date", "date", help=DATE_HELP, width=12),
+    ImportColumn("目的地", "destination", required=True, help="省、市，如“广东省深圳市”", width=14),
+    ImportColumn("带队领导", "leader", help="姓名及职务，如“张三（副区长）”", width=14),
+    ImportColumn("带队级别", "level", choices="trip_level", help="区领导带队 / 部门带队；不填为部门带队", width=11),
+    ImportColumn("参加单位", "unit_ids", "list", choices="units", required=True,
+                 help="可多个，用“、”分隔；须是软件中已有的单位", width=20),
+    ImportColumn("拜访企业", "company", help="一行一家企业；一次外出招商有几家就写几行", width=26),
+    ImportColumn("拜访日期", "date", "date", help=DATE_HELP + "；应在出发和返回日期之间", width=12),
+    ImportColumn("洽谈结果", "outcome", choices="visit_outcome", help="有合作意向 / 一般 / 无意向；不填为一般", width=11),
+    ImportColumn("备注", "notes", help="文字", width=24),
+)
+
 KINDS: dict[str, tuple[str, tuple[ImportColumn, ...]]] = {
     "projects": ("项目", PROJECT_COLUMNS),
     "funding": ("到位资金", FUNDING_COLUMNS),
     "targets": ("目标任务", TARGET_COLUMNS),
     "units": ("单位", UNIT_COLUMNS),
     "persons": ("人员", PERSON_COLUMNS),
+    "leads": ("线索", LEAD_COLUMNS),
+    "trips": ("外出招商", TRIP_COLUMNS),
 }
 
 

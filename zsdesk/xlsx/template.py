@@ -12,7 +12,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import select
 
-from ..labels import ORIGIN_LABELS, UNIT_KIND_LABELS
+from ..labels import LEAD_STATUS_LABELS, ORIGIN_LABELS, TRIP_LEVEL_LABELS, UNIT_KIND_LABELS, VISIT_OUTCOME_LABELS
 from ..models import DictionaryEntry, Person, Unit
 from .columns import ImportColumn, kind_columns
 from .workbook import APP_NAME, BORDER, CENTER, save_workbook
@@ -27,7 +27,9 @@ CHOICES_SHEET = "选项"
 
 def _choices(ledger: Ledger | None) -> dict[str, list[str]]:
     fixed = {"origin": list(ORIGIN_LABELS.values()), "industrial": ["是", "否"],
-             "unit_kind": list(UNIT_KIND_LABELS.values())}
+             "unit_kind": list(UNIT_KIND_LABELS.values()),
+             "lead_status": [v for k, v in LEAD_STATUS_LABELS.items() if k != "converted"],
+             "trip_level": list(TRIP_LEVEL_LABELS.values()), "visit_outcome": list(VISIT_OUTCOME_LABELS.values())}
     if ledger is None:
         return fixed
     with ledger.reading() as s:
@@ -43,6 +45,7 @@ def _choices(ledger: Ledger | None) -> dict[str, list[str]]:
     fixed["parks"] = [n for n, k in units if k == "park"]
     fixed["chains"] = [n for k, n in entries if k == "chain"]
     fixed["tags"] = [n for k, n in entries if k == "investor_tag"]
+    fixed["lead_sources"] = [n for k, n in entries if k == "lead_source"]
     fixed["persons"] = list(dict.fromkeys(persons))
     return fixed
 
