@@ -374,8 +374,10 @@ def rules_versions(source: Ledger | Session, year: int) -> list[RulesVersion]:
 
 def save_rules(ledger: Ledger, year: int, document: dict[str, Any], note: str = "") -> Change:
     """Validate and save ``document`` as the next version of ``year``'s rules (an audited operation)."""
+    from .access import require  # rules sit below the ledger handle; imported here like ops.history
     from .ops.history import ChangeRecord, operation
 
+    require(ledger, "edit_rules")  # 只有科长可以修改规则 (the database refuses anyway)
     if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2100:
         raise ValidationError([FieldProblem("year", "年度", "应为 2000—2100 之间的年份")], "计数规则有误：")
     parse_rules(document, year)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -108,7 +108,7 @@ def operation(ledger: Ledger, label: str, undoable: bool = True) -> Iterator[Ope
         session.flush()
         op._write_audit()
         session.commit()
-    except (StaleDataError, IntegrityError, OperationalError) as err:
+    except (StaleDataError, IntegrityError, OperationalError, ProgrammingError) as err:  # Programming: a refused grant
         session.rollback()
         translated = translate_db_error(err, ledger.path.parent if ledger.path is not None else None)
         if translated is None:
