@@ -130,6 +130,13 @@ LAST_CODE_FUNCTION = """CREATE OR REPLACE FUNCTION zsdesk_last_project_code(pref
        SELECT code FROM projects WHERE code LIKE prefix || '%'
        ORDER BY length(code) DESC, code DESC LIMIT 1 $$"""
 
+# The audit chain's head hash, which every writer appends to: a liaison, who reads only their own audit
+# rows, still chains onto the newest row (zsdesk.ops.history calls it on PostgreSQL). Also on every
+# PostgreSQL ledger.
+HEAD_FUNCTION = """CREATE OR REPLACE FUNCTION zsdesk_audit_head_hash() RETURNS text
+       LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+       SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1 $$"""
+
 FUNCTIONS = (
     # The unit of the signed-in liaison (NULL for everybody else). SECURITY DEFINER: a liaison may not
     # read ledger_logins, but the policies need their own row of it.
@@ -143,10 +150,6 @@ FUNCTIONS = (
        SELECT EXISTS (SELECT 1 FROM projects p WHERE p.id = pid AND p.lead_unit_id = zsdesk_current_unit())
            OR EXISTS (SELECT 1 FROM project_cooperating_units c
                       WHERE c.project_id = pid AND c.unit_id = zsdesk_current_unit()) $$""",
-    # The newest audit row's id: a liaison sees it (its hash is the chain head every writer appends to).
-    """CREATE OR REPLACE FUNCTION zsdesk_audit_head_id() RETURNS integer
-       LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
-       SELECT max(id) FROM audit_log $$""",
     # Nobody writes an audit row in another's name: the operator is the login (the owner, who could
     # drop this trigger anyway, is exempt so that migrations may write baseline rows).
     """CREATE OR REPLACE FUNCTION zsdesk_audit_operator() RETURNS trigger
@@ -167,7 +170,8 @@ def install(bind: Connection) -> bool:
     if not is_postgres(bind):
         return False
     schema = bind.execute(text("SELECT current_schema()")).scalar()
-    bind.execute(text(LAST_CODE_FUNCTION.replace("{schema}", _q(str(schema)))))
+    for function in (LAST_CODE_FUNCTION, HEAD_FUNCTION):
+        bind.execute(text(function.replace("{schema}", _q(str(schema)))))
     if not _create_groups(bind):
         return False
     bind.execute(text(
@@ -205,10 +209,9 @@ def install(bind: Connection) -> bool:
     unit_policy(bind, "persons", "unit_id = zsdesk_current_unit()")
     bind.execute(text("DROP POLICY IF EXISTS zsdesk_unit_select ON persons"))  # names of every unit's people are
     bind.execute(text("CREATE POLICY zsdesk_unit_select ON persons FOR SELECT TO zsdesk_liaison USING (true)"))
-    # The audit log: a liaison reads their own rows (undo) and the chain head; before/after of other
-    # units' records stay hidden.
-    unit_policy(bind, "audit_log", "operator = session_user OR id = zsdesk_audit_head_id()",
-                insert_check="operator = session_user")
+    # The audit log: a liaison reads their own rows (undo); before/after of other units' records stay
+    # hidden (the chain head comes from zsdesk_audit_head_hash()).
+    unit_policy(bind, "audit_log", "operator = session_user", insert_check="operator = session_user")
     return True
 
 
@@ -223,7 +226,7 @@ def uninstall(bind: Connection) -> None:
             bind.execute(text(f"DROP POLICY IF EXISTS {name} ON {_q(table)}"))
         bind.execute(text(f"ALTER TABLE {_q(table)} DISABLE ROW LEVEL SECURITY"))
     bind.execute(text("DROP TRIGGER IF EXISTS audit_log_operator_is_login ON audit_log"))
-    for fn in ("zsdesk_audit_operator()", "zsdesk_last_project_code(text)", "zsdesk_audit_head_id()",
+    for fn in ("zsdesk_audit_operator()", "zsdesk_last_project_code(text)", "zsdesk_audit_head_hash()",
                "zsdesk_unit_sees_project(integer)", "zsdesk_current_unit()"):
         bind.execute(text(f"DROP FUNCTION IF EXISTS {fn}"))
     bind.execute(text("DROP TABLE IF EXISTS ledger_logins"))

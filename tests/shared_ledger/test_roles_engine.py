@@ -27,6 +27,8 @@ def test_a_liaisons_edits_carry_their_login_and_stay_in_their_unit(shared: Share
         who = access_of(led)
         assert (who.login, who.role, who.unit_name) == (login, "liaison", "甲园区")
         assert who.describe() == f"已登录：{login}，角色：单位联络员（甲园区）"
+        ops.update_project(led, shared.projects["甲的项目"], {"notes": "先写错了"})
+        ops.undo(led)  # a liaison's undo reads their own audit rows
         change = ops.update_project(led, shared.projects["甲的项目"], {"notes": "联络员补充"})
         new = ops.create_project(led, {"name": "甲新项目", "investor": "新公司", "formal_date": "2026-05-01",
                                        "lead_unit_id": "甲园区", "agreement_amount": "5000万"}).ids("project")[0]
