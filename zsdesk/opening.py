@@ -34,7 +34,14 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from .access import install_guard
 from .backup import restore_hint
 from .db import ledger_url, make_engine, sqlite_path
-from .db_errors import NO_RIGHTS, SignInError, translate_connect_error, translate_db_error
+from .db_errors import (
+    NO_RIGHTS,
+    PermissionRefused,
+    SignInError,
+    translate_connect_error,
+    translate_db_error,
+    translate_permission_error,
+)
 from .errors import LedgerDamaged, LedgerError, LedgerLocked, LedgerTooNew
 from .ledger import Ledger, guard_read_only
 from .lock import LedgerReadOnly, WriterLock, acquire_writer_lock, read_only_engine, read_only_reason
@@ -44,6 +51,8 @@ from .ops.bootstrap import ensure_defaults
 from .sqlite_file import inspect_file
 
 READING_ONLY = "这个命令以只读方式打开台账，不能保存修改。"
+UPGRADE_BY_OWNER = ("这个共享台账需要升级到新版本的数据结构，只有台账所有者（建台账的登录名）可以升级。"
+                    "请台账所有者先打开一次台账，再用您的登录名登录。")
 SUPPORTED = {"sqlite": "pysqlite", "postgresql": "psycopg"}
 
 
@@ -281,7 +290,13 @@ def open_ledger(path_or_url: str | Path, operator: str | None = None, *, create:
     url = resolve_url(path_or_url)
     file = sqlite_path(url)
     if file is None:
-        return _open_server(url, operator, create, password)
+        try:
+            return _open_server(url, operator, create, password)
+        except DBAPIError as err:  # a refusal or a lost connection while opening: Chinese, never "damaged"
+            translated = translate_db_error(err)
+            if translated is None:
+                raise
+            raise translated from err
     try:
         return _open_file(file, operator, create, write, read_only, wait_seconds, fallback_read_only, lock)
     except LedgerDamaged as err:
@@ -328,7 +343,12 @@ def _open_server(url: str, operator: str | None, create: bool, password: str | N
                 raise LedgerDamaged("这个数据库不是招商桌面台账（里面有其他程序的数据表），为保护它，未做任何修改。")
             if revision is None and not create:
                 raise LedgerDamaged("这个数据库里还没有台账。请先新建台账（zsdesk init --db …）。")
-            migrate_server(engine)
+            try:
+                migrate_server(engine)
+            except DBAPIError as err:
+                if translate_permission_error(err) is None:
+                    raise
+                raise PermissionRefused(UPGRADE_BY_OWNER) from err
         ledger = Ledger(engine, login)  # the audit log records the login, never a name typed in
         install_guard(ledger)
         if create:

@@ -90,3 +90,23 @@ def test_a_sqlite_ledger_is_single_operator(ledger) -> None:  # type: ignore[no-
     who = access_of(ledger)
     assert who.role == "single" and who.may("manage_users") and who.may("edit_rules")
     assert who.describe() == "单机台账：一名操作员，无需登录"
+
+
+def test_only_the_owner_upgrades_a_shared_ledger(shared: Shared) -> None:
+    from sqlalchemy import create_engine, text
+
+    from zsdesk.migrate import head_revision, script_directory
+
+    login = shared.login("clerk")
+    previous = script_directory().get_revision(head_revision()).down_revision
+    owner = create_engine(shared.url)
+    with owner.begin() as conn:  # as if the app was updated and the ledger is one version behind
+        conn.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": previous})
+    with pytest.raises(PermissionRefused, match="只有台账所有者.*可以升级"):
+        open_unlocked(shared.url_for(login))
+    with owner.begin() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == previous  # nothing done
+        conn.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": head_revision()})
+    owner.dispose()
+    with open_unlocked(shared.url_for(login)) as led:
+        assert access_of(led).role == "clerk"
