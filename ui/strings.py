@@ -580,7 +580,7 @@ NOTICE_LANDING_SECTION = "包含“项目落地情况”一节（四率、逾期
 # --- sign-in and roles (shared ledgers, SPEC §11) ---
 ACT_SIGN_IN = "登录共享台账…"
 START_SIGN_IN = "登录共享台账"
-START_SIGN_IN_HINT = "用自己的账号登录单位服务器上的共享台账（PostgreSQL）。"
+START_SIGN_IN_HINT = "用自己的账号登录单位服务器上的共享台账，多人同时使用。"
 SIGN_IN_TITLE = "登录共享台账"
 SIGN_IN_HINT = "请输入台账管理员告诉您的服务器、台账数据库和您自己的登录名、密码。密码只用于本次登录，不会保存。"
 SIGN_IN_SERVER = "服务器："
