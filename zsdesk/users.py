@@ -87,7 +87,7 @@ def _unit_id(conn: Connection, unit: str) -> int:
     if row is None and name.isdigit():
         row = conn.execute(text("SELECT id FROM units WHERE deleted_at IS NULL AND id = :i"), {"i": int(name)}).first()
     if row is None:
-        raise LedgerError(f"找不到单位“{name}”：请写单位全称或简称（台账 → 单位与人员中的名称）。")
+        raise LedgerError(f"找不到单位“{name}”：请写“设置 → 单位与人员”里的单位全称或简称。")
     return int(row[0])
 
 
