@@ -13,7 +13,7 @@ import weakref
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import Engine, event, text
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from .db_errors import PermissionRefused
@@ -100,9 +100,14 @@ def access_of(ledger: Ledger) -> Access:
 
 
 def read_access(ledger: Ledger) -> Access:
-    if ledger.engine.dialect.name != "postgresql":
-        return Access(ledger.operator, "single")
-    with ledger.engine.connect() as conn:
+    return access_for(ledger.engine, ledger.operator)
+
+
+def access_for(engine: Engine, operator: str = "") -> Access:
+    """The role of the login behind ``engine`` (a SQLite file: the single ``operator``)."""
+    if engine.dialect.name != "postgresql":
+        return Access(operator, "single")
+    with engine.connect() as conn:
         login = str(conn.execute(text("SELECT session_user")).scalar())
         owner = conn.execute(text(
             "SELECT pg_has_role(session_user, c.relowner, 'MEMBER') FROM pg_class c "

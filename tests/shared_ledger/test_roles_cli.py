@@ -134,3 +134,15 @@ def test_a_liaison_or_reader_write_on_the_command_line_is_one_chinese_line(share
     done = zsdesk("--db", no_password(shared.url_for(login)), "dict", "add", "chain", "新产业链", password=PASSWORD)
     assert done.returncode == 2 and done.stderr.strip().startswith("zsdesk: "), done.stderr
     assert "只读账号不能修改台账" in done.stderr or "录入员、科长或管理员" in done.stderr
+
+
+def test_check_on_a_shared_ledger_says_why_it_cannot(shared: Shared) -> None:
+    liaison = shared.login("liaison", unit="甲园区")
+    done = zsdesk("--db", no_password(shared.url_for(liaison)), "check", password=PASSWORD)
+    assert done.returncode == 2 and "单位联络员只能看到本单位的数据" in done.stderr, done.stderr
+    assert "被删除" not in done.stdout + done.stderr
+    done = zsdesk("--db", "postgresql+psycopg://someone@127.0.0.1:1/ledger", "check")
+    assert done.returncode == 2 and "无法连接台账服务器" in done.stderr and "损坏" not in done.stderr, done.stderr
+    reader = shared.login("reader")  # a reader sees every row: its check is complete
+    done = zsdesk("--db", no_password(shared.url_for(reader)), "check", password=PASSWORD)
+    assert done.returncode == 0 and "检查通过" in done.stdout, done.stdout + done.stderr
