@@ -79,6 +79,8 @@ def translate_permission_error(err: BaseException) -> PermissionRefused | None:
         return None
     if "row-level security" in text:
         return PermissionRefused(NOT_VISIBLE)
+    if "只有科长可以修改这一项" in text:  # zsdesk.roles_sql.chief_only_columns
+        return PermissionRefused("只有科长可以修改这一项，本次修改未保存。")
     if "操作员必须是" in text:  # the audit trigger of migration 0008: nobody writes in another's name
         return PermissionRefused("操作记录只能以当前登录的账号写入，不能以他人的名义保存，本次修改未保存。")
     if "permission denied for table" in text or "permission denied for sequence" in text:

@@ -230,3 +230,26 @@ def uninstall(bind: Connection) -> None:
                "zsdesk_unit_sees_project(integer)", "zsdesk_current_unit()"):
         bind.execute(text(f"DROP FUNCTION IF EXISTS {fn}"))
     bind.execute(text("DROP TABLE IF EXISTS ledger_logins"))
+
+
+def chief_only_columns(bind: Connection, table: str, columns: list[str]) -> None:
+    """Only a 科长 or 管理员 (or the owner) may set ``columns`` of ``table``, though others may write its other
+    columns — e.g. a project's 认定 state: ``chief_only_columns(bind, "projects", ["verification"])``. A BEFORE
+    UPDATE trigger refuses a change of them by anyone else (what a new row starts with is the engine's and
+    a CHECK's business)."""
+    if not roles_installed(bind):
+        return
+    name = f"zsdesk_chief_only_{table}"
+    changed = " OR ".join(f"NEW.{_q(c)} IS DISTINCT FROM OLD.{_q(c)}" for c in columns)
+    bind.execute(text(
+        f"CREATE OR REPLACE FUNCTION {_q(name)}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        "BEGIN "
+        f"  IF NOT ({changed}) THEN RETURN NEW; END IF; "
+        "  IF pg_has_role(session_user, 'zsdesk_chief', 'MEMBER') OR pg_has_role(session_user, 'zsdesk_admin', 'MEMBER') "
+        "     OR pg_has_role(session_user, (SELECT relowner FROM pg_class WHERE oid = TG_RELID), 'MEMBER') THEN "
+        "    RETURN NEW; END IF; "
+        "  RAISE EXCEPTION 'permission denied: 只有科长可以修改这一项' USING ERRCODE = '42501'; "
+        "END $$"))
+    bind.execute(text(f"DROP TRIGGER IF EXISTS {_q(name)} ON {_q(table)}"))
+    bind.execute(text(f"CREATE TRIGGER {_q(name)} BEFORE UPDATE ON {_q(table)} "
+                      f"FOR EACH ROW EXECUTE FUNCTION {_q(name)}()"))

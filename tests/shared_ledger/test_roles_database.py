@@ -110,3 +110,21 @@ def test_a_login_not_granted_reads_nothing(shared: Shared) -> None:
         for table in ("projects", "funding", "audit_log", "ledger_logins"):
             with pytest.raises(errors.InsufficientPrivilege):
                 conn.execute(f"SELECT * FROM {table}")
+
+
+def test_chief_only_columns_refuse_a_clerk_and_let_a_chief(shared: Shared) -> None:
+    from sqlalchemy import create_engine
+
+    from zsdesk.roles_sql import chief_only_columns
+
+    owner = create_engine(shared.url)
+    with owner.begin() as conn:  # what a later migration does for the 认定 state; here on 项目负责领导
+        chief_only_columns(conn, "projects", ["leader"])
+    owner.dispose()
+    mine = shared.projects["甲的项目"]
+    with shared.raw(shared.login("clerk")) as conn:
+        assert conn.execute("UPDATE projects SET notes = '可以' WHERE id = %s", (mine,)).rowcount == 1
+        with pytest.raises(errors.InsufficientPrivilege, match="只有科长可以修改这一项"):
+            conn.execute("UPDATE projects SET leader = '自封' WHERE id = %s", (mine,))
+    with shared.raw(shared.login("chief")) as conn:
+        assert conn.execute("UPDATE projects SET leader = '区长' WHERE id = %s", (mine,)).rowcount == 1
