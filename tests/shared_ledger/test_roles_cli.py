@@ -146,3 +146,39 @@ def test_check_on_a_shared_ledger_says_why_it_cannot(shared: Shared) -> None:
     reader = shared.login("reader")  # a reader sees every row: its check is complete
     done = zsdesk("--db", no_password(shared.url_for(reader)), "check", password=PASSWORD)
     assert done.returncode == 0 and "检查通过" in done.stdout, done.stdout + done.stderr
+
+
+def test_at_a_terminal_the_password_is_asked_without_echo(shared: Shared) -> None:
+    import pty
+    import select
+    import time
+
+    env = {k: v for k, v in os.environ.items() if k not in ("PGPASSWORD", "PGPASSFILE")}
+    env["PGPASSFILE"] = "/nonexistent/.pgpass"
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: zsdesk on a terminal
+        os.chdir(ROOT)
+        os.execve(sys.executable, [sys.executable, "-m", "zsdesk", "--db", no_password(shared.url), "board",
+                                   "--period", "2026Q1"], env)
+    out = b""
+    deadline = time.monotonic() + 60
+    sent = False
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.5)
+        if ready:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            out += chunk
+        if not sent and "的密码：".encode() in out:
+            os.write(fd, (owner_password() + "\n").encode())
+            sent = True
+    _, status = os.waitpid(pid, 0)
+    text_out = out.decode("utf-8", "replace")
+    assert sent, text_out
+    assert os.waitstatus_to_exitcode(status) == 0, text_out
+    assert owner_password() not in text_out.split("的密码：", 1)[1]  # not echoed
+    assert "英雄榜" in text_out or "签约" in text_out
