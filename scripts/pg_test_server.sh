@@ -14,5 +14,7 @@ for _ in $(seq 1 20); do
   sleep 0.5
 done
 $SUDO su postgres -c "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='zsdesk_test'\"" 2>/dev/null | grep -q 1 ||
-  $SUDO su postgres -c "psql -qc \"CREATE ROLE zsdesk_test LOGIN PASSWORD 'zsdesk_test' CREATEDB\"" >/dev/null 2>&1 || exit 0
+  $SUDO su postgres -c "psql -qc \"CREATE ROLE zsdesk_test LOGIN PASSWORD 'zsdesk_test' CREATEDB CREATEROLE\"" >/dev/null 2>&1 || exit 0
+# The roles tests (issue 17) create the group roles and per-test logins: the test user needs CREATEROLE.
+$SUDO su postgres -c "psql -qc \"ALTER ROLE zsdesk_test CREATEROLE\"" >/dev/null 2>&1 || exit 0
 echo "postgresql+psycopg://zsdesk_test:zsdesk_test@127.0.0.1:5432/postgres"

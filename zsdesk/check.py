@@ -78,12 +78,33 @@ def check_ledger(path_or_url: str | Path) -> CheckReport:
             return report
     engine = make_engine(url) if file is None else read_only_engine(file)
     try:
+        if file is None:
+            _refuse_partial_view(engine)
         _run_checks(engine, report, sqlite=file is not None, ledger_file=file)
     except DBAPIError as err:
         report.add("integrity", f"台账文件无法读取，可能已损坏（{err.orig}）。")
     finally:
         engine.dispose()
     return report
+
+
+def _refuse_partial_view(engine: Engine) -> None:
+    """A shared ledger: a sign-in failure is said as such (never "damaged"), and a login that sees only
+    part of the ledger (a 单位联络员) is refused — its check would report every hidden row as missing."""
+    from .access import access_for
+    from .db_errors import PermissionRefused, translate_connect_error, translate_permission_error
+
+    try:
+        access = access_for(engine)
+    except DBAPIError as err:
+        u = engine.url
+        translated = (translate_connect_error(err, u.host or "", u.database or "", u.username or "")
+                      or translate_permission_error(err))
+        if translated is None:
+            raise
+        raise translated from err
+    if not access.may("check"):
+        raise PermissionRefused(access.refusal("check"))
 
 
 def _safe_url(url: str) -> str:

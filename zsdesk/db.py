@@ -41,12 +41,17 @@ def _set_sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
         cur.close()
 
 
-def make_engine(path_or_url: str | Path, **kwargs: Any) -> Engine:
+def make_engine(path_or_url: str | Path, password: str | None = None, **kwargs: Any) -> Engine:
+    """``password`` (PostgreSQL) goes to the driver only: never into the URL, a log or a list."""
     url = ledger_url(path_or_url)
     if is_sqlite(url):
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs)
         event.listen(engine, "connect", _set_sqlite_pragmas)
         return engine
+    if password:
+        kwargs["connect_args"] = {**kwargs.get("connect_args", {}), "password": password}
+    # Sign-in fails fast when the server is unreachable (libpq waits for ever by default).
+    kwargs["connect_args"] = {"connect_timeout": 10, **kwargs.get("connect_args", {})}
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 

@@ -25,13 +25,21 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import inspect
+from sqlalchemy import Engine, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
+from .access import install_guard
 from .backup import restore_hint
 from .db import ledger_url, make_engine, sqlite_path
-from .db_errors import translate_db_error
+from .db_errors import (
+    NO_RIGHTS,
+    PermissionRefused,
+    SignInError,
+    translate_connect_error,
+    translate_db_error,
+    translate_permission_error,
+)
 from .errors import LedgerDamaged, LedgerError, LedgerLocked, LedgerTooNew
 from .ledger import Ledger, guard_read_only
 from .lock import LedgerReadOnly, WriterLock, acquire_writer_lock, read_only_reason
@@ -42,6 +50,8 @@ from .sqlite_file import connect_read_only, connect_writable, inspect_file, read
 from .sqlite_file import reading_connection as reading_connection  # re-exported: beside the other read-only opens
 
 READING_ONLY = "这个命令以只读方式打开台账，不能保存修改。"
+UPGRADE_BY_OWNER = ("这个共享台账需要升级到新版本的数据结构，只有台账所有者（建台账的登录名）可以升级。"
+                    "请台账所有者先打开一次台账，再用您的登录名登录。")
 SUPPORTED = {"sqlite": "pysqlite", "postgresql": "psycopg"}
 
 
@@ -228,7 +238,7 @@ def disk_reason(err: BaseException) -> str:
 
 def open_ledger(path_or_url: str | Path, operator: str | None = None, *, create: bool = False,
                 write: bool = False, read_only: bool = False, wait_seconds: float = 0.0,
-                fallback_read_only: bool = True, lock: bool = True) -> Ledger:
+                fallback_read_only: bool = True, lock: bool = True, password: str | None = None) -> Ledger:
     """Open a ledger the one way (see the module docstring). Raises a ``LedgerError`` the user can read.
 
     ``lock=False`` (library use and tests only) skips the writer lock.
@@ -237,11 +247,19 @@ def open_ledger(path_or_url: str | Path, operator: str | None = None, *, create:
     lock). ``read_only`` forces reading only. A file or folder that cannot be written opens
     read-only with the reason in ``ledger.read_only_reason``, or, with ``fallback_read_only=False``,
     is refused when ``write`` was asked.
+    ``password`` (a shared ledger only) is handed to the driver and kept nowhere; without it libpq
+    reads ``PGPASSWORD`` or ``~/.pgpass``. On PostgreSQL the operator is the signed-in login.
     """
     url = resolve_url(path_or_url)
     file = sqlite_path(url)
     if file is None:
-        return _open_server(url, operator, create)
+        try:
+            return _open_server(url, operator, create, password)
+        except DBAPIError as err:  # a refusal or a lost connection while opening: Chinese, never "damaged"
+            translated = translate_db_error(err)
+            if translated is None:
+                raise
+            raise translated from err
     try:
         return _open_file(file, operator, create, write, read_only, wait_seconds, fallback_read_only, lock)
     except LedgerDamaged as err:
@@ -276,9 +294,10 @@ def translate_error(err: BaseException, file: Path | None) -> LedgerError | None
     return translate_db_error(err, file.parent if file is not None else None)
 
 
-def _open_server(url: str, operator: str | None, create: bool) -> Ledger:
-    engine = make_engine(url)
+def _open_server(url: str, operator: str | None, create: bool, password: str | None = None) -> Ledger:
+    engine = make_engine(url, password=password)
     try:
+        login = sign_in(engine)
         revision = current_revision(engine)
         if revision is not None and revision not in known_revisions():
             raise LedgerTooNew(f"这个台账由更新版本的招商桌面创建（数据版本 {revision}），当前版本无法打开，未做任何修改。")
@@ -287,14 +306,39 @@ def _open_server(url: str, operator: str | None, create: bool) -> Ledger:
                 raise LedgerDamaged("这个数据库不是招商桌面台账（里面有其他程序的数据表），为保护它，未做任何修改。")
             if revision is None and not create:
                 raise LedgerDamaged("这个数据库里还没有台账。请先新建台账（zsdesk init --db …）。")
-            migrate_server(engine)
-        ledger = Ledger(engine, operator)
+            try:
+                migrate_server(engine)
+            except DBAPIError as err:
+                if translate_permission_error(err) is None:
+                    raise
+                raise PermissionRefused(UPGRADE_BY_OWNER) from err
+        ledger = Ledger(engine, login)  # the audit log records the login, never a name typed in
+        install_guard(ledger)
         if create:
             ensure_defaults(ledger)
         return ledger
     except BaseException:
         engine.dispose()
         raise
+
+
+def sign_in(engine: Engine) -> str:
+    """Connect once: the login's name, or a Chinese ``SignInError`` saying why not (server down, wrong
+    password, no such database, a login without rights) — never "the ledger may be damaged"."""
+    url = engine.url
+    try:
+        with engine.connect() as conn:
+            login = str(conn.exec_driver_sql("SELECT session_user").scalar())
+            # A login with no grant here cannot even read the schema version: say so, not "damaged".
+            if conn.exec_driver_sql("SELECT to_regclass('alembic_version') IS NOT NULL").scalar() and not \
+                    conn.exec_driver_sql("SELECT has_table_privilege('alembic_version', 'SELECT')").scalar():
+                raise SignInError(NO_RIGHTS.format(login=login), "no_rights")
+            return login
+    except DBAPIError as err:
+        translated = translate_connect_error(err, url.host or "", url.database or "", url.username or "")
+        if translated is None:
+            raise
+        raise translated from err
 
 
 def _sidecars(file: Path) -> list[Path]:

@@ -419,6 +419,10 @@ def save_rules(ledger: Ledger, year: int, document: dict[str, Any], note: str = 
 
     ``based_on_version``: the version the editor loaded (0: the shipped defaults). When a newer one was
     saved since, nothing is written: a ``ConflictError`` names it and what it changed."""
+    # local: access sits above the rules (it reads the ledger handle's login); a top import would cycle
+    from .access import require
+
+    require(ledger, "edit_rules")  # 只有科长可以修改规则 (the database refuses anyway)
     if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2100:
         raise ValidationError([FieldProblem("year", "年度", "应为 2000—2100 之间的年份")], "计数规则有误：")
     parse_rules(document, year)

@@ -56,6 +56,7 @@ from ..common.context import LedgerContext
 from ..common.errors import DISCARD, SAVE, ask_save
 from ..common.latest_task import LatestTask
 from ..common.period_picker import PeriodPicker
+from ..common.permissions import limit
 from .board_models import RankChangeModel, rank_changes
 
 CLASSES = ("major", "large", "key")
@@ -389,7 +390,7 @@ class RulesEditor(QDialog):
         if getattr(self, "_filling", False):
             return
         rules = self.validated()
-        self.save_button.setEnabled(rules is not None)
+        self.save_button.setEnabled(rules is not None and limit(self.save_button, self.context, "edit_rules"))
         if rules is None:
             self.status.setText(f"<span style='color:#c62828'>{'；'.join(self.problems)}</span>")
             return

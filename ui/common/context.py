@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtWidgets import QWidget
 
 from zsdesk import ops
+from zsdesk.access import Access, access_of
 from zsdesk.errors import LedgerError
 from zsdesk.ledger import Ledger
 from zsdesk.ops.history import Change
@@ -46,6 +47,11 @@ class LedgerContext(QObject):
         self._money_unit = str(self.settings.value("money_unit", "wan"))
         self.today = date.today()
         self._thresholds: SizeThresholds | None = None
+
+    @property
+    def access(self) -> Access:
+        """Who is signed in and as which role (a SQLite ledger: the single operator)."""
+        return access_of(self.ledger)
 
     # --- preferences ----------------------------------------------------------------------
     @property

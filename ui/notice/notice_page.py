@@ -60,6 +60,7 @@ from ..common.context import LedgerContext
 from ..common.latest_task import LatestTask
 from ..common.page import PageWidget
 from ..common.period_picker import PeriodPicker, latest_closed_quarter
+from ..common.permissions import limit
 from .pdf_preview import PdfPreview
 
 SETTING_FIELDS = (("authority", S.NOTICE_AUTHORITY), ("number_pattern", S.NOTICE_NUMBER_PATTERN),
@@ -160,6 +161,8 @@ class NoticePage(PageWidget):
         self.save_docx_button.clicked.connect(self.save_docx)
         self.issue_button.clicked.connect(self.ask_issue)
         self.archive_button.clicked.connect(self.open_archive)
+        limit(self.issue_button, context, "issue_notices")  # 只有科长签发; the engine refuses anyway
+        limit(self.save_text_button, context, "edit_settings")  # the notice text is a ledger setting
         self._actions = self._make_actions()
         self.load()
 

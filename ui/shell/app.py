@@ -11,7 +11,8 @@ from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QObj
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QWidget
 
-from zsdesk.errors import LedgerLocked
+from zsdesk.db_errors import SignInError
+from zsdesk.errors import LedgerError, LedgerLocked
 from zsdesk.ledger import Ledger
 from zsdesk.lock import WriterLock
 from zsdesk.opening import open_ledger as open_sequence
@@ -23,6 +24,7 @@ from ..common.context import LedgerContext
 from ..common.errors import confirm, inform, install_excepthook, show_error
 from .main_window import MainWindow
 from .recent import add_recent, last_ledger, recent_ledgers
+from .signin import SignInDialog
 from .startup import StartDialog, demo_path
 
 log = logging.getLogger("zsdesk.ui")
@@ -179,10 +181,10 @@ class Controller:
         self.window: MainWindow | None = None
         self.context: LedgerContext | None = None
         self.lock: WriterLock | None = None
+        self.sign_in_dialog: SignInDialog | None = None
 
     def open_ledger(self, path: str, create: bool = False, demo: bool = False,
                     parent: QWidget | None = None) -> MainWindow | None:
-        lock = None
         try:
             try:
                 ledger = self._open(path, create, demo)  # the one opening sequence, with the writer lock
@@ -190,10 +192,47 @@ class Controller:
                 if not confirm(parent or self.window, S.APP_NAME, f"{err}\n\n{S.OPEN_READ_ONLY}"):
                     return None
                 ledger = open_sequence(demo_path() if demo else path, read_only=True)
-            lock, ledger.writer_lock = ledger.writer_lock, None  # the controller holds it across restores
+        except SignInError as err:
+            if err.kind in ("password", "no_password"):  # a remembered shared ledger: ask who signs in
+                return self.sign_in(parent, path, "" if err.kind == "no_password" else str(err))
+            show_error(parent or self.window, err)
+            return None
         except Exception as exc:  # noqa: BLE001 - shown to the clerk; bugs are logged by show_error
             show_error(parent or self.window, exc)
             return None
+        return self._show(ledger, parent)
+
+    def sign_in(self, parent: QWidget | None = None, address: str = "", message: str = "") -> MainWindow | None:
+        """The sign-in dialog until a shared ledger opens or 取消; the window behind stays as it was."""
+        dialog = SignInDialog(parent or self.window, address, message)
+        self.sign_in_dialog = dialog  # tests drive it
+        try:
+            while dialog.exec() == QDialog.DialogCode.Accepted:
+                try:
+                    ledger = open_sequence(dialog.address(), write=True, password=dialog.password.text() or None)
+                except LedgerError as err:
+                    dialog.show_message(str(err))
+                    continue
+                except Exception as exc:  # noqa: BLE001 - shown; bugs are logged by show_error
+                    show_error(dialog, exc)
+                    continue
+                finally:
+                    dialog.password.clear()  # the password lives only for the one connection
+                return self._show(ledger, parent)
+            return None
+        finally:
+            self.sign_in_dialog = None
+
+    def _sign_in_switch(self) -> None:
+        old = self.window
+        if old is not None and not old.leave_all():
+            return
+        window = self.sign_in(old)
+        if window is not None and old is not None and window is not old:
+            old.deleteLater()
+
+    def _show(self, ledger: Ledger, parent: QWidget | None) -> MainWindow:
+        lock, ledger.writer_lock = ledger.writer_lock, None  # the controller holds it across restores
         if ledger.upgraded_backup is not None:
             inform(parent or self.window, S.APP_NAME, S.LEDGER_UPGRADED.format(path=ledger.upgraded_backup))
         self._close_current()
@@ -202,6 +241,7 @@ class Controller:
         self.window = MainWindow(self.context)
         self.window.open_requested.connect(self._switch)
         self.window.restore_requested.connect(self.restore)
+        self.window.sign_in_requested.connect(self._sign_in_switch)
         add_recent(str(ledger.path) if ledger.path is not None else ledger.url)
         from ..files.backups import start_auto_backup
 
@@ -287,6 +327,10 @@ class Controller:
             dialog = StartDialog(recent_ledgers())
             if dialog.exec() != StartDialog.DialogCode.Accepted or dialog.choice is None:
                 return False
+            if dialog.sign_in_chosen:
+                if self.sign_in() is not None:
+                    return True
+                continue
             if self.open_ledger(*dialog.choice) is not None:
                 return True
 

@@ -30,6 +30,7 @@ from .. import strings as S
 from ..common.context import LedgerContext
 from ..common.errors import show_error
 from ..common.page import Editor, PageWidget
+from ..common.permissions import limit
 from ..common.toolbar_fixed import pin_width
 from .pages import PAGE_MENUS, page_factory
 from .recent import recent_ledgers
@@ -44,6 +45,7 @@ class MainWindow(QMainWindow):
     # (path, create, demo) — the app reopens the window on another ledger
     open_requested = Signal(str, bool, bool)
     restore_requested = Signal(str)  # a backup's path: the app closes the ledger, restores, reopens
+    sign_in_requested = Signal()  # 文件 → 登录共享台账: the app shows the sign-in dialog
 
     def __init__(self, context: LedgerContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -68,9 +70,14 @@ class MainWindow(QMainWindow):
         self.status_period = QLabel(S.STATUS_PERIOD.format(period=current_period_text(context)), self)
         self.statusBar().addWidget(self.status_counts, 1)
         self.statusBar().addPermanentWidget(self.status_period)
+        # Who is signed in, as which role (a SQLite ledger: one operator, no sign-in).
+        self.status_user = QLabel(context.access.describe(), self)
+        self.status_user.setObjectName("status_user")
+        self.statusBar().addPermanentWidget(self.status_user)
         self._make_actions()
         self._make_menus()
         self._make_toolbar()
+        self._limit_by_role()
         self.nav.currentItemChanged.connect(lambda item, _old: item and self.show_page(item.data(Qt.ItemDataRole.UserRole)))
         context.changed.connect(self._on_change)
         context.open_project_requested.connect(self.open_project)
@@ -156,6 +163,7 @@ class MainWindow(QMainWindow):
         self.act_open_ledger = self._action(S.ACT_OPEN_LEDGER, self.open_ledger, QKeySequence.StandardKey.Open,
                                             sp.SP_DialogOpenButton)
         self.act_open_demo = self._action(S.ACT_OPEN_DEMO, lambda: self.open_requested.emit("", True, True))
+        self.act_sign_in = self._action(S.ACT_SIGN_IN, self.sign_in_requested.emit)
         self.act_import = self._action(S.ACT_IMPORT, self.import_xlsx, "Ctrl+I", sp.SP_ArrowDown)
         self.act_export = self._action(S.ACT_EXPORT, self.export_xlsx, "Ctrl+E", sp.SP_ArrowUp)
         self.act_templates = self._action(S.ACT_TEMPLATES, self.download_templates)
@@ -190,7 +198,8 @@ class MainWindow(QMainWindow):
     def _make_menus(self) -> None:
         bar = self.menuBar()
         m_file = bar.addMenu(S.MENU_FILE)
-        m_file.addActions([self.act_new_ledger, self.act_open_ledger, self.act_open_demo])
+        m_file.addActions([self.act_new_ledger, self.act_open_ledger, self.act_open_demo, self.act_sign_in])
+        m_file.setToolTipsVisible(True)  # a disabled item says why (role)
         self.menu_recent = m_file.addMenu(S.MENU_RECENT)
         self.menu_recent.aboutToShow.connect(self._fill_recent)
         m_file.addSeparator()
@@ -260,6 +269,19 @@ class MainWindow(QMainWindow):
         bar.addSeparator()
         bar.addAction(self.act_backup_now)
         self.addToolBar(bar)
+
+    def _limit_by_role(self) -> None:
+        """Disable what the signed-in role may not do, the reason in the tooltip (the database and the
+        engine refuse anyway). A SQLite ledger's single operator may do everything."""
+        for action, capability in ((self.act_import, "edit_projects"), (self.act_stale_days, "edit_settings"),
+                                   (self.act_backup_setting, "edit_settings"), (self.act_check, "check")):
+            limit(action, self.context, capability)
+        ledger = self.page("ledger")
+        for name in ("act_new", "act_delete"):
+            page_action = getattr(ledger, name, None)
+            if isinstance(page_action, QAction):
+                limit(page_action, self.context, "edit_projects")
+        self.menu_settings.setToolTipsVisible(True)
 
     def _fill_recent(self) -> None:
         self.menu_recent.clear()

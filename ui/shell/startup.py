@@ -38,6 +38,7 @@ class StartDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(S.START_TITLE)
         self.choice: tuple[str, bool, bool] | None = None
+        self.sign_in_chosen = False  # 登录共享台账: the controller shows the sign-in dialog
         title = QLabel(S.START_HEADLINE, self)
         font = title.font()
         font.setPointSizeF(font.pointSizeF() * 1.5)
@@ -52,7 +53,9 @@ class StartDialog(QDialog):
         self.new_button.clicked.connect(self._new)
         self.open_button.clicked.connect(self._open)
         self.demo_button.clicked.connect(lambda: self._choose("", True, True))
-        for b in (self.new_button, self.open_button, self.demo_button):
+        self.sign_in_button = QCommandLinkButton(S.START_SIGN_IN, S.START_SIGN_IN_HINT, self)
+        self.sign_in_button.clicked.connect(self._sign_in)
+        for b in (self.new_button, self.open_button, self.demo_button, self.sign_in_button):
             layout.addWidget(b)
         self.recent = QListWidget(self)
         for path in recent:
@@ -65,7 +68,11 @@ class StartDialog(QDialog):
             layout.addWidget(self.recent)
         else:
             self.recent.hide()
-        self.resize(560, 420 if recent else 300)
+        self.resize(560, 480 if recent else 360)
+
+    def _sign_in(self) -> None:
+        self.sign_in_chosen = True
+        self._choose("", False, False)
 
     def _choose(self, path: str, create: bool, demo: bool) -> None:
         self.choice = (path, create, demo)

@@ -36,6 +36,7 @@ COMMAND_MODULES = [
     "zsdesk.cli.dict_cmd",  # dict list|add
     "zsdesk.cli.lifecycle_cmd",  # lifecycle
     "zsdesk.cli.activity_cmds",  # activity, leads, trips
+    "zsdesk.cli.users_cmd",  # users list|add|set-role|disable (shared ledgers)
     # Further subcommands register here, one module each.
 ]
 
@@ -67,6 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     sys.unraisablehook = _log_unraisable  # a half-closed file after a failed write: the log, not the terminal
     try:
+        ask_password_if_needed(args)
         return int(args.run(args) or 0)
     except LedgerError as err:
         sys.stderr.write(f"zsdesk: {_one_line(str(err))}\n")
@@ -89,6 +91,36 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except Exception:  # noqa: BLE001 - the one place that turns a bug into exit code 1
         return _internal_error()
+
+
+def ask_password_if_needed(args: argparse.Namespace) -> None:
+    """A shared ledger's address names the login only: libpq takes the password from ``PGPASSWORD``
+    or ``~/.pgpass``; failing both, ask for it without echo when a person sits at the terminal. It
+    lives in this process's environment for this run only — never on the command line, never saved."""
+    db = getattr(args, "db_sub", None) or getattr(args, "db", None)
+    if not db or "://" not in db or not db.startswith("postgresql") or os.environ.get("PGPASSWORD"):
+        return
+    from sqlalchemy.engine import make_url
+
+    from ..db import make_engine
+    from ..db_errors import SignInError
+    from ..opening import resolve_url, sign_in
+
+    url = make_url(resolve_url(db))
+    if url.password:
+        return
+    engine = make_engine(str(url))
+    try:
+        sign_in(engine)
+        return
+    except SignInError as err:
+        if err.kind != "no_password" or not sys.stdin.isatty():
+            raise
+    finally:
+        engine.dispose()
+    import getpass  # only when a person must type a password
+
+    os.environ["PGPASSWORD"] = getpass.getpass(f"{url.username or ''}@{url.host or ''} 的密码：")
 
 
 def _log_unraisable(unraisable: sys.UnraisableHookArgs) -> None:

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 
+from ..access import require
 from ..audit_guard import chain_head
 from ..errors import LedgerError
 from ..models import IssuedNotice
@@ -98,6 +99,7 @@ def issue_notice(ledger: Ledger, period: Period, number: int | None = None, issu
     The serial counts per issuing year (the year of ``issue_date``): the next after the year's highest,
     or ``number`` when given — a number already used that year is refused.
     """
+    require(ledger, "issue_notices")  # 只有科长可以签发通报, before any figure is computed
     issue_date = issue_date or date.today()
     settings = settings or load_settings(ledger)
     pattern = series_settings(settings, period).number_pattern
