@@ -129,6 +129,7 @@ class Project(SoftDelete, Base):
         Index("ix_projects_agreement_amount", "agreement_amount"),
         Index("ix_projects_updated_at", "updated_at"),
         *(_live_index(c) for c in LIVE_SORT_COLUMNS),
+        _live_index("arrived_total"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(20), unique=True)
@@ -163,6 +164,10 @@ class Project(SoftDelete, Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # 累计到位: the sum of the project's live funding entries, kept by every operation that changes funding
+    # (zsdesk/ops/totals.py) so the ledger sorts by it from an index; not a field of the record (no audit,
+    # no undo of its own), checked by ``zsdesk check`` (migration 0009).
+    arrived_total: Mapped[int] = mapped_column(Money, default=0, server_default="0")
 
     __mapper_args__ = {"version_id_col": version}
 

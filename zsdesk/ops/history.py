@@ -27,6 +27,7 @@ from ..ledger import History as History  # re-exported: the undo stacks are part
 from ..ledger import Ledger
 from ..models import AuditEntry, Base
 from .records import Snapshot, apply_snapshot, same_content, snapshot
+from .totals import refresh_after
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,7 @@ def operation(ledger: Ledger, label: str, undoable: bool = True) -> Iterator[Ope
         lock_chain(session)
         yield op
         session.flush()
+        refresh_after(session, op.change.records)  # 累计到位 of the projects whose funding changed
         op._write_audit()
         session.commit()
     except (StaleDataError, IntegrityError, OperationalError) as err:

@@ -111,20 +111,31 @@ class Lookups:
     def load_investors(self, investors: Iterable[Any]) -> None:
         """Load the live projects of these investors (any spelling ``norm`` folds together) in one pass."""
         wanted = {norm(i or "") for i in investors} - set(self._groups)
-        if not wanted:
-            return
-        spellings = sorted({inv for inv in self.stored_investors() if norm(inv) in wanted})
+        if wanted:
+            self.add_investor_rows(wanted, self.projects_of([inv for inv in self.stored_investors()
+                                                             if norm(inv) in wanted]))
+
+    def projects_of(self, spellings: Iterable[str]) -> list[Any]:
+        """(id, code, name, investor) of the live projects of these exact investor spellings, in id order."""
+        spellings = sorted(set(spellings))
         rows: list[Any] = []
         for start in range(0, len(spellings), 900):
             rows += self.session.execute(select(Project.id, Project.code, Project.name, Project.investor).where(
                 Project.investor.in_(spellings[start:start + 900]), Project.deleted_at.is_(None))).all()
         rows.sort(key=lambda r: r[0])  # id order, as one scan of the table gave them
+        return rows
+
+    def add_investor_rows(self, wanted: set[str], rows: Iterable[Any]) -> None:
+        """Keep ``rows`` (``projects_of``) as the whole live projects of the ``norm``-ed investors ``wanted``."""
+        wanted = wanted - set(self._groups)
         for inv in wanted:
             self._groups[inv] = []
         for pid, code, name, investor in rows:
-            inv, key = norm(investor or ""), normalized_name(name)
-            self._groups[inv].append((key, pid, code, name))
-            self._by_key.setdefault((inv, key), (pid, code, name))
+            inv = norm(investor or "")
+            if inv in wanted:
+                key = normalized_name(name)
+                self._groups[inv].append((key, pid, code, name))
+                self._by_key.setdefault((inv, key), (pid, code, name))
 
     def _group(self, inv: str) -> list[tuple[str, int, str, str]]:
         if inv not in self._groups:

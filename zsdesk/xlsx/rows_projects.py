@@ -86,9 +86,6 @@ class _ProjectIndex:
     file's investors are looked at: every key here starts with the investor."""
 
     def __init__(self, ctx: Context) -> None:
-        from sqlalchemy import select
-
-        from ..models import Project
         from ..ops.projects import normalized_name
 
         self.exact: dict[tuple[str, str], list[tuple[int, str]]] = {}
@@ -96,14 +93,10 @@ class _ProjectIndex:
         self.lowered: dict[tuple[str, str], str] = {}
         exact_investors = {exact_key(text_value(row.get("investor"))) for _, row in ctx.table.rows}
         loose_investors = {norm(i) for i in exact_investors}
-        ctx.lookups.load_investors(loose_investors)  # the ledger duplicate hints ask for the same investors
-        spellings = sorted({inv for inv in ctx.lookups.stored_investors()
-                            if exact_key(inv) in exact_investors or norm(inv) in loose_investors})
-        rows: list[Any] = []
-        for start in range(0, len(spellings), 900):
-            rows += ctx.session.execute(select(Project.id, Project.code, Project.name, Project.investor).where(
-                Project.investor.in_(spellings[start:start + 900]), Project.deleted_at.is_(None))).all()
-        rows.sort(key=lambda r: r[0])  # id order, as one scan of the table gave them
+        spellings = [inv for inv in ctx.lookups.stored_investors()
+                     if exact_key(inv) in exact_investors or norm(inv) in loose_investors]
+        rows = ctx.lookups.projects_of(spellings)
+        ctx.lookups.add_investor_rows(loose_investors, rows)  # the ledger duplicate hints ask for the same investors
         for pid, code, name, investor in rows:
             investor_key = exact_key(investor)
             if investor_key in exact_investors:
