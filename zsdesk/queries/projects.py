@@ -6,6 +6,7 @@ The window's ledger table, the xlsx export of a filtered view and the benchmarks
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -201,25 +202,39 @@ class ProjectQuery:
     def _ids_by_unit_name(self, session: Session, column: Any) -> list[int]:
         """The order of :meth:`select` for a sort by a unit's name, without sorting 100,000 joined rows in
         SQL (223 ms): the few hundred units ranked by the database (its collation, its NULL placement),
-        then the ids in id order sorted stably by their unit's rank, reversed for descending."""
+        the ids fetched ordered by (unit id, id) — for the lead unit straight from a live index — and
+        each unit's run of ids placed by its unit's rank; reversed for descending."""
         names = session.execute(select(Unit.id, Unit.name).order_by(Unit.name, Unit.id)).all()
-        rank: dict[int, int] = {}
+        pairs = fetch_pairs(session, select(column, Project.id).where(*self.conditions())
+                            .order_by(column.asc().nulls_first(), Project.id))
+        units = [u for u, _ in pairs]
+        ids = [pid for _, pid in pairs]
+        unranked = 0  # ids without a unit come first: NULL names sort first on SQLite, last on PostgreSQL
+        while unranked < len(units) and units[unranked] is None:
+            unranked += 1
+        known = units[unranked:]
+        runs: list[list[int]] = []  # one run of ids per distinct unit name, in name order
         previous: object = object()
-        position = 0
         for unit_id, name in names:
-            if name != previous:
-                position += 1
+            lo = bisect_left(known, unit_id) + unranked
+            hi = bisect_right(known, unit_id) + unranked
+            if name != previous or not runs:
+                runs.append([])
                 previous = name
-            rank[unit_id] = position
-        # No unit (NULL name): first in ascending order on SQLite, last on PostgreSQL.
-        missing = 0 if session.get_bind().dialect.name == "sqlite" else position + 1
-        pairs = fetch_pairs(session, select(Project.id, column).where(*self.conditions()).order_by(Project.id))
-        get = rank.get
-        pairs.sort(key=lambda pair: get(pair[1], missing))
-        ids = [pid for pid, _ in pairs]
+            if lo < hi:
+                if runs[-1]:  # two units with one name: their projects interleave by id, as in SQL
+                    runs[-1] = sorted(runs[-1] + ids[lo:hi])
+                else:
+                    runs[-1] = ids[lo:hi]
+        nulls = ids[:unranked]
+        if unranked + sum(len(run) for run in runs) < len(ids):  # a unit id with no unit row: a NULL name in SQL
+            ranked = {unit_id for unit_id, _ in names}
+            nulls = sorted(nulls + [pid for u, pid in pairs[unranked:] if u not in ranked])
+        ordered = [nulls] + runs if session.get_bind().dialect.name == "sqlite" else runs + [nulls]
+        out = [pid for run in ordered for pid in run]
         if self.descending:
-            ids.reverse()
-        return ids
+            out.reverse()
+        return out
 
     def count(self, session: Session) -> int:
         return session.scalar(select(func.count()).select_from(Project).where(*self.conditions())) or 0

@@ -1,4 +1,4 @@
-"""a maintained per-project total of funds arrived (累计到位), for sorting the ledger by it (issue 20)
+"""a maintained per-project total of funds arrived (累计到位) and a live lead-unit index, for the ledger's sorts (issue 20)
 
 Revision ID: 0009
 Revises: 0005
@@ -24,11 +24,16 @@ def upgrade() -> None:
     # Backfill: the sum of each project's live funding entries (read from ix_funding_project_cover).
     op.execute("UPDATE projects SET arrived_total = COALESCE((SELECT SUM(funding.amount) FROM funding "
                "WHERE funding.project_id = projects.id AND funding.deleted_at IS NULL), 0)")
-    op.create_index("ix_projects_live_arrived_total", "projects", ["arrived_total"], sqlite_where=LIVE,
-                    postgresql_where=LIVE)
+    # The sorts by 累计到位 and by 牵头单位: the live projects' (value, id) in order from the index alone
+    # (deleted_at leads, all NULL, so the index covers the query's WHERE and needs no sort).
+    op.create_index("ix_projects_live_arrived_total", "projects", ["deleted_at", "arrived_total"],
+                    sqlite_where=LIVE, postgresql_where=LIVE)
+    op.create_index("ix_projects_live_lead_unit_id", "projects", ["deleted_at", "lead_unit_id"],
+                    sqlite_where=LIVE, postgresql_where=LIVE)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_projects_live_lead_unit_id", table_name="projects")
     op.drop_index("ix_projects_live_arrived_total", table_name="projects")
     with op.batch_alter_table("projects") as batch:
         batch.drop_column("arrived_total")
