@@ -130,9 +130,8 @@ class Project(SoftDelete, Base):
         Index("ix_projects_updated_at", "updated_at"),
         *(_live_index(c) for c in LIVE_SORT_COLUMNS),
         # Sorts by 累计到位 / 牵头单位 read (value, id) of the live projects from the index alone (migration 0009).
-        Index("ix_projects_live_arrived_total", "deleted_at", "arrived_total", sqlite_where=text("deleted_at IS NULL"),
-              postgresql_where=text("deleted_at IS NULL")),
-        Index("ix_projects_live_lead_unit_id", "deleted_at", "lead_unit_id", sqlite_where=text("deleted_at IS NULL"),
+        _live_index("arrived_total"),
+        Index("ix_projects_live_lead_unit_id", "lead_unit_id", "id", "deleted_at", sqlite_where=text("deleted_at IS NULL"),
               postgresql_where=text("deleted_at IS NULL")),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

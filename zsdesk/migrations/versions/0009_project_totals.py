@@ -24,11 +24,12 @@ def upgrade() -> None:
     # Backfill: the sum of each project's live funding entries (read from ix_funding_project_cover).
     op.execute("UPDATE projects SET arrived_total = COALESCE((SELECT SUM(funding.amount) FROM funding "
                "WHERE funding.project_id = projects.id AND funding.deleted_at IS NULL), 0)")
-    # The sorts by 累计到位 and by 牵头单位: the live projects' (value, id) in order from the index alone
-    # (deleted_at leads, all NULL, so the index covers the query's WHERE and needs no sort).
-    op.create_index("ix_projects_live_arrived_total", "projects", ["deleted_at", "arrived_total"],
+    # The sorts by 累计到位 and by 牵头单位 read the live projects in order from an index. The lead unit's
+    # covers (lead unit, id, deleted_at): no table lookups, no sort. deleted_at must not lead: SQLite would
+    # then take these indexes for every "deleted_at IS NULL" query (investor lookups went 10× slower).
+    op.create_index("ix_projects_live_arrived_total", "projects", ["arrived_total"],
                     sqlite_where=LIVE, postgresql_where=LIVE)
-    op.create_index("ix_projects_live_lead_unit_id", "projects", ["deleted_at", "lead_unit_id"],
+    op.create_index("ix_projects_live_lead_unit_id", "projects", ["lead_unit_id", "id", "deleted_at"],
                     sqlite_where=LIVE, postgresql_where=LIVE)
 
 
