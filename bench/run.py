@@ -441,7 +441,12 @@ def main() -> int:
     if wanted("import_real", "import_dry", "board_ratio", "sort_arrived", "sort_lead_unit", "filter_text"):
         measure_speed(db, steps, max(5, args.repeat), wanted)
     if args.pg:
-        measure_pg(args.pg, steps, max(5, args.repeat), args.reuse, args.projects)
+        try:
+            measure_pg(args.pg, steps, max(5, args.repeat), args.reuse, args.projects)
+        except Exception as err:  # noqa: BLE001 - a server problem is reported on the lines, the rest still prints
+            for key in steps:
+                if key.startswith("pg_"):
+                    steps[key].note = f"PostgreSQL failed: {str(err).splitlines()[0][:120]}"
     if wanted("first_screen", "scroll", "memory", "startup"):
         measure_window(db, demo_db, steps, 3)
     sizes = (1_000, 10_000, 100_000) + ((1_000_000,) if args.growth_1m else ())

@@ -11,6 +11,7 @@ import sqlite3
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -99,7 +100,7 @@ def raw_board_sql(year: int) -> Any:
     """One pass over the year's funding joined to its projects, summed by lead unit."""
     return text("SELECT p.lead_unit_id, SUM(f.amount) FROM funding f JOIN projects p ON p.id = f.project_id "
                 "WHERE f.deleted_at IS NULL AND p.deleted_at IS NULL AND f.date BETWEEN :start AND :end "
-                "GROUP BY p.lead_unit_id").bindparams(start=f"{year}-01-01", end=f"{year}-12-31")
+                "GROUP BY p.lead_unit_id").bindparams(start=date(year, 1, 1), end=date(year, 12, 31))
 
 
 def board_vs_raw(target: str | Path, period: str, repeat: int) -> Samples:
