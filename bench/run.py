@@ -448,7 +448,11 @@ def main() -> int:
                 if key.startswith("pg_"):
                     steps[key].note = f"PostgreSQL failed: {str(err).splitlines()[0][:120]}"
     if wanted("first_screen", "scroll", "memory", "startup"):
-        measure_window(db, demo_db, steps, 3)
+        try:
+            measure_window(db, demo_db, steps, 3)
+        except (RuntimeError, subprocess.TimeoutExpired) as err:  # a hung window probe must not lose the run
+            for key in ("first_screen", "scroll", "memory", "startup"):
+                steps[key].note = f"window probe failed: {str(err).splitlines()[0][:100]}"
     sizes = (1_000, 10_000, 100_000) + ((1_000_000,) if args.growth_1m else ())
     grown = growth(3, sizes, db) if args.growth else []
 
