@@ -74,7 +74,7 @@ def import_file_of(ledger: Ledger, path: Path) -> None:
     headers = [c.header for c in PROJECT_COLUMNS if c.field != "code"]
     ws.append(headers)
     for n, row in enumerate(sample):
-        values = [row[index[h]] for h in headers]
+        values = [row[index[h]] if h in index else None for h in headers]  # promised dates: not exported
         values[0] = f"{values[0]}（二期{n}）"
         ws.append(values)
     wb.save(path)

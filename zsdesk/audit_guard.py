@@ -20,7 +20,7 @@ import json
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import event, select, text
+from sqlalchemy import Connection, event, select, text
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from .errors import LedgerError
@@ -135,6 +135,25 @@ def chained_rows(prev_hash: str, op_id: str, op_label: str, at: datetime, operat
                      "hash": digest})
         prev_hash = digest
     return rows
+
+
+def insert_chained(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Append ``chained_rows`` output in one executemany, straight to the driver: SQLAlchemy's per-row
+    parameter processing was half the time of a 100k-row demo build and most of a big import's audit."""
+    if not rows:
+        return
+    columns = list(rows[0])
+    to_db = AuditEntry.__table__.c.at.type.bind_processor(conn.dialect)
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    sql = f"INSERT INTO audit_log ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
+    at_index = columns.index("at")
+    params = []
+    for row in rows:
+        values = [row[k] for k in columns]
+        if to_db is not None:
+            values[at_index] = to_db(values[at_index])
+        params.append(tuple(values))
+    conn.exec_driver_sql(sql, params)
 
 
 # --- the engine's guard ---------------------------------------------------------------------------

@@ -27,6 +27,8 @@ from .db import ledger_url, make_engine, sqlite_path
 from .errors import LedgerDamaged
 from .labels import STAGE_LABELS, field_label
 from .models import Funding, Project, Target
+from .money import format_wan
+from .ops.totals import mismatched_totals
 from .sqlite_file import SQLITE_HEADER as SQLITE_HEADER  # re-exported: moved below backup and opening
 from .sqlite_file import connect_writable, read_only_engine
 from .sqlite_file import inspect_file as inspect_file
@@ -142,6 +144,7 @@ def _run_checks(engine: Engine, report: CheckReport, sqlite: bool, ledger_file: 
             return  # the remaining checks read the current schema
         report.projects = s.scalar(select(func.count()).select_from(Project).where(Project.deleted_at.is_(None))) or 0
         _check_money(s, report)
+        _check_totals(s, report)
         _check_stages(s, report)
         # Tamper evidence: the audit chain, a replay of the log against every record, and the
         # anchors outside the file (issued notices, backups) — see zsdesk.audit_chain.
@@ -234,6 +237,15 @@ def _check_money(s: Session, report: CheckReport) -> None:
             if found <= MAX_LISTED:
                 report.add("money", f"{year} 年目标任务的{_label(col.key)}不合理：{value:,} 元")
     _more(report, "money", found, "处金额不合理")
+
+
+def _check_totals(s: Session, report: CheckReport) -> None:
+    """The maintained 累计到位 of every project (migration 0009) against the sum of its live entries."""
+    count, rows = mismatched_totals(s, MAX_LISTED)
+    for code, stored, live in rows:
+        report.add("totals", f"项目 {code} 记录的累计到位 {format_wan(stored)} 万元与到位资金记录合计 "
+                             f"{format_wan(live)} 万元不符（台账被其他工具改动过）")
+    _more(report, "totals", count, "个项目的累计到位与到位资金记录不符")
 
 
 def _label(key: str) -> str:

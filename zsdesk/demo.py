@@ -36,6 +36,7 @@ from .models import (
 from .money import YUAN_PER_WAN, YUAN_PER_YI
 from .ops.history import ChangeRecord, Operation, operation
 from .ops.records import snapshot_from_values
+from .ops.totals import refresh_arrived_totals
 from .stage import derive_stage, first_signed
 
 YI = YUAN_PER_YI  # one definition, in zsdesk.money
@@ -321,6 +322,7 @@ def build_demo(ledger: Ledger, projects: int | None = None, seed: int = 2026, to
                           target_rows)
         for ix in rebuilt:
             ix.create(conn)
+        refresh_arrived_totals(op.session)  # 累计到位 of every project, once (the entries went in as Core rows)
         if conn.dialect.name == "postgresql":
             # Rows went in with explicit ids; move each id sequence past them, or the next insert collides.
             for table_name in ("units", "persons", "projects", "funding", "targets"):

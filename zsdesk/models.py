@@ -142,6 +142,10 @@ class Project(SoftDelete, Base):
         Index("ix_projects_agreement_amount", "agreement_amount"),
         Index("ix_projects_updated_at", "updated_at"),
         *(_live_index(c) for c in LIVE_SORT_COLUMNS),
+        # Sorts by 累计到位 / 牵头单位 read (value, id) of the live projects from the index alone (migration 0009).
+        _live_index("arrived_total"),
+        Index("ix_projects_live_lead_unit_id", "lead_unit_id", "id", "deleted_at", sqlite_where=text("deleted_at IS NULL"),
+              postgresql_where=text("deleted_at IS NULL")),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(20), unique=True)
@@ -185,6 +189,10 @@ class Project(SoftDelete, Base):
     verification_by: Mapped[str | None] = mapped_column(String(100))
     verification_at: Mapped[datetime | None] = mapped_column(DateTime)
     verified_snapshot: Mapped[str | None] = mapped_column(Text)
+    # 累计到位: the sum of the project's live funding entries, kept by every operation that changes funding
+    # (zsdesk/ops/totals.py) so the ledger sorts by it from an index; not a field of the record (no audit,
+    # no undo of its own), checked by ``zsdesk check`` (migration 0009).
+    arrived_total: Mapped[int] = mapped_column(Money, default=0, server_default="0")
 
     __mapper_args__ = {"version_id_col": version, "eager_defaults": True}
 

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import func, select, text
+from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from ..errors import FieldProblem, ValidationError
@@ -28,8 +28,8 @@ from .fields import (
     UnitRef,
     UnitRefs,
 )
-from .history import Change, Operation, operation
-from .records import PROJECT_LINKS, set_project_links
+from .history import Change, ChangeRecord, Operation, operation
+from .records import PROJECT_LINKS, set_project_links, snapshot_from_values
 
 if TYPE_CHECKING:
     from ..ledger import Ledger
@@ -167,6 +167,81 @@ def _prepare(op: Operation, project: Any) -> None:
     dates = {f: getattr(project, f) for f in DATE_FIELDS}
     project.stage = derive_stage(dates)
     project.signed_date = first_signed(dates)
+
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def _stored_same_names(session: Session, rows: list[dict[str, Any]]) -> dict[tuple[str, str], str]:
+    """(lower(name), investor) → code of the live stored projects the batch's names could clash with."""
+    # By investor (indexed), then lower() as the database's: SQLite's lower() folds ASCII only.
+    lower = str.lower if session.get_bind().dialect.name == "postgresql" else _sqlite_lower
+    investors = sorted({r.get("investor", "") for r in rows if r.get("name")})
+    stored: dict[tuple[str, str], str] = {}
+    for start in range(0, len(investors), 900):
+        for code, name, investor in session.execute(
+                select(Project.code, Project.name, Project.investor).where(
+                    Project.investor.in_(investors[start:start + 900]), Project.deleted_at.is_(None))
+                .order_by(Project.id)):
+            stored.setdefault((lower(name), investor), code)
+    return stored
+
+
+def _sqlite_lower(value: str) -> str:
+    return value.translate(_ASCII_LOWER)
+
+
+def _new_ids(session: Session, count: int) -> list[int]:
+    """Ids for ``count`` new projects. SQLite: after the largest (the writer lock keeps them ours; it is
+    what the database itself would pick). PostgreSQL: drawn from the id sequence."""
+    if session.get_bind().dialect.name == "postgresql":
+        return [int(i) for i in session.scalars(text(
+            "SELECT nextval(pg_get_serial_sequence('projects', 'id')) FROM generate_series(1, :n)"), {"n": count})]
+    first = int(session.scalar(select(func.max(Project.id))) or 0) + 1
+    return list(range(first, first + count))
+
+
+def insert_projects_in(op: Operation, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert checked new projects (``validate``'s values, in order) inside an open operation, as one
+    executemany per table: the same rows, codes, links and audit records :func:`create_project`'s
+    ``create_in`` would write one at a time (an import of 5,000 projects: 30 s → well under a second)."""
+    if not rows:
+        return []
+    # The same-name rule of _check, answered as the row-by-row writes would: row k clashes with a stored
+    # project or an earlier row whose lower(name) (SQL's lower: ASCII only) is row k's name lower-cased.
+    same_names = _stored_same_names(op.session, rows)
+    lower = str.lower if op.session.get_bind().dialect.name == "postgresql" else _sqlite_lower
+    columns = Project.__table__.columns
+    records = []
+    links: list[dict[str, list[int]]] = []
+    for values in rows:
+        record = {k: v for k, v in values.items() if k in columns}
+        dates = {f: record.get(f) for f in DATE_FIELDS}
+        first = next((d for f in DATE_FIELDS if (d := dates[f])), None)
+        record.update(created_at=op.now, updated_at=op.now, stage=derive_stage(dates), signed_date=first_signed(dates),
+                      code=_allocate_code(op.session, (first or op.now.date()).year))
+        if record.get("name"):
+            same = same_names.get((record["name"].lower(), record.get("investor", "")))
+            if same is not None:
+                raise ValidationError([FieldProblem("name", "项目名称", f"已有投资方相同的同名项目（{same}）")])
+            same_names.setdefault((lower(record["name"]), record.get("investor", "")), record["code"])
+        records.append(record)
+        links.append({f: sorted(set(values.get(f) or ())) for f in PROJECT_LINKS})
+    # Core executemany through the session (its read-only guard sees it), with the ids given: SQLite's
+    # RETURNING in row order would run one statement per row.
+    ids = _new_ids(op.session, len(records))
+    keys = sorted(set().union(*records))
+    op.session.execute(insert(cast(Table, Project.__table__)), [{**{k: r.get(k) for k in keys}, "id": pid}
+                                                   for pid, r in zip(ids, records, strict=True)])
+    for field, (link, column) in PROJECT_LINKS.items():
+        pairs = [{"project_id": pid, column: other} for pid, found in zip(ids, links, strict=True)
+                 for other in found[field]]
+        if pairs:
+            op.session.execute(insert(cast(Table, link.__table__)), pairs)
+    for pid, record, found in zip(ids, records, links, strict=True):
+        after = snapshot_from_values("project", {**record, "id": pid}, found)
+        op.change.records.append(ChangeRecord("project", pid, "insert", None, after))
+    return ids
 
 
 def create_project(ledger: Ledger, fields: Mapping[str, Any]) -> Change:

@@ -29,6 +29,7 @@ from ..models import (
     TripVisit,
     Unit,
 )
+from .totals import DERIVED_COLUMNS  # maintained sums: never in a snapshot
 
 ENTITY_MODELS: dict[str, type[Base]] = {
     "unit": Unit,
@@ -74,7 +75,8 @@ def _to_json(value: Any) -> Any:
 
 def snapshot(session: Session, entity: str, obj: Base) -> Snapshot:
     model = ENTITY_MODELS[entity]
-    snap = {col.key: _to_json(getattr(obj, col.key)) for col in model.__table__.columns}
+    snap = {col.key: _to_json(getattr(obj, col.key)) for col in model.__table__.columns
+            if col.key not in DERIVED_COLUMNS}
     if entity in ENTITY_LINKS:
         links, owner = ENTITY_LINKS[entity]
         for field, (link, column) in links.items():
@@ -88,6 +90,8 @@ def _columns(entity: str) -> tuple[tuple[str, Any, bool], ...]:
     """(key, scalar default, is a date/time column) for each column of ``entity``'s table."""
     out = []
     for col in ENTITY_MODELS[entity].__table__.columns:
+        if col.key in DERIVED_COLUMNS:
+            continue
         default = col.default
         value = default.arg if default is not None and getattr(default, "is_scalar", False) else None
         out.append((col.key, value, isinstance(col.type, Date | DateTime)))

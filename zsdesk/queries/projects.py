@@ -6,6 +6,7 @@ The window's ledger table, the xlsx export of a filtered view and the benchmarks
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -187,20 +188,86 @@ class ProjectQuery:
             order = case({c: i for i, c in enumerate(SIZE_CLASSES)}, value=size_class_expr(self.thresholds))
         elif key == "stale":
             order = case((self.stale_expr(), 0), else_=1)
-        else:  # arrived_amount
-            sums = (select(Funding.project_id, func.sum(Funding.amount).label("total"))
-                    .where(Funding.deleted_at.is_(None)).group_by(Funding.project_id).subquery())
-            stmt = stmt.outerjoin(sums, sums.c.project_id == Project.id)
-            order = func.coalesce(sums.c.total, 0)
+        else:  # arrived_amount: the maintained 累计到位 (zsdesk/ops/totals.py), read from its live index
+            order = Project.arrived_total
         direction = order.desc() if self.descending else order.asc()
         tie = Project.id.desc() if self.descending else Project.id.asc()
         return stmt.order_by(direction, tie)
 
     def ids(self, session: Session) -> list[int]:
+        key = self.sort if self.sort in SORT_KEYS else "code"
+        if key in _BY_UNIT_NAME:
+            return self._ids_by_unit_name(session, _BY_UNIT_NAME[key])
         return fetch_ids(session, self.select())
+
+    def _ids_by_unit_name(self, session: Session, column: Any) -> list[int]:
+        """The order of :meth:`select` for a sort by a unit's name, without sorting 100,000 joined rows in
+        SQL (223 ms): the few hundred units ranked by the database (its collation, its NULL placement),
+        the ids fetched ordered by (unit id, id) — for the lead unit straight from a live index — and
+        each unit's run of ids placed by its unit's rank; reversed for descending."""
+        names = session.execute(select(Unit.id, Unit.name).order_by(Unit.name, Unit.id)).all()
+        pairs = fetch_pairs(session, select(column, Project.id).where(*self.conditions())
+                            .order_by(column.asc().nulls_first(), Project.id))
+        units = [u for u, _ in pairs]
+        ids = [pid for _, pid in pairs]
+        unranked = 0  # ids without a unit come first: NULL names sort first on SQLite, last on PostgreSQL
+        while unranked < len(units) and units[unranked] is None:
+            unranked += 1
+        known = units[unranked:]
+        runs: list[list[int]] = []  # one run of ids per distinct unit name, in name order
+        previous: object = object()
+        for unit_id, name in names:
+            lo = bisect_left(known, unit_id) + unranked
+            hi = bisect_right(known, unit_id) + unranked
+            if name != previous or not runs:
+                runs.append([])
+                previous = name
+            if lo < hi:
+                if runs[-1]:  # two units with one name: their projects interleave by id, as in SQL
+                    runs[-1] = sorted(runs[-1] + ids[lo:hi])
+                else:
+                    runs[-1] = ids[lo:hi]
+        nulls = ids[:unranked]
+        if unranked + sum(len(run) for run in runs) < len(ids):  # a unit id with no unit row: a NULL name in SQL
+            ranked = {unit_id for unit_id, _ in names}
+            nulls = sorted(nulls + [pid for u, pid in pairs[unranked:] if u not in ranked])
+        ordered = [nulls] + runs if session.get_bind().dialect.name == "sqlite" else runs + [nulls]
+        out = [pid for run in ordered for pid in run]
+        if self.descending:
+            out.reverse()
+        return out
 
     def count(self, session: Session) -> int:
         return session.scalar(select(func.count()).select_from(Project).where(*self.conditions())) or 0
+
+
+# Sorts by a unit's name that ``ProjectQuery.ids`` answers by rank (the unit column of the project).
+_BY_UNIT_NAME: dict[str, Any] = {"lead_unit": Project.lead_unit_id, "landing_park": Project.landing_park_id}
+
+
+def fetch_pairs(session: Session, stmt: Select[Any]) -> list[tuple[Any, Any]]:
+    """The first two columns of ``stmt`` as tuples, by the same fast path as :func:`fetch_ids`."""
+    rows = _fetch(session, stmt)
+    return rows if rows is not None else [(r[0], r[1]) for r in session.execute(stmt)]
+
+
+def _fetch(session: Session, stmt: Select[Any]) -> list[Any] | None:
+    """Rows of ``stmt`` straight from SQLite's cursor (plain tuples), or None where that cannot be done."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return None
+    compiled = stmt.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.construct_params()
+    values = [params[k] for k in compiled.positiontup or []]
+    raw = connection.connection.dbapi_connection  # None only once the connection is closed
+    if raw is None or not all(v is None or isinstance(v, (int, float, str)) for v in values):
+        return None
+    cursor: Any = raw.cursor()  # sqlite3's cursor; the DBAPI protocol does not declare fetchall's rows
+    try:
+        cursor.execute(compiled.string, values)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
 
 
 def fetch_ids(session: Session, stmt: Select[int]) -> list[int]:

@@ -51,8 +51,10 @@ class Lookups:
         entries = [e for e in session.scalars(select(DictionaryEntry)) if e.deleted_at is None]
         self._keep += entries
         self.dictionary = {(e.kind, norm(e.name)): e.id for e in entries}
-        self._projects: tuple[dict[str, int], dict[tuple[str, str], tuple[int, str, str]],
-                              dict[str, list[tuple[str, int, str, str]]]] | None = None
+        self._investors: list[str] | None = None
+        self._by_code: dict[str, int] | None = None
+        self._by_key: dict[tuple[str, str], tuple[int, str, str]] = {}
+        self._groups: dict[str, list[tuple[str, int, str, str]]] = {}  # norm(investor) → its live projects
 
     def _alias(self, kind: str, value: Any) -> str:
         text = norm(value)
@@ -98,44 +100,68 @@ class Lookups:
         return close[0] if close else None
 
     # -- projects -------------------------------------------------------------------------------
-    def _load_projects(self) -> None:
-        by_code: dict[str, int] = {}
-        by_key: dict[tuple[str, str], tuple[int, str, str]] = {}
-        by_investor: dict[str, list[tuple[str, int, str, str]]] = defaultdict(list)
-        rows = self.session.execute(select(Project.id, Project.code, Project.name, Project.investor).where(
-            Project.deleted_at.is_(None)))
+    # Loaded per investor, not for the whole ledger: an import of 5,000 rows into a 100k ledger looked
+    # at every stored project (1.3 s) to answer questions about the file's few thousand investors.
+    def stored_investors(self) -> list[str]:
+        """Every investor spelling the ledger has (deleted projects too: a superset is harmless)."""
+        if self._investors is None:
+            self._investors = [inv or "" for inv in self.session.scalars(select(Project.investor).distinct())]
+        return self._investors
+
+    def load_investors(self, investors: Iterable[Any]) -> None:
+        """Load the live projects of these investors (any spelling ``norm`` folds together) in one pass."""
+        wanted = {norm(i or "") for i in investors} - set(self._groups)
+        if wanted:
+            self.add_investor_rows(wanted, self.projects_of([inv for inv in self.stored_investors()
+                                                             if norm(inv) in wanted]))
+
+    def projects_of(self, spellings: Iterable[str]) -> list[Any]:
+        """(id, code, name, investor) of the live projects of these exact investor spellings, in id order."""
+        spellings = sorted(set(spellings))
+        rows: list[Any] = []
+        for start in range(0, len(spellings), 900):
+            rows += self.session.execute(select(Project.id, Project.code, Project.name, Project.investor).where(
+                Project.investor.in_(spellings[start:start + 900]), Project.deleted_at.is_(None))).all()
+        rows.sort(key=lambda r: r[0])  # id order, as one scan of the table gave them
+        return rows
+
+    def add_investor_rows(self, wanted: set[str], rows: Iterable[Any]) -> None:
+        """Keep ``rows`` (``projects_of``) as the whole live projects of the ``norm``-ed investors ``wanted``."""
+        wanted = wanted - set(self._groups)
+        for inv in wanted:
+            self._groups[inv] = []
         for pid, code, name, investor in rows:
-            key = normalized_name(name)
             inv = norm(investor or "")
-            by_code[code] = pid
-            by_key.setdefault((inv, key), (pid, code, name))
-            by_investor[inv].append((key, pid, code, name))
-        self._projects = (by_code, by_key, by_investor)
+            if inv in wanted:
+                key = normalized_name(name)
+                self._groups[inv].append((key, pid, code, name))
+                self._by_key.setdefault((inv, key), (pid, code, name))
+
+    def _group(self, inv: str) -> list[tuple[str, int, str, str]]:
+        if inv not in self._groups:
+            self.load_investors([inv])
+        return self._groups[inv]
 
     def project_by_code(self, code: Any) -> int | None:
-        if self._projects is None:
-            self._load_projects()
-        assert self._projects is not None
-        return self._projects[0].get(norm(code))
+        if self._by_code is None:
+            self._by_code = dict(self.session.execute(select(Project.code, Project.id).where(
+                Project.deleted_at.is_(None))).all())
+        return self._by_code.get(norm(code))
 
     def project_by_key(self, investor: Any, name: Any) -> tuple[int, str, str] | None:
-        if self._projects is None:
-            self._load_projects()
-        assert self._projects is not None
-        return self._projects[1].get((norm(investor or ""), normalized_name(str(name))))
+        inv = norm(investor or "")
+        self._group(inv)
+        return self._by_key.get((inv, normalized_name(str(name))))
 
     def similar_projects(self, investor: Any, name: Any, exclude: int | None = None) -> list[tuple[int, str, str]]:
         """Same investor, very similar name (not the same); blank investors are not compared."""
         inv = norm(investor or "")
         if not inv:
             return []
-        if self._projects is None:
-            self._load_projects()
-        assert self._projects is not None
         key = normalized_name(str(name))
         out = []
         matcher = difflib.SequenceMatcher(None, "", key)
-        for other, pid, code, pname in self._projects[2].get(inv, [])[:SIMILAR_GROUP_LIMIT]:
+        for other, pid, code, pname in self._group(inv)[:SIMILAR_GROUP_LIMIT]:
             if pid == exclude or other == key:
                 continue
             matcher.set_seq1(other)

@@ -121,6 +121,7 @@ class RowPlan:
     row: int
     raw: dict[str, Any]
     existing_id: int | None = None  # update this record; None: create
+    values: dict[str, Any] | None = None  # a new record's checked values (kept by the check for a batch write)
 
 
 class Context:
@@ -191,6 +192,8 @@ class RowReader:
     check_spec: EntitySpec | None = None
     after_write: Any = None
     prepare: Any = None
+    # Writes many checked new records at once (Operation, list of checked values) → ids; None: one by one.
+    create_many: Any = None
 
     def plan(self, ctx: Context, number: int, row: dict[str, Any]) -> RowPlan | None:
         raise NotImplementedError

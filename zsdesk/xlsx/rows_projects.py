@@ -18,7 +18,7 @@ from ..models import Funding, Project
 from ..money import format_wan, parse_money
 from ..ops.fields import split_list
 from ..ops.funding import FUNDING
-from ..ops.projects import PROJECT, normalized_name, project_rules
+from ..ops.projects import PROJECT, insert_projects_in, normalized_name, project_rules
 from ..ops.projects import _after_write as project_after_write  # the same bookkeeping create_project does
 from ..ops.projects import _prepare as project_prepare
 from .cells import exact_key, is_clear, row_cells
@@ -85,19 +85,29 @@ def split_place(value: Any) -> tuple[str, str]:
 
 
 class _ProjectIndex:
-    """Every live project by its exact update key, by its loosely normalised key (for hints only)
-    and by the key the same-name rule of ``ops.projects`` compares."""
+    """The live projects of the file's investors by their exact update key, by their loosely normalised
+    key (for hints only) and by the key the same-name rule of ``ops.projects`` compares. Only the
+    file's investors are looked at: every key here starts with the investor."""
 
     def __init__(self, ctx: Context) -> None:
         self.exact: dict[tuple[str, str], list[tuple[int, str]]] = {}
         self.loose: dict[tuple[str, str], list[tuple[int, str, str]]] = {}
         self.lowered: dict[tuple[str, str], str] = {}
-        rows = ctx.session.execute(select(Project.id, Project.code, Project.name, Project.investor).where(
-            Project.deleted_at.is_(None)))
+        exact_investors = {exact_key(text_value(row.get("investor"))) for _, row in ctx.table.rows}
+        loose_investors = {norm(i) for i in exact_investors}
+        spellings = [inv for inv in ctx.lookups.stored_investors()
+                     if exact_key(inv) in exact_investors or norm(inv) in loose_investors]
+        rows = ctx.lookups.projects_of(spellings)
+        ctx.lookups.add_investor_rows(loose_investors, rows)  # the ledger duplicate hints ask for the same investors
         for pid, code, name, investor in rows:
-            self.exact.setdefault((exact_key(investor), exact_key(name)), []).append((pid, code))
-            self.loose.setdefault((norm(investor or ""), normalized_name(name)), []).append((pid, code, name))
-            self.lowered.setdefault((exact_key(investor), exact_key(name).lower()), code)
+            investor_key = exact_key(investor)
+            if investor_key in exact_investors:
+                name_key = exact_key(name)
+                self.exact.setdefault((investor_key, name_key), []).append((pid, code))
+                self.lowered.setdefault((investor_key, name_key.lower()), code)
+            loose_investor = norm(investor or "")
+            if loose_investor in loose_investors:
+                self.loose.setdefault((loose_investor, normalized_name(name)), []).append((pid, code, name))
 
 
 class ProjectReader(RowReader):
@@ -108,6 +118,7 @@ class ProjectReader(RowReader):
     check_spec = dataclasses.replace(PROJECT, check=lambda session, values, existing_id: project_rules(values))
     after_write = staticmethod(project_after_write)
     prepare = staticmethod(project_prepare)
+    create_many = staticmethod(insert_projects_in)
 
     def __init__(self) -> None:
         self.seen_keys: dict[tuple[str, str], int] = {}  # exact (investor, name) → first row
@@ -286,6 +297,8 @@ class FundingReader(RowReader):
 
     def plan(self, ctx: Context, number: int, row: dict[str, Any]) -> RowPlan | None:
         look = ctx.lookups
+        if not self.keys and number == ctx.table.rows[0][0]:  # the file's investors in one pass, not one query each
+            look.load_investors(norm(text_value(r.get("investor")) or "") for _, r in ctx.table.rows)
         name = norm(text_value(row.get("name")) or "")
         investor = norm(text_value(row.get("investor")) or "")
         project = None

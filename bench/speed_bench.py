@@ -1,0 +1,134 @@
+"""Issue 20's lines: each operation against a raw baseline measured in the same run (ratios, not seconds).
+
+Used by bench/run.py (``--only import_real,import_dry,board_ratio,sort_arrived,sort_lead_unit,filter_text``
+and ``--pg URL``). Every function returns (our samples, baseline samples) in seconds, interleaved so a
+busy moment on the shared machine hits both alike.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from sqlalchemy import text
+
+from zsdesk.ledger import Ledger
+from zsdesk.opening import open_unlocked
+from zsdesk.xlsx.columns import PROJECT_COLUMNS
+from zsdesk.xlsx.importer import import_file
+from zsdesk.xlsx.ledger_export import LEDGER_COLUMNS, ledger_rows
+
+Samples = tuple[list[float], list[float]]
+
+
+def clock(fn: Callable[[], Any]) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
+def raw_read(path: Path) -> None:
+    """The baseline of an import: openpyxl read-only iteration of every row's values."""
+    wb = load_workbook(path, read_only=True)
+    for _row in wb.worksheets[0].iter_rows(values_only=True):
+        pass
+    wb.close()
+
+
+def import_workbook(ledger: Ledger, path: Path, rows: int, tag: str) -> Path:
+    """``rows`` new project rows in the template's layout, copied from the ledger with a new name each."""
+    with ledger.reading() as s:
+        _, source = ledger_rows(s)
+        sample = [r for _, r in zip(range(rows), source, strict=False)]
+    index = {c.header: i for i, c in enumerate(LEDGER_COLUMNS)}
+    headers = [c.header for c in PROJECT_COLUMNS if c.field != "code"]
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("项目")
+    ws.append(["各单位招商引资项目导入表"])
+    ws.append(headers)
+    for n, row in enumerate(sample):
+        values = [row[index[h]] if h in index else None for h in headers]
+        values[0] = f"{values[0]}（{tag}{n}）"
+        ws.append(values)
+    wb.save(path)
+    return path
+
+
+def copy_sqlite(src: Path, dst: Path) -> Path:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{dst}{suffix}").unlink(missing_ok=True)
+    with sqlite3.connect(src) as a, sqlite3.connect(dst) as b:
+        a.backup(b)
+    return dst
+
+
+def import_real(target: str | Path, rows: int, repeat: int) -> Samples:
+    """A real import (checks + write + audit) of ``rows`` new projects, a new file each run; baseline: the
+    raw read of the same file. ``target`` is a scratch ledger (a copy, or a bench database)."""
+    ours, raw = [], []
+    with tempfile.TemporaryDirectory() as tmp, open_unlocked(target, operator="bench") as ledger:
+        files = [import_workbook(ledger, Path(tmp) / f"real{i}.xlsx", rows, f"实测{time.time_ns() % 10**6}-{i}-")
+                 for i in range(repeat)]
+        for path in files:
+            raw.append(clock(lambda p=path: raw_read(p)))
+            t0 = time.perf_counter()
+            report = import_file(ledger, "projects", path, dry_run=False)
+            ours.append(time.perf_counter() - t0)
+            if not report.written:
+                raise RuntimeError(f"bench import refused: {report.problems[:3]}")
+    return ours, raw
+
+
+def import_dry(target: str | Path, rows: int, repeat: int) -> Samples:
+    ours, raw = [], []
+    with tempfile.TemporaryDirectory() as tmp, open_unlocked(target, operator="bench") as ledger:
+        path = import_workbook(ledger, Path(tmp) / "dry.xlsx", rows, "试运行")
+        import_file(ledger, "projects", path)  # warm-up
+        for _ in range(repeat):
+            raw.append(clock(lambda: raw_read(path)))
+            ours.append(clock(lambda: import_file(ledger, "projects", path)))
+    return ours, raw
+
+
+def raw_board_sql(year: int) -> Any:
+    """One pass over the year's funding joined to its projects, summed by lead unit."""
+    return text("SELECT p.lead_unit_id, SUM(f.amount) FROM funding f JOIN projects p ON p.id = f.project_id "
+                "WHERE f.deleted_at IS NULL AND p.deleted_at IS NULL AND f.date BETWEEN :start AND :end "
+                "GROUP BY p.lead_unit_id").bindparams(start=date(year, 1, 1), end=date(year, 12, 31))
+
+
+def board_vs_raw(target: str | Path, period: str, repeat: int) -> Samples:
+    from zsdesk.board import compute_board
+
+    ours, raw = [], []
+    with open_unlocked(target, operator="bench") as ledger:
+        compute_board(ledger, period)
+        statement = raw_board_sql(int(period[:4]))
+        with ledger.reading() as s:
+            s.execute(statement).all()
+        for _ in range(repeat):
+            with ledger.reading() as s:
+                raw.append(clock(lambda s=s: s.execute(statement).all()))
+            ours.append(clock(lambda: compute_board(ledger, period)))
+    return ours, raw
+
+
+def table_queries(target: str | Path, repeat: int) -> dict[str, list[float]]:
+    """The ledger table's sort by 累计到位 and 牵头单位 and the text filter (ids of the whole view)."""
+    from zsdesk.queries import ProjectQuery
+
+    cases = {"sort_arrived": ProjectQuery(sort="arrived_amount", descending=True),
+             "sort_lead_unit": ProjectQuery(sort="lead_unit"),
+             "filter_text": ProjectQuery(text="玻纤")}
+    out: dict[str, list[float]] = {}
+    with open_unlocked(target, operator="bench") as ledger, ledger.reading() as s:
+        for key, query in cases.items():
+            query.ids(s)
+            out[key] = [clock(lambda q=query: q.ids(s)) for _ in range(repeat)]
+    return out
