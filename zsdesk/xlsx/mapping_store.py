@@ -73,6 +73,19 @@ def fitted(mapping: SheetMapping, headers: list[str]) -> SheetMapping:
                         mapping.stage_rule, mapping.stage_date_column)
 
 
+def merged_by_headers(mappings: Sequence[SheetMapping]) -> list[SheetMapping]:
+    """One mapping per set of headers (sheets of several years share one), value maps united (first wins)."""
+    out: dict[tuple[str, ...], SheetMapping] = {}
+    for m in mappings:
+        first = out.setdefault(m.signature(), fitted(m, m.headers))
+        if first is not m:
+            for category, words in m.values.items():
+                kept = first.values.setdefault(category, {})
+                for word, to in words.items():
+                    kept.setdefault(word, to)
+    return list(out.values())
+
+
 def write_mapping_file(mappings: Sequence[SheetMapping], path: str | Path) -> Path:
     from ..outputs import write_atomically
 
@@ -104,5 +117,5 @@ def read_mapping_file(path: str | Path) -> list[SheetMapping]:
     return [SheetMapping.from_json(item) for item in items]
 
 
-__all__ = ["SETTING_KEY", "delete_mapping", "find_saved", "fitted", "read_mapping_file", "save_mapping",
+__all__ = ["SETTING_KEY", "delete_mapping", "find_saved", "fitted", "merged_by_headers", "read_mapping_file", "save_mapping",
            "saved_mappings", "write_mapping_file"]
