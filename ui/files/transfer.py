@@ -35,6 +35,8 @@ from .. import strings as S
 from ..common.context import LedgerContext
 from ..common.errors import inform, show_error
 from ..common.rows_model import RowsModel
+from . import mapping_words as W
+from .mapping_wizard import MappingWizard
 
 DUPLICATE = "可能重复"
 WILL_CHANGE = "将修改："
@@ -72,6 +74,10 @@ class ImportWizard(QDialog):
         self.check_button.setDefault(True)
         self.check_button.clicked.connect(self.check)
         form.addRow(self.check_button)
+        # issue 22: a unit's own layout (项目名, 签约金额（亿元）, 进展情况 …) goes through the column mapping
+        self.mapping_button = QPushButton(W.OPEN_BUTTON, choose)
+        self.mapping_button.clicked.connect(self.open_mapping)
+        form.addRow(QLabel("表格的列与导入模板不同（本单位自己的台账）时：", choose), self.mapping_button)
         # 2. report
         report = QWidget(self)
         rv = QVBoxLayout(report)
@@ -129,6 +135,14 @@ class ImportWizard(QDialog):
         path, _ = QFileDialog.getOpenFileName(self, S.IMPORT_TITLE, self.path.text(), S.XLSX_FILTER)
         if path:
             self.path.setText(path)
+
+    def open_mapping(self) -> MappingWizard:
+        wizard = MappingWizard(self.context, self.path.text().strip(), self.parentWidget())
+        wizard.open()
+        if wizard.path.text():
+            wizard.read()
+        self.accept()
+        return wizard
 
     def _run(self, dry_run: bool) -> None:
         kind, path, ledger = self.kind.currentData(), self.path.text().strip(), self.context.ledger

@@ -5,14 +5,19 @@ found again by a sheet's headers, and exchanged as a JSON file.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import LedgerError
 from ..ops.history import Change
 from ..ops.settings import set_setting
-from .mapping import SheetMapping, header_signature
+from .mapping import SheetMapping, Vocabulary, header_signature
+from .mapping_sheet import SheetSample
+
+Progress = Callable[[int, int], None]
+Cancel = Callable[[], bool]
 
 if TYPE_CHECKING:
     from ..ledger import Ledger
@@ -117,5 +122,39 @@ def read_mapping_file(path: str | Path) -> list[SheetMapping]:
     return [SheetMapping.from_json(item) for item in items]
 
 
-__all__ = ["SETTING_KEY", "delete_mapping", "find_saved", "fitted", "merged_by_headers", "read_mapping_file", "save_mapping",
+
+
+@dataclass
+class SheetPlan:
+    """One sheet of a workbook, the mapping proposed for it, and whether it is imported."""
+
+    sample: SheetSample
+    mapping: SheetMapping
+    saved_name: str = ""  # the saved mapping chosen automatically ("" : a suggestion)
+    include: bool = True
+
+
+def plan_workbook(ledger: Ledger, path: str | Path, progress: Progress | None = None,
+                  cancel: Cancel | None = None) -> tuple[list[SheetPlan], Vocabulary]:
+    """Every sheet of a workbook read, each with a mapping: the saved one for its headers, else a suggestion;
+    value maps filled for the words a saved map does not know yet. Also the ledger's names, for pick lists."""
+    from .mapping_sheet import fill_value_maps, read_samples, suggest_for, vocabulary
+
+    samples = read_samples(path, full=True, progress=progress, cancel=cancel)
+    with ledger.reading() as session:
+        vocab = vocabulary(session)
+    saved = saved_mappings(ledger)
+    plans = []
+    for sample in samples:
+        found = find_saved(saved, sample.headers)
+        if found is not None:
+            mapping = fitted(found, sample.headers)
+            fill_value_maps(sample, mapping, vocab)
+            plans.append(SheetPlan(sample, mapping, found.name))
+        else:
+            plans.append(SheetPlan(sample, suggest_for(sample, vocab)))
+    return plans, vocab
+
+
+__all__ = ["SETTING_KEY", "SheetPlan", "delete_mapping", "plan_workbook", "find_saved", "fitted", "merged_by_headers", "read_mapping_file", "save_mapping",
            "saved_mappings", "write_mapping_file"]
