@@ -155,3 +155,22 @@ def test_cli_mapping_path(units_ledger: Ledger, tmp_path: Path) -> None:
     assert cli("mapping", "delete", "年度台账", "--db", db).returncode == 0
     assert cli("mapping", "import", str(exported), "--db", db).returncode == 0
     assert "年度台账" in cli("mapping", "list", "--db", db).stdout
+
+
+def test_sheets_with_the_same_columns_share_one_mapping_then_the_saved_one(units_ledger: Ledger,
+                                                                          tmp_path: Path) -> None:
+    from zsdesk.xlsx.mapping_store import plan_workbook
+
+    path = books.layout_c(tmp_path / "c.xlsx")
+    plans, _vocab = plan_workbook(units_ledger, path)
+    assert [p.sample.sheet for p in plans] == ["2024年", "2025年"]
+    assert plans[0].mapping is plans[1].mapping and plans[0].saved_name == ""
+    assert plans[0].mapping.values["origin"] == {"省外": "市外", "区外": "区外市内", "本区": "区内"}
+    plans[0].mapping.columns[5].field = ""  # a choice made on one sheet holds for the other
+    plans[0].mapping.name = "年度台账"
+    save_mapping(units_ledger, plans[0].mapping)
+    again, _ = plan_workbook(units_ledger, path)
+    assert [p.saved_name for p in again] == ["年度台账", "年度台账"]
+    assert again[1].mapping.columns[5].field == ""
+    report = import_mapped(units_ledger, path, [(p.sample, p.mapping) for p in again], dry_run=False)
+    assert report.written and _count(units_ledger) == 4

@@ -239,6 +239,7 @@ class MappingWizard(QDialog):
         v = QVBoxLayout(page)
         self.done_text = QLabel(page)
         self.done_text.setWordWrap(True)
+        self.done_text.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         close = QPushButton(W.CLOSE, page)
         close.clicked.connect(self.accept)
         v.addWidget(self.done_text, 1)
@@ -455,7 +456,9 @@ class MappingWizard(QDialog):
             return
         self.plan.mapping.name = name
         if self.context.run(self, store.save_mapping, self.plan.mapping) is not None:
-            self.plan.saved_name = name
+            for plan in self.plans:  # sheets sharing this mapping (one per year) share its name
+                if plan.mapping is self.plan.mapping:
+                    plan.saved_name = name
             self.origin_text.setText(W.SAVED.format(name=name))
             inform(self, W.TITLE, W.SAVED_DONE.format(name=name))
 

@@ -144,8 +144,15 @@ def plan_workbook(ledger: Ledger, path: str | Path, progress: Progress | None = 
     with ledger.reading() as session:
         vocab = vocabulary(session)
     saved = saved_mappings(ledger)
-    plans = []
+    plans: list[SheetPlan] = []
+    shared: dict[tuple[str, ...], SheetPlan] = {}
     for sample in samples:
+        first = shared.get(header_signature(sample.headers))
+        if first is not None and first.sample.headers == sample.headers:
+            # one sheet per year: the same columns share one mapping, so a choice made on one holds for all
+            fill_value_maps(sample, first.mapping, vocab)
+            plans.append(SheetPlan(sample, first.mapping, first.saved_name))
+            continue
         found = find_saved(saved, sample.headers)
         if found is not None:
             mapping = fitted(found, sample.headers)
@@ -153,6 +160,7 @@ def plan_workbook(ledger: Ledger, path: str | Path, progress: Progress | None = 
             plans.append(SheetPlan(sample, mapping, found.name))
         else:
             plans.append(SheetPlan(sample, suggest_for(sample, vocab)))
+        shared.setdefault(header_signature(sample.headers), plans[-1])
     return plans, vocab
 
 
