@@ -145,3 +145,21 @@ def test_the_import_wizard_opens_the_mapping(context: LedgerContext, qtbot: Any,
     qtbot.addWidget(mapping)
     qtbot.waitUntil(lambda: bool(mapping.plans), timeout=15000)
     assert mapping.plan.sample.sheet == "2026年" and mapping.plan.sample.header_row == 2
+
+
+def test_a_foreign_layout_in_the_import_wizard_offers_the_mapping(context: LedgerContext, qtbot: Any,
+                                                                  tmp_path: Path, shown_errors: Any) -> None:
+    path = _book(tmp_path / "推进表.xlsx")
+    wizard = ImportWizard(context)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.path.setText(str(path))
+    wizard.kind.setCurrentIndex(wizard.kind.findData("projects"))
+    wizard.check()  # the template's check refuses the layout; the clerk is offered the mapping (answered yes)
+    qtbot.waitUntil(lambda: any("按列对照导入" in text for _title, text in shown_errors), timeout=15000)
+    assert any("找不到表头行" in text or "缺少必填列" in text for _title, text in shown_errors)
+    qtbot.waitUntil(lambda: not wizard.isVisible(), timeout=15000)
+    mapping = wizard.mapping_wizard
+    qtbot.addWidget(mapping)
+    qtbot.waitUntil(lambda: bool(mapping.plans), timeout=15000)
+    assert mapping.isVisible() and mapping.field_combo(1).currentData() == "name"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 TITLE = "按列对照导入本单位的台账"
 OPEN_BUTTON = "按列对照导入(&M)…"
+OFFER = "这个表格的列与导入模板不同。是否按列对照导入（逐列指定对应的字段，可保存对照下次自动使用）？"
 FILE = "文件(&F)："
 BROWSE = "选择文件…"
 READ = "读取(&R)"

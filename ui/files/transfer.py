@@ -33,7 +33,7 @@ from zsdesk.queries import ProjectQuery
 
 from .. import strings as S
 from ..common.context import LedgerContext
-from ..common.errors import inform, show_error
+from ..common.errors import confirm, inform, show_error
 from ..common.rows_model import RowsModel
 from . import mapping_words as W
 from .mapping_wizard import MappingWizard
@@ -138,6 +138,7 @@ class ImportWizard(QDialog):
 
     def open_mapping(self) -> MappingWizard:
         wizard = MappingWizard(self.context, self.path.text().strip(), self.parentWidget())
+        self.mapping_wizard = wizard  # kept: a dialog without a parent must outlive this one
         wizard.open()
         if wizard.path.text():
             wizard.read()
@@ -154,7 +155,15 @@ class ImportWizard(QDialog):
             lambda progress, cancelled: importer.import_file(ledger, kind, path, dry_run=dry_run, progress=progress,
                                                              cancel=cancelled, aliases=dict(self.aliases)),
             S.IMPORT_TITLE, self, on_done=self._show_report if dry_run else self._written,
-            on_cancel=lambda: inform(self, S.IMPORT_TITLE, S.CANCELLED))
+            on_error=self._failed, on_cancel=lambda: inform(self, S.IMPORT_TITLE, S.CANCELLED))
+
+    def _failed(self, exc: BaseException) -> None:
+        """A project sheet whose columns are not the template's: say why, then offer the column mapping."""
+        show_error(self, exc)
+        text = str(exc)
+        if self.kind.currentData() == "projects" and ("找不到表头行" in text or "缺少必填列" in text) \
+                and confirm(self, S.IMPORT_TITLE, W.OFFER):
+            self.open_mapping()
 
     def check(self) -> None:
         self._run(dry_run=True)
