@@ -12,7 +12,7 @@ from zsdesk.ledger import Ledger
 from zsdesk.models import DictionaryEntry, Project, ProjectCooperatingUnit, Unit
 from zsdesk.xlsx.mapping import NOTES, STAGE, STAGE_DATE, STAGE_NOTES, SheetMapping
 from zsdesk.xlsx.mapping_apply import import_mapped, preview
-from zsdesk.xlsx.mapping_sheet import read_samples, suggest_for, vocabulary
+from zsdesk.xlsx.mapping_sheet import SheetSample, read_samples, suggest_for, vocabulary
 
 from . import mapping_books as books
 
@@ -23,7 +23,7 @@ def units_ledger(ledger: Ledger) -> Ledger:
     return ledger
 
 
-def _suggest(ledger: Ledger, path: Path) -> list[tuple[object, SheetMapping]]:
+def _suggest(ledger: Ledger, path: Path) -> list[tuple[SheetSample, SheetMapping]]:
     samples = read_samples(path, full=True)
     with ledger.reading() as session:
         vocab = vocabulary(session)
@@ -195,3 +195,13 @@ def test_duplicates_against_the_ledger_are_flagged(units_ledger: Ledger, tmp_pat
                                                                "省外"]], [])])
     dup = import_mapped(units_ledger, other, _suggest(units_ledger, other), dry_run=True)
     assert [(d.row, d.where) for d in dup.sheets[0].duplicates] == [(2, "ledger")]
+
+
+def test_preview_marks_what_the_check_will_refuse(units_ledger: Ledger, tmp_path: Path) -> None:
+    rows = [books.LAYOUT_C_HEADER, ["甲", "甲公司", "很多", "2025-13-01", "经开区", "省外"]]
+    path = books.write_book(tmp_path / "p.xlsx", [("表", rows, [])])
+    ((sample, mapping),) = _suggest(units_ledger, path)
+    labels, shown = preview(sample, mapping)
+    cells = dict(zip(labels, shown[0], strict=True))
+    assert cells["协议资金（万元）"] == "很多（无法识别）" and cells["正式合同签订日期"] == "2025-13-01（无法识别）"
+    assert cells["牵头单位"] == "重庆黔江经济开发区" and cells["投资方来源"] == "市外"

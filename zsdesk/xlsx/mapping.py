@@ -70,6 +70,7 @@ _HEADER_WORDS: tuple[tuple[str, str], ...] = (
     ("协议资金", "agreement_amount"), ("协议投资", "agreement_amount"), ("协议金额", "agreement_amount"),
     ("签约金额", "agreement_amount"), ("签约额", "agreement_amount"), ("合同金额", "agreement_amount"),
     ("合同额", "agreement_amount"), ("投资额", "agreement_amount"), ("签约资金", "agreement_amount"),
+    ("投资金额", "agreement_amount"), ("金额", "agreement_amount"),
     ("达产年产值", "expected_output"), ("年产值", "expected_output"), ("产值", "expected_output"),
     ("首次接洽", "first_contact_date"), ("接洽时间", "first_contact_date"), ("接洽日期", "first_contact_date"),
     ("洽谈时间", "first_contact_date"), ("洽谈日期", "first_contact_date"),

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ValidationError
+from ..errors import LedgerError, ValidationError
 from ..labels import STAGE_LABELS
 from ..ops.history import Change, operation
 from .importer import (
@@ -174,7 +174,7 @@ def preview(sample: SheetSample, mapping: SheetMapping, count: int = 20) -> tupl
                 try:
                     yuan = parse_money(money_value(value, c.unit), allow_negative=True)
                     value = format_wan(yuan) if yuan is not None else None
-                except (ValueError, LookupError, ArithmeticError, Exception):  # noqa: BLE001 - shown as typed
+                except (LedgerError, ValueError):  # the check reports it; the preview shows it as typed
                     value = f"{value}（无法识别）"
             elif value is not None and c.column.kind == "date":
                 from ..dates import parse_date
@@ -182,7 +182,7 @@ def preview(sample: SheetSample, mapping: SheetMapping, count: int = 20) -> tupl
                 try:
                     parsed = parse_date(value)
                     value = parsed.isoformat() if parsed else None
-                except Exception:  # noqa: BLE001 - the check reports it; the preview shows it as typed
+                except LedgerError:  # the check reports it; the preview shows it as typed
                     value = f"{value}（无法识别）"
             line.append("" if value is None else str(value))
         out.append(line)
