@@ -4,6 +4,7 @@ with the same headers, exchanged as JSON, and the CLI's ``--mapping`` path run a
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -174,3 +175,47 @@ def test_sheets_with_the_same_columns_share_one_mapping_then_the_saved_one(units
     assert again[1].mapping.columns[5].field == ""
     report = import_mapped(units_ledger, path, [(p.sample, p.mapping) for p in again], dry_run=False)
     assert report.written and _count(units_ledger) == 4
+
+
+PG_SERVER = os.environ.get("ZSDESK_TEST_PG_URL")
+
+
+@pytest.mark.skipif(not PG_SERVER, reason="no PostgreSQL: set ZSDESK_TEST_PG_URL (CI does)")
+def test_on_a_shared_postgresql_ledger(tmp_path: Path) -> None:
+    """A mapping saved by one clerk is found by the next; the two-sheet import is one transaction there too."""
+    import uuid
+
+    from sqlalchemy import create_engine, make_url, text
+
+    from zsdesk.check import check_ledger
+    from zsdesk.opening import open_unlocked
+    from zsdesk.xlsx.mapping_store import plan_workbook
+
+    assert PG_SERVER is not None
+    name = f"zsdesk_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_SERVER, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(PG_SERVER).set(database=name).render_as_string(hide_password=False)
+    try:
+        path = books.layout_c(tmp_path / "c.xlsx")
+        with open_unlocked(url, operator="甲", create=True) as ledger:
+            books.fill_units(ledger)
+            plans, _ = plan_workbook(ledger, path)
+            plans[0].mapping.name = "年度台账"
+            save_mapping(ledger, plans[0].mapping)
+        with open_unlocked(url, operator="乙") as ledger:
+            plans, _ = plan_workbook(ledger, path)
+            assert [p.saved_name for p in plans] == ["年度台账", "年度台账"]
+            bad = [(p.sample, p.mapping) for p in plans]
+            assert bad[1][0].rows is not None
+            bad[1][0].rows[0][1][2] = "很多"
+            assert not import_mapped(ledger, path, bad, dry_run=False).written and _count(ledger) == 0
+            plans, _ = plan_workbook(ledger, path)
+            report = import_mapped(ledger, path, [(p.sample, p.mapping) for p in plans], dry_run=False)
+            assert report.written and _count(ledger) == 4
+        assert check_ledger(url).healthy
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
