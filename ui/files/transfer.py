@@ -33,8 +33,10 @@ from zsdesk.queries import ProjectQuery
 
 from .. import strings as S
 from ..common.context import LedgerContext
-from ..common.errors import inform, show_error
+from ..common.errors import confirm, inform, show_error
 from ..common.rows_model import RowsModel
+from . import mapping_words as W
+from .mapping_wizard import MappingWizard
 
 DUPLICATE = "可能重复"
 WILL_CHANGE = "将修改："
@@ -72,6 +74,10 @@ class ImportWizard(QDialog):
         self.check_button.setDefault(True)
         self.check_button.clicked.connect(self.check)
         form.addRow(self.check_button)
+        # issue 22: a unit's own layout (项目名, 签约金额（亿元）, 进展情况 …) goes through the column mapping
+        self.mapping_button = QPushButton(W.OPEN_BUTTON, choose)
+        self.mapping_button.clicked.connect(self.open_mapping)
+        form.addRow(QLabel("表格的列与导入模板不同（本单位自己的台账）时：", choose), self.mapping_button)
         # 2. report
         report = QWidget(self)
         rv = QVBoxLayout(report)
@@ -130,6 +136,15 @@ class ImportWizard(QDialog):
         if path:
             self.path.setText(path)
 
+    def open_mapping(self) -> MappingWizard:
+        wizard = MappingWizard(self.context, self.path.text().strip(), self.parentWidget())
+        self.mapping_wizard = wizard  # kept: a dialog without a parent must outlive this one
+        wizard.open()
+        if wizard.path.text():
+            wizard.read()
+        self.accept()
+        return wizard
+
     def _run(self, dry_run: bool) -> None:
         kind, path, ledger = self.kind.currentData(), self.path.text().strip(), self.context.ledger
         if not path:
@@ -140,7 +155,15 @@ class ImportWizard(QDialog):
             lambda progress, cancelled: importer.import_file(ledger, kind, path, dry_run=dry_run, progress=progress,
                                                              cancel=cancelled, aliases=dict(self.aliases)),
             S.IMPORT_TITLE, self, on_done=self._show_report if dry_run else self._written,
-            on_cancel=lambda: inform(self, S.IMPORT_TITLE, S.CANCELLED))
+            on_error=self._failed, on_cancel=lambda: inform(self, S.IMPORT_TITLE, S.CANCELLED))
+
+    def _failed(self, exc: BaseException) -> None:
+        """A project sheet whose columns are not the template's: say why, then offer the column mapping."""
+        show_error(self, exc)
+        text = str(exc)
+        if self.kind.currentData() == "projects" and ("找不到表头行" in text or "缺少必填列" in text) \
+                and confirm(self, S.IMPORT_TITLE, W.OFFER):
+            self.open_mapping()
 
     def check(self) -> None:
         self._run(dry_run=True)

@@ -23,7 +23,19 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--dry-run", action="store_true", help="只检查，不写入")
     p.add_argument("--add-missing", action="store_true",
                    help="文件中提到而台账中没有的单位、人员、产业链和投资方标签，随本次导入一并创建（同一操作，可一并撤销）")
+    p.add_argument("--mapping", metavar="M.json|auto",
+                   help="项目：按导入对照读取本单位自己的表格（对照文件，或 auto：按表头找已保存的对照，没有则用建议的对照）；"
+                        "工作簿中的每个工作表一并检查、一次导入")
+    p.add_argument("--save-mapping", metavar="名称", help="检查无误后把所用的对照以此名称保存到台账，下次同样表头的表格自动选用")
+    p.add_argument("--export-mapping", metavar="OUT.json", help="把所用的对照写成 JSON 文件（可编辑后用 --mapping 使用）")
     p.set_defaults(run=run_import)
+
+    p = sub.add_parser("mapping", help="导入对照：列出、导出、导入或删除台账中保存的对照")
+    add_db_option(p)
+    p.add_argument("action", choices=("list", "export", "import", "delete"), help="操作")
+    p.add_argument("name", nargs="?", help="对照名称（export 不填则导出全部；delete 必填）或 import 的 JSON 文件")
+    p.add_argument("-o", "--output", help="export 写出的 JSON 文件")
+    p.set_defaults(run=run_mapping)
 
     p = sub.add_parser("export", help="导出台账、目标任务完成情况、英雄榜、到位资金月报、每月项目进展表或项目落地情况（xlsx）")
     add_db_option(p)
@@ -43,6 +55,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def run_import(args: argparse.Namespace) -> int:
     # local: keeps `zsdesk --help` fast (openpyxl ~75 ms, the models)
     from ..xlsx.importer import import_file
+
+    if args.mapping or args.save_mapping or args.export_mapping:
+        from .mapping_cmd import run_mapped_import
+
+        return run_mapped_import(args)
 
     with open_ledger(args, write=not args.dry_run) as ledger:
         report = import_file(ledger, args.kind, args.file, dry_run=args.dry_run, add_missing=args.add_missing)
@@ -138,3 +155,9 @@ def run_template(args: argparse.Namespace) -> int:
             ledger.close()
     sys.stdout.write(f"已生成模板 {path}\n")
     return 0
+
+
+def run_mapping(args: argparse.Namespace) -> int:
+    from .mapping_cmd import run_mapping_action
+
+    return run_mapping_action(args)
