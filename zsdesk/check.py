@@ -93,6 +93,7 @@ def check_ledger(path_or_url: str | Path) -> CheckReport:
 def _refuse_partial_view(engine: Engine) -> None:
     """A shared ledger: a sign-in failure is said as such (never "damaged"), and a login that sees only
     part of the ledger (a 单位联络员) is refused — its check would report every hidden row as missing."""
+    # local: only a shared (PostgreSQL) ledger needs the sign-in and role checks
     from .access import access_for
     from .db_errors import PermissionRefused, translate_connect_error, translate_permission_error
 

@@ -38,8 +38,12 @@ TABLE_KINDS: dict[str, str] = {
     "units": "master", "dictionary_entries": "master",
     "targets": "chief", "rules_documents": "chief", "settings": "chief",
     "issued_notices": "append", "audit_log": "audit", "alembic_version": "read",
+    # leads and trips (SPEC §10): entered by clerks and by each unit's liaison, like projects
+    "leads": "project", "lead_followups": "project", "trips": "project", "trip_units": "project",
+    "trip_persons": "project", "trip_visits": "project",
 }
 # Per-unit tables a liaison reaches only through their unit (see ``install``).
+TRIP_AND_LEAD_TABLES = ("leads", "lead_followups", "trips", "trip_units", "trip_persons", "trip_visits")
 PROJECT_CHILD_TABLES = ("project_cooperating_units", "project_persons", "project_tags", "funding", "project_progress")
 
 
@@ -150,6 +154,14 @@ FUNCTIONS = (
        SELECT EXISTS (SELECT 1 FROM projects p WHERE p.id = pid AND p.lead_unit_id = zsdesk_current_unit())
            OR EXISTS (SELECT 1 FROM project_cooperating_units c
                       WHERE c.project_id = pid AND c.unit_id = zsdesk_current_unit()) $$""",
+    # A trip the liaison's unit takes part in (SECURITY DEFINER: trip_units' own policy would recurse).
+    """CREATE OR REPLACE FUNCTION zsdesk_unit_sees_trip(tid integer) RETURNS boolean
+       LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+       SELECT EXISTS (SELECT 1 FROM trip_units u WHERE u.trip_id = tid AND u.unit_id = zsdesk_current_unit()) $$""",
+    # A trip nobody has joined yet (a liaison's new trip gets its own unit first).
+    """CREATE OR REPLACE FUNCTION zsdesk_trip_is_new(tid integer) RETURNS boolean
+       LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+       SELECT NOT EXISTS (SELECT 1 FROM trip_units u WHERE u.trip_id = tid) $$""",
     # Nobody writes an audit row in another's name: the operator is the login (the owner, who could
     # drop this trigger anyway, is exempt so that migrations may write baseline rows).
     """CREATE OR REPLACE FUNCTION zsdesk_audit_operator() RETURNS trigger
@@ -209,6 +221,15 @@ def install(bind: Connection) -> bool:
     unit_policy(bind, "persons", "unit_id = zsdesk_current_unit()")
     bind.execute(text("DROP POLICY IF EXISTS zsdesk_unit_select ON persons"))  # names of every unit's people are
     bind.execute(text("CREATE POLICY zsdesk_unit_select ON persons FOR SELECT TO zsdesk_liaison USING (true)"))
+    # Leads belong to their assigned unit; trips to every unit taking part (SPEC §10).
+    unit_policy(bind, "leads", "unit_id = zsdesk_current_unit()")
+    unit_policy(bind, "lead_followups", "EXISTS (SELECT 1 FROM leads l WHERE l.id = lead_id)")
+    unit_policy(bind, "trips", "zsdesk_unit_sees_trip(id)", insert_check="true")
+    unit_policy(bind, "trip_units", "zsdesk_unit_sees_trip(trip_id)",
+                insert_check="zsdesk_unit_sees_trip(trip_id) OR "
+                             "(unit_id = zsdesk_current_unit() AND zsdesk_trip_is_new(trip_id))")
+    for table in ("trip_persons", "trip_visits"):
+        unit_policy(bind, table, "zsdesk_unit_sees_trip(trip_id)")
     # The audit log: a liaison reads their own rows (undo); before/after of other units' records stay
     # hidden (the chain head comes from zsdesk_audit_head_hash()).
     unit_policy(bind, "audit_log", "operator = session_user", insert_check="operator = session_user")
@@ -220,13 +241,13 @@ def uninstall(bind: Connection) -> None:
     roles stay: other ledgers on the same server use them)."""
     if not is_postgres(bind):
         return
-    for table in ("projects", "persons", "audit_log", *PROJECT_CHILD_TABLES):
+    for table in ("projects", "persons", "audit_log", *PROJECT_CHILD_TABLES, *TRIP_AND_LEAD_TABLES):
         for name in ("zsdesk_everyone", "zsdesk_unit_select", "zsdesk_unit_insert", "zsdesk_unit_update",
                      "zsdesk_unit_delete"):
             bind.execute(text(f"DROP POLICY IF EXISTS {name} ON {_q(table)}"))
         bind.execute(text(f"ALTER TABLE {_q(table)} DISABLE ROW LEVEL SECURITY"))
     bind.execute(text("DROP TRIGGER IF EXISTS audit_log_operator_is_login ON audit_log"))
-    for fn in ("zsdesk_audit_operator()", "zsdesk_last_project_code(text)", "zsdesk_audit_head_hash()",
+    for fn in ("zsdesk_unit_sees_trip(integer)", "zsdesk_trip_is_new(integer)", "zsdesk_audit_operator()", "zsdesk_last_project_code(text)", "zsdesk_audit_head_hash()",
                "zsdesk_unit_sees_project(integer)", "zsdesk_current_unit()"):
         bind.execute(text(f"DROP FUNCTION IF EXISTS {fn}"))
     bind.execute(text("DROP TABLE IF EXISTS ledger_logins"))

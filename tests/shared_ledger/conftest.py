@@ -21,6 +21,7 @@ from zsdesk import ops
 from zsdesk.opening import open_unlocked
 
 SERVER = os.environ.get("ZSDESK_TEST_PG_URL")
+needs_pg = pytest.mark.skipif(not SERVER, reason="no PostgreSQL: set ZSDESK_TEST_PG_URL (CI does)")
 PASSWORD = "口令-Secret-123"
 
 

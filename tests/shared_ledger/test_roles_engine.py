@@ -16,6 +16,7 @@ from zsdesk.errors import LedgerError
 from zsdesk.models import AuditEntry, Project
 from zsdesk.notice.issuing import issue_notice
 from zsdesk.opening import open_unlocked
+from zsdesk.periods import parse_period
 from zsdesk.rules import default_document, save_rules
 
 from .conftest import Shared
@@ -59,7 +60,7 @@ def test_a_clerk_cannot_issue_a_notice_change_rules_or_settings_through_the_engi
     with open_unlocked(shared.url_for(login)) as led:
         assert access_of(led).role == "clerk"
         with pytest.raises(PermissionRefused, match="只有科长可以签发通报"):
-            issue_notice(led, "2026Q1", issue_date=date(2026, 4, 10))
+            issue_notice(led, parse_period("2026Q1"), issue_date=date(2026, 4, 10))
         with pytest.raises(PermissionRefused, match="只有科长可以修改计分规则"):
             save_rules(led, 2026, default_document())
         with pytest.raises(PermissionRefused, match="只有科长或管理员可以修改台账设置"):

@@ -20,6 +20,7 @@ from zsdesk.check import check_ledger
 from zsdesk.errors import LedgerError
 from zsdesk.models import Project
 from zsdesk.opening import open_unlocked
+from zsdesk.users import set_role
 
 
 @pytest.fixture
@@ -50,6 +51,7 @@ def logins(pg_url: str) -> Iterator[dict[str, str]]:
             for name in names.values():
                 conn.execute(text(f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {name}"))
                 conn.execute(text(f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {name}"))
+                conn.execute(text(f'REVOKE ALL ON DATABASE "{make_url(pg_url).database}" FROM {name}'))
                 conn.execute(text(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '{name}'"))
                 conn.execute(text(f"DROP ROLE IF EXISTS {name}"))
         owner.dispose()
@@ -69,6 +71,8 @@ def test_a_liaisons_work_returns_to_pending_and_only_the_chief_decides(pg_url: s
         pid = ops.create_project(chief, {"name": "园区项目", "investor": "某公司", "formal_date": "2026-03-01",
                                          "lead_unit_id": "城东园区", "agreement_amount": "2亿"}).ids("project")[0]
         ops.verify_project(chief, pid)
+        # the 联络员 login belongs to 城东园区 (row-level security shows them only its projects)
+        set_role(chief, make_url(logins["liaison"]).username or "", "liaison", "城东园区")
     assert _state(pg_url, pid) is None  # 已认定
 
     # Through the app: the liaison's new project and edit are 待认定, and the audit rows say so.

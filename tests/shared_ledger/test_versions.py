@@ -15,7 +15,10 @@ from zsdesk.ledger import Ledger
 from zsdesk.models import DictionaryEntry, Funding, Person, ProjectProgress, Target, Unit
 from zsdesk.notice.narrative import Narrative, load_narrative, load_settings, save_narrative, save_settings
 from zsdesk.opening import open_unlocked
+from zsdesk.periods import parse_period
 from zsdesk.rules import load_rules, save_rules
+
+Q3 = parse_period("2026Q3")
 
 
 @pytest.fixture
@@ -76,19 +79,19 @@ def test_a_stale_progress_note_edit_is_refused(ledger: Ledger, other: Ledger) ->
 
 
 def test_the_narrative_and_notice_settings_refuse_a_stale_save(ledger: Ledger, other: Ledger) -> None:
-    seen = load_narrative(ledger, "2026Q3")
-    save_narrative(other, "2026Q3", Narrative("乙写的亮点", seen.problems, seen.next_steps), based_on=seen)
+    seen = load_narrative(ledger, Q3)
+    save_narrative(other, Q3, Narrative("乙写的亮点", seen.problems, seen.next_steps), based_on=seen)
     with pytest.raises(ConflictError) as refused:
-        save_narrative(ledger, "2026Q3", Narrative("甲写的亮点", seen.problems, seen.next_steps), based_on=seen)
+        save_narrative(ledger, Q3, Narrative("甲写的亮点", seen.problems, seen.next_steps), based_on=seen)
     assert "2026Q3通报正文刚被其他人修改过（乙）" in str(refused.value)
     assert "工作亮点：（一）坚持高位推动" in str(refused.value) and "→ 乙写的亮点" in str(refused.value)
-    assert load_narrative(ledger, "2026Q3").highlights == "乙写的亮点"
+    assert load_narrative(ledger, Q3).highlights == "乙写的亮点"
     settings = load_settings(ledger)
     save_settings(other, settings.__class__(**{**settings.to_dict(), "cc": "区委办公室。"}), based_on=settings)
     with pytest.raises(ConflictError, match="抄送机关"):
         save_settings(ledger, settings.__class__(**{**settings.to_dict(), "printer": "某局"}), based_on=settings)
     # Saved on what is there now, it goes through.
-    save_narrative(ledger, "2026Q3", Narrative("甲写的亮点"), based_on=load_narrative(ledger, "2026Q3"))
+    save_narrative(ledger, Q3, Narrative("甲写的亮点"), based_on=load_narrative(ledger, Q3))
 
 
 def test_a_stale_rules_editor_does_not_revert_a_newer_version(ledger: Ledger, other: Ledger) -> None:

@@ -23,7 +23,10 @@ from zsdesk.notice.fonts import FontSet
 from zsdesk.notice.issuing import issue_notice
 from zsdesk.notice.narrative import Narrative, load_narrative, save_narrative
 from zsdesk.opening import open_unlocked
+from zsdesk.periods import parse_period
 from zsdesk.rules import load_rules, save_rules
+
+Q3 = parse_period("2026Q3")
 
 MODELS = {"project": Project, "funding": Funding, "target": Target, "unit": Unit, "dictionary": DictionaryEntry}
 
@@ -51,10 +54,10 @@ def main(url: str, name: str, seed: int, count: int, out: str) -> None:
                     record["value"] = 1_000_000 * seed + i
                     edit(ledger, kind, entity_id, token, record["value"], version)
                 elif kind == "narrative":
-                    seen = load_narrative(ledger, "2026Q3")
+                    seen = load_narrative(ledger, Q3)
                     record["seen"] = seen.highlights
                     time.sleep(rng.random() * 0.004)
-                    save_narrative(ledger, "2026Q3", Narrative(token, seen.problems, seen.next_steps), based_on=seen)
+                    save_narrative(ledger, Q3, Narrative(token, seen.problems, seen.next_steps), based_on=seen)
                 elif kind == "rules":
                     rules = load_rules(ledger, 2026)
                     record["expected"] = rules.version
@@ -68,7 +71,7 @@ def main(url: str, name: str, seed: int, count: int, out: str) -> None:
                                                          "agreement_amount": "1亿"})
                     record["id"] = change.ids("project")[0]
                 elif kind == "issue":
-                    info = issue_notice(ledger, "2026Q3", issue_date=date(2026, 10, 15), fonts=fonts)
+                    info = issue_notice(ledger, Q3, issue_date=date(2026, 10, 15), fonts=fonts)
                     record["serial"] = info.serial
                 record["result"] = "ok"
             except ConflictError as err:

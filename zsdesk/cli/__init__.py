@@ -100,8 +100,10 @@ def ask_password_if_needed(args: argparse.Namespace) -> None:
     db = getattr(args, "db_sub", None) or getattr(args, "db", None)
     if not db or "://" not in db or not db.startswith("postgresql") or os.environ.get("PGPASSWORD"):
         return
+    # local: loaded only when this command runs, so `zsdesk --help` stays fast
     from sqlalchemy.engine import make_url
 
+    # local: loaded only when this command runs, so `zsdesk --help` stays fast
     from ..db import make_engine
     from ..db_errors import SignInError
     from ..opening import resolve_url, sign_in

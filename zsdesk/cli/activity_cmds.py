@@ -49,6 +49,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run_activity(args: argparse.Namespace) -> int:
+    # local: loaded only when this command runs, so `zsdesk --help` stays fast
     from ..activity import activity_to_json, compute_activity
     from ..periods import parse_period
 
@@ -59,6 +60,7 @@ def run_activity(args: argparse.Namespace) -> int:
         with ledger.reading() as session:
             activity = compute_activity(session, period)
         if args.output:
+            # local: loaded only when this command runs, so `zsdesk --help` stays fast
             from ..xlsx.activity_export import export_activity
 
             result = export_activity(ledger, args.output, activity)
@@ -73,6 +75,7 @@ def run_activity(args: argparse.Namespace) -> int:
 
 
 def render_text(activity: object) -> str:
+    # local: loaded only when this command runs, so `zsdesk --help` stays fast
     from ..activity import FIGURE_LABELS, FIGURES, Activity
     from .board_cmd import table
 
@@ -80,6 +83,7 @@ def render_text(activity: object) -> str:
     p = activity.period
 
     def cells(f: object) -> list[str]:
+        # local: loaded only when this command runs, so `zsdesk --help` stays fast
         from ..activity import ActivityFigures
 
         assert isinstance(f, ActivityFigures)
@@ -95,6 +99,7 @@ def render_text(activity: object) -> str:
 
 
 def run_import(args: argparse.Namespace) -> int:
+    # local: loaded only when this command runs, so `zsdesk --help` stays fast
     from ..xlsx.activity_import import import_activity_file
 
     with open_ledger(args, write=not args.dry_run) as ledger:
@@ -117,6 +122,7 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
+    # local: loaded only when this command runs, so `zsdesk --help` stays fast
     from ..periods import parse_period
     from ..xlsx.activity_io import export_leads, export_trips
 
@@ -134,6 +140,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_template(args: argparse.Namespace) -> int:
+    # local: loaded only when this command runs, so `zsdesk --help` stays fast
     from ..errors import LedgerError
     from ..xlsx.activity_io import make_activity_template
 

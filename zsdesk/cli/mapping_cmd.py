@@ -22,6 +22,7 @@ AUTO = "auto"
 
 def _choose(args: argparse.Namespace, ledger: Ledger) -> tuple[list[tuple[SheetSample, SheetMapping]], list[str]]:
     """Each sheet with its mapping (from the file, saved, or suggested) and notes on what was chosen."""
+    # local: loaded only when this command runs, so `zsdesk --help` stays fast
     from ..xlsx.mapping_sheet import fill_value_maps, read_samples, suggest_for, vocabulary
     from ..xlsx.mapping_store import find_saved, fitted, read_mapping_file, saved_mappings
 
@@ -59,6 +60,7 @@ def _choose(args: argparse.Namespace, ledger: Ledger) -> tuple[list[tuple[SheetS
 
 
 def run_mapped_import(args: argparse.Namespace) -> int:
+    # local: loaded only when this command runs, so `zsdesk --help` stays fast
     from ..xlsx.mapping_apply import import_mapped
     from ..xlsx.mapping_store import merged_by_headers, save_mapping, write_mapping_file
 
@@ -87,6 +89,7 @@ def run_mapped_import(args: argparse.Namespace) -> int:
             sys.stdout.write(f"注意：{sheet.sheet}：{note}\n")
     problems = report.all_problems()
     if problems:
+        # local: loaded only when this command runs, so `zsdesk --help` stays fast
         from ..xlsx.rows_base import ImportReport
 
         table = ImportReport("projects", args.file, problems=problems)
@@ -108,6 +111,7 @@ def run_mapped_import(args: argparse.Namespace) -> int:
 
 
 def run_mapping_action(args: argparse.Namespace) -> int:
+    # local: loaded only when this command runs, so `zsdesk --help` stays fast
     from ..xlsx.mapping import FIELD_LABELS
     from ..xlsx.mapping_store import delete_mapping, read_mapping_file, save_mapping, saved_mappings, write_mapping_file
 

@@ -50,6 +50,7 @@ def _usage() -> Callable[[argparse.Namespace], int]:
 
 
 def _shared_only(args: argparse.Namespace) -> None:
+    # local: loaded only when this command runs, so `zsdesk --help` stays fast
     from ..db import is_sqlite
     from ..opening import resolve_url
     from ..users import SINGLE_PC
@@ -71,6 +72,7 @@ def read_new_password() -> str:
 
 
 def run_list(args: argparse.Namespace) -> int:
+    # local: loaded only when this command runs, so `zsdesk --help` stays fast
     from ..users import list_logins
 
     _shared_only(args)
@@ -83,6 +85,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_add(args: argparse.Namespace) -> int:
+    # local: loaded only when this command runs, so `zsdesk --help` stays fast
     from ..users import add_login, check_login_name, parse_role
 
     _shared_only(args)
@@ -96,6 +99,7 @@ def run_add(args: argparse.Namespace) -> int:
 
 
 def run_set_role(args: argparse.Namespace) -> int:
+    # local: loaded only when this command runs, so `zsdesk --help` stays fast
     from ..users import set_role
 
     _shared_only(args)
@@ -106,6 +110,7 @@ def run_set_role(args: argparse.Namespace) -> int:
 
 
 def run_disable(args: argparse.Namespace) -> int:
+    # local: loaded only when this command runs, so `zsdesk --help` stays fast
     from ..users import disable_login
 
     _shared_only(args)

@@ -57,6 +57,7 @@ def run_import(args: argparse.Namespace) -> int:
     from ..xlsx.importer import import_file
 
     if args.mapping or args.save_mapping or args.export_mapping:
+        # local: loaded only when this command runs, so `zsdesk --help` stays fast
         from .mapping_cmd import run_mapped_import
 
         return run_mapped_import(args)
@@ -158,6 +159,7 @@ def run_template(args: argparse.Namespace) -> int:
 
 
 def run_mapping(args: argparse.Namespace) -> int:
+    # local: loaded only when this command runs, so `zsdesk --help` stays fast
     from .mapping_cmd import run_mapping_action
 
     return run_mapping_action(args)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy.orm import Session
 
-from ..errors import ConflictError, FieldProblem, NotFound, ValidationError
+from ..errors import FieldProblem, NotFound, ValidationError
 from ..labels import ENTITY_LABELS, field_label
 from ..models import Base
 from .conflicts import check_version

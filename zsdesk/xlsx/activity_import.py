@@ -28,13 +28,16 @@ from ..errors import LedgerError, ValidationError
 from ..labels import LEAD_STATUS_LABELS
 from ..models import Lead, Trip, TripVisit
 from ..ops.crud import create_in, update_in, validate
+from ..ops.dictionaries import DICTIONARY
 from ..ops.fields import split_list
 from ..ops.history import Operation, operation
 from ..ops.leads import LEAD, create_lead_in
 from ..ops.leads import _touch as touch_lead  # the lead ops' own bookkeeping
 from ..ops.trips import TRIP, check_visits, create_trip_in, update_trip_in
+from ..ops.units import PERSON, UNIT
 from .cells import exact_key, is_clear, row_cells
 from .columns import kind_columns
+from .importer import guess_unit_kind
 from .lookups import norm
 from .reader import ImportProblem, read_table
 from .rows_base import Context, ImportReport
@@ -312,9 +315,6 @@ def _apply(op: Operation, kind: str, plans: list[_Plan]) -> None:
 
 
 def _create_missing(op: Operation, report: ImportReport, missing: _Missing) -> None:
-    from ..ops.dictionaries import DICTIONARY
-    from ..ops.units import PERSON, UNIT
-    from .importer import guess_unit_kind
 
     for name in report.missing_units:
         create_in(op, UNIT, {"name": name, "short_name": name, "kind": guess_unit_kind(name)})

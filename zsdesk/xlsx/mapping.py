@@ -11,6 +11,7 @@ importer's own checks and write do the rest.
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -364,7 +365,6 @@ def suggest_mapping(headers: list[str], samples: list[list[Any]], vocab: Vocabul
 
 def suggest_values(category: str, words: list[str], vocab: Vocabulary) -> dict[str, str]:
     """For each distinct word of a categorical column, the ledger's value it most likely means ("" unknown)."""
-    import difflib
 
     out: dict[str, str] = {}
     for word in words:

@@ -14,8 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..dates import parse_date
 from ..errors import LedgerError, ValidationError
 from ..labels import STAGE_LABELS
+from ..money import format_wan, parse_money
+from ..ops.fields import split_list
 from ..ops.history import Change, operation
 from .importer import (
     Cancel,
@@ -46,6 +49,7 @@ from .mapping import (
 )
 from .mapping_sheet import SheetSample
 from .reader import ImportProblem, MatchedColumn, SheetTable
+from .rows_projects import money_value
 
 if TYPE_CHECKING:
     from ..ledger import Ledger
@@ -62,7 +66,6 @@ def _mapped(value: Any, words: dict[str, str]) -> Any:
 
 
 def _mapped_list(value: Any, words: dict[str, str]) -> Any:
-    from ..ops.fields import split_list
 
     if value is None or not words:
         return value
@@ -158,8 +161,6 @@ def canonical_table(sample: SheetSample, mapping: SheetMapping,
 
 def preview(sample: SheetSample, mapping: SheetMapping, count: int = 20) -> tuple[list[str], list[list[str]]]:
     """The first rows as they will be stored: (column labels, rows of display text). Amounts in 万元."""
-    from ..money import format_wan, parse_money
-    from .rows_projects import money_value
 
     table = canonical_table(sample, mapping, [(n, r) for n, r in
                                               ((sample.header_row + 1 + i, r)
@@ -177,7 +178,6 @@ def preview(sample: SheetSample, mapping: SheetMapping, count: int = 20) -> tupl
                 except (LedgerError, ValueError):  # the check reports it; the preview shows it as typed
                     value = f"{value}（无法识别）"
             elif value is not None and c.column.kind == "date":
-                from ..dates import parse_date
 
                 try:
                     parsed = parse_date(value)

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..errors import LedgerError
+from ..models import DictionaryEntry, Person, Unit
 from .columns import normalize_header
 from .mapping import CATEGORY_OF, SheetMapping, Vocabulary, norm_text, suggest_mapping, suggest_values
 from .reader import (
@@ -221,7 +222,6 @@ def fill_value_maps(sample: SheetSample, mapping: SheetMapping, vocab: Vocabular
 
 def vocabulary(session: Session) -> Vocabulary:
     """The ledger's unit names and short names, chains, tags and persons, for suggestions."""
-    from ..models import DictionaryEntry, Person, Unit
 
     units: dict[str, str] = {}
     parks = set()

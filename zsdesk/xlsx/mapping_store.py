@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING, Any
 from ..errors import LedgerError
 from ..ops.history import Change
 from ..ops.settings import set_setting
-from .mapping import SheetMapping, Vocabulary, header_signature
-from .mapping_sheet import SheetSample
+from ..outputs import write_atomically
+from .columns import normalize_header
+from .mapping import ColumnRule, SheetMapping, Vocabulary, header_signature
+from .mapping_sheet import SheetSample, fill_value_maps, read_samples, suggest_for, vocabulary
 
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
@@ -66,8 +68,6 @@ def find_saved(mappings: Sequence[SheetMapping], headers: list[str]) -> SheetMap
 
 def fitted(mapping: SheetMapping, headers: list[str]) -> SheetMapping:
     """A mapping laid over a sheet whose columns are the same set in another order: rules follow headers."""
-    from .columns import normalize_header
-    from .mapping import ColumnRule
 
     by_header = {normalize_header(c.header): c for c in mapping.columns}
     columns = []
@@ -92,7 +92,6 @@ def merged_by_headers(mappings: Sequence[SheetMapping]) -> list[SheetMapping]:
 
 
 def write_mapping_file(mappings: Sequence[SheetMapping], path: str | Path) -> Path:
-    from ..outputs import write_atomically
 
     data = {"format": FILE_FORMAT, "version": FILE_VERSION, "mappings": [m.to_json() for m in mappings]}
     text = json.dumps(data, ensure_ascii=False, indent=2)
@@ -138,7 +137,6 @@ def plan_workbook(ledger: Ledger, path: str | Path, progress: Progress | None = 
                   cancel: Cancel | None = None) -> tuple[list[SheetPlan], Vocabulary]:
     """Every sheet of a workbook read, each with a mapping: the saved one for its headers, else a suggestion;
     value maps filled for the words a saved map does not know yet. Also the ledger's names, for pick lists."""
-    from .mapping_sheet import fill_value_maps, read_samples, suggest_for, vocabulary
 
     samples = read_samples(path, full=True, progress=progress, cancel=cancel)
     with ledger.reading() as session:

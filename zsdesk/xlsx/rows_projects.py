@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from ..dates import parse_date
 from ..errors import FieldProblem, LedgerError
-from ..models import Funding, Project
+from ..models import Funding
 from ..money import format_wan, parse_money
 from ..ops.fields import split_list
 from ..ops.funding import FUNDING

@@ -18,7 +18,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0008"
-down_revision = "0005"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
@@ -26,6 +26,7 @@ depends_on = None
 def upgrade() -> None:
     bind = op.get_bind()
     if bind.dialect.name == "postgresql":
+        # local: Alembic loads this file by path; the package is imported only when the upgrade runs
         from zsdesk.roles_sql import install
 
         install(bind)
@@ -34,6 +35,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     bind = op.get_bind()
     if bind.dialect.name == "postgresql":
+        # local: Alembic loads this file by path; the package is imported only when the upgrade runs
         from zsdesk.roles_sql import uninstall
 
         uninstall(bind)
