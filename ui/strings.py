@@ -619,6 +619,7 @@ LANDING_STATE_LATE = "未按期"
 LANDING_STATE_ON_TIME = "按期"
 LANDING_STATE_NOT_DUE = "未到期"
 NOTICE_LANDING_SECTION = "包含“项目落地情况”一节（四率、逾期项目清单附件）"
+NOTICE_ACTIVITY_SECTION = "包含“招商活动情况”一节（外出招商、拜访企业、线索及转化）"
 
 # --- sign-in and roles (shared ledgers, SPEC §11) ---
 ACT_SIGN_IN = "登录共享台账…"

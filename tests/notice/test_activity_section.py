@@ -29,7 +29,7 @@ def _headings(doc) -> list[str]:  # type: ignore[no-untyped-def]
 def test_off_by_default(demo_path: Path, fonts: FontSet) -> None:
     assert not NoticeSettings().activity_on
     with open_unlocked(demo_path, read_only=True) as led:
-        doc, figures = build_quarterly_notice(led, "2026Q3", issue_date=ISSUE, fonts=fonts)
+        doc, figures = build_quarterly_notice(led, parse_period("2026Q3"), issue_date=ISSUE, fonts=fonts)
     assert not any("招商活动" in h for h in _headings(doc)) and "activity" not in figures
 
 
@@ -39,7 +39,7 @@ def test_switched_on_the_section_prints_the_figures(demo_path: Path, fonts: Font
     with open_unlocked(copy) as led:
         save_settings(led, replace(load_settings(led), activity_section="1"))
         assert load_settings(led).activity_on
-        doc, figures = build_quarterly_notice(led, "2026Q3", issue_date=ISSUE, fonts=fonts)
+        doc, figures = build_quarterly_notice(led, parse_period("2026Q3"), issue_date=ISSUE, fonts=fonts)
         with led.reading() as s:
             activity = compute_activity(s, parse_period("2026Q3"))
     heads = _headings(doc)

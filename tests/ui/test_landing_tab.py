@@ -114,3 +114,20 @@ def test_notice_settings_switch_the_landing_section(qtbot, context: LedgerContex
     again = NoticePage(context)
     qtbot.addWidget(again)
     assert not again.landing_check.isChecked()
+
+
+def test_notice_settings_switch_the_activity_section(qtbot, context: LedgerContext) -> None:
+    from ui.notice.notice_page import NoticePage
+    from zsdesk.notice.narrative import load_settings
+
+    page = NoticePage(context)
+    qtbot.addWidget(page)
+    page.show()
+    assert not page.activity_check.isChecked() and not page.settings().activity_on  # SPEC §10: off by default
+    page.activity_check.setChecked(True)
+    assert page.settings().activity_on and page.typed().settings["activity_section"] == "1"
+    assert page.save_text()
+    assert load_settings(context.ledger).activity_on
+    again = NoticePage(context)
+    qtbot.addWidget(again)
+    assert again.activity_check.isChecked()

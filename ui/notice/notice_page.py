@@ -223,6 +223,9 @@ class NoticePage(PageWidget):
         self.landing_check.setChecked(True)
         self.landing_check.toggled.connect(lambda _on: self.settings_edited())
         form.addRow("", self.landing_check)
+        self.activity_check = QCheckBox(S.NOTICE_ACTIVITY_SECTION, box)  # SPEC §10: off by default
+        self.activity_check.toggled.connect(lambda _on: self.settings_edited())
+        form.addRow("", self.activity_check)
         self.issue_date = QDateEdit(box)
         self.issue_date.setCalendarPopup(True)
         self.issue_date.setDisplayFormat("yyyy年M月d日")
@@ -289,6 +292,8 @@ class NoticePage(PageWidget):
                     edit.setText(settings.get(key, ""))
                 self.landing_check.setChecked(NoticeSettings(landing_section=settings.get("landing_section", "1"))
                                               .landing_on)
+                self.activity_check.setChecked(NoticeSettings(activity_section=settings.get("activity_section", "0"))
+                                               .activity_on)
                 if draft is not None and draft.issue_date:
                     day = QDate.fromString(draft.issue_date, Qt.DateFormat.ISODate)
                     if day.isValid():
@@ -314,6 +319,7 @@ class NoticePage(PageWidget):
     def typed(self) -> NoticeDraft:
         settings = {key: edit.text() for key, edit in self.setting_edits.items()}
         settings["landing_section"] = "1" if self.landing_check.isChecked() else "0"
+        settings["activity_section"] = "1" if self.activity_check.isChecked() else "0"
         return NoticeDraft(self.narrative(), settings, self.issue_day().isoformat() if self.date_touched else "")
 
     def _matches_saved(self, draft: NoticeDraft) -> bool:
@@ -392,6 +398,7 @@ class NoticePage(PageWidget):
         base = load_settings(self.context.ledger)
         values = {key: edit.text().strip() for key, edit in self.setting_edits.items()}
         values["landing_section"] = "1" if self.landing_check.isChecked() else "0"
+        values["activity_section"] = "1" if self.activity_check.isChecked() else "0"
         return NoticeSettings(**{**base.to_dict(), **values})
 
     def narrative(self) -> Narrative:
