@@ -31,7 +31,7 @@ def page(ledger: Ledger, qtbot: Any) -> Iterator[NoticePage]:
 
 
 def test_a_narrative_saved_meanwhile_is_not_overwritten(page: NoticePage, ledger: Ledger) -> None:
-    code = page.shown_period
+    code = page.shown  # the Period the page shows
     page.sections["highlights"].setPlainText("甲写的亮点")
     assert ledger.path is not None
     with open_unlocked(ledger.path, operator="乙") as other:

@@ -126,10 +126,12 @@ class ProjectReader(RowReader):
         self.seen_targets: dict[int, int] = {}
         self.by_investor: dict[str, list[tuple[str, int]]] = {}
         self.index: _ProjectIndex | None = None
+        self.index_table: object = None  # the sheet the index was built for (a workbook reuses one reader)
 
     def plan(self, ctx: Context, number: int, row: dict[str, Any]) -> RowPlan | None:
-        if self.index is None:
+        if self.index is None or self.index_table is not ctx.table:  # each sheet's own investors
             self.index = _ProjectIndex(ctx)
+            self.index_table = ctx.table
         name = exact_key(text_value(row.get("name")))
         investor = exact_key(text_value(row.get("investor")))
         by_code = "code" in ctx.table.headers
