@@ -110,7 +110,9 @@ def test_rotate_deletes_only_this_ledgers_old_backups(ledger_file: Path, tmp_pat
     folder = tmp_path / "b"
     folder.mkdir()
     mine = ledger_id(ledger_file)
-    start = datetime.now() - timedelta(days=3)
+    # Noon three days ago: the thirty minutes all fall on one calendar day whatever time the test runs
+    # (starting at "now - 3 days" crossed midnight when CI ran at 23:58 and kept two days' newest).
+    start = (datetime.now() - timedelta(days=3)).replace(hour=12, minute=0, second=0, microsecond=0)
     for i in range(30):
         (folder / f"台账.zsdesk_{mine}_{start + timedelta(minutes=i):%Y%m%d-%H%M%S}_定时.sqlite").write_bytes(b"")
     other = folder / f"台账.zsdesk_ffffffff_{start:%Y%m%d-%H%M%S}_定时.sqlite"
