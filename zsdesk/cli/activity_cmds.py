@@ -10,20 +10,17 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from ..outputs import refuse_output
 from . import add_db_option, db_of, open_ledger
+from .reporting import add_period_report, emit_figures, print_import_report, write_template
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("activity", help="招商活动统计：外出招商、拜访企业、线索与转化（--json 输出约定格式）")
-    add_db_option(p)
-    p.add_argument("--period", required=True, help="期间：2026Q3（1—9月累计）、2026M08、2026M07-09 或 2026")
-    p.add_argument("--json", action="store_true", help="输出 JSON")
+    p = add_period_report(sub, "activity", "招商活动统计：外出招商、拜访企业、线索与转化（--json 输出约定格式）",
+                          "期间：2026Q3（1—9月累计）、2026M08、2026M07-09 或 2026", run_activity, "输出 JSON")
     p.add_argument("-o", "--output", help="导出为 xlsx 文件")
-    p.set_defaults(run=run_activity)
     for kind, label in (("leads", "招商线索"), ("trips", "外出招商")):
         group = sub.add_parser(kind, help=f"{label}：导入、导出、模板")
         actions = group.add_subparsers(dest="action", metavar="操作", required=True,
@@ -64,13 +61,10 @@ def run_activity(args: argparse.Namespace) -> int:
             from ..xlsx.activity_export import export_activity
 
             result = export_activity(ledger, args.output, activity)
-    if args.json:
-        json.dump(activity_to_json(activity), sys.stdout, ensure_ascii=False, indent=1)
-        sys.stdout.write("\n")
-    elif args.output:
+    if args.output and not args.json:
         sys.stdout.write(f"已导出 {result.rows} 个单位到 {result.path}\n")
     else:
-        sys.stdout.write(render_text(activity))
+        emit_figures(args.json, lambda: activity_to_json(activity), lambda: render_text(activity))
     return 0
 
 
@@ -105,20 +99,7 @@ def run_import(args: argparse.Namespace) -> int:
     with open_ledger(args, write=not args.dry_run) as ledger:
         report = import_activity_file(ledger, args.kind, args.file, dry_run=args.dry_run,
                                       add_missing=args.add_missing)
-    for note in report.notes:
-        sys.stdout.write(f"注意：{note}\n")
-    if report.ignored_headers:
-        sys.stdout.write(f"未使用的列：{'、'.join(report.ignored_headers)}\n")
-    if not report.ok:
-        sys.stdout.write(report.problem_table() + "\n")
-        for line in report.missing_lines():
-            sys.stdout.write(line + "\n")
-        if report.missing_any:
-            sys.stdout.write("可先添加，或在导入命令后加 --add-missing 随本次导入一并创建。\n")
-        sys.stderr.write(f"zsdesk: {report.summary()}\n")
-        return 2
-    sys.stdout.write(report.summary() + "\n")
-    return 0
+    return print_import_report(report, "可先添加，或在导入命令后加 --add-missing 随本次导入一并创建。")
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -141,18 +122,6 @@ def run_export(args: argparse.Namespace) -> int:
 
 def run_template(args: argparse.Namespace) -> int:
     # local: loaded only when this command runs, so `zsdesk --help` stays fast
-    from ..errors import LedgerError
     from ..xlsx.activity_io import make_activity_template
 
-    refuse_output(args.output, db_of(args))
-    try:
-        ledger = open_ledger(args)
-    except LedgerError:
-        ledger = None  # no ledger yet: a template with the fixed choices only
-    try:
-        path = make_activity_template(args.kind, ledger, args.output)
-    finally:
-        if ledger is not None:
-            ledger.close()
-    sys.stdout.write(f"已生成模板 {path}\n")
-    return 0
+    return write_template(args, lambda ledger: make_activity_template(args.kind, ledger, args.output))

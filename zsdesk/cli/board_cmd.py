@@ -3,26 +3,22 @@
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 import unicodedata
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ..money import format_yi
 from ..periods import parse_period
-from . import add_db_option, open_ledger
+from . import open_ledger
+from .reporting import add_period_report, emit_figures
 
 if TYPE_CHECKING:
     from ..board.boards import Board
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("board", help="计算招商英雄榜（--json 输出约定格式的 JSON）")
-    add_db_option(p)
-    p.add_argument("--period", required=True, help="期间：2026Q3（1—9月累计）、2026M08（8月）、2026M01-08（1—8月累计）或 2026（全年）")
-    p.add_argument("--json", action="store_true", help="输出 JSON（金额为元）")
-    p.set_defaults(run=run_board)
+    add_period_report(sub, "board", "计算招商英雄榜（--json 输出约定格式的 JSON）",
+                      "期间：2026Q3（1—9月累计）、2026M08（8月）、2026M01-08（1—8月累计）或 2026（全年）", run_board)
 
 
 def run_board(args: argparse.Namespace) -> int:
@@ -32,11 +28,7 @@ def run_board(args: argparse.Namespace) -> int:
     period = parse_period(args.period)  # bad text → exit 2 before the ledger is opened
     with open_ledger(args) as ledger:
         board = compute_board(ledger, period)
-    if args.json:
-        json.dump(board_to_json(board), sys.stdout, ensure_ascii=False, indent=1)
-        sys.stdout.write("\n")
-    else:
-        sys.stdout.write(render_text(board))
+    emit_figures(args.json, lambda: board_to_json(board), lambda: render_text(board))
     return 0
 
 

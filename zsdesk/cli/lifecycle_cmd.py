@@ -3,25 +3,21 @@
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from typing import TYPE_CHECKING
 
 from ..money import format_yi
 from ..periods import parse_period
-from . import add_db_option, open_ledger
+from . import open_ledger
 from .board_cmd import table
+from .reporting import add_period_report, emit_figures
 
 if TYPE_CHECKING:
     from ..lifecycle.engine import Lifecycle
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("lifecycle", help="项目落地：开工率、投产率、资金到位率、履约率与逾期项目（--json 输出约定格式）")
-    add_db_option(p)
-    p.add_argument("--period", required=True, help="期间：2026Q3（截至三季度末）、2026M08（截至8月末）或 2026（全年）")
-    p.add_argument("--json", action="store_true", help="输出 JSON（金额为元）")
-    p.set_defaults(run=run_lifecycle)
+    add_period_report(sub, "lifecycle", "项目落地：开工率、投产率、资金到位率、履约率与逾期项目（--json 输出约定格式）",
+                      "期间：2026Q3（截至三季度末）、2026M08（截至8月末）或 2026（全年）", run_lifecycle)
 
 
 def run_lifecycle(args: argparse.Namespace) -> int:
@@ -31,11 +27,7 @@ def run_lifecycle(args: argparse.Namespace) -> int:
     period = parse_period(args.period)  # bad text → exit 2 before the ledger is opened
     with open_ledger(args) as ledger:
         lifecycle = compute_lifecycle(ledger, period)
-    if args.json:
-        json.dump(lifecycle_to_json(lifecycle), sys.stdout, ensure_ascii=False, indent=1)
-        sys.stdout.write("\n")
-    else:
-        sys.stdout.write(render_text(lifecycle))
+    emit_figures(args.json, lambda: lifecycle_to_json(lifecycle), lambda: render_text(lifecycle))
     return 0
 
 

@@ -10,6 +10,7 @@ from ..errors import LedgerError
 from ..outputs import refuse_output
 from ..periods import parse_period
 from . import add_db_option, db_of, open_ledger, parse_year
+from .reporting import print_import_report, write_template
 
 IMPORT_KINDS = ("units", "persons", "targets", "projects", "funding")
 EXPORT_KINDS = ("ledger", "targets", "board", "funding", "progress", "lifecycle")
@@ -64,25 +65,8 @@ def run_import(args: argparse.Namespace) -> int:
 
     with open_ledger(args, write=not args.dry_run) as ledger:
         report = import_file(ledger, args.kind, args.file, dry_run=args.dry_run, add_missing=args.add_missing)
-    for note in report.notes:
-        sys.stdout.write(f"注意：{note}\n")
-    if report.ignored_headers:
-        sys.stdout.write(f"未使用的列：{'、'.join(report.ignored_headers)}\n")
-    if not report.ok:
-        sys.stdout.write(report.problem_table() + "\n")
-        for line in report.missing_lines():
-            sys.stdout.write(line + "\n")
-        if report.missing_any:
-            sys.stdout.write("可先添加（zsdesk dict add chain|tag 名称；单位、人员用导入或窗口“台账 → 单位与人员”），"
-                             "或在导入命令后加 --add-missing 随本次导入一并创建。\n")
-        sys.stderr.write(f"zsdesk: {report.summary()}\n")
-        return 2
-    for hint in report.duplicates:
-        sys.stdout.write(f"可能重复：{hint}\n")
-    for line in report.change_lines():  # every field an update changes, before → after
-        sys.stdout.write(line + "\n")
-    sys.stdout.write(report.summary() + "\n")
-    return 0
+    return print_import_report(report, "可先添加（zsdesk dict add chain|tag 名称；单位、人员用导入或窗口“台账 → 单位与人员”），"
+                                       "或在导入命令后加 --add-missing 随本次导入一并创建。")
 
 
 def _period(args: argparse.Namespace) -> str:
@@ -144,18 +128,7 @@ def run_template(args: argparse.Namespace) -> int:
     # local: keeps `zsdesk --help` fast (openpyxl ~75 ms, the models)
     from ..xlsx.template import make_template
 
-    refuse_output(args.output, db_of(args))
-    try:
-        ledger = open_ledger(args)
-    except LedgerError:
-        ledger = None  # no ledger yet: a template with the fixed choices only
-    try:
-        path = make_template(args.kind, ledger, args.output)
-    finally:
-        if ledger is not None:
-            ledger.close()
-    sys.stdout.write(f"已生成模板 {path}\n")
-    return 0
+    return write_template(args, lambda ledger: make_template(args.kind, ledger, args.output))
 
 
 def run_mapping(args: argparse.Namespace) -> int:
