@@ -12,9 +12,11 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from pg_databases import fresh_database  # noqa: E402  (tests/ is on sys.path: pytest's rootdir conftest)
+
 from zsdesk import ops  # noqa: E402
 from zsdesk.ledger import Ledger  # noqa: E402
-from zsdesk.opening import open_unlocked
+from zsdesk.opening import open_unlocked  # noqa: E402
 
 _TEMPLATE: Path | None = None
 
@@ -23,6 +25,13 @@ _TEMPLATE: Path | None = None
 def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Nothing a test does touches the real user data folder."""
     monkeypatch.setenv("ZSDESK_DATA_DIR", str(tmp_path_factory.mktemp("userdata")))
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test (dropped afterwards); skips without a server."""
+    with fresh_database() as (url, _name):
+        yield url
 
 
 @pytest.fixture

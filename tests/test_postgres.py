@@ -8,13 +8,9 @@ from __future__ import annotations
 
 import json
 import os
-import uuid
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from zsdesk import ops
 from zsdesk.board import board_to_json, compute_board
@@ -29,21 +25,6 @@ pytestmark = pytest.mark.skipif(not SERVER, reason="no PostgreSQL: set ZSDESK_TE
 TODAY = date(2026, 11, 1)
 
 
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A fresh database per test, dropped afterwards."""
-    assert SERVER is not None
-    name = f"zsdesk_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(SERVER, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(SERVER).set(database=name).render_as_string(hide_password=False)
-    try:
-        yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def test_demo_board_is_identical_to_sqlite(pg_url: str, tmp_path) -> None:

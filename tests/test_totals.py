@@ -9,13 +9,10 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import uuid
-from collections.abc import Iterator
 
 import pytest
 from openpyxl import Workbook
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from zsdesk import ops
@@ -144,20 +141,6 @@ def test_sorts_give_the_plain_sql_order_on_sqlite(ledger, sort, descending):
 SERVER = os.environ.get("ZSDESK_TEST_PG_URL")
 
 
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    if not SERVER:
-        pytest.skip("no PostgreSQL: set ZSDESK_TEST_PG_URL (CI does)")
-    name = f"zsdesk_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(SERVER, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(SERVER).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def test_sorts_and_totals_on_postgresql(pg_url):

@@ -5,13 +5,9 @@ from __future__ import annotations
 
 import json
 import os
-import uuid
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from zsdesk.activity import activity_to_json, compute_activity
 from zsdesk.check import check_ledger
@@ -27,20 +23,6 @@ pytestmark = pytest.mark.skipif(not SERVER, reason="no PostgreSQL: set ZSDESK_TE
 TODAY = date(2026, 11, 1)
 
 
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    assert SERVER is not None
-    name = f"zsdesk_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(SERVER, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(SERVER).set(database=name).render_as_string(hide_password=False)
-    try:
-        yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def test_same_figures_and_operations_on_postgresql(pg_url: str, tmp_path) -> None:  # type: ignore[no-untyped-def]

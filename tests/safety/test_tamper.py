@@ -13,7 +13,6 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 
@@ -390,25 +389,6 @@ def test_an_upgraded_ledger_gets_a_baseline_and_checks_clean(tmp_path: Path) -> 
 SERVER = os.environ.get("ZSDESK_TEST_PG_URL")
 
 
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    import uuid
-
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    if not SERVER:
-        pytest.skip("no PostgreSQL: set ZSDESK_TEST_PG_URL (CI does)")
-    name = f"zsdesk_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(SERVER, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(SERVER).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def test_postgres_concurrent_clerks_keep_one_chain_and_the_log_is_insert_only(pg_url: str) -> None:

@@ -7,21 +7,19 @@ suffix, and every login a test made is dropped after its database.
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from pg_databases import SERVER, fresh_database, needs_pg  # noqa: F401  (needs_pg: imported by the tests)
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from zsdesk import ops
 from zsdesk.opening import open_unlocked
 
-SERVER = os.environ.get("ZSDESK_TEST_PG_URL")
-needs_pg = pytest.mark.skipif(not SERVER, reason="no PostgreSQL: set ZSDESK_TEST_PG_URL (CI does)")
 PASSWORD = "口令-Secret-123"
 
 
@@ -60,16 +58,9 @@ class Shared:
 
 @pytest.fixture
 def shared() -> Iterator[Shared]:
-    if not SERVER:
-        pytest.skip("no PostgreSQL: set ZSDESK_TEST_PG_URL (CI does)")
     suffix = uuid.uuid4().hex[:8]
-    name = f"zsdesk_roles_{suffix}"
-    admin = create_engine(SERVER, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(SERVER).set(database=name).render_as_string(hide_password=False)
-    state = Shared(url, name, suffix)
-    try:
+    with fresh_database(f"zsdesk_roles_{suffix}") as (url, name):
+        state = Shared(url, name, suffix)
         with open_unlocked(url, create=True) as led:
             for unit in ("甲园区", "乙街道"):
                 state.units[unit] = ops.create_unit(led, {"name": unit, "short_name": unit[:1], "kind": "园区"}).ids("unit")[0]
@@ -80,47 +71,14 @@ def shared() -> Iterator[Shared]:
                     "lead_unit_id": lead, "cooperating_unit_ids": coop, "agreement_amount": "1亿"}).ids("project")[0]
                 ops.add_funding(led, {"project_id": state.projects[project], "date": "2026-04-01", "amount": "100万"})
         yield state
-    finally:
+    # the database is gone (its grants with it): now the test's logins can be dropped
+    admin = create_engine(str(SERVER), isolation_level="AUTOCOMMIT")
+    try:
         with admin.connect() as conn:
-            _drop_database(conn, name)
             for login in state.logins:
                 exists = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :l"), {"l": login}).first()
                 if exists:
                     quoted = '"' + login.replace('"', '""') + '"'
                     conn.execute(text(f"DROP ROLE {quoted}"))
-        admin.dispose()
-
-
-def _drop_database(conn: Any, name: str) -> None:
-    """Sessions of the test's logins may still be closing; FORCE cannot end another login's session
-    without pg_signal_backend, so wait for them (a few tenths of a second)."""
-    import time
-
-    from sqlalchemy.exc import DBAPIError
-
-    for attempt in range(50):
-        try:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            return
-        except DBAPIError:
-            if attempt == 49:
-                raise
-            time.sleep(0.2)
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A fresh, empty PostgreSQL database for one test; its URL."""
-    if not SERVER:
-        pytest.skip("no PostgreSQL: set ZSDESK_TEST_PG_URL (CI does)")
-    name = f"zsdesk_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(SERVER, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(SERVER).set(database=name).render_as_string(hide_password=False)
-    try:
-        yield url
     finally:
-        with admin.connect() as conn:
-            _drop_database(conn, name)
         admin.dispose()
