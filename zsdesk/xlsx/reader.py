@@ -18,6 +18,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 
 from ..errors import LedgerError
 from .columns import ImportColumn, header_key, kind_columns
+from .fast_sheet import load_values_workbook
 from .safety import MAX_ROWS, BadFile, SheetScan, check_file, scan_sheets
 from .workbook import ExportCancelled
 
@@ -77,8 +78,11 @@ def _match_row(values: tuple[Any, ...], columns: tuple[ImportColumn, ...]) -> li
 
 
 def _open(path: Path, data_only: bool = True) -> Any:
+    """The workbook, read-only; its values (``data_only``) through the fast reader (fast_sheet.py)."""
     try:
-        return load_workbook(path, read_only=True, data_only=data_only)
+        if data_only:
+            return load_values_workbook(path)
+        return load_workbook(path, read_only=True, data_only=False)
     except BadFile:
         raise
     except Exception as err:  # noqa: BLE001 - openpyxl raises many kinds on a damaged file
