@@ -39,10 +39,12 @@ DATE_FIELDS = tuple(f for f, _ in MILESTONES) + ("withdrawn_date",)
 PROMISED_DATE_FIELDS = ("promised_start_date", "promised_production_date")
 
 
+_NOT_NAME = re.compile(r"[\s\W_]+")
+
+
 def normalized_name(text: str) -> str:
     """For duplicate checks: width-folded, lower-case, without spaces and punctuation."""
-    text = unicodedata.normalize("NFKC", text or "").lower()
-    return re.sub(r"[\s\W_]+", "", text)
+    return _NOT_NAME.sub("", unicodedata.normalize("NFKC", text or "").lower())
 
 
 def find_similar(session: Session, name: str, investor: str, exclude_id: int | None = None,

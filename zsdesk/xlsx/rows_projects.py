@@ -84,6 +84,18 @@ def split_place(value: Any) -> tuple[str, str]:
     return "", text
 
 
+def _similar(name: str, other: str, threshold: float = 0.85) -> bool:
+    """``SequenceMatcher(None, name, other).ratio() >= threshold``, its cheap upper bounds first
+    (the same answer: each bound is ≥ the ratio)."""
+    total = len(name) + len(other)
+    if not total:
+        return threshold <= 1.0  # two empty names: ratio() is 1.0
+    if 2.0 * min(len(name), len(other)) / total < threshold:  # real_quick_ratio, without building a matcher
+        return False
+    matcher = difflib.SequenceMatcher(None, name, other)
+    return matcher.quick_ratio() >= threshold and matcher.ratio() >= threshold
+
+
 class _ProjectIndex:
     """The live projects of the file's investors by their exact update key, by their loosely normalised
     key (for hints only) and by the key the same-name rule of ``ops.projects`` compares. Only the
@@ -233,8 +245,7 @@ class ProjectReader(RowReader):
             self.seen_loose[key] = number
             if investor:
                 earlier = self.by_investor.setdefault(key[0], [])
-                close = [f"第 {row} 行" for other, row in earlier[-500:]
-                         if difflib.SequenceMatcher(None, key[1], other).ratio() >= 0.85]
+                close = [f"第 {row} 行" for other, row in earlier[-500:] if _similar(key[1], other)]
                 earlier.append((key[1], number))
                 if close:
                     ctx.report.duplicates.append(DuplicateHint(number, text, tuple(close), "file"))
