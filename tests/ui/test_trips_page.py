@@ -158,3 +158,188 @@ def test_a_trip_with_five_visits_and_two_leads_by_keyboard(page: TripsPage, ctx:
         row = fetch_trip_rows(s, [tid])[tid]
         assert (row.companies, row.intentions, row.leads, row.under_quota) == (5, 3, 2, False)
     assert kb.keys < 120
+    # the two leads are in the leads table, linked from their visits, unit = the trip's unit
+    with ctx.ledger.reading() as s:
+        ids = LeadQuery().ids(s)
+        leads = fetch_lead_rows(s, ids)
+    assert sorted(r.company for r in leads.values()) == ["深圳丁智能装备有限公司", "深圳甲科技有限公司"]
+    assert {r.id for r in leads.values()} == set(linked.values())
+    assert {(r.unit, r.status, r.received_date) for r in leads.values()} == {
+        ("正阳工业园区", "new", date(2026, 3, 5)), ("正阳工业园区", "new", date(2026, 3, 6))}
+    # the table shows the trip with its counts
+    assert page.model.ids == [tid]
+    cells = {key: page.model.index(0, col).data() for key, col in COLUMN_INDEX.items()}
+    assert cells == {"departure_date": "2026-03-05", "return_date": "2026-03-07", "destination": "广东省深圳市",
+                     "leader": "王区长", "level": "区领导带队", "units": "正阳工业园区", "companies": "5",
+                     "intentions": "3", "leads": "2"}
+
+
+def _trip(ctx: LedgerContext, outcomes: list[str], day: str = "2026-05-10") -> int:
+    visits = [{"company": f"杭州{n}号企业", "date": day, "outcome": o} for n, o in enumerate(outcomes, start=1)]
+    return ctx.try_run(trip_ops.create_trip, {"departure_date": day, "province": "浙江省", "city": "杭州市",
+                                             "leader": "李局长", "unit_ids": "区商务委"}, visits).ids("trip", "insert")[0]
+
+
+def _tooltip(page: TripsPage, tid: int) -> str | None:
+    row = page.model.row_of(tid)
+    assert row is not None
+    return page.model.index(row, COLUMN_INDEX["companies"]).data(Qt.ItemDataRole.ToolTipRole)
+
+
+def _open(page: TripsPage, qtbot: Any, tid: int) -> TripForm:
+    page.select_ids([tid], tid)
+    page.activateWindow()
+    _focus(qtbot, page.table)
+    QTest.keyClick(page.table, Qt.Key.Key_Return)
+    form = _form(page)
+    qtbot.waitExposed(form)
+    form.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is form.departure)
+    return form
+
+
+def _focus(qtbot: Any, widget: Any) -> None:
+    widget.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is widget)
+
+
+def test_under_quota_flag_appears_and_disappears(page: TripsPage, ctx: LedgerContext, qtbot: Any) -> None:
+    short = _trip(ctx, ["有合作意向", "一般"])
+    fine = _trip(ctx, ["有合作意向"] * 3, day="2026-06-01")
+    assert _tooltip(page, short) == "未达标：拜访企业2家，少于3家；有效意向1个，少于3个"
+    assert _tooltip(page, fine) is None
+    row = page.model.row_of(short)
+    assert page.model.index(row, 0).data(Qt.ItemDataRole.BackgroundRole) is not None
+    assert page.model.index(page.model.row_of(fine), 0).data(Qt.ItemDataRole.BackgroundRole) is None
+    assert "未达标 1 次" in page.status_text()
+    page.filters.under.setChecked(True)
+    assert page.model.ids == [short]
+    page.filters.under.setChecked(False)
+
+    # a 3rd visit (an intention): companies are enough, intentions still short
+    form = _open(page, qtbot, short)
+    assert form.quota.text() == "未达标：拜访企业2家，少于3家；有效意向1个，少于3个"
+    grid = form.grid
+    _focus(qtbot, grid)
+    grid.setCurrentIndex(form.visit_model.index(2, 0))  # the blank row under the two visits
+    kb = Keyboard(qtbot)
+    kb.type("杭州3号企业")
+    kb.tab()
+    kb.type("5.11")
+    kb.tab()
+    kb.type("1")
+    kb.key(Qt.Key.Key_Return)
+    assert form.quota.text() == "未达标：有效意向2个，少于3个"
+    kb.key(Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not form.isVisible())
+    assert _tooltip(page, short) == "未达标：有效意向2个，少于3个"
+
+    # the 一般 visit becomes an intention: the 3rd intention, the flag goes
+    form = _open(page, qtbot, short)
+    general = next(r for r, line in enumerate(form.visit_model.lines) if line.outcome == "general")
+    _focus(qtbot, form.grid)
+    form.grid.setCurrentIndex(form.visit_model.index(general, 2))
+    kb.type("1")
+    kb.key(Qt.Key.Key_Return)
+    assert form.quota.text().startswith("已达标")
+    kb.key(Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not form.isVisible())
+    assert _tooltip(page, short) is None
+    assert page.model.index(page.model.row_of(short), 0).data(Qt.ItemDataRole.BackgroundRole) is None
+    assert "未达标 0 次" in page.status_text()
+    assert errors.shown == []
+
+
+def test_lead_from_a_saved_trip_row_and_not_twice(page: TripsPage, ctx: LedgerContext, qtbot: Any) -> None:
+    tid = _trip(ctx, ["有合作意向", "一般", "无意向"])
+    form = _open(page, qtbot, tid)
+    _focus(qtbot, form.grid)
+    form.grid.setCurrentIndex(form.visit_model.index(1, 3))
+    QTest.keyClick(form.grid, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    line = form.visit_model.lines[1]
+    assert line.lead_id is not None
+    assert form.visit_model.index(1, 4).data() == "已生成线索"
+    with ctx.ledger.reading() as s:
+        visit = s.get(TripVisit, line.id)
+        lead = s.get(Lead, line.lead_id)
+        assert visit is not None and lead is not None and visit.lead_id == lead.id
+        assert lead.company == line.company == "杭州2号企业"
+        assert lead.id in LeadQuery().ids(s)
+    QTest.keyClick(form.grid, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert errors.shown[-1][1] == "走访企业“杭州2号企业”已生成过线索，不能重复生成。"
+    form.reject()
+    assert not form.isVisible()
+    assert page.model.index(page.model.row_of(tid), COLUMN_INDEX["leads"]).data() == "1"
+
+
+def test_delete_with_del_is_undoable(page: TripsPage, ctx: LedgerContext, qtbot: Any) -> None:
+    keep, gone = _trip(ctx, ["一般"]), _trip(ctx, ["一般"], day="2026-07-01")
+    page.select_ids([gone], gone)
+    page.table.setFocus()
+    QTest.keyClick(page.table, Qt.Key.Key_Delete)
+    assert errors.shown[-1][0] == "删除外出招商"
+    assert page.model.ids == [keep]
+    ctx.undo(page)
+    assert sorted(page.model.ids) == sorted([keep, gone])
+
+
+def test_filters_by_text_unit_and_period(page: TripsPage, ctx: LedgerContext, qtbot: Any) -> None:
+    a = _trip(ctx, ["一般"], day="2026-02-01")
+    b = ctx.try_run(trip_ops.create_trip, {"departure_date": "2025-11-03", "province": "江苏省", "city": "苏州市",
+                                          "unit_ids": "正阳工业园区"},
+                             [{"company": "苏州精密机械有限公司", "outcome": "一般"}]).ids("trip", "insert")[0]
+    assert sorted(page.model.ids) == sorted([a, b])
+    page.filters.text.setText("精密")
+    page.filters.text.returnPressed.emit()
+    assert page.model.ids == [b]
+    page.filters.reset()
+    page.filters.unit.setCurrentIndex(page.filters.unit.findText("区商务委"))
+    assert page.model.ids == [a]
+    page.filters.reset()
+    page.filters.year.setCurrentIndex(page.filters.year.findData(2025))
+    assert page.model.ids == [b]
+    page.filters.quarter.setCurrentIndex(page.filters.quarter.findData(1))
+    assert page.model.ids == []
+    page.filters.year.setCurrentIndex(page.filters.year.findData(2026))
+    assert page.model.ids == [a]
+
+
+def test_esc_with_unsaved_edits_asks_and_bad_cells_are_named(page: TripsPage, ctx: LedgerContext,
+                                                             qtbot: Any) -> None:
+    tid = _trip(ctx, ["一般"])
+    form = _open(page, qtbot, tid)
+    _focus(qtbot, form.grid)
+    form.grid.setCurrentIndex(form.visit_model.index(0, 1))
+    kb = Keyboard(qtbot)
+    kb.type("13.45")
+    kb.key(Qt.Key.Key_Return)
+    assert form.visit_model.index(0, 1).data(Qt.ItemDataRole.BackgroundRole) is not None
+    kb.key(Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert form.isVisible() and form.message.text().startswith("第 1 行：“2026-13-45”不是")
+    kb.key(Qt.Key.Key_Escape)  # 取消 (no answer queued): the form stays with the edit
+    assert errors.shown[-1] == ("保存修改", "外出招商记录有未保存的修改。要保存吗？")
+    assert form.isVisible()
+    errors.answers.append(errors.DISCARD)
+    kb.key(Qt.Key.Key_Escape)
+    assert not form.isVisible()
+    with ctx.ledger.reading() as s:
+        detail = trip_detail(s, tid)
+    assert detail is not None and detail.visits[0].date == date(2026, 5, 10)
+
+
+def test_a_stale_form_reloads_and_types_the_edit_again(page: TripsPage, ctx: LedgerContext, qtbot: Any) -> None:
+    tid = _trip(ctx, ["一般", "一般", "一般"])
+    form = _open(page, qtbot, tid)
+    trip_ops.update_trip(ctx.ledger, tid, {"city": "宁波市"})  # another window saved first (unannounced)
+    _focus(qtbot, form.leader)
+    kb = Keyboard(qtbot)
+    form.leader.selectAll()
+    kb.type("陈副区长")
+    kb.key(Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert errors.shown[-1][0] == "别人刚修改过这条记录"
+    assert form.isVisible() and form.city.text() == "宁波市" and form.leader.text() == "陈副区长"
+    kb.key(Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not form.isVisible())
+    with ctx.ledger.reading() as s:
+        detail = trip_detail(s, tid)
+    assert detail is not None and (detail.values["city"], detail.values["leader"]) == ("宁波市", "陈副区长")

@@ -110,8 +110,8 @@ class TripForm(QDialog):
         places = {"departure_date": (0, 0), "return_date": (0, 2), "province": (1, 0), "city": (1, 2),
                   "leader": (2, 0), "level": (2, 2), "unit_ids": (3, 0), "person_ids": (3, 2), "notes": (4, 0)}
         for key, (r, c) in places.items():
-            label = QLabel(S.TRIP_FIELDS[key], self)
-            label.setBuddy(self.widgets[key])
+            caption = QLabel(S.TRIP_FIELDS[key], self)
+            caption.setBuddy(self.widgets[key])
             error = QLabel(self)
             error.setStyleSheet(ERROR_STYLE)
             error.setVisible(False)
@@ -121,7 +121,7 @@ class TripForm(QDialog):
             box.setSpacing(1)
             box.addWidget(self.widgets[key])
             box.addWidget(error)
-            grid.addWidget(label, r * 1, c, Qt.AlignmentFlag.AlignTop)
+            grid.addWidget(caption, r, c, Qt.AlignmentFlag.AlignTop)
             grid.addLayout(box, r, c + 1, 1, 3 if key == "notes" else 1)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
@@ -163,11 +163,11 @@ class TripForm(QDialog):
         layout.addWidget(visits_title)
         layout.addWidget(self.grid, 1)
         layout.addLayout(buttons)
-        order = [self.departure, self.return_date, self.province, self.city, self.leader, self.level, self.units,
-                 self.persons, self.notes, self.grid, self.lead_button, self.delete_row_button, self.save_button,
-                 cancel]
-        for a, b in zip(order, order[1:], strict=False):
-            QWidget.setTabOrder(a, b)
+        order: list[QWidget] = [self.departure, self.return_date, self.province, self.city, self.leader, self.level,
+                                self.units, self.persons, self.notes, self.grid, self.lead_button,
+                                self.delete_row_button, self.save_button, cancel]
+        for first, second in zip(order, order[1:], strict=False):
+            QWidget.setTabOrder(first, second)
         QShortcut(QKeySequence.StandardKey.Save, self).activated.connect(lambda: self.save())
         QShortcut(QKeySequence("Ctrl+L"), self).activated.connect(lambda: self.lead_from_current())
         QShortcut(QKeySequence("Ctrl+Delete"), self).activated.connect(self.delete_current_row)
