@@ -343,3 +343,34 @@ def test_a_stale_form_reloads_and_types_the_edit_again(page: TripsPage, ctx: Led
     with ctx.ledger.reading() as s:
         detail = trip_detail(s, tid)
     assert detail is not None and (detail.values["city"], detail.values["leader"]) == ("宁波市", "陈副区长")
+
+
+def test_in_the_main_window_ctrl_n_and_del_act_on_trips(ctx: LedgerContext, qtbot: Any) -> None:
+    """The nav shows 外出招商 after 项目台账; on it Ctrl+N opens a trip form (not a project form) and Del
+    deletes the selected trip (not a project); the window's undo brings it back."""
+    from ui.shell.main_window import MainWindow
+
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    labels = [window.nav.item(i).text() for i in range(window.nav.count())]
+    assert labels[labels.index("项目台账") + 1] == "外出招商"
+    tid = _trip(ctx, ["一般"])
+    page = window.show_page("trips")
+    assert isinstance(page, TripsPage)
+    window.activateWindow()
+    page.select_ids([tid], tid)
+    _focus(qtbot, page.table)
+    QTest.keyClick(page.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    form = _form(page)
+    qtbot.waitUntil(form.isVisible)
+    assert form.windowTitle() == "新增外出招商" and form.trip_id is None
+    form.reject()
+    window.activateWindow()
+    _focus(qtbot, page.table)
+    projects = len(window.page("ledger").model.ids)  # type: ignore[attr-defined]  # the ledger page's model
+    QTest.keyClick(page.table, Qt.Key.Key_Delete)
+    assert page.model.ids == [] and len(window.page("ledger").model.ids) == projects  # type: ignore[attr-defined]  # the ledger page's model
+    window.act_undo.trigger()
+    assert page.model.ids == [tid]

@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -191,6 +191,21 @@ class TripsPage(PageWidget):
         self.act_refresh = act(S.TRIPS_ACT_REFRESH, lambda: self.refresh(), QKeySequence.StandardKey.Refresh)
         for a in (self.act_new, self.act_delete):
             limit(a, self.context, "edit_projects")  # a read-only login sees trips, changes none
+
+    def event(self, event: QEvent) -> bool:
+        """Ctrl+N here means a new trip: the ledger page's 新建项目 (a window-wide shortcut on the toolbar)
+        would otherwise share the key and neither would fire."""
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent) \
+                and event.matches(QKeySequence.StandardKey.New):
+            event.accept()
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        if event.matches(QKeySequence.StandardKey.New):
+            self.new_trip()
+            return
+        super().keyPressEvent(event)
 
     def menu_actions(self) -> list[QAction]:
         return [self.act_new, self.act_edit, self.act_delete, self.act_refresh]
