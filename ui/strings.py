@@ -640,6 +640,7 @@ SIGN_IN_SERVER_PLACEHOLDER = "例如 192.168.1.10 或 192.168.1.10:5432"
 _nav = list(NAV.items())
 _at = [k for k, _v in _nav].index("ledger") + 1
 NAV = dict([*_nav[:_at], ("trips", "外出招商"), *_nav[_at:]])  # the nav shows it right after 项目台账
+del _nav, _at
 TRIPS_COLS = {"departure_date": "出发日期", "return_date": "返回日期", "destination": "目的地", "leader": "带队领导",
               "level": "带队级别", "units": "参加单位", "companies": "拜访企业数", "intentions": "有效意向数",
               "leads": "产生线索数"}
@@ -690,4 +691,4 @@ ACTIVITY_SUMMARY = ("{label}：外出招商 {trips} 次（区领导带队 {leade
                     "有效意向 {intentions} 个；新增线索 {leads} 条，转化项目 {converted} 个，线索转化率 {rate}；"
                     "同期签约项目 {signed} 个。")
 ACTIVITY_NOTE = ("外出招商按出发日期计入期间，一次外出按参加的每个单位各计一次，全区只计一次，故各单位之和可能大于全区；"
-                 "签约项目数、签约金额与“单位排名”同一口径（金额按计分权重分配，单位：{unit}）。")
+                 "签约项目数、签约金额与“单位榜”同一口径（金额按计分权重分配，单位：{unit}）。")

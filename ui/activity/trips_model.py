@@ -124,6 +124,12 @@ class TripTableModel(QAbstractTableModel):
             if key in ("departure_date", "return_date", "level"):
                 return int(Qt.AlignmentFlag.AlignCenter)
             return None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            tips = [S.TRIPS_UNDER_MARK + "；".join(shortfall(trip, self.query.min_companies,
+                                                            self.query.min_intentions))] if trip.under_quota else []
+            if key in ("destination", "leader", "units"):  # a long name is cut in its column: whole here
+                tips.append(_display(trip, key))
+            return "\n".join(tips) or None
         if not trip.under_quota:
             return None
         if role == Qt.ItemDataRole.BackgroundRole:
@@ -132,8 +138,6 @@ class TripTableModel(QAbstractTableModel):
             short = (key == "companies" and trip.companies < self.query.min_companies) or \
                     (key == "intentions" and trip.intentions < self.query.min_intentions)
             return QBrush(UNDER_FOREGROUND) if short else None
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return S.TRIPS_UNDER_MARK + "；".join(shortfall(trip, self.query.min_companies, self.query.min_intentions))
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

@@ -155,10 +155,11 @@ class TripsPage(PageWidget):
         vh.setVisible(False)
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
-        for key, width in (("departure_date", 100), ("return_date", 100), ("destination", 150), ("leader", 100),
-                           ("level", 100), ("units", 260), ("companies", 90), ("intentions", 90), ("leads", 90)):
-            header.resizeSection(COLUMN_INDEX[key], width)
-        header.setStretchLastSection(True)
+        em = self.fontMetrics().horizontalAdvance("中")
+        for key, chars in (("departure_date", 7), ("return_date", 7), ("destination", 10), ("leader", 11),
+                           ("level", 6), ("companies", 6), ("intentions", 6), ("leads", 6)):
+            header.resizeSection(COLUMN_INDEX[key], em * chars + 16)
+        header.setSectionResizeMode(COLUMN_INDEX["units"], QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(lambda _i: self.edit_current())
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self.selection_changed.emit())
         self.filters.changed.connect(self.apply_filters)
