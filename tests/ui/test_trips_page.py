@@ -19,6 +19,7 @@ from ui.activity.trips_model import COLUMN_INDEX
 from ui.activity.trips_page import TripsPage
 from ui.common import errors
 from ui.common.context import LedgerContext
+from zsdesk.check import check_ledger
 from zsdesk.ledger import Ledger
 from zsdesk.models import Lead, TripVisit
 from zsdesk.ops import trips as trip_ops
@@ -169,6 +170,7 @@ def test_a_trip_with_five_visits_and_two_leads_by_keyboard(page: TripsPage, ctx:
     # the table shows the trip with its counts
     assert page.model.ids == [tid]
     cells = {key: page.model.index(0, col).data() for key, col in COLUMN_INDEX.items()}
+    assert ctx.ledger.path is not None and check_ledger(ctx.ledger.path).healthy  # every write went through an op
     assert cells == {"departure_date": "2026-03-05", "return_date": "2026-03-07", "destination": "广东省深圳市",
                      "leader": "王区长", "level": "区领导带队", "units": "正阳工业园区", "companies": "5",
                      "intentions": "3", "leads": "2"}
