@@ -20,6 +20,7 @@ from ui.activity.trips_page import TripsPage
 from ui.common import errors
 from ui.common.context import LedgerContext
 from zsdesk.check import check_ledger
+from zsdesk.errors import LedgerError
 from zsdesk.ledger import Ledger
 from zsdesk.models import Lead, TripVisit
 from zsdesk.ops import trips as trip_ops
@@ -376,3 +377,16 @@ def test_in_the_main_window_ctrl_n_and_del_act_on_trips(ctx: LedgerContext, qtbo
     assert page.model.ids == [] and len(window.page("ledger").model.ids) == projects  # type: ignore[attr-defined]  # the ledger page's model
     window.act_undo.trigger()
     assert page.model.ids == [tid]
+
+
+def test_short_dates_take_the_trips_year_and_cross_new_year() -> None:
+    from ui.activity.trip_visits import expand_short_date, parse_typed_date
+
+    assert expand_short_date("3.5", 2026) == "2026-3-5"
+    assert expand_short_date("3-5", 2026) == expand_short_date("3/5", 2026) == expand_short_date("3月5日", 2026)
+    assert expand_short_date("2026-3-5", 2020) == "2026-3-5"  # a whole date as typed
+    assert parse_typed_date("1.3", 2026, date(2025, 12, 28)) == date(2026, 1, 3)  # back after New Year
+    assert parse_typed_date("12.30", 2026, date(2025, 12, 28)) == date(2025, 12, 30)
+    assert parse_typed_date("", 2026) is None
+    with pytest.raises(LedgerError, match="不是存在的日期"):
+        parse_typed_date("2.30", 2026)

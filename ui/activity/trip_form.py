@@ -7,6 +7,7 @@ Esc with unsaved edits asks 保存 / 不保存 / 取消.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -129,7 +130,7 @@ class TripForm(QDialog):
         self.quota = QLabel(self)
         self.quota.setObjectName("quota")
         self.quota.setWordWrap(True)
-        self.visit_model = VisitModel(self._year, self)
+        self.visit_model = VisitModel(self._anchor, self)
         self.grid = VisitGrid(self.visit_model, self)
         self.visit_model.dataChanged.connect(lambda *_a: self._update_quota())
         self.visit_model.rowsRemoved.connect(lambda *_a: self._update_quota())
@@ -173,19 +174,21 @@ class TripForm(QDialog):
         QShortcut(QKeySequence("Ctrl+Delete"), self).activated.connect(self.delete_current_row)
         self.departure.setFocus()
 
-    def _year(self) -> int:
-        """The trip's year (short visit dates are in it): the departure's, else this year."""
+    def _departure(self) -> date | None:
         try:
-            on = parse_date(expand_short_date(self.departure.text(), self.context.today.year))
+            return parse_date(expand_short_date(self.departure.text(), self.context.today.year))
         except LedgerError:
-            on = None
-        return on.year if on is not None else self.context.today.year
+            return None
+
+    def _anchor(self) -> tuple[int, date | None]:
+        """Short dates after the departure (return, visits) are on or after it; without one, in this year."""
+        return self.context.today.year, self._departure()
 
     def _tidy_date(self, edit: QLineEdit) -> None:
         """``3.5`` → ``2026-03-05`` as the field is left (a wrong date stays as typed, the save names it)."""
-        year = self.context.today.year if edit is self.departure else self._year()
+        year, after = self.context.today.year, None if edit is self.departure else self._departure()
         try:
-            on = parse_date(expand_short_date(edit.text(), year))
+            on = parse_date(expand_short_date(edit.text(), year, after))
         except LedgerError:
             return
         if on is not None and edit.text() != on.isoformat():
@@ -202,7 +205,8 @@ class TripForm(QDialog):
     def values(self) -> dict[str, Any]:
         """The header as the engine takes it: dates expanded, names for units, ids for persons."""
         leave = expand_short_date(self.departure.text(), self.context.today.year)
-        return {"departure_date": leave, "return_date": expand_short_date(self.return_date.text(), self._year()),
+        return {"departure_date": leave,
+                "return_date": expand_short_date(self.return_date.text(), *self._anchor()),
                 "province": self.province.text().strip(), "city": self.city.text().strip(),
                 "leader": self.leader.text().strip(), "level": self.level.currentData(),
                 "unit_ids": self.units.text().strip(), "person_ids": self.persons.text().strip(),

@@ -46,15 +46,22 @@ _OUTCOMES = {"1": "intention", "2": "general", "3": "none", "有": "intention", 
              **{label: code for code, label in VISIT_OUTCOME_LABELS.items()}, **{c: c for c in VISIT_OUTCOME_LABELS}}
 
 
-def expand_short_date(text: str, year: int) -> str:
-    """``3.5`` / ``3-5`` / ``3/5`` / ``3月5日`` → ``{year}-3-5``; anything else as typed (``parse_date`` judges it)."""
+def expand_short_date(text: str, year: int, after: date | None = None) -> str:
+    """``3.5`` / ``3-5`` / ``3/5`` / ``3月5日`` → ``{year}-3-5``; anything else as typed (``parse_date`` judges it).
+    With ``after`` (a trip's departure) the year is the departure's, or the next one for a month-day before it
+    (a trip leaving 12.28 is back 1.3 of the next year)."""
     m = _SHORT.match(text)
-    return f"{year}-{int(m.group(1))}-{int(m.group(2))}" if m else text.strip()
+    if not m:
+        return text.strip()
+    month, day = int(m.group(1)), int(m.group(2))
+    if after is not None:
+        year = after.year + ((month, day) < (after.month, after.day))
+    return f"{year}-{month}-{day}"
 
 
-def parse_typed_date(text: str, year: int) -> date | None:
+def parse_typed_date(text: str, year: int, after: date | None = None) -> date | None:
     """A date as a clerk types it in this form; ``DateError`` (Chinese) when it is not one."""
-    return parse_date(expand_short_date(text, year))
+    return parse_date(expand_short_date(text, year, after))
 
 
 def parse_outcome(text: str) -> str | None:
@@ -90,10 +97,10 @@ class VisitLine:
 class VisitModel(QAbstractTableModel):
     """One row per company visited; the last row may be a blank row waiting to be filled."""
 
-    def __init__(self, year: Callable[[], int], parent: QObject | None = None) -> None:
+    def __init__(self, anchor: Callable[[], tuple[int, date | None]], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.lines: list[VisitLine] = [VisitLine()]
-        self.year = year  # the trip's year: short dates (3.5) are in it
+        self.anchor = anchor  # (this year, the trip's departure): short dates (3.5) are on or after it
         self.read_only = False
 
     # --- rows -----------------------------------------------------------------------------
@@ -217,7 +224,7 @@ class VisitModel(QAbstractTableModel):
             line.company = text.strip()
         elif col == COL_DATE:
             try:
-                on = parse_typed_date(text, self.year())
+                on = parse_typed_date(text, *self.anchor())
             except LedgerError as err:
                 line.date_text, line.date_problem = text.strip(), str(err)
             else:
