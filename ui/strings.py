@@ -635,3 +635,60 @@ SIGN_IN_OK = "登录"
 SIGN_IN_CANCEL = "取消"
 SIGN_IN_MISSING = "请填写服务器、台账数据库和登录名。"
 SIGN_IN_SERVER_PLACEHOLDER = "例如 192.168.1.10 或 192.168.1.10:5432"
+
+# --- 外出招商 (trips page, activity tab) ---
+_nav = list(NAV.items())
+_at = [k for k, _v in _nav].index("ledger") + 1
+NAV = dict([*_nav[:_at], ("trips", "外出招商"), *_nav[_at:]])  # the nav shows it right after 项目台账
+del _nav, _at
+TRIPS_COLS = {"departure_date": "出发日期", "return_date": "返回日期", "destination": "目的地", "leader": "带队领导",
+              "level": "带队级别", "units": "参加单位", "companies": "拜访企业数", "intentions": "有效意向数",
+              "leads": "产生线索数"}
+TRIPS_FILTER_TEXT = "搜索目的地、带队领导、拜访企业、备注（Ctrl+F）"
+TRIPS_FILTER_UNDER = "仅看未达标"
+TRIPS_ACT_NEW = "新增外出招商"
+TRIPS_ACT_EDIT = "打开外出招商"
+TRIPS_ACT_DELETE = "删除外出招商"
+TRIPS_ACT_REFRESH = "刷新外出招商"
+TRIPS_DELETE_TITLE = "删除外出招商"
+TRIPS_DELETE_CONFIRM = "删除选中的 {n} 次外出招商？可以用“撤销”恢复。"
+TRIPS_NOTHING_SELECTED = "请先在列表中选择外出招商记录。"
+TRIPS_STATUS = "共 {shown} 次外出招商（全部 {total} 次），其中未达标 {under} 次；已选 {selected} 次"
+TRIPS_SHORT_COMPANIES = "拜访企业{n}家，少于{min}家"
+TRIPS_SHORT_INTENTIONS = "有效意向{n}个，少于{min}个"
+TRIPS_UNDER_MARK = "未达标："
+TRIPS_QUOTA_OK = "已达标：拜访企业{companies}家（要求至少{min_c}家），有效意向{intentions}个（要求至少{min_i}个）"
+TRIPS_QUOTA_NOTE = "每次外出招商要求至少拜访企业{min_c}家、带回有效意向{min_i}个（{year}年计分规则）"
+TRIP_FORM_NEW = "新增外出招商"
+TRIP_FORM_EDIT = "外出招商：{title}"
+TRIP_FIELDS = {"departure_date": "出发日期", "return_date": "返回日期", "province": "省份", "city": "城市",
+               "leader": "带队领导", "level": "带队级别", "unit_ids": "参加单位", "person_ids": "参加人员",
+               "notes": "备注"}
+TRIP_DATE_HINT = "如 2026-3-5、3.5 或 3-5"
+TRIP_VISITS_TITLE = "拜访企业（Tab / 回车逐格填写，最后一格后自动加一行；Ctrl+L 由当前行生成线索；Ctrl+Delete 删除当前行）"
+TRIP_VISIT_COLS = ["拜访企业", "拜访日期", "洽谈结果", "备注", "线索"]
+TRIP_OUTCOME_HINT = "洽谈结果可输入 1 有合作意向、2 一般、3 无意向"
+TRIP_OUTCOME_BAD = "洽谈结果“{text}”不对，请输入 1（有合作意向）、2（一般）或 3（无意向）"
+TRIP_VISIT_LEAD_DONE = "已生成线索"
+TRIP_VISIT_BAD_DATE = "第 {row} 行拜访日期：{reason}"
+TRIP_LEAD_ACTION = "由当前行生成线索(&L)"
+TRIP_DELETE_ROW = "删除当前行"
+TRIP_LEAD_NO_ROW = "请先在拜访企业表中选中一行有企业名称的记录。"
+TRIP_LEAD_MADE = "已由“{company}”生成线索，可在招商线索中跟进。"
+TRIP_SAVE = "保存并关闭(&S)"
+TRIP_CANCEL = "取消"
+TRIP_SAVED_STAY = "已保存"
+TRIP_ASK_SAVE = "外出招商记录"
+TRIP_READ_ONLY = "只读：当前账号不能修改外出招商记录。"
+TRIP_LEVEL_HINT = "↑↓ 选择"
+ACTIVITY_TAB = "招商活动"
+ACTIVITY_COMPUTING = "正在计算招商活动…"
+ACTIVITY_DISTRICT = "全区"
+ACTIVITY_COL_UNIT = "单位"
+ACTIVITY_COL_SIGNED = "签约项目数"
+ACTIVITY_COL_AMOUNT = "签约金额"
+ACTIVITY_SUMMARY = ("{label}：外出招商 {trips} 次（区领导带队 {leader} 次，未达标 {under} 次），拜访企业 {companies} 家，"
+                    "有效意向 {intentions} 个；新增线索 {leads} 条，转化项目 {converted} 个，线索转化率 {rate}；"
+                    "同期签约项目 {signed} 个。")
+ACTIVITY_NOTE = ("外出招商按出发日期计入期间，一次外出按参加的每个单位各计一次，全区只计一次，故各单位之和可能大于全区；"
+                 "签约项目数、签约金额与“单位榜”同一口径（金额按计分权重分配，单位：{unit}）。")

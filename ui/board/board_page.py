@@ -38,6 +38,7 @@ from ..common.context import LedgerContext
 from ..common.page import PageWidget
 from ..common.period_picker import PeriodPicker, latest_closed_quarter
 from ..common.roles import SortRole
+from .activity_tab import ActivityTab
 from .board_chart import CompletionChart, RateBarDelegate, TrendChart
 from .board_drill import DrillDialog
 from .board_models import (
@@ -156,6 +157,8 @@ class BoardPage(PageWidget):
         self.tabs.addTab(self._chart_tab(), S.BOARD_TAB_CHART)
         self.landing = LandingTab(context, self)
         self.tabs.addTab(self.landing, S.BOARD_TAB_LANDING)
+        self.activity = ActivityTab(context, self)
+        self.tabs.addTab(self.activity, S.ACTIVITY_TAB)
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -299,6 +302,7 @@ class BoardPage(PageWidget):
                                  f"{EXTRA_BOARD_LABELS[key]}（{len(extra.projects) if extra else 0}）")
         self._fill_charts()
         self.landing.set_code(board.period.code)
+        self.activity.set_board(board)
 
     def _fill_charts(self) -> None:
         if self.board is None:

@@ -32,6 +32,11 @@ def _ledger() -> type[PageWidget]:
     return LedgerPage
 
 
+def _trips() -> type[PageWidget]:
+    from ..activity.trips_page import TripsPage
+    return TripsPage
+
+
 def _funding() -> type[PageWidget]:
     from ..records.funding_page import FundingPage
     return FundingPage
@@ -77,6 +82,7 @@ class PageEntry:
 PAGES: tuple[PageEntry, ...] = (
     PageEntry("todo", "ledger", _todo),
     PageEntry("ledger", "ledger", _ledger),
+    PageEntry("trips", "ledger", _trips),
     PageEntry("funding", "ledger", _funding),
     PageEntry("units", "ledger", _units),
     PageEntry("targets", "ledger", _targets),

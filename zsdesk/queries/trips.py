@@ -7,6 +7,7 @@
 - ``fetch_trip_rows(session, ids, min_companies=3, min_intentions=3) -> dict[id, TripRow]``.
 - ``under_quota_trip_ids(session, start, end, min_companies=3, min_intentions=3)``.
 - ``trip_visits(session, trip_id) -> list[VisitRow]`` (in date order), ``trip_detail(session, trip_id)``.
+- ``TripRow.leads``: visits that produced a live lead (产生线索数); ``trip_leaders(session)``: type-ahead names.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from sqlalchemy import Integer, Select, bindparam, case, cast, exists, func, lit
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import BindParameter, ColumnElement
 
-from ..models import Person, Trip, TripPerson, TripUnit, TripVisit, Unit
+from ..models import Lead, Person, Trip, TripPerson, TripUnit, TripVisit, Unit
 from ..rules import DEFAULT_TRIP_MIN_COMPANIES, DEFAULT_TRIP_MIN_INTENTIONS
 from .leads import fetch_ids_dated
 from .projects import _escape_like
@@ -37,6 +38,13 @@ def intentions_expr() -> Any:
     """Live visits of the trip whose outcome is 有合作意向."""
     return (select(func.count()).where(TripVisit.trip_id == Trip.id, TripVisit.deleted_at.is_(None),
                                        TripVisit.outcome == "intention").correlate(Trip).scalar_subquery())
+
+
+def leads_expr() -> Any:
+    """Live visits of the trip that produced a live lead (产生线索数)."""
+    return (select(func.count()).select_from(TripVisit).join(Lead, Lead.id == TripVisit.lead_id)
+            .where(TripVisit.trip_id == Trip.id, TripVisit.deleted_at.is_(None), Lead.deleted_at.is_(None))
+            .correlate(Trip).scalar_subquery())
 
 
 def under_quota_condition(min_companies: Any, min_intentions: Any) -> ColumnElement[bool]:
@@ -129,6 +137,7 @@ class TripRow:
     under_quota: bool
     notes: str
     version: int
+    leads: int = 0  # visits that produced a (live) lead
 
     @property
     def destination(self) -> str:
@@ -142,7 +151,7 @@ _IDS: BindParameter[list[int]] = bindparam("ids", expanding=True)
 def _rows_statement() -> Select[*tuple[Any, ...]]:
     companies, intentions = companies_expr(), intentions_expr()
     return select(Trip.id, Trip.departure_date, Trip.return_date, Trip.province, Trip.city, Trip.leader, Trip.level,
-                  Trip.notes, Trip.version, companies, intentions).where(Trip.id.in_(_IDS))
+                  Trip.notes, Trip.version, companies, intentions, leads_expr()).where(Trip.id.in_(_IDS))
 
 
 @lru_cache(maxsize=1)
@@ -167,11 +176,11 @@ def fetch_trip_rows(session: Session, ids: Sequence[int], min_companies: int = D
     for kind, tid, name in session.execute(_links_statement(), params):
         (units if kind == 0 else persons).setdefault(tid, []).append(name)
     rows = {}
-    for tid, leave, back, province, city, leader, level, notes, version, companies, intentions in session.execute(
-            _rows_statement(), params):
+    for (tid, leave, back, province, city, leader, level, notes, version, companies, intentions,
+         leads) in session.execute(_rows_statement(), params):
         rows[tid] = TripRow(tid, leave, back, province, city, leader, level, "、".join(units.get(tid, ())),
                             "、".join(persons.get(tid, ())), int(companies), int(intentions),
-                            companies < min_companies or intentions < min_intentions, notes, version)
+                            companies < min_companies or intentions < min_intentions, notes, version, int(leads))
     return rows
 
 
@@ -183,6 +192,13 @@ class VisitRow:
     outcome: str
     lead_id: int | None
     notes: str
+
+
+def trip_leaders(session: Session, limit: int = 200) -> list[str]:
+    """Leaders who led live trips, most trips first (the trip form's type-ahead for 带队领导)."""
+    return [name for name, _n in session.execute(
+        select(Trip.leader, func.count()).where(Trip.deleted_at.is_(None), Trip.leader != "")
+        .group_by(Trip.leader).order_by(func.count().desc(), Trip.leader).limit(limit))]
 
 
 def trip_visits(session: Session, trip_id: int) -> list[VisitRow]:
