@@ -32,6 +32,11 @@ def _ledger() -> type[PageWidget]:
     return LedgerPage
 
 
+def _leads() -> type[PageWidget]:
+    from ..activity.leads_page import LeadsPage
+    return LeadsPage
+
+
 def _funding() -> type[PageWidget]:
     from ..records.funding_page import FundingPage
     return FundingPage
@@ -77,6 +82,7 @@ class PageEntry:
 PAGES: tuple[PageEntry, ...] = (
     PageEntry("todo", "ledger", _todo),
     PageEntry("ledger", "ledger", _ledger),
+    PageEntry("leads", "ledger", _leads),
     PageEntry("funding", "ledger", _funding),
     PageEntry("units", "ledger", _units),
     PageEntry("targets", "ledger", _targets),
