@@ -130,7 +130,7 @@ def test_a_lead_is_created_by_keyboard_and_esc_asks_before_dropping_typing(windo
     assert form.isVisible()
     received = form.widgets["received_date"]
     received.setFocus()
-    received.selectAll()
+    received.selectAll()  # type: ignore[attr-defined]  # a QLineEdit, typed QWidget in the form's dict
     qtbot.keyClicks(received, "2026/11/2")
     type_text(qtbot, form.widgets["source_id"].lineEdit(), "以商招商")  # type: ignore[attr-defined]
     type_text(qtbot, form.widgets["chain_id"].lineEdit(), "新材料")  # type: ignore[attr-defined]
@@ -184,7 +184,7 @@ def test_a_follow_up_is_added_with_enter_dated_today_and_undone(window: MainWind
         notes = [(f.date, f.text) for f in s.scalars(select(LeadFollowup).where(LeadFollowup.lead_id == leads["old"]))]
         status = s.get(Lead, leads["old"]).status  # type: ignore[union-attr]
     assert notes == [(date(2026, 11, 30), "已约下周来区考察")] and status == "following"
-    assert page.followups.text.text() == "" and page.followups.table.item(0, 1).text() == "已约下周来区考察"
+    assert page.followups.text.text() == "" and page.followups.table.item(0, 1).text() == "已约下周来区考察"  # type: ignore[union-attr]  # the row was just filled
     row = _row(page, "久未联系科技有限公司")  # the lead is no longer stale, and says 跟进中
     assert page.model.index(row, COLUMN_INDEX["stale"]).data() == ""
     assert page.model.index(row, COLUMN_INDEX["status"]).data() == "跟进中"
