@@ -647,6 +647,7 @@ LEADS_ALL_SOURCES = "全部来源"
 LEADS_AGES = {"all": "全部时间", "30": "近30天", "90": "近90天", "year": "今年"}
 LEADS_STALE_ONLY = "仅看久未跟进"
 LEADS_COL_INVESTMENT = "意向投资"
+LEADS_COL_UNIT = "负责单位"
 LEADS_COL_LAST_FOLLOWUP = "最后跟进"
 LEADS_COL_PROJECT = "转入项目"
 LEADS_COL_STALE = "跟进提醒"

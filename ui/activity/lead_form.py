@@ -44,6 +44,7 @@ ERROR_STYLE = "color: #c0392b;"
 LINE_FIELDS = ("received_date", "company", "contact_name", "phone", "intended_investment", "status_reason")
 REF_FIELDS = ("source_id", "chain_id", "unit_id")
 EDITABLE_STATUSES = ("new", "following", "invalid")  # 已转项目 comes only from 转为项目
+LABELS = {"unit_id": S.LEADS_COL_UNIT, "intended_investment": f"{S.LEADS_COL_INVESTMENT}（{S.MONEY_UNIT_WAN}）"}
 
 
 class LeadForm(QDialog):
@@ -73,7 +74,7 @@ class LeadForm(QDialog):
                 widget.setEnabled(False)
             self.save_button.setEnabled(False)
             self.message.setText(S.LEADS_READ_ONLY.format(why=self.read_only))
-        self.resize(720, 560)
+        self.resize(760, self.sizeHint().height())
 
     # --- choices --------------------------------------------------------------------------
     def _load_choices(self) -> None:
@@ -103,8 +104,7 @@ class LeadForm(QDialog):
             row.addWidget(hint)
         lay.addLayout(row)
         lay.addWidget(error)
-        label = S.LEADS_COL_INVESTMENT + f"（{S.MONEY_UNIT_WAN}）" if key == "intended_investment" else field_label(key)
-        form.addRow(label, box)
+        form.addRow(LABELS.get(key) or field_label(key), box)
 
     def _line(self, placeholder: str = "") -> QLineEdit:
         edit = QLineEdit(self)
@@ -143,7 +143,7 @@ class LeadForm(QDialog):
         g2 = QGroupBox(S.LEADS_FORM_GROUP_CONTACT, self)
         f2 = QFormLayout(g2)
         self._field(f2, "contact_name", self._line())
-        self._field(f2, "phone", self._line("13812345678"))
+        self._field(f2, "phone", self._line())
         self._field(f2, "unit_id", self._combo(self.choices.units))
         person = self._line()
         person.setCompleter(name_completer(self.choices.persons, person))
@@ -180,7 +180,8 @@ class LeadForm(QDialog):
         columns.addWidget(g1, 1)
         columns.addWidget(g2, 1)
         layout = QVBoxLayout(self)
-        layout.addLayout(columns, 1)
+        layout.addLayout(columns)
+        layout.addStretch(1)
         layout.addLayout(buttons)
         QShortcut(QKeySequence.StandardKey.Save, self).activated.connect(self.save)
         (self.widgets["company"] if self.lead_id is not None else received).setFocus()

@@ -48,7 +48,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("source", field_label("source_id"), "source"),
     Column("chain", field_label("chain_id"), "chain"),
     Column("intended_investment", f"{S.LEADS_COL_INVESTMENT}（{S.MONEY_UNIT_WAN}）", "intended_investment", "money"),
-    Column("unit", field_label("unit_id"), "unit"),
+    Column("unit", S.LEADS_COL_UNIT, "unit"),
     Column("person", field_label("person_id"), None),
     Column("contact_name", field_label("contact_name"), "contact_name"),
     Column("phone", field_label("phone"), None, "phone"),

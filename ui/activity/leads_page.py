@@ -340,15 +340,12 @@ class LeadsPage(PageWidget):
         state = self.context.settings.value("leads/header")
         if isinstance(state, QByteArray) and header.restoreState(state):
             return
+        # What fits a 1366-pixel screen beside the navigation: the columns read most, whole.
+        widths = {"received_date": 90, "company": 190, "source": 90, "chain": 80, "intended_investment": 112,
+                  "unit": 110, "person": 64, "contact_name": 70, "phone": 96, "status": 66, "last_followup": 86,
+                  "project_code": 76, "stale": 70}
         for i, column in enumerate(COLUMNS):
-            if column.key == "company":
-                header.resizeSection(i, 230)
-            elif column.key in ("unit", "source"):
-                header.resizeSection(i, 120)
-            elif column.kind in ("money", "date", "phone"):
-                header.resizeSection(i, 100)
-            elif column.kind in ("status", "stale") or column.key in ("person", "contact_name", "chain"):
-                header.resizeSection(i, 80)
+            header.resizeSection(i, widths.get(column.key, 80))
 
     def _save_columns(self) -> None:
         self.context.settings.setValue("leads/header", self.table.horizontalHeader().saveState())
