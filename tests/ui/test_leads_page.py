@@ -126,7 +126,7 @@ def test_a_lead_is_created_by_keyboard_and_esc_asks_before_dropping_typing(windo
     # Esc with something typed: 保存 / 不保存 / 取消 (the test answers 取消: the form stays)
     type_text(qtbot, form.widgets["company"], "重庆智造装备有限公司")
     qtbot.keyClick(form, Qt.Key.Key_Escape)
-    assert errors.shown[-1][0] == "是否保存修改？" or "保存" in errors.shown[-1][1]
+    assert errors.shown[-1] == ("保存修改", "招商线索有未保存的修改。要保存吗？")
     assert form.isVisible()
     received = form.widgets["received_date"]
     received.setFocus()
@@ -192,6 +192,15 @@ def test_a_follow_up_is_added_with_enter_dated_today_and_undone(window: MainWind
     window.act_undo.trigger()
     assert page.followups.table.rowCount() == 0
     assert page.model.index(_row(page, "久未联系科技有限公司"), COLUMN_INDEX["stale"]).data() == "久未跟进"
+    # typed and not entered: leaving the page asks 保存 / 不保存 / 取消; 保存 enters it
+    page.followups.text.setText("客户来电询问电价")
+    assert page.unsaved() and "[未保存]" in window.windowTitle()
+    window.show_page("ledger")  # no answer queued: 取消, the page stays with the text
+    assert window.current_page() is page and errors.shown[-1] == ("保存修改", "新增的线索跟进有未保存的修改。要保存吗？")
+    errors.answers.append(errors.SAVE)
+    window.show_page("ledger")
+    assert window.current_page() is not page and page.followups.table.rowCount() == 1
+    window.show_page("leads")
     # Enter on an empty line: a Chinese message, nothing written
     page.followups.text.setFocus()
     qtbot.keyClick(page.followups.text, Qt.Key.Key_Return)

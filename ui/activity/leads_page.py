@@ -38,7 +38,7 @@ from zsdesk.rules import load_rules
 from .. import strings as S
 from ..common import table_habits
 from ..common.context import LedgerContext
-from ..common.errors import confirm, show_error
+from ..common.errors import DISCARD, SAVE, ask_save, confirm, show_error
 from ..common.page import PageWidget
 from ..common.permissions import limit
 from ..common.roles import IdRole
@@ -167,6 +167,7 @@ class LeadsPage(PageWidget):
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.followups = FollowupPane(context, self)
+        self.followups.text.textChanged.connect(lambda _t: self.unsaved_changed.emit())
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(self.table)
         splitter.addWidget(self.followups)
@@ -253,6 +254,18 @@ class LeadsPage(PageWidget):
 
     def unsaved(self) -> bool:
         return self.followups.unsaved()
+
+    def leave(self) -> bool:
+        """A follow-up typed and not yet entered: 保存 / 不保存 / 取消, as every editor asks."""
+        if not self.unsaved():
+            return True
+        answer = ask_save(self, S.LEADS_FOLLOWUP_ASK_SAVE)
+        if answer == SAVE:
+            return self.followups.add()
+        if answer == DISCARD:
+            self.followups.text.clear()
+            return True
+        return False
 
     # --- filtering ------------------------------------------------------------------------
     def apply_filters(self) -> None:
