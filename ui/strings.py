@@ -676,6 +676,7 @@ LEADS_FOLLOWUPS_NONE = "请在上面的列表中选择一条线索。"
 LEADS_FOLLOWUP_PROMPT = "新增跟进："
 LEADS_FOLLOWUP_PLACEHOLDER = "写一句跟进情况，按回车保存（日期默认今天）"
 LEADS_FOLLOWUP_DATE = "日期："
+LEADS_FOLLOWUP_DELETE = "删除这条跟进"
 LEADS_FOLLOWUP_ASK_SAVE = "新增的线索跟进"
 LEADS_FOLLOWUP_COLUMNS = ("日期", "跟进内容", "记录人")
 LEADS_FORM_NEW = "新增招商线索"

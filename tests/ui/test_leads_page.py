@@ -201,6 +201,14 @@ def test_a_follow_up_is_added_with_enter_dated_today_and_undone(window: MainWind
     window.show_page("ledger")
     assert window.current_page() is not page and page.followups.table.rowCount() == 1
     window.show_page("leads")
+    # Del in the list deletes the note (undoable)
+    page.followups.table.selectRow(0)
+    page.followups.table.setFocus()
+    qtbot.keyClick(page.followups.table, Qt.Key.Key_Delete)
+    assert page.followups.table.rowCount() == 0
+    assert "久未联系科技有限公司" in _companies(page)  # the lead itself is untouched
+    window.act_undo.trigger()
+    assert page.followups.table.rowCount() == 1
     # Enter on an empty line: a Chinese message, nothing written
     page.followups.text.setFocus()
     qtbot.keyClick(page.followups.text, Qt.Key.Key_Return)

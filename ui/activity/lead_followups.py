@@ -7,6 +7,7 @@ operation; a 新线索 becomes 跟进中) and the line clears for the next one.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -47,6 +48,13 @@ class FollowupPane(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.resizeSection(0, 100)
+        delete = QAction(S.LEADS_FOLLOWUP_DELETE, self.table)
+        delete.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        delete.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        delete.triggered.connect(lambda: self.delete_selected())
+        self.table.addAction(delete)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.act_delete = delete
         self.text = QLineEdit(self)
         self.text.setObjectName("followup_text")
         self.text.setPlaceholderText(S.LEADS_FOLLOWUP_PLACEHOLDER)
@@ -69,6 +77,9 @@ class FollowupPane(QWidget):
         layout.addLayout(line)
         layout.addWidget(self.message)
         self.read_only = reason(context, "edit_projects")
+        if self.read_only is not None:
+            delete.setEnabled(False)
+            delete.setToolTip(self.read_only)
         self.show_lead(None)
 
     def show_lead(self, lead_id: int | None, company: str = "") -> None:
@@ -98,6 +109,13 @@ class FollowupPane(QWidget):
                 if c == 1:
                     item.setToolTip(note.text)
                 self.table.setItem(r, c, item)
+
+    def delete_selected(self) -> bool:
+        """Del in the list: the selected notes deleted (one undoable step, Ctrl+Z brings them back)."""
+        ids = [self.rows[i.row()].id for i in self.table.selectionModel().selectedRows()]
+        if self.read_only is not None or not ids:
+            return False
+        return self.context.run(self, lead_ops.delete_followups, ids) is not None
 
     def unsaved(self) -> bool:
         return bool(self.text.text().strip())
