@@ -293,3 +293,11 @@ def test_the_page_is_in_the_navigation_after_the_ledger(window: MainWindow) -> N
     labels = [window.nav.item(i).text() for i in range(window.nav.count())]
     assert labels.index("招商线索") == labels.index("项目台账") + 1
     QApplication.processEvents()
+
+
+def test_the_leads_model_passes_the_model_tester(qtmodeltester: Any, context: LedgerContext,
+                                                 leads: dict[str, int]) -> None:
+    context.today = TODAY
+    page = LeadsPage(context)
+    assert page.model.rowCount() == 4
+    qtmodeltester.check(page.model)
