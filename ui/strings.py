@@ -15,6 +15,8 @@ TITLE_SAVED = "已保存"
 NAV = {
     "todo": "待办",
     "ledger": "项目台账",
+    "leads": "招商线索",
+    "trips": "外出招商",
     "funding": "到位资金",
     "units": "单位与人员",
     "targets": "目标任务",
@@ -637,10 +639,6 @@ SIGN_IN_MISSING = "请填写服务器、台账数据库和登录名。"
 SIGN_IN_SERVER_PLACEHOLDER = "例如 192.168.1.10 或 192.168.1.10:5432"
 
 # --- 外出招商 (trips page, activity tab) ---
-_nav = list(NAV.items())
-_at = [k for k, _v in _nav].index("ledger") + 1
-NAV = dict([*_nav[:_at], ("trips", "外出招商"), *_nav[_at:]])  # the nav shows it right after 项目台账
-del _nav, _at
 TRIPS_COLS = {"departure_date": "出发日期", "return_date": "返回日期", "destination": "目的地", "leader": "带队领导",
               "level": "带队级别", "units": "参加单位", "companies": "拜访企业数", "intentions": "有效意向数",
               "leads": "产生线索数"}
@@ -692,3 +690,54 @@ ACTIVITY_SUMMARY = ("{label}：外出招商 {trips} 次（区领导带队 {leade
                     "同期签约项目 {signed} 个。")
 ACTIVITY_NOTE = ("外出招商按出发日期计入期间，一次外出按参加的每个单位各计一次，全区只计一次，故各单位之和可能大于全区；"
                  "签约项目数、签约金额与“单位榜”同一口径（金额按计分权重分配，单位：{unit}）。")
+
+# --- 招商线索 (leads page) ---
+LEADS_FILTER_TEXT = "查找企业名称、联系人或备注（Ctrl+F）"
+LEADS_ALL_STATUSES = "全部状态"
+LEADS_OPEN = "未结（新线索、跟进中）"
+LEADS_ALL_SOURCES = "全部来源"
+LEADS_AGES = {"all": "全部时间", "30": "近30天", "90": "近90天", "year": "今年"}
+LEADS_STALE_ONLY = "仅看久未跟进"
+LEADS_COL_INVESTMENT = "意向投资"
+LEADS_COL_UNIT = "负责单位"
+LEADS_COL_LAST_FOLLOWUP = "最后跟进"
+LEADS_COL_PROJECT = "转入项目"
+LEADS_COL_STALE = "跟进提醒"
+LEADS_STALE_MARK = "久未跟进"
+LEADS_STALE_TIP = "已{days}天未跟进"
+LEADS_STATUS = "共 {shown} 条线索（全部 {total} 条），选中 {selected} 条，久未跟进指 {days} 天内没有跟进"
+LEADS_ACT_NEW = "新增线索"
+LEADS_ACT_EDIT = "编辑线索"
+LEADS_ACT_DELETE = "删除线索"
+LEADS_ACT_CONVERT = "转为项目"
+LEADS_ACT_OPEN_PROJECT = "打开转入的项目"
+LEADS_ACT_FOLLOWUP = "新增跟进"
+LEADS_DELETE_TITLE = "删除线索"
+LEADS_DELETE_CONFIRM = "确定删除选中的 {n} 条线索吗？\n删除后可以用“撤销”（Ctrl+Z）恢复。"
+LEADS_NOTHING_SELECTED = "请先在列表中选择线索。"
+LEADS_CONVERT_TITLE = "转为项目"
+LEADS_CONVERT_ASK = "把线索“{company}”转为项目吗？\n将新建一个“在谈”项目，首次接洽日期为线索的收到日期（{day}），并与线索互相关联。"
+LEADS_CONVERTED_ASK = "已转为项目 {code}。现在打开这个项目吗？"
+LEADS_CONVERT_YES = "转为项目"
+LEADS_OPEN_YES = "打开项目"
+LEADS_OPEN_NO = "稍后再说"
+LEADS_CONVERTED_TIP = "这条线索已转为项目 {code}，不能重复转换。"
+LEADS_FOLLOWUPS_TITLE = "跟进记录"
+LEADS_FOLLOWUPS_OF = "跟进记录：{company}"
+LEADS_FOLLOWUPS_NONE = "请在上面的列表中选择一条线索。"
+LEADS_FOLLOWUP_PROMPT = "新增跟进："
+LEADS_FOLLOWUP_PLACEHOLDER = "写一句跟进情况，按回车保存（日期默认今天）"
+LEADS_FOLLOWUP_DATE = "日期："
+LEADS_FOLLOWUP_DELETE = "删除这条跟进"
+LEADS_FOLLOWUP_ASK_SAVE = "新增的线索跟进"
+LEADS_FOLLOWUP_COLUMNS = ("日期", "跟进内容", "记录人")
+LEADS_FORM_NEW = "新增招商线索"
+LEADS_FORM_EDIT = "编辑招商线索：{company}"
+LEADS_FORM_GROUP_LEAD = "线索"
+LEADS_FORM_GROUP_CONTACT = "联系方式与负责"
+LEADS_FORM_PROJECT = "转入项目："
+LEADS_FORM_NO_PROJECT = "尚未转为项目"
+LEADS_FORM_ASK_SAVE = "招商线索"
+LEADS_FORM_REASON_HINT = "状态为“无效”时必填"
+LEADS_FORM_UNKNOWN_PERSON = "没有这个人员：{name}"
+LEADS_READ_ONLY = "只读：{why}"

@@ -32,6 +32,11 @@ def _ledger() -> type[PageWidget]:
     return LedgerPage
 
 
+def _leads() -> type[PageWidget]:
+    from ..activity.leads_page import LeadsPage
+    return LeadsPage
+
+
 def _trips() -> type[PageWidget]:
     from ..activity.trips_page import TripsPage
     return TripsPage
@@ -82,6 +87,7 @@ class PageEntry:
 PAGES: tuple[PageEntry, ...] = (
     PageEntry("todo", "ledger", _todo),
     PageEntry("ledger", "ledger", _ledger),
+    PageEntry("leads", "ledger", _leads),
     PageEntry("trips", "ledger", _trips),
     PageEntry("funding", "ledger", _funding),
     PageEntry("units", "ledger", _units),
