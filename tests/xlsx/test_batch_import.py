@@ -109,3 +109,40 @@ def test_batch_refuses_a_name_differing_only_in_case_within_the_file(ledger, tmp
     wb.save(tmp_path / "q.xlsx")
     report = import_file(ledger, "projects", tmp_path / "q.xlsx", dry_run=False)
     assert not report.written and report.problems
+
+
+def test_batches_of_one_import_see_each_other_and_any_write_between_them(ledger):
+    """The stored names are loaded once per import and kept between its batches (issue 20); a batch
+    still clashes with an earlier batch's row, and a write between batches (an updated row renaming a
+    stored project) is seen by the next batch, as when every batch asked the database again."""
+    import pytest
+
+    from zsdesk.errors import ValidationError
+    from zsdesk.ops.crud import validate
+    from zsdesk.ops.history import operation
+    from zsdesk.ops.projects import insert_projects_in
+    from zsdesk.xlsx.rows_projects import ProjectReader
+
+    _prepare(ledger)
+    pid = ops.create_project(ledger, {"name": "旧名项目", "investor": "甲公司"}).ids("project")[0]
+
+    def values(session, name):  # checked as the import's check pass does: without the same-name query
+        return validate(session, ProjectReader.check_spec, {"name": name, "investor": "甲公司"}, None)
+
+    with pytest.raises(ValidationError, match="同名项目"):
+        with operation(ledger, "两批") as op:
+            insert_projects_in(op, [values(op.session, "第一批项目")])
+            insert_projects_in(op, [values(op.session, "第一批项目")])
+    with pytest.raises(ValidationError, match="同名项目"):
+        with operation(ledger, "两批之间改名") as op:
+            insert_projects_in(op, [values(op.session, "别的项目")])
+            project = op.session.get(Project, pid)
+            before = op.snapshot("project", project)
+            project.name = "新名项目"
+            op.record("project", project, "update", before)
+            insert_projects_in(op, [values(op.session, "新名项目")])
+    with operation(ledger, "两批都可写") as op:
+        ids = insert_projects_in(op, [values(op.session, "丙项目")]) + insert_projects_in(op, [values(op.session, "丁项目")])
+    with ledger.reading() as s:
+        assert [s.get(Project, i).name for i in ids] == ["丙项目", "丁项目"]
+    assert check_ledger(ledger.path).healthy

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
@@ -74,6 +75,9 @@ class Operation:
         self.session = session
         self.change = Change(uuid.uuid4().hex, label)
         self.now = datetime.now().replace(microsecond=0)
+        # What a batch writer may keep between its calls in this operation (e.g. the stored names a
+        # batch insert checks against); each user says when its entry goes stale.
+        self.memo: dict[str, Any] = {}
 
     def snapshot(self, entity: str, obj: Base) -> Snapshot:
         return snapshot(self.session, entity, obj)

@@ -193,6 +193,31 @@ def _sqlite_lower(value: str) -> str:
     return value.translate(_ASCII_LOWER)
 
 
+def _same_names_for(op: Operation, rows: list[dict[str, Any]]) -> dict[tuple[str, str], str]:
+    """``_stored_same_names`` for this batch, kept between the batches of one import: an import writes
+    5 batches of 1,000 rows that mostly share investors, and each used to load the same stored projects
+    again. The memo holds while only batch inserts have written (it includes their own rows); any
+    other write in the operation since the last batch (an updated row may rename a project) reloads."""
+    memo = op.memo.get("project_same_names")
+    if memo is None or memo[0] != len(op.change.records):
+        fresh: tuple[int, dict[tuple[str, str], str], set[str]] = (len(op.change.records), {}, set())
+        memo = fresh
+    _, names, loaded = memo
+    wanted = [r for r in rows if r.get("name") and r.get("investor", "") not in loaded]
+    if wanted:
+        names.update(_stored_same_names(op.session, wanted))  # keys carry the investor: no overlap
+        loaded.update(r.get("investor", "") for r in wanted)
+    op.memo["project_same_names"] = memo
+    return names
+
+
+def _remember_batch(op: Operation) -> None:
+    """After a batch: the memo (which the batch extended with its own names) is current again."""
+    memo = op.memo.get("project_same_names")
+    if memo is not None:
+        op.memo["project_same_names"] = (len(op.change.records), memo[1], memo[2])
+
+
 def _new_ids(session: Session, count: int) -> list[int]:
     """Ids for ``count`` new projects. SQLite: after the largest (the writer lock keeps them ours; it is
     what the database itself would pick). PostgreSQL: drawn from the id sequence."""
@@ -211,7 +236,7 @@ def insert_projects_in(op: Operation, rows: list[dict[str, Any]]) -> list[int]:
         return []
     # The same-name rule of _check, answered as the row-by-row writes would: row k clashes with a stored
     # project or an earlier row whose lower(name) (SQL's lower: ASCII only) is row k's name lower-cased.
-    same_names = _stored_same_names(op.session, rows)
+    same_names = _same_names_for(op, rows)
     lower = str.lower if op.session.get_bind().dialect.name == "postgresql" else _sqlite_lower
     columns = Project.__table__.columns
     records = []
@@ -243,6 +268,7 @@ def insert_projects_in(op: Operation, rows: list[dict[str, Any]]) -> list[int]:
     for pid, record, found in zip(ids, records, links, strict=True):
         after = snapshot_from_values("project", {**record, "id": pid}, found)
         op.change.records.append(ChangeRecord("project", pid, "insert", None, after))
+    _remember_batch(op)
     return ids
 
 
