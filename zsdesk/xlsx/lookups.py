@@ -7,6 +7,7 @@ own field checks (``session.get`` by id) run without touching the database again
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from collections import defaultdict
@@ -26,7 +27,13 @@ _PERSON_WITH_UNIT = re.compile(r"^(.+?)[(](.+)[)]$")
 
 
 def norm(value: Any) -> str:
-    return unicodedata.normalize("NFKC", str(value)).strip()
+    return _norm_text(value) if type(value) is str else unicodedata.normalize("NFKC", str(value)).strip()
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _norm_text(value: str) -> str:
+    """``norm`` of a text, remembered: an import folds the same investor spellings many times over."""
+    return unicodedata.normalize("NFKC", value).strip()
 
 
 class Lookups:

@@ -1,0 +1,50 @@
+"""The import's per-cell shortcuts (issue 20) answer exactly as the plain definitions: the near-duplicate
+test (length bound, quick_ratio first) as ``SequenceMatcher(None, a, b).ratio() >= 0.85``, the
+``（清空）`` test (no 清, no word) as NFKC + no spaces == "(清空)", and the remembered ``norm``."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from zsdesk.ops.projects import normalized_name
+from zsdesk.xlsx.cells import is_clear
+from zsdesk.xlsx.lookups import norm
+from zsdesk.xlsx.rows_projects import _similar
+
+NAME = st.text(st.sampled_from("ab甲乙丙丁项目公司1２ _-（）"), max_size=14)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(NAME, NAME)
+def test_same_answer_as_the_full_ratio(a: str, b: str) -> None:
+    a, b = normalized_name(a), normalized_name(b)
+    assert _similar(a, b) == (difflib.SequenceMatcher(None, a, b).ratio() >= 0.85)
+
+
+def test_worked_examples() -> None:
+    assert _similar("", "")
+    assert _similar("巫溪县智能制造产业园项目", "巫溪县智能制造产业园二期项目") is (
+        difflib.SequenceMatcher(None, "巫溪县智能制造产业园项目", "巫溪县智能制造产业园二期项目").ratio() >= 0.85)
+    assert not _similar("甲", "甲乙丙丁")
+    assert normalized_name("Ａ项目 （一期）") == "a项目一期"
+
+
+CELL = st.text(st.sampled_from("清空（）() \u3000\t清清空空㈠项目\uf900\U0001f233"), max_size=8) | st.sampled_from(
+    ["（清空）", "(清空)", " （ 清 空 ） ", "\uff08清空\uff09", "清空", "(清空", "（清空）。"])
+
+
+@settings(max_examples=2000, deadline=None)
+@given(CELL)
+def test_clear_word_as_defined(value: str) -> None:
+    assert is_clear(value) == (re.sub(r"\s+", "", unicodedata.normalize("NFKC", value)) == "(清空)")
+
+
+@given(st.one_of(st.text(max_size=10), st.integers(), st.floats(allow_nan=False)))
+def test_norm_as_defined(value: object) -> None:
+    assert norm(value) == unicodedata.normalize("NFKC", str(value)).strip()
+    assert norm(value) == norm(value)
