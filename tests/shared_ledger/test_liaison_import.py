@@ -43,3 +43,22 @@ def test_a_liaisons_import_is_pending_and_the_check_stays_clean(shared: Shared, 
     assert {pid: snap.get("verification") for pid, snap in audited.items()} == stored
     report = check_ledger(shared.url)
     assert report.healthy, report
+
+
+def test_a_liaisons_followups_keep_the_last_followup_date_and_the_check_clean(shared: Shared) -> None:
+    from datetime import date
+
+    from zsdesk.models import Lead
+    from zsdesk.ops import leads as lead_ops
+
+    login = shared.login("liaison", unit="甲园区")
+    with open_unlocked(shared.url_for(login)) as led:
+        lid = lead_ops.create_lead(led, {"received_date": "2026-03-01", "source_id": "以商招商",
+                                         "company": "联络员线索公司", "unit_id": "甲园区"}).ids("lead", "insert")[0]
+        lead_ops.add_followup(led, lid, "2026-05-10", "电话联系")
+        lead_ops.add_followup(led, lid, "2026-04-01", "补记一次")
+    with open_unlocked(shared.url) as owner, owner.reading() as s:
+        lead = s.get(Lead, lid)
+        assert lead is not None and lead.last_followup == date(2026, 5, 10)
+    report = check_ledger(shared.url)
+    assert report.healthy, report
