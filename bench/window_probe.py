@@ -29,7 +29,10 @@ def first_screen(db: str) -> tuple[float, object, object]:
     from PySide6.QtCore import QCoreApplication, QSettings
     from PySide6.QtWidgets import QApplication
 
+    from ui.common import errors
     from ui.shell.app import Controller, make_application
+
+    errors.MODAL = False  # a notice (the ledger was upgraded, another window holds it) must not hang the run
 
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, os.environ["ZSDESK_DATA_DIR"])

@@ -575,6 +575,7 @@ TODO_KIND_LABELS = {"overdue": "逾期", "stale": "无进展", "upcoming": "即�
 TODO_MILESTONES = {"start": "开工", "production": "投产"}
 TODO_HEADERS = ["单位 / 事项", "项目编号", "项目名称", "节点", "日期", "天数", "期限来源", "最新进展"]
 TODO_SUMMARY = "截至 {today:%Y年%m月%d日}：逾期节点 {overdue} 个，无进展项目 {stale} 个，30 天内到期 {upcoming} 个。双击一行打开项目。"
+TODO_COMPUTING = "正在整理待办清单…"
 TODO_NONE = "截至 {today:%Y年%m月%d日}：没有逾期、无进展或 30 天内到期的项目。"
 TODO_UNIT = "{unit}（{n} 项）"
 TODO_DAYS = {"overdue": "逾期 {d} 天", "stale": "{d} 天未更新", "upcoming": "还有 {d} 天"}

@@ -28,7 +28,7 @@ from .errors import LedgerDamaged
 from .labels import STAGE_LABELS, field_label
 from .models import Funding, Project, Target
 from .money import format_wan
-from .ops.totals import mismatched_totals
+from .ops.totals import mismatched_last_followups, mismatched_totals
 from .sqlite_file import SQLITE_HEADER as SQLITE_HEADER  # re-exported: moved below backup and opening
 from .sqlite_file import connect_writable, read_only_engine
 from .sqlite_file import inspect_file as inspect_file
@@ -247,6 +247,12 @@ def _check_totals(s: Session, report: CheckReport) -> None:
         report.add("totals", f"项目 {code} 记录的累计到位 {format_wan(stored)} 万元与到位资金记录合计 "
                              f"{format_wan(live)} 万元不符（台账被其他工具改动过）")
     _more(report, "totals", count, "个项目的累计到位与到位资金记录不符")
+    # 最近跟进 of every lead (migration 0010) against its latest live follow-up (or its received date).
+    lead_count, leads = mismatched_last_followups(s, MAX_LISTED)
+    for company, on, expected in leads:
+        report.add("totals", f"线索“{company}”记录的最近跟进日期 {on or '（空）'} 与跟进记录不符（应为 {expected}，"
+                             "台账被其他工具改动过）")
+    _more(report, "totals", lead_count, "条线索的最近跟进日期与跟进记录不符")
 
 
 def _label(key: str) -> str:

@@ -8,6 +8,7 @@ file from a newer app is refused untouched; a file that is not a ledger is repor
 from __future__ import annotations
 
 import threading
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -41,10 +42,18 @@ def script_directory() -> ScriptDirectory:
     return ScriptDirectory.from_config(alembic_config())
 
 
-def head_revision() -> str:
-    head = script_directory().get_current_head()
+@lru_cache(maxsize=1)
+def _revisions() -> tuple[str, frozenset[str]]:
+    """The head and every known revision, read once per process: each open asks several times, and
+    reading the migration scripts costs ~0.1 s a time (bench/run.py, the first screen)."""
+    scripts = script_directory()
+    head = scripts.get_current_head()
     assert head is not None
-    return head
+    return head, frozenset(rev.revision for rev in scripts.walk_revisions())
+
+
+def head_revision() -> str:
+    return _revisions()[0]
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -60,7 +69,7 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def known_revisions() -> set[str]:
-    return {rev.revision for rev in script_directory().walk_revisions()}
+    return set(_revisions()[1])
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:

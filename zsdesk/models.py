@@ -332,6 +332,9 @@ class Lead(SoftDelete, Base):
         Index("ix_leads_live_received_date", "received_date", "unit_id", "status", "deleted_at",
               sqlite_where=text("deleted_at IS NULL"), postgresql_where=text("deleted_at IS NULL")),
         _live_on("leads", "company"),
+        # The table's 最近跟进 sort reads the live leads in order from here (migration 0010).
+        Index("ix_leads_live_last_followup", "last_followup", "id", "deleted_at",
+              sqlite_where=text("deleted_at IS NULL"), postgresql_where=text("deleted_at IS NULL")),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     received_date: Mapped[date] = mapped_column(Date)
@@ -350,6 +353,10 @@ class Lead(SoftDelete, Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # 最近跟进: the date of the lead's latest live follow-up, or its received date when it has none — what
+    # the table sorts by. Kept by every operation that changes follow-ups or a lead (zsdesk/ops/totals.py),
+    # not a field of the record (no audit, no undo of its own), checked by ``zsdesk check`` (migration 0010).
+    last_followup: Mapped[date | None] = mapped_column(Date)
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -105,3 +105,25 @@ def test_export_writes_the_list_for_a_meeting(qtbot, context: LedgerContext, tmp
     first_unit, first_items = todo.by_unit()[0]
     assert body[0][1] == first_unit and body[0][3] == first_items[0].code
     assert {"逾期", "无进展"} <= {r[2] for r in body} <= {"逾期", "无进展", "即将到期"}
+
+
+def test_the_list_fills_itself_on_the_runner_once_the_window_is_up(qtbot, context: LedgerContext) -> None:
+    window = _window(context, qtbot)
+    page = window.pages["todo"]
+    assert page.todo is None  # type: ignore[attr-defined]  # opening the window does not wait for the list
+    qtbot.waitUntil(lambda: page.todo is not None, timeout=20000)  # type: ignore[attr-defined]
+    expected = compute_todo(context.ledger, TODAY)
+    tree = page.tree  # type: ignore[attr-defined]
+    assert sum(tree.topLevelItem(i).childCount() for i in range(tree.topLevelItemCount())) == expected.count
+    assert window.status_counts.text().startswith(f"待办 {expected.count} 项")
+
+
+def test_switching_to_the_table_at_once_skips_the_hidden_list(qtbot, context: LedgerContext) -> None:
+    window = _window(context, qtbot)
+    window.show_page("ledger")
+    qtbot.wait(200)
+    context.runner.wait()
+    QApplication.processEvents()
+    assert window.pages["todo"].todo is None  # type: ignore[attr-defined]
+    window.show_page("todo")
+    qtbot.waitUntil(lambda: window.pages["todo"].todo is not None, timeout=20000)  # type: ignore[attr-defined]

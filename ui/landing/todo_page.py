@@ -1,7 +1,8 @@
 """待办 page (SPEC §9): overdue milestones, 无进展 projects and deadlines within 30 days, by lead unit.
 
 Shown first when a ledger opens, so a section chief sees who must be called this week. The lines come
-from ``zsdesk.lifecycle.todo.compute_todo``; a double-click asks the window to open the project's form
+from ``zsdesk.lifecycle.todo.compute_todo``, computed on the runner once the window is up (at municipal
+scale the list takes seconds and must not hold up the window or a switch to the ledger table); a double-click asks the window to open the project's form
 (``LedgerContext.open_project_requested``); 导出 Excel writes the list for a 调度会 on the worker.
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -67,10 +68,13 @@ class TodoPage(PageWidget):
         self.tree.itemActivated.connect(self._activated)
         self.tree.itemDoubleClicked.connect(self._activated)
         self._stale = True
+        self._generation = 0  # a background result older than the latest refresh is dropped
+        self._computing = False
+        self._brushes = {kind: QBrush(QColor(colour)) for kind, colour in KIND_COLOURS.items()}
         context.changed.connect(self._on_change)
         self._export_action = QAction(S.TODO_EXPORT, self)
         self._export_action.triggered.connect(self.export_dialog)
-        self.refresh()
+        self.summary.setText(S.TODO_COMPUTING)
 
     # --- the page protocol ----------------------------------------------------------------
     def menu_actions(self) -> list[QAction]:
@@ -82,8 +86,9 @@ class TodoPage(PageWidget):
         return S.TODO_STATUS.format(n=self.todo.count, **self.todo.counts())
 
     def activated(self) -> None:
+        # Not here and now: the window (or the page the person switches to next) comes first.
         if self._stale:
-            self.refresh()
+            QTimer.singleShot(0, self._refresh_in_background)
 
     # --- content --------------------------------------------------------------------------
     def _on_change(self, _change: Change) -> None:
@@ -92,11 +97,40 @@ class TodoPage(PageWidget):
             self.refresh()
 
     def refresh(self) -> None:
-        # One pass over the cohort and the notes (≤ 1 s at municipal scale, bench/run.py): on the GUI thread.
-        self.todo = compute_todo(self.context.ledger, self.context.today)
+        """Recompute now, on the GUI thread (刷新, an edit while the page is shown, a test reading lines)."""
+        self._generation += 1
+        self._show(compute_todo(self.context.ledger, self.context.today))
+
+    def _refresh_in_background(self) -> None:
+        """The list for a page just shown: computed on the runner, filled when it arrives (if still wanted)."""
+        if not self._stale or self._computing or not self.isVisible():
+            return
+        self._generation += 1
+        generation, ledger, today = self._generation, self.context.ledger, self.context.today
+        self._computing = True
+
+        def done(todo: Todo) -> None:
+            self._computing = False
+            if generation == self._generation and self._stale:
+                self._show(todo)
+
+        def failed(exc: BaseException) -> None:
+            self._computing = False
+            errors.show_error(self, exc)
+
+        self.context.runner.start(lambda _progress, _cancelled: compute_todo(ledger, today), S.TODO_COMPUTING,
+                                  self, on_done=done, on_error=failed, on_cancel=lambda: setattr(self, "_computing", False),
+                                  show_progress=False)
+
+    def _show(self, todo: Todo) -> None:
+        self.todo = todo
         self._stale = False
-        self._fill(self.todo)
+        self._fill(todo)
         self.selection_changed.emit()
+
+    def ensure_current(self) -> None:
+        if self._stale or self.todo is None:
+            self.refresh()
 
     def _fill(self, todo: Todo) -> None:
         self.tree.clear()
@@ -124,8 +158,9 @@ class TodoPage(PageWidget):
             S.TODO_MILESTONES.get(item.milestone or "", ""), f"{item.when:%Y-%m-%d}",
             S.TODO_DAYS[item.kind].format(d=item.days), source, note])
         line.setData(0, ProjectRole, item.project_id)
-        line.setForeground(0, QBrush(QColor(KIND_COLOURS[item.kind])))
-        line.setForeground(5, QBrush(QColor(KIND_COLOURS[item.kind])))
+        brush = self._brushes[item.kind]
+        line.setForeground(0, brush)
+        line.setForeground(5, brush)
         line.setToolTip(7, item.last_note)
         return line
 
@@ -135,6 +170,7 @@ class TodoPage(PageWidget):
             self.context.open_project_requested.emit(int(pid))
 
     def project_lines(self) -> list[QTreeWidgetItem]:
+        self.ensure_current()
         out: list[QTreeWidgetItem] = []
         for i in range(self.tree.topLevelItemCount()):
             group = self.tree.topLevelItem(i)
@@ -147,11 +183,13 @@ class TodoPage(PageWidget):
     def export_to(self, path: str | Path, on_done: Any = None) -> bool:
         from zsdesk.xlsx.todo_export import export_todo
 
+        self.ensure_current()
         ledger, todo = self.context.ledger, self.todo
         return self.context.runner.start(lambda _progress, _cancelled: export_todo(ledger, path, todo),
                                          S.TODO_EXPORTING, self, on_done=on_done)
 
     def export_dialog(self) -> None:
+        self.ensure_current()
         today = self.todo.today if self.todo is not None else self.context.today
         default = str(Path.home() / S.TODO_EXPORT_NAME.format(today=today))
         path = errors.ask_xlsx_path(self, S.TODO_EXPORT_TITLE, default)

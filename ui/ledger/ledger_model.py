@@ -75,6 +75,9 @@ class ProjectTableModel(QAbstractTableModel):
         super().__init__()
         self.context = context
         self.query = query or ProjectQuery()
+        # While the page sets itself up (sort column, restored columns), queries are kept, not run:
+        # one reload at the end instead of one per step (bench/run.py, the first screen).
+        self.held = False
         self.ids: list[int] = []
         self._row_of: dict[int, int] | None = None
         self._rows: dict[int, ProjectRow] = {}
@@ -88,7 +91,8 @@ class ProjectTableModel(QAbstractTableModel):
     # --- query ----------------------------------------------------------------------------
     def set_query(self, query: ProjectQuery) -> None:
         self.query = query
-        self.reload()
+        if not self.held:
+            self.reload()
 
     def reload(self) -> None:
         q = replace(self.query, stale_days=self.context.stale_days, thresholds=self.context.thresholds,

@@ -150,6 +150,7 @@ class LedgerPage(PageWidget):
         self.paste_dialog: QWidget | None = None
         self.filters = FilterBar(context, self)
         self.model = ProjectTableModel(context)
+        self.model.held = True  # one reload below, not one per sort/restore step
         self.table = QTableView(self)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -183,6 +184,7 @@ class LedgerPage(PageWidget):
         layout.addWidget(self.table, 1)
         self._make_actions()
         context.changed.connect(self.on_change)
+        self.model.held = False
         self.model.reload()
 
     # --- actions --------------------------------------------------------------------------

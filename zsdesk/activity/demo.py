@@ -32,6 +32,7 @@ from ..models import (
     Unit,
 )
 from ..ops.history import ChangeRecord, operation
+from ..ops.totals import refresh_last_followups
 
 if TYPE_CHECKING:
     from ..ledger import Ledger
@@ -197,6 +198,7 @@ def add_activity_demo(ledger: Ledger, today: date | None = None, seed: int = 202
                             (TripVisit, visits), (LeadFollowup, followups)):
             for start in range(0, len(rows), 50_000):
                 conn.execute(insert(model), rows[start:start + 50_000])
+        refresh_last_followups(op.session)  # 最近跟进 of every lead, once (the notes went in as Core rows)
         # One audit row per record, as the operations would write them, chained and bulk-inserted (at
         # municipal scale an ORM object per row took minutes).
         _, last = chain_head(op.session)

@@ -228,6 +228,25 @@ def _new_ids(session: Session, count: int) -> list[int]:
     return list(range(first, first + count))
 
 
+# Columns the database may set on insert whatever the row says: on PostgreSQL a 单位联络员's new project is
+# sent to 待认定 by a trigger (migration 0006), which also clears the decision columns.
+SERVER_SET = ("verification", "verification_reason", "verification_by", "verification_at", "verified_snapshot")
+
+
+def _read_back_server_set(session: Session, ids: list[int], records: list[dict[str, Any]]) -> None:
+    """Put what the database stored in :data:`SERVER_SET` into ``records`` (the audit rows are made from
+    them), as the ORM's eager defaults do for a single insert; only PostgreSQL has the trigger."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    columns = [getattr(Project, name) for name in SERVER_SET]
+    stored: dict[int, Any] = {}
+    for start in range(0, len(ids), 5_000):
+        for row in session.execute(select(Project.id, *columns).where(Project.id.in_(ids[start:start + 5_000]))):
+            stored[row[0]] = row[1:]
+    for pid, record in zip(ids, records, strict=True):
+        record.update(zip(SERVER_SET, stored[pid], strict=True))
+
+
 def insert_projects_in(op: Operation, rows: list[dict[str, Any]]) -> list[int]:
     """Insert checked new projects (``validate``'s values, in order) inside an open operation, as one
     executemany per table: the same rows, codes, links and audit records :func:`create_project`'s
@@ -265,6 +284,7 @@ def insert_projects_in(op: Operation, rows: list[dict[str, Any]]) -> list[int]:
                  for other in found[field]]
         if pairs:
             op.session.execute(insert(cast(Table, link.__table__)), pairs)
+    _read_back_server_set(op.session, ids, records)
     for pid, record, found in zip(ids, records, links, strict=True):
         after = snapshot_from_values("project", {**record, "id": pid}, found)
         op.change.records.append(ChangeRecord("project", pid, "insert", None, after))

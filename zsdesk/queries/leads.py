@@ -144,9 +144,10 @@ class LeadQuery:
             order = _Chain.sort_order
         elif key == "stale":
             order = case((stale_lead_condition(self.stale_cutoff()), 0), else_=1)
-        else:  # last_followup: one probe of the (lead_id, date) index per lead; half the time of joining a
-            # grouped subquery of every follow-up (SQLite materialises it and builds an automatic index)
-            order = func.coalesce(_last_followup(), Lead.received_date)
+        else:  # last_followup: the maintained date (latest live follow-up, else received; migration 0010),
+            # read in order from ix_leads_live_last_followup (100k leads: one probe of the follow-ups per
+            # lead and a sort took 246–319 ms)
+            order = Lead.last_followup
         direction = order.desc() if self.descending else order.asc()
         tie = Lead.id.desc() if self.descending else Lead.id.asc()
         return stmt.order_by(direction, tie)
