@@ -140,8 +140,11 @@ class ProjectQuery:
         return date(self.year, 1, 1), date(self.year, 12, 31)
 
     def conditions(self) -> list[ColumnElement[bool]]:
-        conds: list[ColumnElement[bool]] = [Project.deleted_at.is_(None)]
         text = self.text.strip()
+        # A text search reads every row anyway: said so (the same test, wrapped), SQLite scans the table in
+        # storage order instead of walking a live index and looking up each row (see ``select``).
+        live = case((Project.deleted_at.is_(None), 1), else_=0) == 1 if text else Project.deleted_at.is_(None)
+        conds: list[ColumnElement[bool]] = [live]
         if text:
             like = f"%{_escape_like(text)}%"
             conds.append(or_(Project.name.like(like, escape="\\"), Project.investor.like(like, escape="\\"),
@@ -190,6 +193,11 @@ class ProjectQuery:
             order = case((self.stale_expr(), 0), else_=1)
         else:  # arrived_amount: the maintained 累计到位 (zsdesk/ops/totals.py), read from its live index
             order = Project.arrived_total
+        if self.text.strip() and (key in _SORT_COLUMNS or key == "arrived_amount"):
+            # The same value, not a column: SQLite would otherwise walk the sort column's index over all
+            # 100k projects, looking each row up for the LIKEs, rather than scan the table and sort the few
+            # matches (100k projects, filter by text: ~100 → ~46 ms).
+            order = func.coalesce(order, order)
         direction = order.desc() if self.descending else order.asc()
         tie = Project.id.desc() if self.descending else Project.id.asc()
         return stmt.order_by(direction, tie)
