@@ -140,8 +140,11 @@ class ProjectQuery:
         return date(self.year, 1, 1), date(self.year, 12, 31)
 
     def conditions(self) -> list[ColumnElement[bool]]:
-        conds: list[ColumnElement[bool]] = [Project.deleted_at.is_(None)]
         text = self.text.strip()
+        # A text search reads every row anyway: said so (the same test, wrapped), SQLite scans the table in
+        # storage order instead of walking a live index and looking up each row (see ``select``).
+        live = case((Project.deleted_at.is_(None), 1), else_=0) == 1 if text else Project.deleted_at.is_(None)
+        conds: list[ColumnElement[bool]] = [live]
         if text:
             like = f"%{_escape_like(text)}%"
             conds.append(or_(Project.name.like(like, escape="\\"), Project.investor.like(like, escape="\\"),
@@ -190,6 +193,11 @@ class ProjectQuery:
             order = case((self.stale_expr(), 0), else_=1)
         else:  # arrived_amount: the maintained 累计到位 (zsdesk/ops/totals.py), read from its live index
             order = Project.arrived_total
+        if self.text.strip() and (key in _SORT_COLUMNS or key == "arrived_amount"):
+            # The same value, not a column: SQLite would otherwise walk the sort column's index over all
+            # 100k projects, looking each row up for the LIKEs, rather than scan the table and sort the few
+            # matches (100k projects, filter by text: ~100 → ~46 ms).
+            order = func.coalesce(order, order)
         direction = order.desc() if self.descending else order.asc()
         tie = Project.id.desc() if self.descending else Project.id.asc()
         return stmt.order_by(direction, tie)
@@ -206,8 +214,15 @@ class ProjectQuery:
         the ids fetched ordered by (unit id, id) — for the lead unit straight from a live index — and
         each unit's run of ids placed by its unit's rank; reversed for descending."""
         names = session.execute(select(Unit.id, Unit.name).order_by(Unit.name, Unit.id)).all()
+        # The database's own NULL placement (first on SQLite, last on PostgreSQL), so the ids come straight
+        # from the live index; a NULLS FIRST on PostgreSQL sorted the 100k rows instead (144 → 43 ms).
         pairs = fetch_pairs(session, select(column, Project.id).where(*self.conditions())
-                            .order_by(column.asc().nulls_first(), Project.id))
+                            .order_by(column.asc(), Project.id))
+        if pairs and pairs[-1][0] is None:  # PostgreSQL: the projects without a unit at the end; to the front
+            first_null = len(pairs)
+            while first_null and pairs[first_null - 1][0] is None:
+                first_null -= 1
+            pairs = pairs[first_null:] + pairs[:first_null]
         units = [u for u, _ in pairs]
         ids = [pid for _, pid in pairs]
         unranked = 0  # ids without a unit come first: NULL names sort first on SQLite, last on PostgreSQL
@@ -252,17 +267,24 @@ def fetch_pairs(session: Session, stmt: Select[Any]) -> list[tuple[Any, Any]]:
 
 
 def _fetch(session: Session, stmt: Select[Any]) -> list[Any] | None:
-    """Rows of ``stmt`` straight from SQLite's cursor (plain tuples), or None where that cannot be done."""
+    """Rows of ``stmt`` straight from the DBAPI cursor (plain tuples), or None where that cannot be done:
+    SQLite's (positional parameters) and psycopg's (named), when every parameter is a plain number or text."""
     connection = session.connection()
-    if connection.dialect.name != "sqlite":
+    dialect = connection.dialect.name
+    if dialect not in ("sqlite", "postgresql"):
         return None
     compiled = stmt.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
     params = compiled.construct_params()
-    values = [params[k] for k in compiled.positiontup or []]
+    if dialect == "sqlite":
+        values: Any = [params[k] for k in compiled.positiontup or []]
+        plain = values
+    else:
+        values = dict(params)
+        plain = list(values.values())
     raw = connection.connection.dbapi_connection  # None only once the connection is closed
-    if raw is None or not all(v is None or isinstance(v, (int, float, str)) for v in values):
+    if raw is None or not all(v is None or isinstance(v, (int, float, str)) for v in plain):
         return None
-    cursor: Any = raw.cursor()  # sqlite3's cursor; the DBAPI protocol does not declare fetchall's rows
+    cursor: Any = raw.cursor()  # the DBAPI protocol does not declare fetchall's rows
     try:
         cursor.execute(compiled.string, values)
         return list(cursor.fetchall())
@@ -291,6 +313,10 @@ def fetch_ids(session: Session, stmt: Select[int]) -> list[int]:
                 return [row[0] for row in cursor]
             finally:
                 cursor.close()
+    elif connection.dialect.name == "postgresql":  # psycopg's cursor likewise (100k ids: ~120 → ~30 ms)
+        rows = _fetch(session, stmt)
+        if rows is not None:
+            return [row[0] for row in rows]
     return list(session.scalars(stmt))
 
 
