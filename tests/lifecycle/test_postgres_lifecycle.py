@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 
+from pg_databases import needs_pg  # the pg_url fixture is in tests/conftest.py
 from sqlalchemy import select
 
-from tests.test_postgres import SERVER, pg_url, pytestmark  # noqa: F401 - the fixture and the skip
 from zsdesk import ops
 from zsdesk.demo import build_demo
 from zsdesk.lifecycle import compute_lifecycle, lifecycle_to_json
@@ -15,10 +15,11 @@ from zsdesk.models import Project
 from zsdesk.opening import open_unlocked
 from zsdesk.queries import ProjectQuery, fetch_rows
 
+pytestmark = needs_pg
 TODAY = date(2026, 11, 1)
 
 
-def test_lifecycle_and_stale_flags_equal_sqlite(pg_url: str, tmp_path) -> None:  # noqa: F811
+def test_lifecycle_and_stale_flags_equal_sqlite(pg_url: str, tmp_path) -> None:
     results = []
     for target in (pg_url, tmp_path / "same.sqlite"):
         with open_unlocked(target, create=True) as ledger:
