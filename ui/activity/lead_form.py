@@ -81,25 +81,7 @@ class LeadForm(RecordForm):
 
     # --- layout ---------------------------------------------------------------------------
     def _field(self, form: QFormLayout, key: str, widget: QWidget, hint: QLabel | None = None) -> None:
-        self.widgets[key] = widget
-        error = QLabel(self)
-        error.setStyleSheet(ERROR_STYLE)
-        error.setWordWrap(True)
-        error.setVisible(False)
-        error.setObjectName(f"error_{key}")
-        self.errors[key] = error
-        box = QWidget(self)
-        lay = QVBoxLayout(box)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.setSpacing(1)
-        row = QHBoxLayout()
-        row.addWidget(widget, 1)
-        if hint is not None:
-            hint.setStyleSheet("color: #777;")
-            row.addWidget(hint)
-        lay.addLayout(row)
-        lay.addWidget(error)
-        form.addRow(LABELS.get(key) or field_label(key), box)
+        form.addRow(LABELS.get(key) or field_label(key), self.field_box(key, widget, hint))
 
     def _line(self, placeholder: str = "") -> QLineEdit:
         edit = QLineEdit(self)

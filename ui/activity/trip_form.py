@@ -38,7 +38,7 @@ from ..common.completion import ListCompleter, name_completer
 from ..common.context import LedgerContext
 from ..common.errors import confirm, show_error
 from ..common.permissions import reason
-from ..common.record_form import RecordForm
+from ..common.record_form import RecordForm, match_persons
 from .trip_visits import COL_COMPANY, VisitGrid, VisitLine, VisitModel, expand_short_date
 
 ERROR_STYLE = "color: #c0392b;"
@@ -213,15 +213,7 @@ class TripForm(RecordForm):
         return out
 
     def _person_ids(self, text: str) -> list[int]:
-        ids, problems = [], []
-        for part in [p.strip() for p in text.replace(",", "、").replace("，", "、").split("、") if p.strip()]:
-            pid = self.person_ids.get(part)
-            if pid is not None:
-                ids.append(pid)
-            elif any(shown.startswith(f"{part}（") for shown in self.person_ids):
-                problems.append(S.FORM_AMBIGUOUS_PERSON.format(name=part))
-            else:
-                problems.append(S.FORM_UNKNOWN_PERSON.format(name=part))
+        ids, problems = match_persons(text.replace(",", "、").replace("，", "、"), self.person_ids)
         if problems:
             raise ValidationError([FieldProblem("person_ids", S.TRIP_FIELDS["person_ids"], "；".join(problems))])
         return ids

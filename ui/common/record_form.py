@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QDialog, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
 
 from zsdesk.errors import ConflictError, FieldProblem, LedgerError, ValidationError
 from zsdesk.ops.history import Change
@@ -19,6 +19,23 @@ from zsdesk.ops.history import Change
 from .. import strings as S
 from .context import LedgerContext
 from .errors import DISCARD, SAVE, ask_save, confirm, show_error
+
+ERROR_STYLE = "color: #c0392b;"
+HINT_STYLE = "color: #777;"
+
+
+def match_persons(text: str, person_ids: dict[str, int]) -> tuple[list[int], list[str]]:
+    """Persons typed as names separated by 、: their ids, and what could not be matched (unknown or ambiguous)."""
+    ids, problems = [], []
+    for part in [p.strip() for p in text.split("、") if p.strip()]:
+        pid = person_ids.get(part)
+        if pid is not None:
+            ids.append(pid)
+        elif any(shown.startswith(f"{part}（") for shown in person_ids):
+            problems.append(S.FORM_AMBIGUOUS_PERSON.format(name=part))
+        else:
+            problems.append(S.FORM_UNKNOWN_PERSON.format(name=part))
+    return ids, problems
 
 
 class RecordForm(QDialog):
@@ -66,6 +83,28 @@ class RecordForm(QDialog):
             w.setEditText(text)
         elif isinstance(w, QPlainTextEdit):
             w.setPlainText(text)
+
+    def field_box(self, key: str, widget: QWidget, hint: QLabel | None = None) -> QWidget:
+        """``widget`` with its grey hint beside it and its red problem line under it, kept by ``key``."""
+        self.widgets[key] = widget
+        error = QLabel(self)
+        error.setStyleSheet(ERROR_STYLE)
+        error.setWordWrap(True)
+        error.setVisible(False)
+        error.setObjectName(f"error_{key}")
+        self.errors[key] = error
+        box = QWidget(self)
+        lay = QVBoxLayout(box)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(1)
+        row = QHBoxLayout()
+        row.addWidget(widget, 1)
+        if hint is not None:
+            hint.setStyleSheet(HINT_STYLE)
+            row.addWidget(hint)
+        lay.addLayout(row)
+        lay.addWidget(error)
+        return box
 
     def show_problem(self, key: str, reason: str | None) -> None:
         label = self.errors.get(key)

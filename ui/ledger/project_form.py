@@ -40,7 +40,7 @@ from zsdesk.stage import date_order_problems, derive_stage
 from .. import strings as S
 from ..common.completion import ListCompleter, name_completer
 from ..common.context import LedgerContext
-from ..common.record_form import RecordForm
+from ..common.record_form import RecordForm, match_persons
 
 MONEY_FIELDS = ("planned_investment", "agreement_amount", "expected_output")
 TEXT_FIELDS = ("name", "investor", "origin_province", "origin_city", "leader")
@@ -76,28 +76,10 @@ class ProjectForm(RecordForm):
 
     # --- layout ---------------------------------------------------------------------------
     def _field(self, form: QFormLayout, key: str, widget: QWidget, hint: str | None = None) -> None:
-        self.widgets[key] = widget
-        error = QLabel(self)
-        error.setStyleSheet(ERROR_STYLE)
-        error.setWordWrap(True)
-        error.setVisible(False)
-        error.setObjectName(f"error_{key}")
-        self.errors[key] = error
-        box = QWidget(self)
-        lay = QVBoxLayout(box)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.setSpacing(1)
-        row = QHBoxLayout()
-        row.addWidget(widget, 1)
-        if hint:
-            note = QLabel(hint, self)
-            note.setStyleSheet("color: #777;")
-            row.addWidget(note)
-            if key in MONEY_FIELDS or key in DATE_FIELDS or key in PROMISED_DATE_FIELDS:
-                setattr(self, f"_hint_{key}", note)
-        lay.addLayout(row)
-        lay.addWidget(error)
-        form.addRow(field_label(key), box)
+        note = QLabel(hint, self) if hint else None
+        if note is not None and (key in MONEY_FIELDS or key in DATE_FIELDS or key in PROMISED_DATE_FIELDS):
+            setattr(self, f"_hint_{key}", note)
+        form.addRow(field_label(key), self.field_box(key, widget, note))
 
     def _line(self, placeholder: str = "") -> QLineEdit:
         edit = QLineEdit(self)
@@ -263,15 +245,7 @@ class ProjectForm(RecordForm):
         return values
 
     def _person_ids(self) -> list[int] | str:
-        ids, problems = [], []
-        for part in [p.strip() for p in self.text_of("person_ids").replace(",", "、").split("、") if p.strip()]:
-            pid = self.person_ids.get(part)
-            if pid is not None:
-                ids.append(pid)
-            elif any(shown.startswith(f"{part}（") for shown in self.person_ids):
-                problems.append(S.FORM_AMBIGUOUS_PERSON.format(name=part))
-            else:
-                problems.append(S.FORM_UNKNOWN_PERSON.format(name=part))
+        ids, problems = match_persons(self.text_of("person_ids").replace(",", "、"), self.person_ids)
         if problems:
             raise ValidationError([FieldProblem("person_ids", field_label("person_ids"), "；".join(problems))])
         return ids
