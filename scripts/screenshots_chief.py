@@ -9,63 +9,29 @@ Run under a real X server so fonts and styles are the ones users see::
 from __future__ import annotations
 
 import sys
-import tempfile
-import time
 from datetime import date
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QPushButton, QWidget
+from shot_kit import OUT, demo_context, save_shot, settle, start_app
 
-from PySide6.QtCore import QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication, QPushButton, QWidget  # noqa: E402
+from ui.board.board_page import BoardPage
+from ui.board.rules_editor import RulesEditor
+from ui.common import errors
+from ui.notice.notice_page import NoticePage
 
-import ui  # noqa: E402,F401 - the None guard first
-from ui.board.board_page import BoardPage  # noqa: E402
-from ui.board.rules_editor import RulesEditor  # noqa: E402
-from ui.common import errors  # noqa: E402
-from ui.common.context import LedgerContext  # noqa: E402
-from ui.notice.notice_page import NoticePage  # noqa: E402
-from ui.shell.app import SMALL_SCREEN, fit_on_screen, make_application  # noqa: E402
-from zsdesk.demo import build_demo  # noqa: E402
-from zsdesk.opening import open_unlocked  # noqa: E402
-
-OUT = ROOT / "docs" / "screenshots"
 TODAY = date(2026, 11, 20)
 SUFFIX = "_1366" if "--1366" in sys.argv[1:] else ""
 
 
-def settle(app: QApplication, until: object = None, seconds: float = 30.0) -> None:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        app.processEvents()
-        if until is None or until():  # type: ignore[operator]
-            break
-        time.sleep(0.02)
-    for _ in range(20):  # let pdfium's page renders land
-        app.processEvents()
-        time.sleep(0.02)
-
-
 def shot(widget: QWidget, name: str) -> None:
-    if widget.isWindow():
-        fit_on_screen(widget, SMALL_SCREEN if SUFFIX else None)  # 1366×768 less a 40-pixel taskbar
-        for _ in range(10):
-            QApplication.processEvents()
-    path = OUT / f"chief_{name}{SUFFIX}.png"
-    widget.grab().save(str(path))
+    path = save_shot(widget, OUT / f"chief_{name}{SUFFIX}.png", bool(SUFFIX))
     print(path)
 
 
 def main() -> int:
-    app = make_application(sys.argv[:1])
-    errors.MODAL = False
-    OUT.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        ledger = open_unlocked(Path(tmp) / "demo.sqlite", operator="科长", create=True)
-        build_demo(ledger, today=TODAY)
-        context = LedgerContext(ledger)
-        context.today = TODAY
+    app = start_app()
+    with demo_context("科长", TODAY) as context:
 
         board = BoardPage(context)
         board.resize(1500, 900)
@@ -146,7 +112,6 @@ def main() -> int:
         settle(app)
         shot(notice.archive, "archive")
         context.runner.wait()
-        ledger.close()
     return 0
 
 

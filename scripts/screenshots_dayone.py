@@ -10,7 +10,6 @@ from __future__ import annotations
 import random
 import sys
 import tempfile
-import time
 from datetime import date, datetime
 from pathlib import Path
 
@@ -19,6 +18,7 @@ sys.path.insert(0, str(ROOT))
 
 from openpyxl import Workbook  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+from shot_kit import settle  # noqa: E402 - waits for the window as every screenshot script does
 
 import ui  # noqa: E402,F401 - the None guard first
 from ui.common import errors  # noqa: E402
@@ -63,18 +63,6 @@ def bureau_book(path: Path) -> Path:
                        rnd.choice([None, "续建", "重点跟踪", None])])
     wb.save(path)
     return path
-
-
-def settle(app: QApplication, until: object = None, seconds: float = 30.0) -> None:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        app.processEvents()
-        if until is None or until():  # type: ignore[operator]
-            break
-        time.sleep(0.02)
-    for _ in range(20):
-        app.processEvents()
-        time.sleep(0.02)
 
 
 def shot(app: QApplication, widget: QWidget, name: str) -> None:

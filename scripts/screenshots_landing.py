@@ -10,60 +10,25 @@ form's 进展 tab and the 英雄榜's 项目落地 tab with a drill-down. Run un
 from __future__ import annotations
 
 import sys
-import tempfile
-import time
 from datetime import date
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from PySide6.QtWidgets import QWidget
+from shot_kit import OUT, demo_context, save_shot, settle, start_app
 
-from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+from ui.shell.main_window import MainWindow
 
-import ui  # noqa: E402,F401 - the None guard first
-from ui.common import errors  # noqa: E402
-from ui.common.context import LedgerContext  # noqa: E402
-from ui.shell.app import SMALL_SCREEN, fit_on_screen, make_application  # noqa: E402
-from ui.shell.main_window import MainWindow  # noqa: E402
-from zsdesk.demo import build_demo  # noqa: E402
-from zsdesk.opening import open_unlocked  # noqa: E402
-
-OUT = ROOT / "docs" / "screenshots"
 TODAY = date(2026, 11, 30)
 SUFFIX = "_1366" if "--1366" in sys.argv[1:] else ""
 
 
-def settle(app: QApplication, until: object = None, seconds: float = 30.0) -> None:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        app.processEvents()
-        if until is None or until():  # type: ignore[operator]
-            break
-        time.sleep(0.02)
-    for _ in range(20):
-        app.processEvents()
-        time.sleep(0.02)
-
-
 def shot(widget: QWidget, name: str) -> None:
-    if widget.isWindow():
-        fit_on_screen(widget, SMALL_SCREEN if SUFFIX else None)
-        for _ in range(10):
-            QApplication.processEvents()
-    path = OUT / f"landing_{name}{SUFFIX}.png"
-    widget.grab().save(str(path))
+    path = save_shot(widget, OUT / f"landing_{name}{SUFFIX}.png", bool(SUFFIX))
     print(path)
 
 
 def main() -> int:
-    app = make_application(sys.argv[:1])
-    errors.MODAL = False
-    OUT.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        ledger = open_unlocked(Path(tmp) / "demo.sqlite", operator="科长", create=True)
-        build_demo(ledger, today=TODAY)
-        context = LedgerContext(ledger)
-        context.today = TODAY
+    app = start_app()
+    with demo_context("科长", TODAY) as context:
         window = MainWindow(context)
         window.resize(1600, 1000)
         window.show()
@@ -109,7 +74,6 @@ def main() -> int:
         dialog.close()
         context.runner.wait()
         window.close()
-        ledger.close()
     return 0
 
 

@@ -9,54 +9,24 @@ The page with the demo year's leads (stale ones coloured), a lead's follow-ups u
 from __future__ import annotations
 
 import sys
-import tempfile
-import time
 from datetime import date
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from PySide6.QtWidgets import QWidget
+from shot_kit import OUT, demo_context, save_shot, settle, start_app
 
-from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+from ui.shell.main_window import MainWindow
 
-import ui  # noqa: E402,F401 - the None guard first
-from ui.common import errors  # noqa: E402
-from ui.common.context import LedgerContext  # noqa: E402
-from ui.shell.app import SMALL_SCREEN, fit_on_screen, make_application  # noqa: E402
-from ui.shell.main_window import MainWindow  # noqa: E402
-from zsdesk.demo import build_demo  # noqa: E402
-from zsdesk.opening import open_unlocked  # noqa: E402
-
-OUT = ROOT / "docs" / "screenshots"
 TODAY = date(2026, 11, 30)
 
 
-def settle(app: QApplication, seconds: float = 0.4) -> None:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        app.processEvents()
-        time.sleep(0.02)
-
-
 def shot(widget: QWidget, name: str) -> None:
-    if widget.isWindow():
-        fit_on_screen(widget, SMALL_SCREEN)
-        for _ in range(10):
-            QApplication.processEvents()
-    path = OUT / f"leads-{name}.png"
-    widget.grab().save(str(path))
+    path = save_shot(widget, OUT / f"leads-{name}.png", True)
     print(path)
 
 
 def main() -> int:
-    app = make_application(sys.argv[:1])
-    errors.MODAL = False
-    OUT.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        ledger = open_unlocked(Path(tmp) / "demo.sqlite", operator="招商科", create=True)
-        build_demo(ledger, today=TODAY)
-        context = LedgerContext(ledger)
-        context.today = TODAY
+    app = start_app()
+    with demo_context("招商科", TODAY) as context:
         window = MainWindow(context)
         window.resize(1366, 768)
         window.show()
@@ -106,7 +76,6 @@ def main() -> int:
         new._left = True  # the shot needs no question
         new.reject()
         window.close()
-        ledger.close()
     return 0
 
 

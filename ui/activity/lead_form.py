@@ -13,7 +13,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -26,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from zsdesk.dates import parse_date
-from zsdesk.errors import ConflictError, FieldProblem, LedgerError, ValidationError
+from zsdesk.errors import ConflictError, LedgerError
 from zsdesk.labels import LEAD_STATUS_LABELS, field_label
 from zsdesk.money import format_input_wan, format_wan, parse_money
 from zsdesk.ops import leads as lead_ops
@@ -37,8 +36,8 @@ from zsdesk.queries.names import entry_names, live_entries, live_project, unit_n
 from .. import strings as S
 from ..common.completion import name_completer
 from ..common.context import LedgerContext
-from ..common.errors import DISCARD, SAVE, ask_save, confirm, show_error
 from ..common.permissions import reason
+from ..common.record_form import RecordForm
 
 ERROR_STYLE = "color: #c0392b;"
 LINE_FIELDS = ("received_date", "company", "contact_name", "phone", "intended_investment", "status_reason")
@@ -47,21 +46,17 @@ EDITABLE_STATUSES = ("new", "following", "invalid")  # 已转项目 comes only f
 LABELS = {"unit_id": S.LEADS_COL_UNIT, "intended_investment": f"{S.LEADS_COL_INVESTMENT}（{S.MONEY_UNIT_WAN}）"}
 
 
-class LeadForm(QDialog):
+class LeadForm(RecordForm):
     saved = Signal(int)  # lead id
     open_project = Signal(int)  # project id: the page asks the window to show it
+    ask_save_text = S.LEADS_FORM_ASK_SAVE
+    problem_fallback = "company"
 
     def __init__(self, context: LedgerContext, lead_id: int | None, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.context = context
+        # Leads are written like projects (SPEC §11).
+        super().__init__(context, parent, read_only_reason=reason(context, "edit_projects"))
         self.lead_id = lead_id
-        self.version: int | None = None
         self.project_id: int | None = None
-        self.widgets: dict[str, QWidget] = {}
-        self.errors: dict[str, QLabel] = {}
-        self._loaded: dict[str, Any] = {}
-        self._left = False
-        self.read_only = reason(context, "edit_projects")  # leads are written like projects (SPEC §11)
         self._load_choices()
         self._build()
         if lead_id is not None:
@@ -69,11 +64,11 @@ class LeadForm(QDialog):
         else:
             self.set_text("received_date", context.today.isoformat())
             self._loaded = self.values()
-        if self.read_only is not None:
+        if self.read_only_reason is not None:
             for widget in self.widgets.values():
                 widget.setEnabled(False)
             self.save_button.setEnabled(False)
-            self.message.setText(S.LEADS_READ_ONLY.format(why=self.read_only))
+            self.message.setText(S.LEADS_READ_ONLY.format(why=self.read_only_reason))
         self.resize(760, self.sizeHint().height())
 
     # --- choices --------------------------------------------------------------------------
@@ -86,25 +81,7 @@ class LeadForm(QDialog):
 
     # --- layout ---------------------------------------------------------------------------
     def _field(self, form: QFormLayout, key: str, widget: QWidget, hint: QLabel | None = None) -> None:
-        self.widgets[key] = widget
-        error = QLabel(self)
-        error.setStyleSheet(ERROR_STYLE)
-        error.setWordWrap(True)
-        error.setVisible(False)
-        error.setObjectName(f"error_{key}")
-        self.errors[key] = error
-        box = QWidget(self)
-        lay = QVBoxLayout(box)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.setSpacing(1)
-        row = QHBoxLayout()
-        row.addWidget(widget, 1)
-        if hint is not None:
-            hint.setStyleSheet("color: #777;")
-            row.addWidget(hint)
-        lay.addLayout(row)
-        lay.addWidget(error)
-        form.addRow(LABELS.get(key) or field_label(key), box)
+        form.addRow(LABELS.get(key) or field_label(key), self.field_box(key, widget, hint))
 
     def _line(self, placeholder: str = "") -> QLineEdit:
         edit = QLineEdit(self)
@@ -187,25 +164,6 @@ class LeadForm(QDialog):
         (self.widgets["company"] if self.lead_id is not None else received).setFocus()
 
     # --- values ---------------------------------------------------------------------------
-    def text_of(self, key: str) -> str:
-        w = self.widgets[key]
-        if isinstance(w, QLineEdit):
-            return w.text()
-        if isinstance(w, QComboBox):
-            return w.currentText()
-        if isinstance(w, QPlainTextEdit):
-            return w.toPlainText()
-        raise TypeError(key)
-
-    def set_text(self, key: str, text: str) -> None:
-        w = self.widgets[key]
-        if isinstance(w, QLineEdit):
-            w.setText(text)
-        elif isinstance(w, QComboBox):
-            w.setEditText(text)
-        elif isinstance(w, QPlainTextEdit):
-            w.setPlainText(text)
-
     def values(self) -> dict[str, Any]:
         """What the clerk typed, as the engine takes it (text for dates and money, names for references)."""
         values: dict[str, Any] = {key: self.text_of(key) for key in (*LINE_FIELDS, "notes")}
@@ -251,12 +209,6 @@ class LeadForm(QDialog):
         return self.values() != self._loaded
 
     # --- live checks ----------------------------------------------------------------------
-    def show_problem(self, key: str, why: str | None) -> None:
-        label = self.errors.get(key)
-        if label is not None:
-            label.setText(why or "")
-            label.setVisible(bool(why))
-
     def _check_date(self) -> None:
         try:
             value = parse_date(self.text_of("received_date"))
@@ -281,80 +233,25 @@ class LeadForm(QDialog):
 
     # --- saving ---------------------------------------------------------------------------
     def save(self) -> bool:
-        if self.read_only is not None:
+        if self.read_only_reason is not None:
             return False
-        for key in self.errors:
-            self.show_problem(key, None)
-        self.message.setText("")
-        values = self.values()
-        changes: dict[str, Any] = {}
-        try:
-            if self.lead_id is None:
-                change = self.context.try_run(lead_ops.create_lead, values)
-                lead_id = change.ids("lead", "insert")[0]
-            else:
-                changes = {k: v for k, v in values.items() if v != self._loaded.get(k)}
-                if changes:
-                    self.context.try_run(lead_ops.update_lead, self.lead_id, changes, expected_version=self.version)
-                lead_id = self.lead_id
-        except ValidationError as err:
-            self._show_problems(err.problems)
-            return False
-        except ConflictError as err:
-            self._stale(err, set(changes))
-            return False
-        except LedgerError as err:
-            show_error(self, err)
+        self.clear_problems()
+        lead_id = self.write_record(self.lead_id, lead_ops.create_lead, lead_ops.update_lead,
+                                    lambda change: change.ids("lead", "insert")[0])
+        if lead_id is None:
             return False
         self._left = True
         self.saved.emit(lead_id)
         self.accept()
         return True
 
-    def _stale(self, err: ConflictError, mine: set[str]) -> None:
-        """Someone saved this lead since it was opened: their version loaded, this clerk's edits typed in
-        again on top if wished (as the project form does)."""
-        both = [c.label for c in err.changes if c.field in mine]
-        text = str(err) + (S.CONFLICT_BOTH.format(fields="、".join(both)) if both else "")
-        reapply = confirm(self, S.CONFLICT_TITLE, text, yes=S.CONFLICT_REAPPLY, no=S.CONFLICT_RELOAD)
-        typed = {k: self.text_of(k) for k in mine if k in self.widgets and k != "status"}
+    def after_conflict(self, err: ConflictError, mine: set[str]) -> None:
         status = self.status_box.currentIndex()
-        assert self.lead_id is not None  # only an edit can be stale
-        self._load(self.lead_id)
-        if not reapply:
-            self.message.setText(S.CONFLICT_RELOADED)
-            return
-        for key, value in typed.items():
-            self.set_text(key, value)
-        if "status" in mine:
-            self.status_box.setCurrentIndex(status)
-        self.message.setText(S.CONFLICT_REAPPLIED + (S.CONFLICT_BOTH.format(fields="、".join(both)) if both else ""))
+        lead_id = self.lead_id
+        assert lead_id is not None  # only an edit can be stale
 
-    def _show_problems(self, problems: list[FieldProblem]) -> None:
-        first = None
-        for problem in problems:
-            key = problem.field if problem.field in self.errors else "company"
-            self.show_problem(key, problem.reason if key == problem.field else str(problem))
-            first = first or key
-        self.message.setText(S.FORM_NOT_SAVED.format(n=len(problems)))
-        if first is not None:
-            self.widgets[first].setFocus()
+        def restore() -> None:
+            if "status" in mine:
+                self.status_box.setCurrentIndex(status)
 
-    def leave(self) -> bool:
-        """Unsaved edits: 保存 / 不保存 / 取消. True when the form may close."""
-        if self._left or self.read_only is not None or not self.dirty():
-            return True
-        answer = ask_save(self, S.LEADS_FORM_ASK_SAVE)
-        if answer == SAVE:
-            if not self.save():
-                return False
-        elif answer != DISCARD:
-            return False
-        self._left = True
-        return True
-
-    def reject(self) -> None:
-        if not self.leave():
-            return
-        if self.isVisible():
-            super().reject()
+        self.reload_over_conflict(err, mine, lambda: self._load(lead_id), restore, lambda key: key != "status")

@@ -6,27 +6,21 @@ its page cache, so 100,000 leads scroll as cheaply as 100. Phones are shown mask
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
 from zsdesk.labels import LEAD_STATUS_LABELS, field_label
 from zsdesk.money import format_money
+from zsdesk.queries import ReadSession
 from zsdesk.queries.leads import DEFAULT_LEAD_STALE_DAYS, LeadQuery, LeadRow, fetch_lead_rows, mask_phone
 
 from .. import strings as S
 from ..common.context import LedgerContext
-from ..common.roles import IdRole
-
-DISPLAY_ROLE = Qt.ItemDataRole.DisplayRole.value
-PAGE = 100  # rows per fetch: about three screens
-CACHE_LIMIT = 20_000
-
-Index = QModelIndex | QPersistentModelIndex
+from ..common.ids_model import IdsTableModel
 
 STALE_BACKGROUND = QColor("#fff4d6")
 STALE_FOREGROUND = QColor("#9a5b00")
@@ -76,17 +70,11 @@ def _format(column: Column, row: LeadRow) -> str:
     return "" if value is None else str(value)
 
 
-class LeadTableModel(QAbstractTableModel):
+class LeadTableModel(IdsTableModel[LeadRow]):
     def __init__(self, context: LedgerContext, query: LeadQuery | None = None) -> None:
-        super().__init__()
-        self.context = context
+        super().__init__(context, len(COLUMNS))
         self.query = query or LeadQuery()
         self.stale_days = DEFAULT_LEAD_STALE_DAYS
-        self.ids: list[int] = []
-        self.total_live = 0
-        self._row_of: dict[int, int] | None = None
-        self._rows: dict[int, LeadRow] = {}
-        self._display: dict[int, list[str | None]] = {}
 
     # --- query ----------------------------------------------------------------------------
     def set_query(self, query: LeadQuery) -> None:
@@ -102,88 +90,28 @@ class LeadTableModel(QAbstractTableModel):
             self.total_live = LeadQuery().count(s) if replace(q, sort="received_date", descending=True,
                                                               stale_days=DEFAULT_LEAD_STALE_DAYS,
                                                               today=None) != LeadQuery() else len(ids)
-        self.beginResetModel()
         self.query = q
-        self.ids = ids
-        self._row_of = None
-        self._rows.clear()
-        self._display.clear()
-        self.endResetModel()
-
-    def row_of(self, lead_id: int) -> int | None:
-        if self._row_of is None:
-            self._row_of = {lid: i for i, lid in enumerate(self.ids)}
-        return self._row_of.get(lead_id)
-
-    def refresh_ids(self, lead_ids: Iterable[int]) -> None:
-        """Re-read changed rows in place: ``dataChanged``, no reset."""
-        for lid in lead_ids:
-            self._rows.pop(lid, None)
-            self._display.pop(lid, None)
-            row = self.row_of(lid)
-            if row is not None:
-                self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+        self.show_ids(ids)
 
     # --- rows -----------------------------------------------------------------------------
     def lead_row(self, row: int) -> LeadRow | None:
-        if not 0 <= row < len(self.ids):
-            return None
-        lid = self.ids[row]
-        cached = self._rows.get(lid)
-        if cached is None:
-            self._fetch_page(row)
-            cached = self._rows.get(lid)
-        return cached
+        return self.record(row)
 
     def lead(self, lead_id: int) -> LeadRow | None:
-        row = self.row_of(lead_id)
-        return None if row is None else self.lead_row(row)
+        return self.record_of(lead_id)
 
-    def _fetch_page(self, row: int) -> None:
-        start = (row // PAGE) * PAGE
-        page = [lid for lid in self.ids[start:start + PAGE] if lid not in self._rows]
-        if len(self._rows) > CACHE_LIMIT:
-            self._rows.clear()
-            self._display.clear()
-        with self.context.ledger.reading() as s:
-            self._rows.update(fetch_lead_rows(s, page, self.stale_days, self.context.today))
+    def fetch_records(self, session: ReadSession, ids: list[int]) -> dict[int, LeadRow]:
+        return fetch_lead_rows(session, ids, self.stale_days, self.context.today)
 
-    def _cell(self, row: int, col: int) -> str | None:
-        lead = self.lead_row(row)
-        if lead is None:
-            return None
-        shown = self._display.get(lead.id)
-        if shown is None:
-            shown = self._display[lead.id] = [None] * len(COLUMNS)
-        text = shown[col]
-        if text is None:
-            text = shown[col] = _format(COLUMNS[col], lead)
-        return text
+    def format_cell(self, record: LeadRow, col: int) -> str:
+        return _format(COLUMNS[col], record)
 
     def days_since(self, lead: LeadRow) -> int:
         last = lead.last_followup or lead.received_date
         return (self.context.today - max(last, lead.received_date)).days if isinstance(last, date) else 0
 
     # --- Qt model -------------------------------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt's signature
-        return 0 if parent.isValid() else len(self.ids)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def data(self, index: Index, role: int = DISPLAY_ROLE) -> Any:
-        if not index.isValid():
-            return None
-        row, col = index.row(), index.column()
-        if not 0 <= row < len(self.ids) or not 0 <= col < len(COLUMNS):
-            return None
-        if role == DISPLAY_ROLE:
-            shown = self._display.get(self.ids[row])
-            if shown is not None and shown[col] is not None:
-                return shown[col]
-            return self._cell(row, col)
-        if role == IdRole:
-            return self.ids[row]
+    def role_data(self, row: int, col: int, role: int) -> Any:
         if role == Qt.ItemDataRole.TextAlignmentRole:
             kind = COLUMNS[col].kind
             if kind == "money":
@@ -192,7 +120,7 @@ class LeadTableModel(QAbstractTableModel):
                 return int(Qt.AlignmentFlag.AlignCenter)
             return None
         if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.ToolTipRole):
-            lead = self._rows.get(self.ids[row]) or self.lead_row(row)
+            lead = self.cached_record(row)
             return None if lead is None else self._marking(lead, role, col)
         return None
 
@@ -213,13 +141,8 @@ class LeadTableModel(QAbstractTableModel):
             return f"{LEAD_STATUS_LABELS['invalid']}：{lead.status_reason}"
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 - Qt override
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Vertical:
-            return str(section + 1)
-        return COLUMNS[section].header if 0 <= section < len(COLUMNS) else None
+    def header(self, section: int) -> str:
+        return COLUMNS[section].header
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(COLUMNS) or COLUMNS[column].sort is None:

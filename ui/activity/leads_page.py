@@ -10,19 +10,13 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from PySide6.QtCore import QByteArray, QEvent, QItemSelection, QItemSelectionModel, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QHBoxLayout,
-    QHeaderView,
-    QLineEdit,
     QMenu,
-    QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -39,40 +33,23 @@ from .. import strings as S
 from ..common import table_habits
 from ..common.context import LedgerContext
 from ..common.errors import DISCARD, SAVE, ask_save, confirm, show_error
-from ..common.page import PageWidget
+from ..common.filter_bar import FilterBar, filter_combo, refill_choices
+from ..common.ids_page import IdsPage, fix_row_height, ids_table
 from ..common.permissions import limit
-from ..common.roles import IdRole
 from .lead_followups import FollowupPane
 from .leads_model import COLUMN_INDEX, COLUMNS, LeadTableModel
 
 LEAD_ENTITIES = ("lead", "lead_followup")
+HEADER_KEY = "leads/header"  # the column layout, in the settings
 
 
 def _combo(items: list[tuple[str, object]], parent: QWidget, widest: str = "全部产业链") -> QComboBox:
-    box = QComboBox(parent)
-    for text, value in items:
-        box.addItem(text, value)
-    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-    # A long unit name must not widen the bar past a 1366-pixel screen; the open list still shows it whole.
-    box.setMaximumWidth(box.fontMetrics().horizontalAdvance(widest) + 44)
-    box.view().setTextElideMode(Qt.TextElideMode.ElideNone)
-    return box
+    return filter_combo(items, parent, widest, 44)
 
 
-class LeadFilterBar(QWidget):
-    changed = Signal()
-
+class LeadFilterBar(FilterBar):
     def __init__(self, context: LedgerContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.context = context
-        self.text = QLineEdit(self)
-        self.text.setPlaceholderText(S.LEADS_FILTER_TEXT)
-        self.text.setClearButtonEnabled(True)
-        self.text.setMinimumWidth(220)
-        self._debounce = QTimer(self, singleShot=True, interval=250)
-        self._debounce.timeout.connect(self.changed)
-        self.text.textChanged.connect(lambda _t: self._debounce.start())
-        self.text.returnPressed.connect(self._now)
+        super().__init__(context, S.LEADS_FILTER_TEXT, 220, parent)
         statuses: list[tuple[str, object]] = [(S.LEADS_ALL_STATUSES, None), (S.LEADS_OPEN, OPEN_STATUSES)]
         statuses += [(label, (code,)) for code, label in LEAD_STATUS_LABELS.items()]
         self.status = _combo(statuses, self, S.LEADS_OPEN)
@@ -81,49 +58,15 @@ class LeadFilterBar(QWidget):
         self.chain = _combo([(S.FILTER_ALL_CHAINS, None)], self)
         self.age = _combo([(label, key) for key, label in S.LEADS_AGES.items()], self)
         self.stale = QCheckBox(S.LEADS_STALE_ONLY, self)
-        self.clear = QPushButton(S.FILTER_CLEAR, self)
-        self.clear.clicked.connect(self.reset)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.text, 3)
-        for w in (self.status, self.unit, self.source, self.chain, self.age):
-            layout.addWidget(w)
-            w.currentIndexChanged.connect(self._now)
-        layout.addWidget(self.stale)
-        layout.addWidget(self.clear)
-        self.stale.toggled.connect(self._now)
+        self.lay_out((self.status, self.unit, self.source, self.chain, self.age, self.stale))
         self.reload_choices()
-
-    def _now(self) -> None:
-        self._debounce.stop()
-        self.changed.emit()
 
     def reload_choices(self) -> None:
         with self.context.ledger.reading() as s:
             lists = ((self.unit, live_units(s)), (self.source, live_entries(s, "lead_source")),
                      (self.chain, live_entries(s, "chain")))
         for box, rows in lists:
-            current = box.currentData()
-            box.blockSignals(True)
-            while box.count() > 1:
-                box.removeItem(1)
-            for rid, name in rows:
-                box.addItem(name, rid)
-            box.setCurrentIndex(max(0, box.findData(current)) if current is not None else 0)
-            box.blockSignals(False)
-
-    def reset(self) -> None:
-        for w in (self.status, self.unit, self.source, self.chain, self.age):
-            w.blockSignals(True)
-            w.setCurrentIndex(0)
-            w.blockSignals(False)
-        self.stale.blockSignals(True)
-        self.stale.setChecked(False)
-        self.stale.blockSignals(False)
-        self.text.blockSignals(True)
-        self.text.clear()
-        self.text.blockSignals(False)
-        self._now()
+            refill_choices(box, rows)
 
     def apply(self, query: LeadQuery, today: date) -> LeadQuery:
         age = self.age.currentData()
@@ -135,7 +78,10 @@ class LeadFilterBar(QWidget):
                        stale_only=self.stale.isChecked())
 
 
-class LeadsPage(PageWidget):
+class LeadsPage(IdsPage):
+    model: LeadTableModel
+    filters: LeadFilterBar
+    owns_ctrl_n = True
 
     def __init__(self, context: LedgerContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -144,25 +90,14 @@ class LeadsPage(PageWidget):
         self.forms: list[QWidget] = []
         self.filters = LeadFilterBar(context, self)
         self.model = LeadTableModel(context)
-        self.table = QTableView(self)
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setSortingEnabled(True)
+        self.table = ids_table(self, self.model)
         self.table.horizontalHeader().setSortIndicator(COLUMN_INDEX["received_date"], Qt.SortOrder.DescendingOrder)
-        vh = self.table.verticalHeader()
-        vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        vh.setDefaultSectionSize(self.fontMetrics().height() + 10)
-        vh.setVisible(False)
+        fix_row_height(self.table, self)
         header = self.table.horizontalHeader()
         header.setSectionsMovable(True)
         header.setHighlightSections(False)
         self._restore_columns()
-        header.sectionResized.connect(lambda *_a: self._save_columns())
-        header.sectionMoved.connect(lambda *_a: self._save_columns())
+        self.remember_header(HEADER_KEY)
         self.table.doubleClicked.connect(lambda _i: self.edit_current())
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
@@ -194,18 +129,8 @@ class LeadsPage(PageWidget):
 
     # --- actions --------------------------------------------------------------------------
     def _make_actions(self) -> None:
-        def act(text: str, slot: object, shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
-                on: QWidget | None = None) -> QAction:
-            a = QAction(text, self)
-            if shortcut is not None:
-                a.setShortcut(QKeySequence(shortcut))
-                # On the table only (Enter, Del): the same keys in the 新增跟进 line are the line's.
-                a.setShortcutContext(Qt.ShortcutContext.WidgetShortcut if on is not None
-                                     else Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            a.triggered.connect(slot)
-            (on or self).addAction(a)
-            return a
-
+        # Enter and Del on the table only: the same keys in the 新增跟进 line are the line's.
+        act = self.add_action
         self.act_new = act(S.LEADS_ACT_NEW, lambda: self.new_lead(), QKeySequence.StandardKey.New)
         self.act_edit = act(S.LEADS_ACT_EDIT, lambda: self.edit_current(), "Return", self.table)
         self.act_delete = act(S.LEADS_ACT_DELETE, lambda: self.delete_selected(), QKeySequence.StandardKey.Delete,
@@ -223,21 +148,8 @@ class LeadsPage(PageWidget):
         return [self.act_new, self.act_edit, self.act_delete, self.act_convert, self.act_open_project,
                 self.act_followup, self.act_refresh]
 
-    def event(self, e: QEvent) -> bool:
-        # Ctrl+N is the ledger's 新增项目 too (a window-wide shortcut): on this page it means 新增线索.
-        if e.type() == QEvent.Type.ShortcutOverride and isinstance(e, QKeyEvent) \
-                and e.matches(QKeySequence.StandardKey.New):
-            e.accept()
-            return True
-        return super().event(e)
-
-    def keyPressEvent(self, e: QKeyEvent) -> None:  # noqa: N802 - Qt override
-        if e.matches(QKeySequence.StandardKey.New):
-            if self.act_new.isEnabled():
-                self.new_lead()
-            e.accept()
-            return
-        super().keyPressEvent(e)
+    def new_record(self) -> object:
+        return self.new_lead()
 
     def _context_menu(self, pos: QPoint) -> None:
         menu = QMenu(self)
@@ -246,11 +158,6 @@ class LeadsPage(PageWidget):
         menu.addSeparator()
         table_habits.add_copy_actions(menu, self.table)
         menu.exec(self.table.viewport().mapToGlobal(pos))
-
-    def focus_search(self) -> bool:
-        self.filters.text.setFocus()
-        self.filters.text.selectAll()
-        return True
 
     def unsaved(self) -> bool:
         return self.followups.unsaved()
@@ -277,32 +184,10 @@ class LeadsPage(PageWidget):
         self._reload_keeping_selection(self.model.query)
 
     def _reload_keeping_selection(self, query: LeadQuery) -> None:
-        keep = self.selected_ids()
-        current = self.current_id()
-        self.model.set_query(query)
-        self.select_ids(keep, current)
+        self.reload_keeping_selection(lambda: self.model.set_query(query))
+
+    def selection_moved(self) -> None:
         self._selection_moved()
-
-    def select_ids(self, ids: list[int], current: int | None = None) -> None:
-        sel = QItemSelection()
-        last = self.model.columnCount() - 1
-        for lid in ids[:5000]:
-            row = self.model.row_of(lid)
-            if row is not None:
-                sel.select(self.model.index(row, 0), self.model.index(row, last))
-        sm = self.table.selectionModel()
-        sm.select(sel, QItemSelectionModel.SelectionFlag.ClearAndSelect)
-        row = self.model.row_of(current) if current is not None else None
-        if row is not None:
-            sm.setCurrentIndex(self.model.index(row, 0), QItemSelectionModel.SelectionFlag.NoUpdate)
-            self.table.scrollTo(self.model.index(row, 0))
-
-    def selected_ids(self) -> list[int]:
-        return [self.model.ids[i.row()] for i in self.table.selectionModel().selectedRows()]
-
-    def current_id(self) -> int | None:
-        index = self.table.currentIndex()
-        return index.data(IdRole) if index.isValid() else None
 
     def _selection_moved(self) -> None:
         lid = self.current_id()
@@ -350,8 +235,7 @@ class LeadsPage(PageWidget):
     # --- columns --------------------------------------------------------------------------
     def _restore_columns(self) -> None:
         header = self.table.horizontalHeader()
-        state = self.context.settings.value("leads/header")
-        if isinstance(state, QByteArray) and header.restoreState(state):
+        if self.restore_header(HEADER_KEY):
             return
         # What fits a 1366-pixel screen beside the navigation: the columns read most, whole.
         widths = {"received_date": 90, "company": 190, "source": 90, "chain": 80, "intended_investment": 112,
@@ -359,9 +243,6 @@ class LeadsPage(PageWidget):
                   "project_code": 76, "stale": 70}
         for i, column in enumerate(COLUMNS):
             header.resizeSection(i, widths.get(column.key, 80))
-
-    def _save_columns(self) -> None:
-        self.context.settings.setValue("leads/header", self.table.horizontalHeader().saveState())
 
     # --- editing --------------------------------------------------------------------------
     def _form(self, lead_id: int | None) -> QWidget:
@@ -383,22 +264,10 @@ class LeadsPage(PageWidget):
         lid = self.current_id()
         return None if lid is None else self._form(lid)
 
-    def _need_selection(self) -> list[int]:
-        ids = self.selected_ids()
-        if not ids:
-            show_error(self, LedgerError(S.LEADS_NOTHING_SELECTED))
-        return ids
-
     def delete_selected(self, ask: bool = True) -> None:
-        if not self.act_delete.isEnabled():
-            return
-        ids = self._need_selection()
-        if not ids:
-            return
-        if ask and not confirm(self, S.LEADS_DELETE_TITLE, S.LEADS_DELETE_CONFIRM.format(n=len(ids)),
-                               yes=S.DELETE, no=S.CANCEL):
-            return
-        self.context.run(self, lead_ops.delete_leads, ids)
+        if self.act_delete.isEnabled():
+            self.delete_selected_with(lead_ops.delete_leads, S.LEADS_NOTHING_SELECTED, S.LEADS_DELETE_TITLE,
+                                      S.LEADS_DELETE_CONFIRM, ask)
 
     def convert_current(self) -> int | None:
         """转为项目: the project made at 在谈 on the lead's date; then offer to open it. The project's id."""

@@ -14,7 +14,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -37,8 +36,9 @@ from zsdesk.rules import load_rules
 from .. import strings as S
 from ..common.completion import ListCompleter, name_completer
 from ..common.context import LedgerContext
-from ..common.errors import DISCARD, SAVE, ask_save, confirm, show_error
+from ..common.errors import confirm, show_error
 from ..common.permissions import reason
+from ..common.record_form import RecordForm, match_persons
 from .trip_visits import COL_COMPANY, VisitGrid, VisitLine, VisitModel, expand_short_date
 
 ERROR_STYLE = "color: #c0392b;"
@@ -47,17 +47,14 @@ HEADER_FIELDS = ("departure_date", "return_date", "province", "city", "leader", 
                  "notes")
 
 
-class TripForm(QDialog):
+class TripForm(RecordForm):
     saved = Signal(int)  # trip id
+    ask_save_text = S.TRIP_ASK_SAVE
 
     def __init__(self, context: LedgerContext, trip_id: int | None, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.context = context
+        super().__init__(context, parent, read_only_reason=reason(context, "edit_projects"))
         self.trip_id = trip_id
-        self.version: int | None = None
-        self._loaded: dict[str, Any] = {}
         self._loaded_visits: list[tuple[Any, ...]] = []
-        self.read_only_reason = reason(context, "edit_projects")
         with context.ledger.reading() as s:
             self.choices = load_choices(s, ("units", "persons"))
             leaders = trip_leaders(s)
@@ -78,7 +75,6 @@ class TripForm(QDialog):
     # --- layout ---------------------------------------------------------------------------
     def _build(self, leaders: list[str]) -> None:
         self.setWindowTitle(S.TRIP_FORM_NEW)
-        self.widgets: dict[str, QWidget] = {}
         self.departure = QLineEdit(self)
         self.departure.setPlaceholderText(S.TRIP_DATE_HINT)
         self.return_date = QLineEdit(self)
@@ -107,7 +103,6 @@ class TripForm(QDialog):
         for edit in (self.departure, self.return_date):
             edit.editingFinished.connect(lambda e=edit: self._tidy_date(e))
         grid = QGridLayout()
-        self.errors: dict[str, QLabel] = {}
         places = {"departure_date": (0, 0), "return_date": (0, 2), "province": (1, 0), "city": (1, 2),
                   "leader": (2, 0), "level": (2, 2), "unit_ids": (3, 0), "person_ids": (3, 2), "notes": (4, 0)}
         for key, (r, c) in places.items():
@@ -218,15 +213,7 @@ class TripForm(QDialog):
         return out
 
     def _person_ids(self, text: str) -> list[int]:
-        ids, problems = [], []
-        for part in [p.strip() for p in text.replace(",", "、").replace("，", "、").split("、") if p.strip()]:
-            pid = self.person_ids.get(part)
-            if pid is not None:
-                ids.append(pid)
-            elif any(shown.startswith(f"{part}（") for shown in self.person_ids):
-                problems.append(S.FORM_AMBIGUOUS_PERSON.format(name=part))
-            else:
-                problems.append(S.FORM_UNKNOWN_PERSON.format(name=part))
+        ids, problems = match_persons(text.replace(",", "、").replace("，", "、"), self.person_ids)
         if problems:
             raise ValidationError([FieldProblem("person_ids", S.TRIP_FIELDS["person_ids"], "；".join(problems))])
         return ids
@@ -287,17 +274,11 @@ class TripForm(QDialog):
             self.quota.setStyleSheet(OK_STYLE)
 
     # --- saving ---------------------------------------------------------------------------
-    def _show_problem(self, key: str, text: str | None) -> None:
-        label = self.errors.get(key)
-        if label is not None:
-            label.setText(text or "")
-            label.setVisible(bool(text))
-
     def _write(self) -> bool:
         """Save the trip (new or changed) and stay open; True when the ledger now holds what is shown."""
         self.grid.commit_open_editor()
         for key in self.errors:
-            self._show_problem(key, None)
+            self.show_problem(key, None)
         self.message.setStyleSheet(ERROR_STYLE)
         self.message.setText("")
         grid_problems = self.visit_model.problems()
@@ -356,7 +337,7 @@ class TripForm(QDialog):
         first = None
         for p in problems:
             if p.field in self.errors and not p.label.startswith("第"):
-                self._show_problem(p.field, p.reason)
+                self.show_problem(p.field, p.reason)
                 first = first or p.field
             else:
                 visit_problems.append(str(p))
@@ -433,21 +414,5 @@ class TripForm(QDialog):
             self.grid.setCurrentIndex(self.visit_model.index(row, COL_COMPANY))
 
     # --- leaving --------------------------------------------------------------------------
-    def leave(self) -> bool:
-        """Unsaved edits: 保存 / 不保存 / 取消. True when the form may close."""
-        if getattr(self, "_left", False) or not self.dirty():
-            return True
-        answer = ask_save(self, S.TRIP_ASK_SAVE)
-        if answer == SAVE:
-            if not self._write():
-                return False
-        elif answer != DISCARD:
-            return False
-        self._left = True
-        return True
-
-    def reject(self) -> None:
-        if not self.leave():
-            return
-        if self.isVisible():
-            super().reject()
+    def save_before_leaving(self) -> bool:
+        return self._write()

@@ -6,27 +6,24 @@ figures in red, and the tooltip says what is short (拜访企业2家，少于3�
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
 from zsdesk.labels import TRIP_LEVEL_LABELS
+from zsdesk.queries import ReadSession
 from zsdesk.queries.trips import TripQuery, TripRow, fetch_trip_rows
 
 from .. import strings as S
 from ..common.context import LedgerContext
-from ..common.roles import IdRole, SortRole
+from ..common.ids_model import IdsTableModel
+from ..common.roles import SortRole
 
-DISPLAY_ROLE = Qt.ItemDataRole.DisplayRole.value
-PAGE = 100
-CACHE_LIMIT = 20_000
 UNDER_BACKGROUND = QColor("#fde9e7")
 UNDER_FOREGROUND = QColor("#b03a2e")
 
-Index = QModelIndex | QPersistentModelIndex
 COLUMNS = tuple(S.TRIPS_COLS)
 COLUMN_INDEX = {key: i for i, key in enumerate(COLUMNS)}
 NUMBER_COLUMNS = ("companies", "intentions", "leads")
@@ -43,15 +40,10 @@ def shortfall(row: TripRow, min_companies: int, min_intentions: int) -> list[str
     return out
 
 
-class TripTableModel(QAbstractTableModel):
+class TripTableModel(IdsTableModel[TripRow]):
     def __init__(self, context: LedgerContext, query: TripQuery | None = None) -> None:
-        super().__init__()
-        self.context = context
+        super().__init__(context, len(COLUMNS))
         self.query = query or TripQuery()
-        self.ids: list[int] = []
-        self._row_of: dict[int, int] | None = None
-        self._rows: dict[int, TripRow] = {}
-        self.total_live = 0
         self.under_count = 0
 
     # --- query ----------------------------------------------------------------------------
@@ -65,57 +57,23 @@ class TripTableModel(QAbstractTableModel):
             ids = q.ids(s)
             self.total_live = TripQuery().count(s)
             self.under_count = len(ids) if q.under_quota_only else len(replace(q, under_quota_only=True).ids(s))
-        self.beginResetModel()
-        self.ids = ids
-        self._row_of = None
-        self._rows.clear()
-        self.endResetModel()
-
-    def row_of(self, trip_id: int) -> int | None:
-        if self._row_of is None:
-            self._row_of = {tid: i for i, tid in enumerate(self.ids)}
-        return self._row_of.get(trip_id)
-
-    def refresh_ids(self, trip_ids: Iterable[int]) -> None:
-        for tid in trip_ids:
-            self._rows.pop(tid, None)
-            row = self.row_of(tid)
-            if row is not None:
-                self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+        self.show_ids(ids)
 
     def trip_row(self, row: int) -> TripRow | None:
-        if not 0 <= row < len(self.ids):
-            return None
-        tid = self.ids[row]
-        found = self._rows.get(tid)
-        if found is None:
-            start = (row // PAGE) * PAGE
-            page = [t for t in self.ids[start:start + PAGE] if t not in self._rows]
-            if len(self._rows) > CACHE_LIMIT:
-                self._rows.clear()
-            with self.context.ledger.reading() as s:
-                self._rows.update(fetch_trip_rows(s, page, self.query.min_companies, self.query.min_intentions))
-            found = self._rows.get(tid)
-        return found
+        return self.record(row)
+
+    def fetch_records(self, session: ReadSession, ids: list[int]) -> dict[int, TripRow]:
+        return fetch_trip_rows(session, ids, self.query.min_companies, self.query.min_intentions)
+
+    def format_cell(self, record: TripRow, col: int) -> str:
+        return _display(record, COLUMNS[col])
 
     # --- Qt model -------------------------------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self.ids)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def data(self, index: Index, role: int = DISPLAY_ROLE) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.ids):
-            return None
-        row, key = index.row(), COLUMNS[index.column()]
-        if role == IdRole:
-            return self.ids[row]
-        trip = self.trip_row(row)
+    def role_data(self, row: int, col: int, role: int) -> Any:
+        key = COLUMNS[col]
+        trip = self.record(row)
         if trip is None:
             return None
-        if role == DISPLAY_ROLE:
-            return _display(trip, key)
         if role == SortRole:
             return getattr(trip, key) if key in NUMBER_COLUMNS else _display(trip, key)
         if role == Qt.ItemDataRole.TextAlignmentRole:
@@ -140,12 +98,8 @@ class TripTableModel(QAbstractTableModel):
             return QBrush(UNDER_FOREGROUND) if short else None
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Vertical:
-            return str(section + 1)
-        return S.TRIPS_COLS[COLUMNS[section]] if 0 <= section < len(COLUMNS) else None
+    def header(self, section: int) -> str:
+        return S.TRIPS_COLS[COLUMNS[section]]
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(COLUMNS) or COLUMNS[column] not in SORTABLE:

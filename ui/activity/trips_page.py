@@ -8,18 +8,13 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
-    QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -34,39 +29,22 @@ from zsdesk.rules import load_rules
 from .. import strings as S
 from ..common import table_habits
 from ..common.context import LedgerContext
-from ..common.errors import confirm, show_error
-from ..common.page import PageWidget
+from ..common.errors import show_error
+from ..common.filter_bar import FilterBar, filter_combo, refill_choices
+from ..common.ids_page import IdsPage, fix_row_height, ids_table
 from ..common.permissions import limit
-from ..common.roles import IdRole
 from .trips_model import COLUMN_INDEX, TripTableModel
 
 TRIP_ENTITIES = {"trip", "trip_visit", "trip_unit", "trip_person", "lead"}
 
 
 def _combo(items: list[tuple[str, object]], parent: QWidget) -> QComboBox:
-    box = QComboBox(parent)
-    for text, value in items:
-        box.addItem(text, value)
-    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-    box.setMaximumWidth(box.fontMetrics().horizontalAdvance("正阳工业园区管委会") + 40)
-    box.view().setTextElideMode(Qt.TextElideMode.ElideNone)
-    return box
+    return filter_combo(items, parent, "正阳工业园区管委会")
 
 
-class TripFilterBar(QWidget):
-    changed = Signal()
-
+class TripFilterBar(FilterBar):
     def __init__(self, context: LedgerContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.context = context
-        self.text = QLineEdit(self)
-        self.text.setPlaceholderText(S.TRIPS_FILTER_TEXT)
-        self.text.setClearButtonEnabled(True)
-        self.text.setMinimumWidth(260)
-        self._debounce = QTimer(self, singleShot=True, interval=250)
-        self._debounce.timeout.connect(self.changed)
-        self.text.textChanged.connect(lambda _t: self._debounce.start())
-        self.text.returnPressed.connect(self._now)
+        super().__init__(context, S.TRIPS_FILTER_TEXT, 260, parent)
         self.unit = _combo([(S.FILTER_ALL_UNITS, None)], self)
         this_year = context.today.year
         self.year = _combo([(S.FILTER_ALL_YEARS, None)] +
@@ -74,48 +52,13 @@ class TripFilterBar(QWidget):
         self.quarter = _combo([(S.FILTER_ALL_QUARTERS, None)] +
                               [(S.FILTER_QUARTER.format(q=q), q) for q in range(1, 5)], self)
         self.under = QCheckBox(S.TRIPS_FILTER_UNDER, self)
-        self.clear = QPushButton(S.FILTER_CLEAR, self)
-        self.clear.clicked.connect(self.reset)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.text, 3)
-        for w in (self.unit, self.year, self.quarter, self.under, self.clear):
-            layout.addWidget(w)
-            if isinstance(w, QComboBox):
-                w.currentIndexChanged.connect(self._now)
-        layout.addStretch(1)
-        self.under.toggled.connect(self._now)
+        self.lay_out((self.unit, self.year, self.quarter, self.under), stretch=True)
         self.reload_choices()
-
-    def _now(self) -> None:
-        self._debounce.stop()
-        self.changed.emit()
 
     def reload_choices(self) -> None:
         with self.context.ledger.reading() as s:
             units = live_units(s)
-        current = self.unit.currentData()
-        self.unit.blockSignals(True)
-        while self.unit.count() > 1:
-            self.unit.removeItem(1)
-        for uid, name in units:
-            self.unit.addItem(name, uid)
-        self.unit.setCurrentIndex(max(0, self.unit.findData(current)) if current is not None else 0)
-        self.unit.blockSignals(False)
-
-    def reset(self) -> None:
-        for w in (self.unit, self.year, self.quarter):
-            w.blockSignals(True)
-            w.setCurrentIndex(0)
-            w.blockSignals(False)
-        for box in (self.under,):
-            box.blockSignals(True)
-            box.setChecked(False)
-            box.blockSignals(False)
-        self.text.blockSignals(True)
-        self.text.clear()
-        self.text.blockSignals(False)
-        self._now()
+        refill_choices(self.unit, units)
 
     def dates(self) -> tuple[date | None, date | None]:
         year, quarter = self.year.currentData(), self.quarter.currentData()
@@ -133,7 +76,11 @@ class TripFilterBar(QWidget):
                        departed_to=end, under_quota_only=self.under.isChecked())
 
 
-class TripsPage(PageWidget):
+class TripsPage(IdsPage):
+    model: TripTableModel
+    filters: TripFilterBar
+    owns_ctrl_n = True
+
     def __init__(self, context: LedgerContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         table_habits.install()  # Ctrl+C / Ctrl+Shift+C / Ctrl+A in every table of the window
@@ -141,18 +88,9 @@ class TripsPage(PageWidget):
         self.form: QWidget | None = None
         self.filters = TripFilterBar(context, self)
         self.model = TripTableModel(context, self._with_quota(TripQuery()))
-        self.table = QTableView(self)
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(False)
-        self.table.setSortingEnabled(True)
+        self.table = ids_table(self, self.model, alternating=False)
         self.table.horizontalHeader().setSortIndicator(COLUMN_INDEX["departure_date"], Qt.SortOrder.DescendingOrder)
-        vh = self.table.verticalHeader()
-        vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        vh.setDefaultSectionSize(self.fontMetrics().height() + 10)
-        vh.setVisible(False)
+        fix_row_height(self.table, self)
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
         em = self.fontMetrics().horizontalAdvance("中")
@@ -177,15 +115,7 @@ class TripsPage(PageWidget):
 
     # --- actions --------------------------------------------------------------------------
     def _make_actions(self) -> None:
-        def act(text: str, slot: object, shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None) -> QAction:
-            a = QAction(text, self)
-            if shortcut is not None:
-                a.setShortcut(QKeySequence(shortcut))
-                a.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            a.triggered.connect(slot)
-            self.addAction(a)
-            return a
-
+        act = self.add_action
         self.act_new = act(S.TRIPS_ACT_NEW, lambda: self.new_trip(), QKeySequence.StandardKey.New)
         self.act_edit = act(S.TRIPS_ACT_EDIT, lambda: self.edit_current(), "Return")
         self.act_delete = act(S.TRIPS_ACT_DELETE, lambda: self.delete_selected(), QKeySequence.StandardKey.Delete)
@@ -193,28 +123,11 @@ class TripsPage(PageWidget):
         for a in (self.act_new, self.act_delete):
             limit(a, self.context, "edit_projects")  # a read-only login sees trips, changes none
 
-    def event(self, event: QEvent) -> bool:
-        """Ctrl+N here means a new trip: the ledger page's 新建项目 (a window-wide shortcut on the toolbar)
-        would otherwise share the key and neither would fire."""
-        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent) \
-                and event.matches(QKeySequence.StandardKey.New):
-            event.accept()
-            return True
-        return super().event(event)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
-        if event.matches(QKeySequence.StandardKey.New):
-            self.new_trip()
-            return
-        super().keyPressEvent(event)
+    def new_record(self) -> object:
+        return self.new_trip()
 
     def menu_actions(self) -> list[QAction]:
         return [self.act_new, self.act_edit, self.act_delete, self.act_refresh]
-
-    def focus_search(self) -> bool:
-        self.filters.text.setFocus()
-        self.filters.text.selectAll()
-        return True
 
     def activated(self) -> None:
         self.table.setFocus()
@@ -247,31 +160,7 @@ class TripsPage(PageWidget):
         self._reload_keeping_selection(self._with_quota(self.model.query))
 
     def _reload_keeping_selection(self, query: TripQuery) -> None:
-        keep, current = self.selected_ids(), self.current_id()
-        self.model.set_query(query)
-        self.select_ids(keep, current)
-        self.selection_changed.emit()
-
-    def select_ids(self, ids: list[int], current: int | None = None) -> None:
-        sel = QItemSelection()
-        last = self.model.columnCount() - 1
-        for tid in ids[:5000]:
-            row = self.model.row_of(tid)
-            if row is not None:
-                sel.select(self.model.index(row, 0), self.model.index(row, last))
-        sm = self.table.selectionModel()
-        sm.select(sel, QItemSelectionModel.SelectionFlag.ClearAndSelect)
-        row = self.model.row_of(current) if current is not None else None
-        if row is not None:
-            sm.setCurrentIndex(self.model.index(row, 0), QItemSelectionModel.SelectionFlag.NoUpdate)
-            self.table.scrollTo(self.model.index(row, 0))
-
-    def selected_ids(self) -> list[int]:
-        return [self.model.ids[i.row()] for i in self.table.selectionModel().selectedRows()]
-
-    def current_id(self) -> int | None:
-        index = self.table.currentIndex()
-        return index.data(IdRole) if index.isValid() else None
+        self.reload_keeping_selection(lambda: self.model.set_query(query))
 
     def on_change(self, change: Change) -> None:
         if any(r.entity in ("unit", "setting", "rules_document") for r in change.records):
@@ -312,13 +201,6 @@ class TripsPage(PageWidget):
         return form
 
     def delete_selected(self, ask: bool = True) -> None:
-        if not self.act_delete.isEnabled():
-            return
-        ids = self.selected_ids()
-        if not ids:
-            show_error(self, LedgerError(S.TRIPS_NOTHING_SELECTED))
-            return
-        if ask and not confirm(self, S.TRIPS_DELETE_TITLE, S.TRIPS_DELETE_CONFIRM.format(n=len(ids)),
-                              yes=S.DELETE, no=S.CANCEL):
-            return
-        self.context.run(self, trip_ops.delete_trips, ids)
+        if self.act_delete.isEnabled():
+            self.delete_selected_with(trip_ops.delete_trips, S.TRIPS_NOTHING_SELECTED, S.TRIPS_DELETE_TITLE,
+                                      S.TRIPS_DELETE_CONFIRM, ask)

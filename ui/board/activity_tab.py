@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from zsdesk.activity import FIGURE_LABELS, FIGURES, Activity, ActivityFigures, compute_activity
@@ -21,7 +20,9 @@ from zsdesk.periods import parse_period
 
 from .. import strings as S
 from ..common.context import LedgerContext
-from .board_models import Column, RowsTableModel
+from ..common.worker import Task
+from .board_models import Column
+from .period_tab import DistrictFirstModel, PeriodTab
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ def activity_lines(activity: Activity, board: Board) -> list[ActivityLine]:
     return lines
 
 
-class ActivityModel(RowsTableModel):
+class ActivityModel(DistrictFirstModel):
     COLUMNS = (Column("unit", S.ACTIVITY_COL_UNIT),
                *(Column(key, FIGURE_LABELS[key], "rate" if key == "conversion_rate" else "int") for key in FIGURES),
                Column("signed", S.ACTIVITY_COL_SIGNED, "int"), Column("amount", S.ACTIVITY_COL_AMOUNT, "money"))
@@ -70,22 +71,15 @@ class ActivityModel(RowsTableModel):
         return text.replace("（", "\n（") if isinstance(text, str) and orientation == Qt.Orientation.Horizontal \
             else text
 
-    def data(self, index: Any, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.FontRole and index.isValid() and index.row() == 0:
-            font = QFont()
-            font.setBold(True)
-            return font
-        return super().data(index, role)
 
 
-class ActivityTab(QWidget):
+class ActivityTab(PeriodTab):
+    computing_title = S.ACTIVITY_COMPUTING
+
     def __init__(self, context: LedgerContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.context = context
+        super().__init__(context, parent)
         self.activity: Activity | None = None
         self.board: Board | None = None
-        self.code: str | None = None
-        self._computed: str | None = None
         self.summary = QLabel(self)
         self.summary.setWordWrap(True)
         self.summary.setObjectName("activitySummary")
@@ -117,31 +111,21 @@ class ActivityTab(QWidget):
         when it is shown."""
         if board is None:
             return
-        if force:
-            self._computed = None
         self.board = board
-        self.code = board.period.code
         self._fill()
-        if self.isVisible():
-            self.refresh()
+        self.set_code(board.period.code, force)
 
-    def refresh(self) -> None:
-        code = self.code
-        if code is None or code == self._computed:
-            return
-        self._computed = code
+    def task(self, code: str) -> Task:
         ledger = self.context.ledger
 
         def compute(_progress: Any, _cancel: Any) -> Activity:
             with ledger.reading() as session:
                 return compute_activity(session, parse_period(code))
 
-        self.context.runner.start(compute, S.ACTIVITY_COMPUTING, self, on_done=self.show_activity,
-                                  show_progress=False)
+        return compute
 
-    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
-        super().showEvent(event)
-        self.refresh()
+    def show_result(self, result: Any) -> None:
+        self.show_activity(result)
 
     def show_activity(self, activity: Activity) -> None:
         self.activity = activity

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -33,8 +32,10 @@ from .. import strings as S
 from ..common import errors
 from ..common.context import LedgerContext
 from ..common.roles import SortRole
+from ..common.worker import Task
 from .board_chart import RateBarDelegate
 from .board_models import Column, RowsTableModel
+from .period_tab import DistrictFirstModel, PeriodTab
 
 RATES = ("start_rate", "production_rate", "arrival_rate", "fulfilment_rate")
 # a column → the figure whose projects a double-click shows (a rate: its numerator's projects)
@@ -49,7 +50,7 @@ class LandingBarDelegate(RateBarDelegate):
     scale = 100.0  # a landing rate is at most 100% (资金到位率 may pass it; the bar stops full)
 
 
-class LifecycleModel(RowsTableModel):
+class LifecycleModel(DistrictFirstModel):
     """The district line first, then the lead units in their sort order."""
 
     COLUMNS = tuple(Column(key, title, "text" if key == "unit" else "rate" if key in RATES else "int")
@@ -66,21 +67,13 @@ class LifecycleModel(RowsTableModel):
     def row_id(self, row: UnitLifecycle) -> int:
         return row.unit_id or 0
 
-    def data(self, index: Any, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.FontRole and index.isValid() and index.row() == 0:
-            font = QFont()
-            font.setBold(True)
-            return font
-        return super().data(index, role)
 
+class LandingTab(PeriodTab):
+    computing_title = S.LANDING_COMPUTING
 
-class LandingTab(QWidget):
     def __init__(self, context: LedgerContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.context = context
+        super().__init__(context, parent)
         self.lifecycle: Lifecycle | None = None
-        self.code: str | None = None
-        self._computed: str | None = None
         self.summary = QLabel(self)
         self.summary.setWordWrap(True)
         self.summary.setObjectName("landingSummary")
@@ -111,28 +104,12 @@ class LandingTab(QWidget):
         context.changed.connect(lambda _c: self.set_code(self.code, force=True) if self.code else None)
 
     # --- computing ------------------------------------------------------------------------
-    def set_code(self, code: str | None, force: bool = False) -> None:
-        """The board shows ``code``: compute now when the tab is on screen, else when it is shown."""
-        if code is None:
-            return
-        if force:
-            self._computed = None
-        self.code = code
-        if self.isVisible():
-            self.refresh()
-
-    def refresh(self) -> None:
-        code = self.code
-        if code is None or code == self._computed:
-            return
-        self._computed = code
+    def task(self, code: str) -> Task:
         ledger = self.context.ledger
-        self.context.runner.start(lambda _p, _c: compute_lifecycle(ledger, parse_period(code)), S.LANDING_COMPUTING,
-                                  self, on_done=self.show_lifecycle, show_progress=False)
+        return lambda _p, _c: compute_lifecycle(ledger, parse_period(code))
 
-    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
-        super().showEvent(event)
-        self.refresh()
+    def show_result(self, result: Any) -> None:
+        self.show_lifecycle(result)
 
     def show_lifecycle(self, lc: Lifecycle) -> None:
         self.lifecycle = lc

@@ -6,27 +6,21 @@ touches the database for a row already in its page cache, so scrolling 100,000 r
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from zsdesk.labels import ORIGIN_LABELS, STAGE_LABELS, field_label
 from zsdesk.money import format_money
-from zsdesk.queries import SIZE_CLASS_LABELS, ProjectQuery, ProjectRow, fetch_rows
+from zsdesk.queries import SIZE_CLASS_LABELS, ProjectQuery, ProjectRow, ReadSession, fetch_rows
 
 from .. import strings as S
 from ..common.context import LedgerContext
-from ..common.roles import IdRole
-
-DISPLAY_ROLE = Qt.ItemDataRole.DisplayRole.value
-PAGE = 100  # rows per fetch: about three screens; a jump costs one small query
-CACHE_LIMIT = 20_000
-
-Index = QModelIndex | QPersistentModelIndex
+from ..common.ids_model import IdsTableModel
 
 
 @dataclass(frozen=True)
@@ -70,20 +64,13 @@ WITHDRAWN_FOREGROUND = QColor("#8a8a8a")
 STALE_FOREGROUND = QColor("#9a5b00")
 
 
-class ProjectTableModel(QAbstractTableModel):
+class ProjectTableModel(IdsTableModel[ProjectRow]):
     def __init__(self, context: LedgerContext, query: ProjectQuery | None = None) -> None:
-        super().__init__()
-        self.context = context
+        super().__init__(context, len(COLUMNS))
         self.query = query or ProjectQuery()
         # While the page sets itself up (sort column, restored columns), queries are kept, not run:
         # one reload at the end instead of one per step (bench/run.py, the first screen).
         self.held = False
-        self.ids: list[int] = []
-        self._row_of: dict[int, int] | None = None
-        self._rows: dict[int, ProjectRow] = {}
-        # Formatted cells by project id, filled column by column as the view asks (hidden columns cost nothing).
-        self._display: dict[int, list[str | None]] = {}
-        self.total_live = 0
         context.money_unit_changed.connect(self._money_unit_changed)
         self._withdrawn_font = QFont()
         self._withdrawn_font.setStrikeOut(True)
@@ -100,94 +87,24 @@ class ProjectTableModel(QAbstractTableModel):
         with self.context.ledger.reading() as s:
             ids = q.ids(s)
             self.total_live = ProjectQuery().count(s) if q != ProjectQuery() else len(ids)
-        self.beginResetModel()
         self.query = q
-        self.ids = ids
-        self._row_of = None
-        self._rows.clear()
-        self._display.clear()
-        self.endResetModel()
-
-    def row_of(self, project_id: int) -> int | None:
-        if self._row_of is None:
-            self._row_of = {pid: i for i, pid in enumerate(self.ids)}
-        return self._row_of.get(project_id)
-
-    def refresh_ids(self, project_ids: Iterable[int]) -> None:
-        """Re-read changed rows in place: ``dataChanged``, no reset."""
-        for pid in project_ids:
-            self._rows.pop(pid, None)
-            self._display.pop(pid, None)
-            row = self.row_of(pid)
-            if row is not None:
-                self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+        self.show_ids(ids)
 
     def _money_unit_changed(self, _unit: str) -> None:
-        self._display.clear()
-        if self.ids:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self.ids) - 1, len(COLUMNS) - 1))
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
+        self.redisplay_all()
 
     # --- rows -----------------------------------------------------------------------------
     def project_row(self, row: int) -> ProjectRow | None:
-        if not 0 <= row < len(self.ids):
-            return None
-        pid = self.ids[row]
-        cached = self._rows.get(pid)
-        if cached is None:
-            self._fetch_page(row)
-            cached = self._rows.get(pid)
-        return cached
+        return self.record(row)
 
-    def _fetch_page(self, row: int) -> None:
-        start = (row // PAGE) * PAGE
-        page = [pid for pid in self.ids[start:start + PAGE] if pid not in self._rows]
-        if len(self._rows) > CACHE_LIMIT:
-            self._rows.clear()
-            self._display.clear()
-        with self.context.ledger.reading() as s:
-            self._rows.update(fetch_rows(s, page, self.query.thresholds, self.query.stale_days, self.query.today))
+    def fetch_records(self, session: ReadSession, ids: list[int]) -> dict[int, ProjectRow]:
+        return fetch_rows(session, ids, self.query.thresholds, self.query.stale_days, self.query.today)
 
-    def _display_of(self, row: int) -> list[str | None] | None:
-        pid = self.ids[row]
-        shown = self._display.get(pid)
-        if shown is None:
-            if self.project_row(row) is None:
-                return None
-            shown = self._display[pid] = [None] * len(COLUMNS)
-        return shown
-
-    def _cell(self, row: int, col: int) -> str | None:
-        shown = self._display_of(row)
-        if shown is None:
-            return None
-        text = shown[col]
-        if text is None:
-            text = shown[col] = _format(COLUMNS[col], self._rows[self.ids[row]], self.context.money_unit)
-        return text
+    def format_cell(self, record: ProjectRow, col: int) -> str:
+        return _format(COLUMNS[col], record, self.context.money_unit)
 
     # --- Qt model -------------------------------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self.ids)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def data(self, index: Index, role: int = DISPLAY_ROLE) -> Any:
-        # The hot path of every repaint: plain ints for roles, the formatted row cached by project id.
-        if role == DISPLAY_ROLE:
-            row, col = index.row(), index.column()
-            if not 0 <= row < len(self.ids):
-                return None
-            shown = self._display.get(self.ids[row])
-            if shown is not None and shown[col] is not None:
-                return shown[col]
-            return self._cell(row, col)
-        if not index.isValid():
-            return None
-        row, col = index.row(), index.column()
-        if role == IdRole:
-            return self.ids[row]
+    def role_data(self, row: int, col: int, role: int) -> Any:
         if role == Qt.ItemDataRole.TextAlignmentRole:
             kind = COLUMNS[col].kind
             if kind == "money":
@@ -197,7 +114,7 @@ class ProjectTableModel(QAbstractTableModel):
             return None
         if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole,
                     Qt.ItemDataRole.ToolTipRole):
-            project = self._rows.get(self.ids[row]) or self.project_row(row)
+            project = self.cached_record(row)
             if project is None:
                 return None
             return self._marking(project, role, col)
@@ -221,13 +138,7 @@ class ProjectTableModel(QAbstractTableModel):
                 return f"{STAGE_LABELS['withdrawn']}：{project.withdrawn_date}"
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Vertical:
-            return str(section + 1)
-        if not 0 <= section < len(COLUMNS):
-            return None
+    def header(self, section: int) -> str:
         column = COLUMNS[section]
         if column.kind == "money":
             unit = S.MONEY_UNIT_YI if self.context.money_unit == "yi" else S.MONEY_UNIT_WAN

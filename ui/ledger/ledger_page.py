@@ -5,24 +5,18 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from PySide6.QtCore import QByteArray, QItemSelection, QItemSelectionModel, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMenu,
-    QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -39,41 +33,24 @@ from zsdesk.queries.names import live_entries, live_units
 from .. import strings as S
 from ..common import table_habits
 from ..common.context import LedgerContext
-from ..common.errors import confirm, show_error
-from ..common.page import PageWidget
-from ..common.roles import IdRole
+from ..common.errors import show_error
+from ..common.filter_bar import FilterBar, filter_combo, refill_choices
+from ..common.ids_page import IdsPage, fix_row_height, ids_table
 from .ledger_model import COLUMN_INDEX, COLUMNS, ProjectTableModel
 from .progress_entry import ProgressEntry
 
+HEADER_KEY = "ledger/header"  # the column layout, in the settings
 STATUS_SUM_LIMIT = 5000  # selected rows summed in the status line (more would read many pages)
 ACTIVE_STAGES = tuple(s for s in STAGE_LABELS if s != "withdrawn")
 
 
 def _combo(items: list[tuple[str, object]], parent: QWidget) -> QComboBox:
-    box = QComboBox(parent)
-    for text, value in items:
-        box.addItem(text, value)
-    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-    # A long unit name must not widen the filter bar past a 1366-pixel screen; the list still shows it whole.
-    box.setMaximumWidth(box.fontMetrics().horizontalAdvance("按签约日期") + 40)
-    box.view().setTextElideMode(Qt.TextElideMode.ElideNone)
-    return box
+    return filter_combo(items, parent, "按签约日期")
 
 
-class FilterBar(QWidget):
-    changed = Signal()
-
+class LedgerFilterBar(FilterBar):
     def __init__(self, context: LedgerContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.context = context
-        self.text = QLineEdit(self)
-        self.text.setPlaceholderText(S.FILTER_TEXT)
-        self.text.setClearButtonEnabled(True)
-        self.text.setMinimumWidth(260)
-        self._debounce = QTimer(self, singleShot=True, interval=250)
-        self._debounce.timeout.connect(self.changed)
-        self.text.textChanged.connect(lambda _t: self._debounce.start())
-        self.text.returnPressed.connect(self._now)
+        super().__init__(context, S.FILTER_TEXT, 260, parent)
         stages: list[tuple[str, object]] = [(S.FILTER_ALL_STAGES, None), (S.FILTER_ACTIVE, ACTIVE_STAGES)]
         stages += [(label, (code,)) for code, label in STAGE_LABELS.items()]
         self.stage = _combo(stages, self)
@@ -88,50 +65,16 @@ class FilterBar(QWidget):
                               [(S.FILTER_QUARTER.format(q=q), q) for q in range(1, 5)], self)
         self.period_field = _combo([(v, k) for k, v in S.PERIOD_FIELDS.items()], self)
         self.stale = QCheckBox(S.FILTER_STALE, self)
-        self.clear = QPushButton(S.FILTER_CLEAR, self)
-        self.clear.clicked.connect(self.reset)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.text, 3)
-        for w in (self.stage, self.unit, self.chain, self.origin, self.size_class, self.year, self.quarter,
-                  self.period_field, self.stale, self.clear):
-            layout.addWidget(w)
-            if isinstance(w, QComboBox):
-                w.currentIndexChanged.connect(self._now)
-        self.stale.toggled.connect(self._now)
+        self.lay_out((self.stage, self.unit, self.chain, self.origin, self.size_class, self.year, self.quarter,
+                      self.period_field, self.stale))
         self.reload_choices()
-
-    def _now(self) -> None:
-        self._debounce.stop()
-        self.changed.emit()
 
     def reload_choices(self) -> None:
         with self.context.ledger.reading() as s:
             units = live_units(s)
             chains = live_entries(s, "chain")
-        for box, rows in ((self.unit, units), (self.chain, chains)):
-            current = box.currentData()
-            box.blockSignals(True)
-            while box.count() > 1:
-                box.removeItem(1)
-            for rid, name in rows:
-                box.addItem(name, rid)
-            box.setCurrentIndex(max(0, box.findData(current)) if current is not None else 0)
-            box.blockSignals(False)
-
-    def reset(self) -> None:
-        for w in (self.stage, self.unit, self.chain, self.origin, self.size_class, self.year, self.quarter,
-                  self.period_field):
-            w.blockSignals(True)
-            w.setCurrentIndex(0)
-            w.blockSignals(False)
-        self.stale.blockSignals(True)
-        self.stale.setChecked(False)
-        self.stale.blockSignals(False)
-        self.text.blockSignals(True)
-        self.text.clear()
-        self.text.blockSignals(False)
-        self._now()
+        refill_choices(self.unit, units)
+        refill_choices(self.chain, chains)
 
     def apply(self, query: ProjectQuery) -> ProjectQuery:
         return replace(query, text=self.text.text(), stages=self.stage.currentData() or (),
@@ -141,37 +84,28 @@ class FilterBar(QWidget):
                        period_field=self.period_field.currentData() or "signed", stale_only=self.stale.isChecked())
 
 
-class LedgerPage(PageWidget):
+class LedgerPage(IdsPage):
+    model: ProjectTableModel
+    filters: LedgerFilterBar
 
     def __init__(self, context: LedgerContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         table_habits.install()  # Ctrl+C / Ctrl+Shift+C / Ctrl+A in every table of the window
         self.context = context
         self.paste_dialog: QWidget | None = None
-        self.filters = FilterBar(context, self)
+        self.filters = LedgerFilterBar(context, self)
         self.model = ProjectTableModel(context)
         self.model.held = True  # one reload below, not one per sort/restore step
-        self.table = QTableView(self)
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setSortingEnabled(True)
+        self.table = ids_table(self, self.model)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        vh = self.table.verticalHeader()
-        vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        vh.setDefaultSectionSize(self.fontMetrics().height() + 10)
-        vh.setVisible(False)
+        fix_row_height(self.table, self)
         header = self.table.horizontalHeader()
         header.setSectionsMovable(True)
         header.setHighlightSections(False)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(lambda _p: self.choose_columns())
         self._restore_columns()
-        header.sectionResized.connect(lambda *_a: self._save_columns())
-        header.sectionMoved.connect(lambda *_a: self._save_columns())
+        self.remember_header(HEADER_KEY)
         self.table.doubleClicked.connect(lambda _i: self.edit_current())
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
@@ -189,15 +123,7 @@ class LedgerPage(PageWidget):
 
     # --- actions --------------------------------------------------------------------------
     def _make_actions(self) -> None:
-        def act(text: str, slot: object, shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None) -> QAction:
-            a = QAction(text, self)
-            if shortcut is not None:
-                a.setShortcut(QKeySequence(shortcut))
-                a.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            a.triggered.connect(slot)
-            self.addAction(a)
-            return a
-
+        act = self.add_action
         self.act_new = act(S.ACT_NEW_PROJECT, lambda: self.new_project(), QKeySequence.StandardKey.New)
         self.act_new.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.act_edit = act(S.ACT_EDIT_PROJECT, lambda: self.edit_current(), "Return")
@@ -233,11 +159,6 @@ class LedgerPage(PageWidget):
         dialog.show()
         return dialog
 
-    def focus_search(self) -> bool:
-        self.filters.text.setFocus()
-        self.filters.text.selectAll()
-        return True
-
     # --- filtering ------------------------------------------------------------------------
     def apply_filters(self) -> None:
         self._reload_keeping_selection(self.filters.apply(self.model.query))
@@ -247,32 +168,7 @@ class LedgerPage(PageWidget):
         self._reload_keeping_selection(self.model.query)
 
     def _reload_keeping_selection(self, query: ProjectQuery) -> None:
-        keep = self.selected_ids()
-        current = self.current_id()
-        self.model.set_query(query)
-        self.select_ids(keep, current)
-        self.selection_changed.emit()
-
-    def select_ids(self, ids: list[int], current: int | None = None) -> None:
-        sel = QItemSelection()
-        last = self.model.columnCount() - 1
-        for pid in ids[:5000]:
-            row = self.model.row_of(pid)
-            if row is not None:
-                sel.select(self.model.index(row, 0), self.model.index(row, last))
-        sm = self.table.selectionModel()
-        sm.select(sel, QItemSelectionModel.SelectionFlag.ClearAndSelect)
-        row = self.model.row_of(current) if current is not None else None
-        if row is not None:
-            sm.setCurrentIndex(self.model.index(row, 0), QItemSelectionModel.SelectionFlag.NoUpdate)
-            self.table.scrollTo(self.model.index(row, 0))
-
-    def selected_ids(self) -> list[int]:
-        return [self.model.ids[i.row()] for i in self.table.selectionModel().selectedRows()]
-
-    def current_id(self) -> int | None:
-        index = self.table.currentIndex()
-        return index.data(IdRole) if index.isValid() else None
+        self.reload_keeping_selection(lambda: self.model.set_query(query))
 
     def on_change(self, change: Change) -> None:
         structural = [r for r in change.records if r.entity == "project" and (
@@ -305,9 +201,7 @@ class LedgerPage(PageWidget):
     # --- columns --------------------------------------------------------------------------
     def _restore_columns(self) -> None:
         header = self.table.horizontalHeader()
-        state = self.context.settings.value("ledger/header")
-        restored = isinstance(state, QByteArray) and header.restoreState(state)
-        if not restored:
+        if not self.restore_header(HEADER_KEY):
             shared = self.context.ledger.path is None  # a server ledger: the 认定 state decides what counts
             for i, column in enumerate(COLUMNS):
                 header.setSectionHidden(i, not (column.visible or (shared and column.key == "verification")))
@@ -321,7 +215,7 @@ class LedgerPage(PageWidget):
                     header.resizeSection(i, 80)
 
     def _save_columns(self) -> None:
-        self.context.settings.setValue("ledger/header", self.table.horizontalHeader().saveState())
+        self.save_header(HEADER_KEY)
 
     def choose_columns(self) -> None:
         header = self.table.horizontalHeader()
@@ -387,19 +281,10 @@ class LedgerPage(PageWidget):
         ProjectForm(self.context, project_id, parent or self).open()
 
     def _need_selection(self) -> list[int]:
-        ids = self.selected_ids()
-        if not ids:
-            show_error(self, LedgerError(S.NOTHING_SELECTED))
-        return ids
+        return self.need_selection(S.NOTHING_SELECTED)
 
     def delete_selected(self, ask: bool = True) -> None:
-        ids = self._need_selection()
-        if not ids:
-            return
-        if ask and not confirm(self, S.DELETE_TITLE, S.DELETE_CONFIRM.format(n=len(ids)),
-                              yes=S.DELETE, no=S.CANCEL):
-            return
-        self.context.run(self, ops.delete_projects, ids)
+        self.delete_selected_with(ops.delete_projects, S.NOTHING_SELECTED, S.DELETE_TITLE, S.DELETE_CONFIRM, ask)
 
     def set_unit_for_selected(self, unit_name: str | None = None) -> None:
         ids = self._need_selection()

@@ -14,7 +14,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -41,25 +40,20 @@ from zsdesk.stage import date_order_problems, derive_stage
 from .. import strings as S
 from ..common.completion import ListCompleter, name_completer
 from ..common.context import LedgerContext
-from ..common.errors import DISCARD, SAVE, ask_save, confirm, show_error
+from ..common.record_form import RecordForm, match_persons
 
 MONEY_FIELDS = ("planned_investment", "agreement_amount", "expected_output")
 TEXT_FIELDS = ("name", "investor", "origin_province", "origin_city", "leader")
 ERROR_STYLE = "color: #c0392b;"
 
 
-class ProjectForm(QDialog):
+class ProjectForm(RecordForm):
     saved = Signal(int)  # project id
     _stage_timer: QTimer  # made after the date fields whose edits restart it
 
     def __init__(self, context: LedgerContext, project_id: int | None, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.context = context
+        super().__init__(context, parent)
         self.project_id = project_id
-        self.version: int | None = None
-        self.widgets: dict[str, QWidget] = {}
-        self.errors: dict[str, QLabel] = {}
-        self._loaded: dict[str, Any] = {}
         self._load_choices()
         self._build()
         if project_id is not None:
@@ -82,28 +76,10 @@ class ProjectForm(QDialog):
 
     # --- layout ---------------------------------------------------------------------------
     def _field(self, form: QFormLayout, key: str, widget: QWidget, hint: str | None = None) -> None:
-        self.widgets[key] = widget
-        error = QLabel(self)
-        error.setStyleSheet(ERROR_STYLE)
-        error.setWordWrap(True)
-        error.setVisible(False)
-        error.setObjectName(f"error_{key}")
-        self.errors[key] = error
-        box = QWidget(self)
-        lay = QVBoxLayout(box)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.setSpacing(1)
-        row = QHBoxLayout()
-        row.addWidget(widget, 1)
-        if hint:
-            note = QLabel(hint, self)
-            note.setStyleSheet("color: #777;")
-            row.addWidget(note)
-            if key in MONEY_FIELDS or key in DATE_FIELDS or key in PROMISED_DATE_FIELDS:
-                setattr(self, f"_hint_{key}", note)
-        lay.addLayout(row)
-        lay.addWidget(error)
-        form.addRow(field_label(key), box)
+        note = QLabel(hint, self) if hint else None
+        if note is not None and (key in MONEY_FIELDS or key in DATE_FIELDS or key in PROMISED_DATE_FIELDS):
+            setattr(self, f"_hint_{key}", note)
+        form.addRow(field_label(key), self.field_box(key, widget, note))
 
     def _line(self, placeholder: str = "") -> QLineEdit:
         edit = QLineEdit(self)
@@ -256,25 +232,6 @@ class ProjectForm(QDialog):
         self.widgets["name"].setFocus()
 
     # --- values ---------------------------------------------------------------------------
-    def text_of(self, key: str) -> str:
-        w = self.widgets[key]
-        if isinstance(w, QLineEdit):
-            return w.text()
-        if isinstance(w, QComboBox):
-            return w.currentText()
-        if isinstance(w, QPlainTextEdit):
-            return w.toPlainText()
-        raise TypeError(key)
-
-    def set_text(self, key: str, text: str) -> None:
-        w = self.widgets[key]
-        if isinstance(w, QLineEdit):
-            w.setText(text)
-        elif isinstance(w, QComboBox):
-            w.setEditText(text)
-        elif isinstance(w, QPlainTextEdit):
-            w.setPlainText(text)
-
     def values(self) -> dict[str, Any]:
         """What the clerk typed, as the engine accepts it (text for money and dates, names for refs)."""
         values: dict[str, Any] = {key: self.text_of(key) for key in (
@@ -288,15 +245,7 @@ class ProjectForm(QDialog):
         return values
 
     def _person_ids(self) -> list[int] | str:
-        ids, problems = [], []
-        for part in [p.strip() for p in self.text_of("person_ids").replace(",", "、").split("、") if p.strip()]:
-            pid = self.person_ids.get(part)
-            if pid is not None:
-                ids.append(pid)
-            elif any(shown.startswith(f"{part}（") for shown in self.person_ids):
-                problems.append(S.FORM_AMBIGUOUS_PERSON.format(name=part))
-            else:
-                problems.append(S.FORM_UNKNOWN_PERSON.format(name=part))
+        ids, problems = match_persons(self.text_of("person_ids").replace(",", "、"), self.person_ids)
         if problems:
             raise ValidationError([FieldProblem("person_ids", field_label("person_ids"), "；".join(problems))])
         return ids
@@ -341,13 +290,6 @@ class ProjectForm(QDialog):
         return now != self._loaded
 
     # --- live checks ----------------------------------------------------------------------
-    def show_problem(self, key: str, reason: str | None) -> None:
-        label = self.errors.get(key)
-        if label is None:
-            return
-        label.setText(reason or "")
-        label.setVisible(bool(reason))
-
     def _check_money(self, key: str) -> int | None:
         hint: QLabel = getattr(self, f"_hint_{key}")
         try:
@@ -411,31 +353,12 @@ class ProjectForm(QDialog):
 
     # --- saving ---------------------------------------------------------------------------
     def save(self, and_new: bool = False) -> bool:
-        for key in self.errors:
-            self.show_problem(key, None)
-        self.message.setText("")
+        self.clear_problems()
         self.message.setStyleSheet(ERROR_STYLE)
         self._update_stage()
-        changes: dict[str, Any] = {}
-        try:
-            values = self.values()
-            if self.project_id is None:
-                change = self.context.try_run(ops.create_project, values)
-                pid = change.ids("project")[0]
-            else:
-                changes = {k: v for k, v in values.items() if v != self._loaded.get(k)}
-                if changes:
-                    self.context.try_run(ops.update_project, self.project_id, changes,
-                                         expected_version=self.version)
-                pid = self.project_id
-        except ValidationError as err:
-            self._show_problems(err.problems)
-            return False
-        except ConflictError as err:
-            self._stale(err, set(changes))
-            return False
-        except LedgerError as err:
-            show_error(self, err)
+        pid = self.write_record(self.project_id, ops.create_project, ops.update_project,
+                                lambda change: change.ids("project")[0])
+        if pid is None:
             return False
         self.saved.emit(pid)
         if and_new:
@@ -444,39 +367,23 @@ class ProjectForm(QDialog):
             self.accept()
         return True
 
-    def _stale(self, err: ConflictError, mine: set[str]) -> None:
-        """Someone saved this project since it was opened (issue 17 item 6): show what they changed and
-        offer to load their version with this clerk's own edits typed in again on top, to check and save."""
-        both = [c.label for c in err.changes if c.field in mine]
-        text = str(err) + (S.CONFLICT_BOTH.format(fields="、".join(both)) if both else "")
-        reapply = confirm(self, S.CONFLICT_TITLE, text, yes=S.CONFLICT_REAPPLY, no=S.CONFLICT_RELOAD)
-        typed = {k: self.text_of(k) for k in mine if k in self.widgets}
+    def after_conflict(self, err: ConflictError, mine: set[str]) -> None:
         origin, industrial = self.origin_box.currentIndex(), self.industrial_box.isChecked()
-        assert self.project_id is not None  # only an edit can be stale
-        self._load(self.project_id)  # theirs, and the version to save over
-        if not reapply:
-            self.message.setText(S.CONFLICT_RELOADED)
-            return
-        for key, value in typed.items():
-            self.set_text(key, value)
-        if "origin" in mine:
-            self.origin_box.setCurrentIndex(origin)
-        if "industrial" in mine:
-            self.industrial_box.setChecked(industrial)
-        self._update_stage()
-        self.message.setText(S.CONFLICT_REAPPLIED + (S.CONFLICT_BOTH.format(fields="、".join(both)) if both else ""))
+        project_id = self.project_id
+        assert project_id is not None  # only an edit can be stale
 
-    def _show_problems(self, problems: list[FieldProblem]) -> None:
-        first = None
-        for problem in problems:
-            key = problem.field if problem.field in self.errors else "name"
-            reason = problem.reason if key == problem.field else str(problem)
-            self.show_problem(key, reason)
-            first = first or key
-        self.message.setText(S.FORM_NOT_SAVED.format(n=len(problems)))
-        if first is not None:
-            self.tabs.setCurrentIndex(0)
-            self.widgets[first].setFocus()
+        def restore() -> None:
+            if "origin" in mine:
+                self.origin_box.setCurrentIndex(origin)
+            if "industrial" in mine:
+                self.industrial_box.setChecked(industrial)
+            self._update_stage()
+
+        self.reload_over_conflict(err, mine, lambda: self._load(project_id), restore)
+
+    def focus_field(self, key: str) -> None:
+        self.tabs.setCurrentIndex(0)
+        super().focus_field(key)
 
     def _clear_for_next(self) -> None:
         """Save-and-new keeps what repeats on a paper list (investor source, units); clears the rest."""
@@ -491,22 +398,3 @@ class ProjectForm(QDialog):
         self.message.setStyleSheet("color: #1e8449;")
         self.message.setText(S.TITLE_SAVED)
         self.widgets["name"].setFocus()
-
-    def leave(self) -> bool:
-        """Unsaved edits: 保存 / 不保存 / 取消. True when the form may close (saved or discarded)."""
-        if getattr(self, "_left", False) or not self.dirty():
-            return True
-        answer = ask_save(self, S.ASK_SAVE_FORM)
-        if answer == SAVE:
-            if not self.save():
-                return False
-        elif answer != DISCARD:
-            return False
-        self._left = True
-        return True
-
-    def reject(self) -> None:
-        if not self.leave():
-            return
-        if self.isVisible():  # 保存 closed it already
-            super().reject()
