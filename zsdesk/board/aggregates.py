@@ -153,8 +153,21 @@ class _Splitter:
             plan = self._plans[key] = SplitPlan(rules.origin_weights.get(origin, Fraction(0)), shares)
         return plan.split(amount)
 
+    def single(self, amount: int, origin: str) -> int:
+        """The whole-yuan credit of a project with one holder: ``amount × origin weight`` half-up (mirrored
+        for a negative amount) — what ``SplitPlan.split`` and ``equal_split`` give for one share of 100%."""
+        w = self._weights.get(origin)
+        if w is None:
+            f = self.rules.origin_weights.get(origin, Fraction(0))
+            w = self._weights[origin] = (f.numerator, f.denominator)
+        if amount >= 0:
+            return (2 * amount * w[0] + w[1]) // (2 * w[1])
+        return -((-2 * amount * w[0] + w[1]) // (2 * w[1]))
+
     def person_parts(self, amount: int, origin: str, count: int) -> list[int]:
-        if count == 1 or amount < 0:
+        if count == 1:
+            return [self.single(amount, origin)]
+        if amount < 0:
             return equal_split(amount, self.rules.origin_weights.get(origin, Fraction(0)), count)
         w = self._weights.get(origin)
         if w is None:
@@ -253,38 +266,63 @@ def _signings(session: Session, rules: Rules, windows: dict[str, Window], credit
     district = {name: Figures() for name in names}
     groups: dict[tuple[str, int], list[int]] = {}
     p_index = credit_names.index(person_window)
+    slots = [units.counts[name] for name in credit_names]
+    sums = [units.credits[name].sums for name in credit_names]
+    actives = [units.active[name] for name in credit_names]
+    person_sums = persons.sums
+    n_counts = len(_COUNTS)
+    class_slot = {c: n_counts + k for k, c in enumerate(_CLASSES)}
+    width = n_counts + len(_CLASSES)
     for _pid, lead, origin, size, amount, code, ccode_value, coops, people in rows:
         amount, code, ccode_value = int(amount or 0), int(code), int(ccode_value)
-        group = groups.setdefault((size, code), [0, 0])
-        group[0] += 1
-        group[1] += amount
+        group = groups.get((size, code))
+        if group is None:
+            groups[(size, code)] = [1, amount]
+        else:
+            group[0] += 1
+            group[1] += amount
         if not ccode_value:
             continue
-        unit_ids = splitter.units(lead, coops)
-        n_coop = len(unit_ids) - (lead is not None)
-        for i, name in enumerate(credit_names):
+        # Each amount figure of a window is the project's whole agreement amount or nothing, so its
+        # whole-yuan parts are computed once (one holder: the half-up credit; else the largest remainder).
+        if coops:
+            unit_ids = splitter.units(lead, coops)
+            parts = splitter.unit_parts(amount, origin, lead is not None, len(unit_ids) - (lead is not None)) \
+                if amount else []
+        elif lead is not None:
+            unit_ids = [lead]
+            parts = [splitter.single(amount, origin)] if amount else []
+        else:
+            unit_ids, parts = [], []
+        for i in range(len(credit_names)):
             if not (ccode_value >> (4 * i)) & 15:
                 continue
             vals = _decode(ccode_value, i, 1, amount)
+            counts = slots[i]
             if lead is not None:
-                slot = units.slot(name, lead)
-                for j in range(len(_COUNTS)):
+                slot = counts.get(lead)
+                if slot is None:
+                    slot = counts[lead] = [0] * width
+                for j in range(n_counts):
                     slot[j] += vals[j]
-                slot[len(_COUNTS) + _CLASSES.index(size)] += vals[3]
+                slot[class_slot[size]] += vals[3]
             for unit_id in unit_ids:
-                units.slot(name, unit_id)
+                if unit_id not in counts:
+                    counts[unit_id] = [0] * width
                 if vals[0]:
-                    units.active[name].add(unit_id)
-            if unit_ids:
-                for field_name, value in zip(_AMOUNTS, vals[len(_COUNTS):], strict=True):
+                    actives[i].add(unit_id)
+            if parts:
+                credit_sums = sums[i]
+                for field_name, value in zip(_AMOUNTS, vals[n_counts:], strict=True):
                     if value:
-                        parts = splitter.unit_parts(value, origin, lead is not None, n_coop)
                         for unit_id, part in zip(unit_ids, parts, strict=True):
-                            units.credits[name].add(unit_id, field_name, part)
+                            key = (unit_id, field_name)
+                            credit_sums[key] = credit_sums.get(key, 0) + part
             if i == p_index and vals[3] and amount and people:
                 ids = splitter.persons(people)
                 for person_id, part in zip(ids, splitter.person_parts(amount, origin, len(ids)), strict=True):
-                    persons.add(person_id, "agreement_amount", part)
+                    key = (person_id, "agreement_amount")
+                    person_sums[key] = person_sums.get(key, 0) + part
     for (size, code), (count, amount) in groups.items():
         for i, name in enumerate(names):
             if (code >> (4 * i)) & 15:
@@ -316,25 +354,42 @@ def _credited_funds(session: Session, rules: Rules, credit: dict[str, Window], p
             .join(pf, pf.c.project_id == Project.id)
             .where(counted_expr(rules))).all()
         p_index = names.index(person_window) if with_persons else -1
+        width = len(_COUNTS) + len(_CLASSES)
+        slots = [units.counts[name] for name in names]
+        sums = [units.credits[name].sums for name in names]
+        actives = [units.active[name] for name in names]
+        person_sums = person_credits.sums
         for row in rows:
             _pid, lead, origin, coops, people = row[:5]
-            values = [int(v or 0) for v in row[5:]]
-            unit_ids = splitter.units(lead, coops)
-            n_coop = len(unit_ids) - (lead is not None)
-            for name, value in zip(names, values, strict=True):
+            if coops:
+                unit_ids = splitter.units(lead, coops)
+                n_coop = len(unit_ids) - (lead is not None)
+            elif lead is not None:
+                unit_ids, n_coop = [lead], 0
+            else:
+                unit_ids, n_coop = [], 0
+            for i, v in enumerate(row[5:] if unit_ids else ()):
+                value = int(v or 0)
+                counts = slots[i]
                 for unit_id in unit_ids:
-                    units.slot(name, unit_id)
-                    if value:
-                        units.active[name].add(unit_id)
-                if value and unit_ids:
-                    parts = splitter.unit_parts(value, origin, lead is not None, n_coop)
-                    for unit_id, part in zip(unit_ids, parts, strict=True):
-                        units.credits[name].add(unit_id, "arrived_amount", part)
-            if p_index >= 0 and values[p_index] and people:
-                ids = splitter.persons(people)
-                for person_id, part in zip(ids, splitter.person_parts(values[p_index], origin, len(ids)),
-                                           strict=True):
-                    person_credits.add(person_id, "arrived_amount", part)
+                    if unit_id not in counts:
+                        counts[unit_id] = [0] * width
+                if not value:
+                    continue
+                actives[i].update(unit_ids)
+                parts = [splitter.single(value, origin)] if n_coop == 0 and lead is not None else \
+                    splitter.unit_parts(value, origin, lead is not None, n_coop)
+                credit_sums = sums[i]
+                for unit_id, part in zip(unit_ids, parts, strict=True):
+                    key = (unit_id, "arrived_amount")
+                    credit_sums[key] = credit_sums.get(key, 0) + part
+            if p_index >= 0 and people:
+                value = int(row[5 + p_index] or 0)
+                if value:
+                    ids = splitter.persons(people)
+                    for person_id, part in zip(ids, splitter.person_parts(value, origin, len(ids)), strict=True):
+                        key = (person_id, "arrived_amount")
+                        person_sums[key] = person_sums.get(key, 0) + part
 
 
 def _pieces(windows: Iterable[Window]) -> list[Window]:
