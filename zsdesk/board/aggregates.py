@@ -253,6 +253,7 @@ def _signings(session: Session, rules: Rules, windows: dict[str, Window], credit
     persons. The district sums them raw; units and persons get each project's whole-yuan parts."""
     names, credit_names = list(windows), list(credit)
     klass = size_class_expr(rules)
+    scan = scans_projects(session)  # SQLite: read the table in order (see figures.unindexed)
     ccode = _code([credit[n] for n in credit_names])
     in_credit = ccode != 0
     rows = session.execute(
@@ -261,7 +262,8 @@ def _signings(session: Session, rules: Rules, windows: dict[str, Window], credit
                case((in_credit, _id_list(ProjectCooperatingUnit.unit_id, ProjectCooperatingUnit, Project.id)),
                     else_=None),
                case((in_credit, _id_list(ProjectPerson.person_id, ProjectPerson, Project.id)), else_=None))
-        .where(live_expr(rules), klass != "none", or_(*(signing_prefilter(span) for span, _ in clusters(windows))))
+        .where(live_expr(rules, scan), klass != "none",
+               or_(*(signing_prefilter(span, scan) for span, _ in clusters(windows))))
     ).all()
     district = {name: Figures() for name in names}
     groups: dict[tuple[str, int], list[int]] = {}
@@ -328,6 +330,11 @@ def _signings(session: Session, rules: Rules, windows: dict[str, Window], credit
             if (code >> (4 * i)) & 15:
                 _add_district(district[name], size, _decode(code, i, count, amount))
     return district
+
+
+def scans_projects(session: Session) -> bool:
+    """Whether the board reads the projects table in order rather than by date index (SQLite)."""
+    return session.get_bind().dialect.name == "sqlite"
 
 
 def _window_sums(column: Any, date_column: Any, windows: list[Window], span: Window) -> list[Any]:
@@ -427,4 +434,4 @@ def district_arrived(session: Session, rules: Rules, windows: dict[str, Window])
             for name, w in windows.items()}
 
 
-__all__ = ["Aggregates", "Credits", "board_aggregates", "clusters", "district_arrived"]
+__all__ = ["Aggregates", "Credits", "board_aggregates", "clusters", "district_arrived", "scans_projects"]
