@@ -134,6 +134,8 @@ class _Splitter:
     def persons(self, ids: str | None) -> list[int]:
         if not ids:
             return []
+        if "," not in ids:
+            return [int(ids)]
         people = {int(x) for x in ids.split(",")}
         if len(people) == 1:
             return list(people)
@@ -245,6 +247,19 @@ def _decode(code: int, i: int, count: int, amount: int) -> list[int]:
             amount if formal else 0, amount if framework else 0]
 
 
+def _credit_plan(code: int, count: int) -> list[tuple[int, list[tuple[int, int]], bool, bool, list[str]]]:
+    """What one project with credit-window code ``code`` adds, per credit window it is in: (window index,
+    the (column, count) pairs it adds to its lead unit's counts, signed, first signed, the amount fields
+    that get its agreement amount) — ``_decode`` of one project, computed once per code."""
+    out = []
+    for i in range(count):
+        if (code >> (4 * i)) & 15:
+            vals = _decode(code, i, 1, 1)
+            out.append((i, [(j, v) for j, v in enumerate(vals[:len(_COUNTS)]) if v], bool(vals[0]), bool(vals[3]),
+                        [f for f, v in zip(_AMOUNTS, vals[len(_COUNTS):], strict=True) if v]))
+    return out
+
+
 def _signings(session: Session, rules: Rules, windows: dict[str, Window], credit: dict[str, Window],
               person_window: str, units: _Units, persons: Credits, splitter: _Splitter) -> dict[str, Figures]:
     """Every signing figure in one statement: the live projects signed or started in any window are read
@@ -256,7 +271,7 @@ def _signings(session: Session, rules: Rules, windows: dict[str, Window], credit
     scan = scans_projects(session)  # SQLite: read the table in order (see figures.unindexed)
     ccode = _code([credit[n] for n in credit_names])
     in_credit = ccode != 0
-    rows = session.execute(
+    rows = session.connection().execute(  # Core rows: no ORM row processing
         select(Project.id, Project.lead_unit_id, Project.origin, klass, Project.agreement_amount,
                _code([windows[n] for n in names]), ccode,
                case((in_credit, _id_list(ProjectCooperatingUnit.unit_id, ProjectCooperatingUnit, Project.id)),
@@ -272,6 +287,7 @@ def _signings(session: Session, rules: Rules, windows: dict[str, Window], credit
     sums = [units.credits[name].sums for name in credit_names]
     actives = [units.active[name] for name in credit_names]
     person_sums = persons.sums
+    decoded: dict[int, list[tuple[int, list[tuple[int, int]], bool, bool, list[str]]]] = {}
     n_counts = len(_COUNTS)
     class_slot = {c: n_counts + k for k, c in enumerate(_CLASSES)}
     width = n_counts + len(_CLASSES)
@@ -296,31 +312,31 @@ def _signings(session: Session, rules: Rules, windows: dict[str, Window], credit
             parts = [splitter.single(amount, origin)] if amount else []
         else:
             unit_ids, parts = [], []
-        for i in range(len(credit_names)):
-            if not (ccode_value >> (4 * i)) & 15:
-                continue
-            vals = _decode(ccode_value, i, 1, amount)
+        plan = decoded.get(ccode_value)
+        if plan is None:
+            plan = decoded[ccode_value] = _credit_plan(ccode_value, len(credit_names))
+        for i, counts_add, signed, first, amount_fields in plan:
             counts = slots[i]
             if lead is not None:
                 slot = counts.get(lead)
                 if slot is None:
                     slot = counts[lead] = [0] * width
-                for j in range(n_counts):
-                    slot[j] += vals[j]
-                slot[class_slot[size]] += vals[3]
+                for j, v in counts_add:
+                    slot[j] += v
+                if first:
+                    slot[class_slot[size]] += 1
             for unit_id in unit_ids:
                 if unit_id not in counts:
                     counts[unit_id] = [0] * width
-                if vals[0]:
-                    actives[i].add(unit_id)
+            if signed:
+                actives[i].update(unit_ids)
             if parts:
                 credit_sums = sums[i]
-                for field_name, value in zip(_AMOUNTS, vals[n_counts:], strict=True):
-                    if value:
-                        for unit_id, part in zip(unit_ids, parts, strict=True):
-                            key = (unit_id, field_name)
-                            credit_sums[key] = credit_sums.get(key, 0) + part
-            if i == p_index and vals[3] and amount and people:
+                for field_name in amount_fields:
+                    for unit_id, part in zip(unit_ids, parts, strict=True):
+                        key = (unit_id, field_name)
+                        credit_sums[key] = credit_sums.get(key, 0) + part
+            if i == p_index and first and amount and people:
                 ids = splitter.persons(people)
                 for person_id, part in zip(ids, splitter.person_parts(amount, origin, len(ids)), strict=True):
                     key = (person_id, "agreement_amount")
@@ -353,7 +369,7 @@ def _credited_funds(session: Session, rules: Rules, credit: dict[str, Window], p
               .where(Funding.deleted_at.is_(None), in_window(Funding.date, span))
               .group_by(Funding.project_id).subquery("pf"))
         with_persons = person_window in names
-        rows = session.execute(
+        rows = session.connection().execute(
             select(Project.id, Project.lead_unit_id, Project.origin,
                    _id_list(ProjectCooperatingUnit.unit_id, ProjectCooperatingUnit, Project.id),
                    _id_list(ProjectPerson.person_id, ProjectPerson, Project.id) if with_persons else literal(None),
