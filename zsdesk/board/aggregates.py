@@ -382,30 +382,42 @@ def _credited_funds(session: Session, rules: Rules, credit: dict[str, Window], p
         sums = [units.credits[name].sums for name in names]
         actives = [units.active[name] for name in names]
         person_sums = person_credits.sums
+        single = splitter.single
+        alone = len(names) == 1
         for row in rows:
             _pid, lead, origin, coops, people = row[:5]
-            if coops:
-                unit_ids = splitter.units(lead, coops)
-                n_coop = len(unit_ids) - (lead is not None)
-            elif lead is not None:
-                unit_ids, n_coop = [lead], 0
+            if alone and not coops and lead is not None:  # the common case: one window, the lead unit alone
+                counts = slots[0]
+                if lead not in counts:
+                    counts[lead] = [0] * width
+                value = int(row[5] or 0)
+                if value:
+                    actives[0].add(lead)
+                    key = (lead, "arrived_amount")
+                    sums[0][key] = sums[0].get(key, 0) + single(value, origin)
             else:
-                unit_ids, n_coop = [], 0
-            for i, v in enumerate(row[5:] if unit_ids else ()):
-                value = int(v or 0)
-                counts = slots[i]
-                for unit_id in unit_ids:
-                    if unit_id not in counts:
-                        counts[unit_id] = [0] * width
-                if not value:
-                    continue
-                actives[i].update(unit_ids)
-                parts = [splitter.single(value, origin)] if n_coop == 0 and lead is not None else \
-                    splitter.unit_parts(value, origin, lead is not None, n_coop)
-                credit_sums = sums[i]
-                for unit_id, part in zip(unit_ids, parts, strict=True):
-                    key = (unit_id, "arrived_amount")
-                    credit_sums[key] = credit_sums.get(key, 0) + part
+                if coops:
+                    unit_ids = splitter.units(lead, coops)
+                    n_coop = len(unit_ids) - (lead is not None)
+                elif lead is not None:
+                    unit_ids, n_coop = [lead], 0
+                else:
+                    unit_ids, n_coop = [], 0
+                for i, v in enumerate(row[5:] if unit_ids else ()):
+                    value = int(v or 0)
+                    counts = slots[i]
+                    for unit_id in unit_ids:
+                        if unit_id not in counts:
+                            counts[unit_id] = [0] * width
+                    if not value:
+                        continue
+                    actives[i].update(unit_ids)
+                    parts = [splitter.single(value, origin)] if n_coop == 0 and lead is not None else \
+                        splitter.unit_parts(value, origin, lead is not None, n_coop)
+                    credit_sums = sums[i]
+                    for unit_id, part in zip(unit_ids, parts, strict=True):
+                        key = (unit_id, "arrived_amount")
+                        credit_sums[key] = credit_sums.get(key, 0) + part
             if p_index >= 0 and people:
                 value = int(row[5 + p_index] or 0)
                 if value:
