@@ -9,8 +9,12 @@ integer arithmetic over their grouped rows.
 - **Credited funds**: funding grouped per project once for the credit windows (conditional sums over
   the covering index ``ix_funding_date_cover``), joined to the counting projects, then grouped for
   lead units, cooperating units and persons in one statement.
-- **District funds**: plain sums over the covering index for disjoint date pieces (no per-row
-  ``CASE``), less the entries of projects that do not count.
+- **District funds**: for the windows inside a credit span, the sums of the credited-funds rows (the
+  same pass); for the others (last year's), plain sums over the covering index for disjoint date pieces
+  (no per-row ``CASE``), less the entries of projects that do not count.
+
+On SQLite the projects table is read in order (``figures.unindexed``) rather than row by row from a date
+index: a board's windows hold a large share of the projects.
 
 Unit and person credits are whole yuan per project (SPEC §3.1): the projects signed in the credit
 windows and the per-project sums of funds are read one row each, with their cooperating units (in sort
@@ -116,6 +120,7 @@ class _Splitter:
     def __init__(self, session: Session, rules: Rules) -> None:
         self.rules = rules
         self._plans: dict[tuple[str, bool, int], SplitPlan] = {}
+        self._parts: dict[tuple[str, bool, int, int], list[int]] = {}
         self._weights: dict[str, tuple[int, int]] = {}
         self._unit_order: dict[int, tuple[int, int]] | None = None
         self._person_order: dict[int, tuple[str, int]] | None = None
@@ -146,6 +151,10 @@ class _Splitter:
         return sorted(people, key=lambda p: key.get(p, ("", p)))
 
     def unit_parts(self, amount: int, origin: str, has_lead: bool, n_coop: int) -> list[int]:
+        """The parts (in holder order) of ``amount``; kept per amount, as agreement amounts repeat a lot."""
+        done = self._parts.get((origin, has_lead, n_coop, amount))
+        if done is not None:
+            return done
         key = (origin, has_lead, n_coop)
         plan = self._plans.get(key)
         if plan is None:
@@ -153,7 +162,8 @@ class _Splitter:
             shares = ([rules.unit_share("lead", n_coop)] if has_lead else []) + \
                 [rules.unit_share("coop", n_coop)] * n_coop
             plan = self._plans[key] = SplitPlan(rules.origin_weights.get(origin, Fraction(0)), shares)
-        return plan.split(amount)
+        parts = self._parts[(origin, has_lead, n_coop, amount)] = plan.split(amount)
+        return parts
 
     def single(self, amount: int, origin: str) -> int:
         """The whole-yuan credit of a project with one holder: ``amount × origin weight`` half-up (mirrored
@@ -214,9 +224,12 @@ def board_aggregates(session: Session, rules: Rules, windows: dict[str, Window],
     person_credits = Credits()
     splitter = _Splitter(session, rules)
     district = _signings(session, rules, windows, credit, person_window, units, person_credits, splitter)
-    for name, amount in district_arrived(session, rules, windows).items():
+    arrived = _credited_funds(session, rules, windows, credit, person_window, units, person_credits, splitter)
+    rest = {name: w for name, w in windows.items() if name not in arrived}
+    if rest:
+        arrived.update(district_arrived(session, rules, rest))
+    for name, amount in arrived.items():
         district[name].arrived_amount = amount
-    _credited_funds(session, rules, credit, person_window, units, person_credits, splitter)
     holders = {h for h, _ in person_credits.sums}
     persons = {person_window: {
         p: Figures(agreement_amount=person_credits.amount(p, "agreement_amount"),
@@ -358,13 +371,19 @@ def _window_sums(column: Any, date_column: Any, windows: list[Window], span: Win
             for w in windows]
 
 
-def _credited_funds(session: Session, rules: Rules, credit: dict[str, Window], person_window: str,
-                    units: _Units, person_credits: Credits, splitter: _Splitter) -> None:
+def _credited_funds(session: Session, rules: Rules, windows: dict[str, Window], credit: dict[str, Window],
+                    person_window: str, units: _Units, person_credits: Credits,
+                    splitter: _Splitter) -> dict[str, int]:
     """Funds per project once per credit span (conditional sums over the covering index), joined to the
     counting projects with their cooperating units and credited persons, each project's sum split among
-    them in whole yuan."""
+    them in whole yuan. Returns the district's raw funds of every window inside a credit span (the credit
+    windows and, e.g., the quarter alone): the sums of the same rows, so ``district_arrived`` is left with
+    the other windows (last year's)."""
+    arrived: dict[str, int] = {}
     for span, names in clusters(credit):
-        sums = _window_sums(Funding.amount, Funding.date, [credit[n] for n in names], span)
+        inside = [n for n, w in windows.items() if n not in names and span[0] <= w[0] and w[1] <= span[1]]
+        summed = names + inside
+        sums = _window_sums(Funding.amount, Funding.date, [windows[n] for n in summed], span)
         pf = (select(Funding.project_id, *(s.label(f"a{i}") for i, s in enumerate(sums)))
               .where(Funding.deleted_at.is_(None), in_window(Funding.date, span))
               .group_by(Funding.project_id).subquery("pf"))
@@ -373,9 +392,11 @@ def _credited_funds(session: Session, rules: Rules, credit: dict[str, Window], p
             select(Project.id, Project.lead_unit_id, Project.origin,
                    _id_list(ProjectCooperatingUnit.unit_id, ProjectCooperatingUnit, Project.id),
                    _id_list(ProjectPerson.person_id, ProjectPerson, Project.id) if with_persons else literal(None),
-                   *(pf.c[f"a{i}"] for i in range(len(names))))
+                   *(pf.c[f"a{i}"] for i in range(len(summed))))
             .join(pf, pf.c.project_id == Project.id)
             .where(counted_expr(rules))).all()
+        for k, name in enumerate(summed):
+            arrived[name] = sum(int(row[5 + k] or 0) for row in rows)
         p_index = names.index(person_window) if with_persons else -1
         width = len(_COUNTS) + len(_CLASSES)
         slots = [units.counts[name] for name in names]
@@ -403,7 +424,7 @@ def _credited_funds(session: Session, rules: Rules, credit: dict[str, Window], p
                     unit_ids, n_coop = [lead], 0
                 else:
                     unit_ids, n_coop = [], 0
-                for i, v in enumerate(row[5:] if unit_ids else ()):
+                for i, v in enumerate(row[5:5 + len(names)] if unit_ids else ()):
                     value = int(v or 0)
                     counts = slots[i]
                     for unit_id in unit_ids:
@@ -425,6 +446,7 @@ def _credited_funds(session: Session, rules: Rules, credit: dict[str, Window], p
                     for person_id, part in zip(ids, splitter.person_parts(value, origin, len(ids)), strict=True):
                         key = (person_id, "arrived_amount")
                         person_sums[key] = person_sums.get(key, 0) + part
+    return arrived
 
 
 def _pieces(windows: Iterable[Window]) -> list[Window]:
