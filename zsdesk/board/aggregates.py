@@ -9,8 +9,12 @@ integer arithmetic over their grouped rows.
 - **Credited funds**: funding grouped per project once for the credit windows (conditional sums over
   the covering index ``ix_funding_date_cover``), joined to the counting projects, then grouped for
   lead units, cooperating units and persons in one statement.
-- **District funds**: plain sums over the covering index for disjoint date pieces (no per-row
-  ``CASE``), less the entries of projects that do not count.
+- **District funds**: for the windows inside a credit span, the sums of the credited-funds rows (the
+  same pass); for the others (last year's), plain sums over the covering index for disjoint date pieces
+  (no per-row ``CASE``), less the entries of projects that do not count.
+
+On SQLite the projects table is read in order (``figures.unindexed``) rather than row by row from a date
+index: a board's windows hold a large share of the projects.
 
 Unit and person credits are whole yuan per project (SPEC §3.1): the projects signed in the credit
 windows and the per-project sums of funds are read one row each, with their cooperating units (in sort
@@ -116,6 +120,7 @@ class _Splitter:
     def __init__(self, session: Session, rules: Rules) -> None:
         self.rules = rules
         self._plans: dict[tuple[str, bool, int], SplitPlan] = {}
+        self._parts: dict[tuple[str, bool, int, int], list[int]] = {}
         self._weights: dict[str, tuple[int, int]] = {}
         self._unit_order: dict[int, tuple[int, int]] | None = None
         self._person_order: dict[int, tuple[str, int]] | None = None
@@ -134,6 +139,8 @@ class _Splitter:
     def persons(self, ids: str | None) -> list[int]:
         if not ids:
             return []
+        if "," not in ids:
+            return [int(ids)]
         people = {int(x) for x in ids.split(",")}
         if len(people) == 1:
             return list(people)
@@ -144,6 +151,10 @@ class _Splitter:
         return sorted(people, key=lambda p: key.get(p, ("", p)))
 
     def unit_parts(self, amount: int, origin: str, has_lead: bool, n_coop: int) -> list[int]:
+        """The parts (in holder order) of ``amount``; kept per amount, as agreement amounts repeat a lot."""
+        done = self._parts.get((origin, has_lead, n_coop, amount))
+        if done is not None:
+            return done
         key = (origin, has_lead, n_coop)
         plan = self._plans.get(key)
         if plan is None:
@@ -151,10 +162,24 @@ class _Splitter:
             shares = ([rules.unit_share("lead", n_coop)] if has_lead else []) + \
                 [rules.unit_share("coop", n_coop)] * n_coop
             plan = self._plans[key] = SplitPlan(rules.origin_weights.get(origin, Fraction(0)), shares)
-        return plan.split(amount)
+        parts = self._parts[(origin, has_lead, n_coop, amount)] = plan.split(amount)
+        return parts
+
+    def single(self, amount: int, origin: str) -> int:
+        """The whole-yuan credit of a project with one holder: ``amount × origin weight`` half-up (mirrored
+        for a negative amount) — what ``SplitPlan.split`` and ``equal_split`` give for one share of 100%."""
+        w = self._weights.get(origin)
+        if w is None:
+            f = self.rules.origin_weights.get(origin, Fraction(0))
+            w = self._weights[origin] = (f.numerator, f.denominator)
+        if amount >= 0:
+            return (2 * amount * w[0] + w[1]) // (2 * w[1])
+        return -((-2 * amount * w[0] + w[1]) // (2 * w[1]))
 
     def person_parts(self, amount: int, origin: str, count: int) -> list[int]:
-        if count == 1 or amount < 0:
+        if count == 1:
+            return [self.single(amount, origin)]
+        if amount < 0:
             return equal_split(amount, self.rules.origin_weights.get(origin, Fraction(0)), count)
         w = self._weights.get(origin)
         if w is None:
@@ -199,9 +224,12 @@ def board_aggregates(session: Session, rules: Rules, windows: dict[str, Window],
     person_credits = Credits()
     splitter = _Splitter(session, rules)
     district = _signings(session, rules, windows, credit, person_window, units, person_credits, splitter)
-    for name, amount in district_arrived(session, rules, windows).items():
+    arrived = _credited_funds(session, rules, windows, credit, person_window, units, person_credits, splitter)
+    rest = {name: w for name, w in windows.items() if name not in arrived}
+    if rest:
+        arrived.update(district_arrived(session, rules, rest))
+    for name, amount in arrived.items():
         district[name].arrived_amount = amount
-    _credited_funds(session, rules, credit, person_window, units, person_credits, splitter)
     holders = {h for h, _ in person_credits.sums}
     persons = {person_window: {
         p: Figures(agreement_amount=person_credits.amount(p, "agreement_amount"),
@@ -232,6 +260,19 @@ def _decode(code: int, i: int, count: int, amount: int) -> list[int]:
             amount if formal else 0, amount if framework else 0]
 
 
+def _credit_plan(code: int, count: int) -> list[tuple[int, list[tuple[int, int]], bool, bool, list[str]]]:
+    """What one project with credit-window code ``code`` adds, per credit window it is in: (window index,
+    the (column, count) pairs it adds to its lead unit's counts, signed, first signed, the amount fields
+    that get its agreement amount) — ``_decode`` of one project, computed once per code."""
+    out = []
+    for i in range(count):
+        if (code >> (4 * i)) & 15:
+            vals = _decode(code, i, 1, 1)
+            out.append((i, [(j, v) for j, v in enumerate(vals[:len(_COUNTS)]) if v], bool(vals[0]), bool(vals[3]),
+                        [f for f, v in zip(_AMOUNTS, vals[len(_COUNTS):], strict=True) if v]))
+    return out
+
+
 def _signings(session: Session, rules: Rules, windows: dict[str, Window], credit: dict[str, Window],
               person_window: str, units: _Units, persons: Credits, splitter: _Splitter) -> dict[str, Figures]:
     """Every signing figure in one statement: the live projects signed or started in any window are read
@@ -240,51 +281,79 @@ def _signings(session: Session, rules: Rules, windows: dict[str, Window], credit
     persons. The district sums them raw; units and persons get each project's whole-yuan parts."""
     names, credit_names = list(windows), list(credit)
     klass = size_class_expr(rules)
+    scan = scans_projects(session)  # SQLite: read the table in order (see figures.unindexed)
     ccode = _code([credit[n] for n in credit_names])
     in_credit = ccode != 0
-    rows = session.execute(
+    rows = session.connection().execute(  # Core rows: no ORM row processing
         select(Project.id, Project.lead_unit_id, Project.origin, klass, Project.agreement_amount,
                _code([windows[n] for n in names]), ccode,
                case((in_credit, _id_list(ProjectCooperatingUnit.unit_id, ProjectCooperatingUnit, Project.id)),
                     else_=None),
                case((in_credit, _id_list(ProjectPerson.person_id, ProjectPerson, Project.id)), else_=None))
-        .where(live_expr(rules), klass != "none", or_(*(signing_prefilter(span) for span, _ in clusters(windows))))
+        .where(live_expr(rules, scan), klass != "none",
+               or_(*(signing_prefilter(span, scan) for span, _ in clusters(windows))))
     ).all()
     district = {name: Figures() for name in names}
     groups: dict[tuple[str, int], list[int]] = {}
     p_index = credit_names.index(person_window)
+    slots = [units.counts[name] for name in credit_names]
+    sums = [units.credits[name].sums for name in credit_names]
+    actives = [units.active[name] for name in credit_names]
+    person_sums = persons.sums
+    decoded: dict[int, list[tuple[int, list[tuple[int, int]], bool, bool, list[str]]]] = {}
+    n_counts = len(_COUNTS)
+    class_slot = {c: n_counts + k for k, c in enumerate(_CLASSES)}
+    width = n_counts + len(_CLASSES)
     for _pid, lead, origin, size, amount, code, ccode_value, coops, people in rows:
         amount, code, ccode_value = int(amount or 0), int(code), int(ccode_value)
-        group = groups.setdefault((size, code), [0, 0])
-        group[0] += 1
-        group[1] += amount
+        group = groups.get((size, code))
+        if group is None:
+            groups[(size, code)] = [1, amount]
+        else:
+            group[0] += 1
+            group[1] += amount
         if not ccode_value:
             continue
-        unit_ids = splitter.units(lead, coops)
-        n_coop = len(unit_ids) - (lead is not None)
-        for i, name in enumerate(credit_names):
-            if not (ccode_value >> (4 * i)) & 15:
-                continue
-            vals = _decode(ccode_value, i, 1, amount)
+        # Each amount figure of a window is the project's whole agreement amount or nothing, so its
+        # whole-yuan parts are computed once (one holder: the half-up credit; else the largest remainder).
+        if coops:
+            unit_ids = splitter.units(lead, coops)
+            parts = splitter.unit_parts(amount, origin, lead is not None, len(unit_ids) - (lead is not None)) \
+                if amount else []
+        elif lead is not None:
+            unit_ids = [lead]
+            parts = [splitter.single(amount, origin)] if amount else []
+        else:
+            unit_ids, parts = [], []
+        plan = decoded.get(ccode_value)
+        if plan is None:
+            plan = decoded[ccode_value] = _credit_plan(ccode_value, len(credit_names))
+        for i, counts_add, signed, first, amount_fields in plan:
+            counts = slots[i]
             if lead is not None:
-                slot = units.slot(name, lead)
-                for j in range(len(_COUNTS)):
-                    slot[j] += vals[j]
-                slot[len(_COUNTS) + _CLASSES.index(size)] += vals[3]
+                slot = counts.get(lead)
+                if slot is None:
+                    slot = counts[lead] = [0] * width
+                for j, v in counts_add:
+                    slot[j] += v
+                if first:
+                    slot[class_slot[size]] += 1
             for unit_id in unit_ids:
-                units.slot(name, unit_id)
-                if vals[0]:
-                    units.active[name].add(unit_id)
-            if unit_ids:
-                for field_name, value in zip(_AMOUNTS, vals[len(_COUNTS):], strict=True):
-                    if value:
-                        parts = splitter.unit_parts(value, origin, lead is not None, n_coop)
-                        for unit_id, part in zip(unit_ids, parts, strict=True):
-                            units.credits[name].add(unit_id, field_name, part)
-            if i == p_index and vals[3] and amount and people:
+                if unit_id not in counts:
+                    counts[unit_id] = [0] * width
+            if signed:
+                actives[i].update(unit_ids)
+            if parts:
+                credit_sums = sums[i]
+                for field_name in amount_fields:
+                    for unit_id, part in zip(unit_ids, parts, strict=True):
+                        key = (unit_id, field_name)
+                        credit_sums[key] = credit_sums.get(key, 0) + part
+            if i == p_index and first and amount and people:
                 ids = splitter.persons(people)
                 for person_id, part in zip(ids, splitter.person_parts(amount, origin, len(ids)), strict=True):
-                    persons.add(person_id, "agreement_amount", part)
+                    key = (person_id, "agreement_amount")
+                    person_sums[key] = person_sums.get(key, 0) + part
     for (size, code), (count, amount) in groups.items():
         for i, name in enumerate(names):
             if (code >> (4 * i)) & 15:
@@ -292,49 +361,92 @@ def _signings(session: Session, rules: Rules, windows: dict[str, Window], credit
     return district
 
 
+def scans_projects(session: Session) -> bool:
+    """Whether the board reads the projects table in order rather than by date index (SQLite)."""
+    return session.get_bind().dialect.name == "sqlite"
+
+
 def _window_sums(column: Any, date_column: Any, windows: list[Window], span: Window) -> list[Any]:
     return [func.sum(column) if w == span else func.sum(case((in_window(date_column, w), column), else_=0))
             for w in windows]
 
 
-def _credited_funds(session: Session, rules: Rules, credit: dict[str, Window], person_window: str,
-                    units: _Units, person_credits: Credits, splitter: _Splitter) -> None:
+def _credited_funds(session: Session, rules: Rules, windows: dict[str, Window], credit: dict[str, Window],
+                    person_window: str, units: _Units, person_credits: Credits,
+                    splitter: _Splitter) -> dict[str, int]:
     """Funds per project once per credit span (conditional sums over the covering index), joined to the
     counting projects with their cooperating units and credited persons, each project's sum split among
-    them in whole yuan."""
+    them in whole yuan. Returns the district's raw funds of every window inside a credit span (the credit
+    windows and, e.g., the quarter alone): the sums of the same rows, so ``district_arrived`` is left with
+    the other windows (last year's)."""
+    arrived: dict[str, int] = {}
     for span, names in clusters(credit):
-        sums = _window_sums(Funding.amount, Funding.date, [credit[n] for n in names], span)
+        inside = [n for n, w in windows.items() if n not in names and span[0] <= w[0] and w[1] <= span[1]]
+        summed = names + inside
+        sums = _window_sums(Funding.amount, Funding.date, [windows[n] for n in summed], span)
         pf = (select(Funding.project_id, *(s.label(f"a{i}") for i, s in enumerate(sums)))
               .where(Funding.deleted_at.is_(None), in_window(Funding.date, span))
               .group_by(Funding.project_id).subquery("pf"))
         with_persons = person_window in names
-        rows = session.execute(
+        rows = session.connection().execute(
             select(Project.id, Project.lead_unit_id, Project.origin,
                    _id_list(ProjectCooperatingUnit.unit_id, ProjectCooperatingUnit, Project.id),
                    _id_list(ProjectPerson.person_id, ProjectPerson, Project.id) if with_persons else literal(None),
-                   *(pf.c[f"a{i}"] for i in range(len(names))))
+                   *(pf.c[f"a{i}"] for i in range(len(summed))))
             .join(pf, pf.c.project_id == Project.id)
             .where(counted_expr(rules))).all()
+        for k, name in enumerate(summed):
+            arrived[name] = sum(int(row[5 + k] or 0) for row in rows)
         p_index = names.index(person_window) if with_persons else -1
+        width = len(_COUNTS) + len(_CLASSES)
+        slots = [units.counts[name] for name in names]
+        sums = [units.credits[name].sums for name in names]
+        actives = [units.active[name] for name in names]
+        person_sums = person_credits.sums
+        single = splitter.single
+        alone = len(names) == 1
         for row in rows:
             _pid, lead, origin, coops, people = row[:5]
-            values = [int(v or 0) for v in row[5:]]
-            unit_ids = splitter.units(lead, coops)
-            n_coop = len(unit_ids) - (lead is not None)
-            for name, value in zip(names, values, strict=True):
-                for unit_id in unit_ids:
-                    units.slot(name, unit_id)
-                    if value:
-                        units.active[name].add(unit_id)
-                if value and unit_ids:
-                    parts = splitter.unit_parts(value, origin, lead is not None, n_coop)
+            if alone and not coops and lead is not None:  # the common case: one window, the lead unit alone
+                counts = slots[0]
+                if lead not in counts:
+                    counts[lead] = [0] * width
+                value = int(row[5] or 0)
+                if value:
+                    actives[0].add(lead)
+                    key = (lead, "arrived_amount")
+                    sums[0][key] = sums[0].get(key, 0) + single(value, origin)
+            else:
+                if coops:
+                    unit_ids = splitter.units(lead, coops)
+                    n_coop = len(unit_ids) - (lead is not None)
+                elif lead is not None:
+                    unit_ids, n_coop = [lead], 0
+                else:
+                    unit_ids, n_coop = [], 0
+                for i, v in enumerate(row[5:5 + len(names)] if unit_ids else ()):
+                    value = int(v or 0)
+                    counts = slots[i]
+                    for unit_id in unit_ids:
+                        if unit_id not in counts:
+                            counts[unit_id] = [0] * width
+                    if not value:
+                        continue
+                    actives[i].update(unit_ids)
+                    parts = [splitter.single(value, origin)] if n_coop == 0 and lead is not None else \
+                        splitter.unit_parts(value, origin, lead is not None, n_coop)
+                    credit_sums = sums[i]
                     for unit_id, part in zip(unit_ids, parts, strict=True):
-                        units.credits[name].add(unit_id, "arrived_amount", part)
-            if p_index >= 0 and values[p_index] and people:
-                ids = splitter.persons(people)
-                for person_id, part in zip(ids, splitter.person_parts(values[p_index], origin, len(ids)),
-                                           strict=True):
-                    person_credits.add(person_id, "arrived_amount", part)
+                        key = (unit_id, "arrived_amount")
+                        credit_sums[key] = credit_sums.get(key, 0) + part
+            if p_index >= 0 and people:
+                value = int(row[5 + p_index] or 0)
+                if value:
+                    ids = splitter.persons(people)
+                    for person_id, part in zip(ids, splitter.person_parts(value, origin, len(ids)), strict=True):
+                        key = (person_id, "arrived_amount")
+                        person_sums[key] = person_sums.get(key, 0) + part
+    return arrived
 
 
 def _pieces(windows: Iterable[Window]) -> list[Window]:
@@ -372,4 +484,4 @@ def district_arrived(session: Session, rules: Rules, windows: dict[str, Window])
             for name, w in windows.items()}
 
 
-__all__ = ["Aggregates", "Credits", "board_aggregates", "clusters", "district_arrived"]
+__all__ = ["Aggregates", "Credits", "board_aggregates", "clusters", "district_arrived", "scans_projects"]

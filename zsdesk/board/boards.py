@@ -21,8 +21,8 @@ from ..labels import EXTRA_BOARD_LABELS, NO_LEAD_UNIT, RATE_FIGURES
 from ..models import DictionaryEntry, Person, Project, ProjectTag, Target, Unit
 from ..periods import Period, parse_period
 from ..rules import Rules, load_rules
-from .aggregates import board_aggregates
-from .figures import Figures, Window, counted_expr, size_class_expr, window_predicates
+from .aggregates import board_aggregates, scans_projects
+from .figures import Figures, Window, counted_expr, size_class_expr, unindexed, window_predicates
 from .ranking import competition_ranks, fraction_to_decimal, rate, scores
 
 if TYPE_CHECKING:
@@ -162,7 +162,8 @@ def extra_boards(session: Session, rules: Rules, window: Window) -> dict[str, Ex
     statement over the projects first signed or started in the window (indexed), with a flag per board."""
     klass = size_class_expr(rules)
     lead = aliased(Unit)
-    preds = window_predicates(window)
+    scan = scans_projects(session)  # SQLite: read the table in order (see figures.unindexed)
+    preds = window_predicates(window, scan)
 
     def tagged(ids: list[int]) -> Any:
         return exists().where(ProjectTag.project_id == Project.id, ProjectTag.tag_id.in_(ids)) if ids else false()
@@ -182,8 +183,8 @@ def extra_boards(session: Session, rules: Rules, window: Window) -> dict[str, Ex
                Project.agreement_amount, Project.expected_output, Project.signed_date, Project.started_date,
                flag(big), flag(new), flag(started))
         .outerjoin(lead, lead.id == Project.lead_unit_id)
-        .where(counted_expr(rules), or_(preds["first"], preds["started"]), or_(big, new, started))
-        .order_by(Project.agreement_amount.desc(), Project.code)).all()
+        .where(counted_expr(rules, scan), or_(preds["first"], preds["started"]), or_(big, new, started))
+        .order_by((unindexed(Project.agreement_amount) if scan else Project.agreement_amount).desc(), Project.code)).all()
     titles = EXTRA_BOARD_LABELS
     lines: dict[str, list[ProjectLine]] = {key: [] for key in titles}
     for row in rows:
