@@ -29,6 +29,7 @@ from .labels import STAGE_LABELS, field_label
 from .models import Funding, Project, Target
 from .money import format_wan
 from .ops.totals import mismatched_totals
+from .queries.text_search import index_problems
 from .sqlite_file import SQLITE_HEADER as SQLITE_HEADER  # re-exported: moved below backup and opening
 from .sqlite_file import connect_writable, read_only_engine
 from .sqlite_file import inspect_file as inspect_file
@@ -146,6 +147,8 @@ def _run_checks(engine: Engine, report: CheckReport, sqlite: bool, ledger_file: 
         report.projects = s.scalar(select(func.count()).select_from(Project).where(Project.deleted_at.is_(None))) or 0
         _check_money(s, report)
         _check_totals(s, report)
+        if sqlite:
+            _check_text_index(s, report)
         _check_stages(s, report)
         # Tamper evidence: the audit chain, a replay of the log against every record, and the
         # anchors outside the file (issued notices, backups) — see zsdesk.audit_chain.
@@ -247,6 +250,14 @@ def _check_totals(s: Session, report: CheckReport) -> None:
         report.add("totals", f"项目 {code} 记录的累计到位 {format_wan(stored)} 万元与到位资金记录合计 "
                              f"{format_wan(live)} 万元不符（台账被其他工具改动过）")
     _more(report, "totals", count, "个项目的累计到位与到位资金记录不符")
+
+
+def _check_text_index(s: Session, report: CheckReport) -> None:
+    """The text filter's index (migration 0012): its triggers, and each project indexed as it now reads."""
+    count, messages = index_problems(s, MAX_LISTED)
+    for message in messages:
+        report.add("text_index", message)
+    _more(report, "text_index", count, "处文字搜索索引与台账不符")
 
 
 def _label(key: str) -> str:

@@ -31,6 +31,7 @@ from ..models import (
 from ..rules import SIZE_CLASS_LABELS, SIZE_CLASSES, Rules, Threshold, default_document, load_rules, parse_rules
 from .expressions import signed_date_expr as signed_date_expr  # re-exported: defined once there
 from .expressions import size_class_expr
+from .text_search import candidates as text_candidates
 
 __all__ = ["SIZE_CLASS_LABELS", "ProjectQuery", "ProjectRow", "SizeThresholds", "fetch_rows"]
 
@@ -139,11 +140,15 @@ class ProjectQuery:
             return start, end
         return date(self.year, 1, 1), date(self.year, 12, 31)
 
-    def conditions(self) -> list[ColumnElement[bool]]:
+    def conditions(self, narrowed: Select[Any] | None = None) -> list[ColumnElement[bool]]:
+        """``narrowed``: ids that may contain the text (the text index, :meth:`narrowed`); the LIKE
+        conditions still decide, so the rows are the same with or without it."""
         conds: list[ColumnElement[bool]] = [Project.deleted_at.is_(None)]
         text = self.text.strip()
         if text:
             like = f"%{_escape_like(text)}%"
+            if narrowed is not None:
+                conds.append(Project.id.in_(narrowed))
             conds.append(or_(Project.name.like(like, escape="\\"), Project.investor.like(like, escape="\\"),
                              Project.notes.like(like, escape="\\"), Project.code.like(like, escape="\\")))
         if self.stages:
@@ -169,9 +174,14 @@ class ProjectQuery:
             conds.append(self.stale_expr())
         return conds
 
-    def select(self) -> Select[int]:
+    def narrowed(self, session: Session) -> Select[Any] | None:
+        """The text index's candidates for this query's text on ``session``'s ledger, if it has one."""
+        text = self.text.strip()
+        return text_candidates(session, text) if text else None
+
+    def select(self, narrowed: Select[Any] | None = None) -> Select[int]:
         """``SELECT projects.id … WHERE … ORDER BY …`` — one query, ids only."""
-        stmt = select(Project.id).where(*self.conditions())
+        stmt = select(Project.id).where(*self.conditions(narrowed))
         key = self.sort if self.sort in SORT_KEYS else "code"
         if key in _SORT_COLUMNS:
             order: Any = _SORT_COLUMNS[key]
@@ -196,17 +206,18 @@ class ProjectQuery:
 
     def ids(self, session: Session) -> list[int]:
         key = self.sort if self.sort in SORT_KEYS else "code"
+        narrowed = self.narrowed(session)
         if key in _BY_UNIT_NAME:
-            return self._ids_by_unit_name(session, _BY_UNIT_NAME[key])
-        return fetch_ids(session, self.select())
+            return self._ids_by_unit_name(session, _BY_UNIT_NAME[key], narrowed)
+        return fetch_ids(session, self.select(narrowed))
 
-    def _ids_by_unit_name(self, session: Session, column: Any) -> list[int]:
+    def _ids_by_unit_name(self, session: Session, column: Any, narrowed: Select[Any] | None = None) -> list[int]:
         """The order of :meth:`select` for a sort by a unit's name, without sorting 100,000 joined rows in
         SQL (223 ms): the few hundred units ranked by the database (its collation, its NULL placement),
         the ids fetched ordered by (unit id, id) — for the lead unit straight from a live index — and
         each unit's run of ids placed by its unit's rank; reversed for descending."""
         names = session.execute(select(Unit.id, Unit.name).order_by(Unit.name, Unit.id)).all()
-        pairs = fetch_pairs(session, select(column, Project.id).where(*self.conditions())
+        pairs = fetch_pairs(session, select(column, Project.id).where(*self.conditions(narrowed))
                             .order_by(column.asc().nulls_first(), Project.id))
         units = [u for u, _ in pairs]
         ids = [pid for _, pid in pairs]
@@ -238,7 +249,8 @@ class ProjectQuery:
         return out
 
     def count(self, session: Session) -> int:
-        return session.scalar(select(func.count()).select_from(Project).where(*self.conditions())) or 0
+        return session.scalar(select(func.count()).select_from(Project).where(
+            *self.conditions(self.narrowed(session)))) or 0
 
 
 # Sorts by a unit's name that ``ProjectQuery.ids`` answers by rank (the unit column of the project).
