@@ -29,12 +29,12 @@ from .labels import STAGE_LABELS, field_label
 from .models import Funding, Project, Target
 from .money import format_wan
 from .ops.totals import mismatched_totals
-from .queries.text_search import index_problems
 from .sqlite_file import SQLITE_HEADER as SQLITE_HEADER  # re-exported: moved below backup and opening
 from .sqlite_file import connect_writable, read_only_engine
 from .sqlite_file import inspect_file as inspect_file
 from .sqlite_file import inspect_tables as inspect_tables
 from .stage import derive_stage, first_signed
+from .text_index import index_problems
 
 MAX_AMOUNT = 10**13  # 10万亿元: no single project or target comes near it; beyond is a typing or file error
 MAX_LISTED = 20  # problems of one kind listed one by one; the rest are counted

@@ -1,8 +1,11 @@
 """The text filter's index on SQLite: which projects can contain a text (migration 0012's ``project_text``).
 
 ``project_text`` is an FTS5 trigram index of each project's name, investor, notes and code, every value
-padded with two U+0001 characters. It only narrows: the filter keeps its LIKE conditions on the rows it
-names, so the ids and their order are exactly those of a scan (tests/test_text_search.py compares them).
+padded with two U+0001 characters; projects changed since they were indexed wait in
+``project_text_pending`` (triggers) until :func:`catch_up` re-indexes them — every operation does, in its
+own transaction. The index only narrows: pending ids always count, and the filter keeps its LIKE
+conditions on the rows named, so the ids and their order are exactly those of a scan
+(tests/test_text_search.py compares them).
 
 - 3 characters or more: the phrase query ``"text"`` (consecutive trigrams, the tokenizer folds case);
 - 1 or 2 characters: every trigram that starts with the text (the padding gives each character one),
@@ -17,24 +20,20 @@ import sqlite3
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Engine, Select, column, select, table
+from sqlalchemy import Engine, Select, column, select, table, union_all
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-INDEX = "project_text"
+from ..text_index import INDEX, PENDING, TRIGGERS
+from ..text_index import is_index_table as is_index_table  # re-exported: tests and check name it here
+
 TERMS = "project_text_terms"  # a TEMP fts5vocab table, made per connection when first needed
-TRIGGERS = ("project_text_insert", "project_text_delete", "project_text_update")
-INDEXED_COLUMNS = ("name", "investor", "notes", "code")
 _TOP = "\U0010ffff"
 
 _index = table(INDEX, column("rowid"))
+_pending = table(PENDING, column("project_id"))
 _terms = table(TERMS, column("doc"), column("term"), schema="temp")
 _AVAILABLE: WeakKeyDictionary[Engine, bool] = WeakKeyDictionary()
-
-
-def is_index_table(name: str) -> bool:
-    """The index and the shadow tables FTS5 keeps for it (``project_text_data``, ``_idx`` …)."""
-    return name == INDEX or name.startswith(INDEX + "_")
 
 
 def has_index(session: Session) -> bool:
@@ -47,55 +46,10 @@ def has_index(session: Session) -> bool:
     if known is None:
         # Without its triggers the index could be stale (zsdesk check reports it): then the filter scans.
         names = {r[0] for r in connection.exec_driver_sql(
-            "SELECT name FROM sqlite_master WHERE (type = 'table' AND name = ?) "
-            "OR (type = 'trigger' AND tbl_name = 'projects')", (INDEX,))}
-        known = _AVAILABLE[engine] = {INDEX, *TRIGGERS} <= names
+            "SELECT name FROM sqlite_master WHERE (type = 'table' AND name IN (?, ?)) "
+            "OR (type = 'trigger' AND tbl_name = 'projects')", (INDEX, PENDING))}
+        known = _AVAILABLE[engine] = {INDEX, PENDING, *TRIGGERS} <= names
     return known
-
-
-def _varints(blob: bytes) -> list[int]:
-    """SQLite's varints, as FTS5 stores each column's token count in ``project_text_docsize``."""
-    out, i = [], 0
-    while i < len(blob):
-        value = 0
-        for k in range(9):
-            byte = blob[i]
-            i += 1
-            if k == 8:
-                value = (value << 8) | byte
-                break
-            value = (value << 7) | (byte & 0x7F)
-            if not byte & 0x80:
-                break
-        out.append(value)
-    return out
-
-
-def index_problems(session: Session, limit: int) -> tuple[int, list[str]]:
-    """For ``zsdesk check`` (read only): the index's triggers, and every project indexed once with its
-    current lengths (a trigram per character, thanks to the padding). Returns (count, first messages)."""
-    connection = session.connection()
-    present = {r[0] for r in connection.exec_driver_sql(
-        "SELECT name, type FROM sqlite_master WHERE (type = 'table' AND name = ?) "
-        "OR (type = 'trigger' AND tbl_name = 'projects')", (INDEX,))}
-    if INDEX not in present:
-        return 0, []  # a ledger made without FTS5's trigram tokenizer: the filter scans
-    problems = [f"项目文字搜索索引缺少触发器 {name}（台账被其他工具改动过），搜索改为逐行查找"
-                for name in TRIGGERS if name not in present]
-    count = len(problems)
-    indexed: dict[int, bytes] = {r[0]: r[1] for r in connection.exec_driver_sql(f"SELECT id, sz FROM {INDEX}_docsize")}
-    lengths = ", ".join(f"length(coalesce({c}, ''))" for c in INDEXED_COLUMNS)
-    for pid, code, *sizes in connection.exec_driver_sql(f"SELECT id, code, {lengths} FROM projects"):
-        blob = indexed.pop(pid, None)
-        if blob is None or _varints(blob) != sizes:
-            count += 1
-            if len(problems) < limit:
-                problems.append(f"项目 {code} 的文字搜索索引与台账内容不符（台账被其他工具改动过）")
-    for pid in sorted(indexed):
-        count += 1
-        if len(problems) < limit:
-            problems.append(f"文字搜索索引里有已不存在的项目（编号 {pid}）（台账被其他工具改动过）")
-    return count, problems
 
 
 def _terms_table(session: Session) -> bool:
@@ -131,8 +85,11 @@ def candidates(session: Session, text: str) -> Select[Any] | None:
     if len(text) >= 3:
         phrase = '"' + text.replace('"', '""') + '"'
         match: ColumnElement[bool] = column(INDEX).op("MATCH")(phrase)
-        return select(_index.c.rowid).where(match)
-    folded = _plain_fold(text)
-    if folded is None or not _terms_table(session):
-        return None
-    return select(_terms.c.doc).where(_terms.c.term >= folded, _terms.c.term <= folded + _TOP * (3 - len(folded)))
+        found: Select[Any] = select(_index.c.rowid).where(match)
+    else:
+        folded = _plain_fold(text)
+        if folded is None or not _terms_table(session):
+            return None
+        found = select(_terms.c.doc).where(_terms.c.term >= folded,
+                                           _terms.c.term <= folded + _TOP * (3 - len(folded)))
+    return select(union_all(found, select(_pending.c.project_id)).subquery().c[0])
