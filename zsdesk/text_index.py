@@ -28,7 +28,7 @@ def is_index_table(name: str) -> bool:
 def catch_up(connection: Connection, project_ids: Iterable[int] = ()) -> None:
     """Re-index ``project_ids`` and the pending projects (three statements, whatever their number), in the
     caller's transaction. One probe when there is nothing to do or no index (PostgreSQL, older SQLite)."""
-    if connection.dialect.name != "sqlite":
+    if connection.dialect.name != "sqlite":  # PostgreSQL: no index, and a failed probe would abort its transaction
         return
     ids = [{"id": pid} for pid in set(project_ids)]
     try:
@@ -48,7 +48,10 @@ def catch_up(connection: Connection, project_ids: Iterable[int] = ()) -> None:
 
 def catch_up_all(connection: Connection) -> None:
     """At a writing open: the pending projects, then — if the index and the table still differ in number —
-    projects another tool inserted (one anti-join, only then)."""
+    projects another tool inserted (one anti-join, only then). SQLite only: a failed probe would abort a
+    PostgreSQL transaction."""
+    if connection.dialect.name != "sqlite":
+        return
     catch_up(connection)
     try:
         indexed = connection.exec_driver_sql(f"SELECT count(*) FROM {INDEX}_docsize").scalar()
