@@ -14,6 +14,7 @@ from zsdesk.errors import LedgerDamaged, LedgerTooNew
 from zsdesk.migrate import head_revision, script_directory, upgrade
 from zsdesk.models import Base
 from zsdesk.opening import open_unlocked
+from zsdesk.queries.text_search import is_index_table
 
 
 def test_revision_chain_is_linear():
@@ -32,6 +33,8 @@ def test_upgrade_from_empty_equals_the_models(tmp_path: Path):
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
     engine.dispose()
+    # The text filter's FTS5 index (0011) and the shadow tables FTS5 keeps for it are SQLite's, not models.
+    diff = [d for d in diff if not (d[0] == "remove_table" and is_index_table(d[1].name))]
     assert diff == []
 
 

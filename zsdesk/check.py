@@ -34,6 +34,7 @@ from .sqlite_file import connect_writable, read_only_engine
 from .sqlite_file import inspect_file as inspect_file
 from .sqlite_file import inspect_tables as inspect_tables
 from .stage import derive_stage, first_signed
+from .text_index import index_problems
 
 MAX_AMOUNT = 10**13  # 10万亿元: no single project or target comes near it; beyond is a typing or file error
 MAX_LISTED = 20  # problems of one kind listed one by one; the rest are counted
@@ -146,6 +147,8 @@ def _run_checks(engine: Engine, report: CheckReport, sqlite: bool, ledger_file: 
         report.projects = s.scalar(select(func.count()).select_from(Project).where(Project.deleted_at.is_(None))) or 0
         _check_money(s, report)
         _check_totals(s, report)
+        if sqlite:
+            _check_text_index(s, report)
         _check_stages(s, report)
         # Tamper evidence: the audit chain, a replay of the log against every record, and the
         # anchors outside the file (issued notices, backups) — see zsdesk.audit_chain.
@@ -253,6 +256,14 @@ def _check_totals(s: Session, report: CheckReport) -> None:
         report.add("totals", f"线索“{company}”记录的最近跟进日期 {on or '（空）'} 与跟进记录不符（应为 {expected}，"
                              "台账被其他工具改动过）")
     _more(report, "totals", lead_count, "条线索的最近跟进日期与跟进记录不符")
+
+
+def _check_text_index(s: Session, report: CheckReport) -> None:
+    """The text filter's index (migration 0011): its triggers, and each project indexed as it now reads."""
+    count, messages = index_problems(s, MAX_LISTED)
+    for message in messages:
+        report.add("text_index", message)
+    _more(report, "text_index", count, "处文字搜索索引与台账不符")
 
 
 def _label(key: str) -> str:

@@ -38,6 +38,7 @@ from .ops.history import ChangeRecord, Operation, operation
 from .ops.records import snapshot_from_values
 from .ops.totals import refresh_arrived_totals
 from .stage import derive_stage, first_signed
+from .text_index import catch_up_all
 
 YI = YUAN_PER_YI  # one definition, in zsdesk.money
 WAN = YUAN_PER_WAN
@@ -323,6 +324,7 @@ def build_demo(ledger: Ledger, projects: int | None = None, seed: int = 2026, to
         for ix in rebuilt:
             ix.create(conn)
         refresh_arrived_totals(op.session)  # 累计到位 of every project, once (the entries went in as Core rows)
+        catch_up_all(conn)  # the text filter's index: the projects went in as Core rows, not as records
         if conn.dialect.name == "postgresql":
             # Rows went in with explicit ids; move each id sequence past them, or the next insert collides.
             for table_name in ("units", "persons", "projects", "funding", "targets"):

@@ -48,6 +48,7 @@ from .models import Base
 from .ops.bootstrap import ensure_defaults
 from .sqlite_file import connect_read_only, connect_writable, inspect_file, read_only_engine
 from .sqlite_file import reading_connection as reading_connection  # re-exported: beside the other read-only opens
+from .text_index import catch_up_all
 
 READING_ONLY = "这个命令以只读方式打开台账，不能保存修改。"
 UPGRADE_BY_OWNER = ("这个共享台账需要升级到新版本的数据结构，只有台账所有者（建台账的登录名）可以升级。"
@@ -385,6 +386,8 @@ def _open_file(file: Path, operator: str | None, create: bool, write: bool, read
         try:
             with engine.connect() as conn:  # connect now: -wal/-shm exist before the first write
                 conn.exec_driver_sql("SELECT count(*) FROM alembic_version").scalar()
+            with engine.begin() as conn:  # projects changed by other tools: into the text filter's index
+                catch_up_all(conn)
         except BaseException:
             engine.dispose()
             raise

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import linecache
 import logging
 import os
 import sys
@@ -174,6 +175,18 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+def release_source_lines() -> None:
+    """Drop the source lines PySide6 keeps of every module imported after it.
+
+    PySide6's import hook (shibokensupport/feature.py, ``_mod_uses_pyside``) reads each newly imported
+    module's source with ``inspect.getsource`` to look for "PySide6", and ``linecache`` keeps every
+    line: ~25 MB of strings for SQLAlchemy, Alembic and zsdesk, never used again. Freed before a ledger
+    opens, the memory is reused by the ledger's own data instead of adding to the peak (bench/run.py,
+    the memory line). A traceback still reads the lines it needs from the files when it is formatted.
+    """
+    linecache.clearcache()
+
+
 class Controller:
     """Opens ledgers and their windows; the window asks it to switch ledgers."""
 
@@ -185,6 +198,7 @@ class Controller:
 
     def open_ledger(self, path: str, create: bool = False, demo: bool = False,
                     parent: QWidget | None = None) -> MainWindow | None:
+        release_source_lines()
         try:
             try:
                 ledger = self._open(path, create, demo)  # the one opening sequence, with the writer lock
@@ -247,6 +261,7 @@ class Controller:
 
         start_auto_backup(self.context)
         self.window.show()
+        release_source_lines()  # opening imported the migration scripts and the pages' modules
         return self.window
 
     def _open(self, path: str, create: bool, demo: bool) -> Ledger:

@@ -27,6 +27,7 @@ from ..labels import ENTITY_LABELS, Action, Entity
 from ..ledger import History as History  # re-exported: the undo stacks are part of the handle
 from ..ledger import Ledger
 from ..models import AuditEntry, Base
+from ..text_index import catch_up
 from .records import ENTITY_MODELS, Snapshot, apply_snapshot, same_content, snapshot
 from .totals import refresh_after
 
@@ -117,6 +118,8 @@ def operation(ledger: Ledger, label: str, undoable: bool = True) -> Iterator[Ope
         yield op
         session.flush()
         refresh_after(session, op.change.records)  # 累计到位 of the projects whose funding changed
+        # The text filter's index, for the projects this operation wrote (zsdesk/text_index.py).
+        catch_up(session.connection(), [r.entity_id for r in op.change.records if r.entity == "project"])
         op._write_audit()
         session.commit()
     except (StaleDataError, IntegrityError, OperationalError, ProgrammingError) as err:  # Programming: a refused grant

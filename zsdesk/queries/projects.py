@@ -31,6 +31,7 @@ from ..models import (
 from ..rules import SIZE_CLASS_LABELS, SIZE_CLASSES, Rules, Threshold, default_document, load_rules, parse_rules
 from .expressions import signed_date_expr as signed_date_expr  # re-exported: defined once there
 from .expressions import size_class_expr
+from .text_search import candidates as text_candidates
 
 __all__ = ["SIZE_CLASS_LABELS", "ProjectQuery", "ProjectRow", "SizeThresholds", "fetch_rows"]
 
@@ -139,14 +140,20 @@ class ProjectQuery:
             return start, end
         return date(self.year, 1, 1), date(self.year, 12, 31)
 
-    def conditions(self) -> list[ColumnElement[bool]]:
+    def conditions(self, narrowed: Select[Any] | None = None) -> list[ColumnElement[bool]]:
+        """``narrowed``: ids that may contain the text (the text index, :meth:`narrowed`); the LIKE
+        conditions still decide, so the rows are the same with or without it."""
         text = self.text.strip()
-        # A text search reads every row anyway: said so (the same test, wrapped), SQLite scans the table in
-        # storage order instead of walking a live index and looking up each row (see ``select``).
-        live = case((Project.deleted_at.is_(None), 1), else_=0) == 1 if text else Project.deleted_at.is_(None)
+        # A text search without the index reads every row anyway: said so (the same test, wrapped), SQLite
+        # scans the table in storage order instead of walking a live index and looking up each row (see
+        # ``select``). With the index, the few ids it names are looked up directly.
+        scan = bool(text) and narrowed is None
+        live = case((Project.deleted_at.is_(None), 1), else_=0) == 1 if scan else Project.deleted_at.is_(None)
         conds: list[ColumnElement[bool]] = [live]
         if text:
             like = f"%{_escape_like(text)}%"
+            if narrowed is not None:
+                conds.append(Project.id.in_(narrowed))
             conds.append(or_(Project.name.like(like, escape="\\"), Project.investor.like(like, escape="\\"),
                              Project.notes.like(like, escape="\\"), Project.code.like(like, escape="\\")))
         if self.stages:
@@ -172,9 +179,14 @@ class ProjectQuery:
             conds.append(self.stale_expr())
         return conds
 
-    def select(self) -> Select[int]:
+    def narrowed(self, session: Session) -> Select[Any] | None:
+        """The text index's candidates for this query's text on ``session``'s ledger, if it has one."""
+        text = self.text.strip()
+        return text_candidates(session, text) if text else None
+
+    def select(self, narrowed: Select[Any] | None = None) -> Select[int]:
         """``SELECT projects.id … WHERE … ORDER BY …`` — one query, ids only."""
-        stmt = select(Project.id).where(*self.conditions())
+        stmt = select(Project.id).where(*self.conditions(narrowed))
         key = self.sort if self.sort in SORT_KEYS else "code"
         if key in _SORT_COLUMNS:
             order: Any = _SORT_COLUMNS[key]
@@ -204,11 +216,12 @@ class ProjectQuery:
 
     def ids(self, session: Session) -> list[int]:
         key = self.sort if self.sort in SORT_KEYS else "code"
+        narrowed = self.narrowed(session)
         if key in _BY_UNIT_NAME:
-            return self._ids_by_unit_name(session, _BY_UNIT_NAME[key])
-        return fetch_ids(session, self.select())
+            return self._ids_by_unit_name(session, _BY_UNIT_NAME[key], narrowed)
+        return fetch_ids(session, self.select(narrowed))
 
-    def _ids_by_unit_name(self, session: Session, column: Any) -> list[int]:
+    def _ids_by_unit_name(self, session: Session, column: Any, narrowed: Select[Any] | None = None) -> list[int]:
         """The order of :meth:`select` for a sort by a unit's name, without sorting 100,000 joined rows in
         SQL (223 ms): the few hundred units ranked by the database (its collation, its NULL placement),
         the ids fetched ordered by (unit id, id) — for the lead unit straight from a live index — and
@@ -216,7 +229,7 @@ class ProjectQuery:
         names = session.execute(select(Unit.id, Unit.name).order_by(Unit.name, Unit.id)).all()
         # The database's own NULL placement (first on SQLite, last on PostgreSQL), so the ids come straight
         # from the live index; a NULLS FIRST on PostgreSQL sorted the 100k rows instead (144 → 43 ms).
-        pairs = fetch_pairs(session, select(column, Project.id).where(*self.conditions())
+        pairs = fetch_pairs(session, select(column, Project.id).where(*self.conditions(narrowed))
                             .order_by(column.asc(), Project.id))
         if pairs and pairs[-1][0] is None:  # PostgreSQL: the projects without a unit at the end; to the front
             first_null = len(pairs)
@@ -253,7 +266,8 @@ class ProjectQuery:
         return out
 
     def count(self, session: Session) -> int:
-        return session.scalar(select(func.count()).select_from(Project).where(*self.conditions())) or 0
+        return session.scalar(select(func.count()).select_from(Project).where(
+            *self.conditions(self.narrowed(session)))) or 0
 
 
 # Sorts by a unit's name that ``ProjectQuery.ids`` answers by rank (the unit column of the project).

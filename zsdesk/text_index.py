@@ -1,0 +1,118 @@
+"""The text filter's index (migration 0011): its names, keeping it in step, checking it.
+
+``project_text`` (FTS5 trigram) holds each project's name, investor, notes and code padded with two U+0001
+characters. Every operation re-indexes the projects it wrote (:func:`catch_up` in its transaction); other
+tools' updates and deletes are noted in ``project_text_pending`` by triggers, their inserts found by
+:func:`catch_up_all` when a ledger opens for writing. Reading it is zsdesk/queries/text_search.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import Connection, text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+INDEX = "project_text"
+PENDING = "project_text_pending"
+TRIGGERS = ("project_text_delete", "project_text_update")
+INDEXED_COLUMNS = ("name", "investor", "notes", "code")
+
+
+def is_index_table(name: str) -> bool:
+    """The index and the shadow tables FTS5 keeps for it (``project_text_data``, ``_idx`` …)."""
+    return name == INDEX or name.startswith(INDEX + "_")
+
+
+def catch_up(connection: Connection, project_ids: Iterable[int] = ()) -> None:
+    """Re-index ``project_ids`` and the pending projects (three statements, whatever their number), in the
+    caller's transaction. One probe when there is nothing to do or no index (PostgreSQL, older SQLite)."""
+    if connection.dialect.name != "sqlite":  # PostgreSQL: no index, and a failed probe would abort its transaction
+        return
+    ids = [{"id": pid} for pid in set(project_ids)]
+    try:
+        if ids:
+            connection.execute(text(f"INSERT OR IGNORE INTO {PENDING} (project_id) VALUES (:id)"), ids)
+        elif connection.exec_driver_sql(f"SELECT 1 FROM {PENDING} LIMIT 1").first() is None:
+            return
+    except DBAPIError:  # no index on this ledger (older SQLite when it was upgraded)
+        return
+    names = ", ".join(INDEXED_COLUMNS)
+    padded = ", ".join(f"coalesce({c}, '') || char(1, 1)" for c in INDEXED_COLUMNS)
+    connection.exec_driver_sql(f"DELETE FROM {INDEX} WHERE rowid IN (SELECT project_id FROM {PENDING})")
+    connection.exec_driver_sql(f"INSERT INTO {INDEX}(rowid, {names}) SELECT id, {padded} FROM projects "
+                               f"WHERE id IN (SELECT project_id FROM {PENDING})")
+    connection.exec_driver_sql(f"DELETE FROM {PENDING}")
+
+
+def catch_up_all(connection: Connection) -> None:
+    """At a writing open: the pending projects, then — if the index and the table still differ in number —
+    projects another tool inserted (one anti-join, only then). SQLite only: a failed probe would abort a
+    PostgreSQL transaction."""
+    if connection.dialect.name != "sqlite":
+        return
+    catch_up(connection)
+    try:
+        indexed = connection.exec_driver_sql(f"SELECT count(*) FROM {INDEX}_docsize").scalar()
+    except DBAPIError:
+        return
+    if indexed != connection.exec_driver_sql("SELECT count(*) FROM projects").scalar():
+        missing = [r[0] for r in connection.exec_driver_sql(
+            f"SELECT id FROM projects WHERE id NOT IN (SELECT id FROM {INDEX}_docsize)")]
+        catch_up(connection, missing)
+
+
+def _varints(blob: bytes) -> list[int]:
+    """SQLite's varints, as FTS5 stores each column's token count in ``project_text_docsize``."""
+    out, i = [], 0
+    while i < len(blob):
+        value = 0
+        for k in range(9):
+            byte = blob[i]
+            i += 1
+            if k == 8:
+                value = (value << 8) | byte
+                break
+            value = (value << 7) | (byte & 0x7F)
+            if not byte & 0x80:
+                break
+        out.append(value)
+    return out
+
+
+def index_problems(session: Session, limit: int) -> tuple[int, list[str]]:
+    """For ``zsdesk check`` (read only): the index's triggers, and every project not pending indexed once,
+    with its current values (FTS5's own copy) and as many trigrams as characters (its docsize record).
+    Returns (count, the first ``limit`` messages, in Chinese)."""
+    connection = session.connection()
+    present = {r[0] for r in connection.exec_driver_sql(
+        "SELECT name FROM sqlite_master WHERE (type = 'table' AND name IN (?, ?)) "
+        "OR (type = 'trigger' AND tbl_name = 'projects')", (INDEX, PENDING))}
+    if INDEX not in present:
+        return 0, []  # a ledger made without FTS5's trigram tokenizer: the filter scans
+    problems = [f"项目文字搜索索引缺少{'触发器' if name != PENDING else '数据表'} {name}"
+                "（台账被其他工具改动过），搜索改为逐行查找"
+                for name in (*TRIGGERS, PENDING) if name not in present]
+    count = len(problems)
+    pending = set() if PENDING not in present else {
+        r[0] for r in connection.exec_driver_sql(f"SELECT project_id FROM {PENDING}")}
+    sizes: dict[int, bytes] = {r[0]: r[1] for r in connection.exec_driver_sql(f"SELECT id, sz FROM {INDEX}_docsize")}
+    same = " AND ".join(f"coalesce(p.{c}, '') || char(1, 1) IS c.c{i}" for i, c in enumerate(INDEXED_COLUMNS))
+    lengths = ", ".join(f"length(coalesce(p.{c}, ''))" for c in INDEXED_COLUMNS)
+    rows = connection.exec_driver_sql(
+        f"SELECT p.id, p.code, c.id IS NOT NULL AND {same}, {lengths} "
+        f"FROM projects p LEFT JOIN {INDEX}_content c ON c.id = p.id")
+    for pid, code, same, *lengths_now in rows:
+        blob = sizes.pop(pid, None)
+        if pid in pending:
+            continue
+        if not same or blob is None or _varints(blob) != lengths_now:
+            count += 1
+            if len(problems) < limit:
+                problems.append(f"项目 {code} 的文字搜索索引与台账内容不符（台账被其他工具改动过）")
+    for pid in sorted(set(sizes) - pending):
+        count += 1
+        if len(problems) < limit:
+            problems.append(f"文字搜索索引里有已不存在的项目（编号 {pid}）（台账被其他工具改动过）")
+    return count, problems
