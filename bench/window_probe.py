@@ -14,7 +14,6 @@ T0 = time.perf_counter()
 
 import json  # noqa: E402
 import os  # noqa: E402
-import resource  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -73,6 +72,17 @@ def scroll(table: object) -> float:
     return time.perf_counter() - t0
 
 
+def peak_rss_mb() -> float:
+    """This process's own peak resident memory (VmHWM, reset by exec). Not getrusage's ru_maxrss: Linux
+    carries that over fork and exec, so a probe started by a bench process that had grown to 403 MB
+    reported 403 MB whatever the window used (the 433 MB of the earlier docs was bench/run.py's own)."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmHWM in /proc/self/status")
+
+
 def main() -> None:
     mode, db = sys.argv[1], sys.argv[2]
     elapsed, table, _window = first_screen(db)
@@ -82,7 +92,7 @@ def main() -> None:
     else:
         result["first_screen_s"] = elapsed
         result["scroll_s"] = scroll(table)
-    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result["peak_rss_mb"] = peak_rss_mb()
     print(json.dumps(result))
     sys.stdout.flush()
     os._exit(0)  # skip Qt teardown: not part of what is measured
