@@ -5,6 +5,7 @@ from __future__ import annotations
 import psycopg
 import pytest
 from psycopg import errors
+from sqlalchemy import text
 
 from zsdesk.opening import open_unlocked
 from zsdesk.ops import leads as lead_ops
@@ -50,3 +51,19 @@ def test_a_liaison_reads_and_changes_only_their_units_leads_and_trips(shared: Sh
         with pytest.raises(errors.InsufficientPrivilege, match="row-level security"):
             conn.execute("INSERT INTO trip_units (trip_id, unit_id) VALUES (%s, %s)", (other, shared.units["甲园区"]))
         assert conn.execute("UPDATE leads SET notes = '联络员改' WHERE id = %s", (mine,)).rowcount == 1
+
+
+def test_the_maintained_last_followup_is_no_way_around_the_roles(shared: Shared) -> None:
+    """leads.last_followup (migration 0010, kept by the operations) under the same rules as every column:
+    a liaison cannot move another unit's lead in the follow-up order, a reader cannot write it at all."""
+    with open_unlocked(shared.url) as owner:
+        theirs = lead_ops.create_lead(owner, {"received_date": "2026-03-02", "source_id": "以商招商",
+                                              "company": "乙的线索公司", "unit_id": "乙街道"}).ids("lead", "insert")[0]
+    with shared.raw(shared.login("liaison", unit="甲园区")) as conn:
+        assert conn.execute("UPDATE leads SET last_followup = '2030-01-01' WHERE id = %s", (theirs,)).rowcount == 0
+    with shared.raw(shared.login("reader")) as conn:
+        assert _ids(conn, "SELECT id FROM leads") == {theirs}
+        with pytest.raises(errors.InsufficientPrivilege):
+            conn.execute("UPDATE leads SET last_followup = '2030-01-01' WHERE id = %s", (theirs,))
+    with open_unlocked(shared.url) as owner, owner.reading() as s:
+        assert str(s.scalar(text("SELECT last_followup FROM leads WHERE id = :i"), {"i": theirs})) == "2026-03-02"
