@@ -283,22 +283,35 @@ def pg_scratch(url: str, target: str) -> tuple[str, Any]:
     return make_url(target).set(database=name).render_as_string(hide_password=False), drop
 
 
-def measure_pg(url: str, steps: dict[str, Step], repeat: int, reuse: bool, projects: int, name: str = "") -> None:
-    """The board, sort, filter and import lines on PostgreSQL; budget: within 1.5× of SQLite's median."""
+PG_LINES = {"pg_board": "board_ratio", "pg_sort_arrived": "sort_arrived", "pg_sort_lead_unit": "sort_lead_unit",
+            "pg_filter_text": "filter_text", "pg_import_real": "import_real"}
+
+
+def measure_pg(url: str, steps: dict[str, Step], repeat: int, reuse: bool, projects: int, name: str = "",
+               wanted: Callable[..., bool] = lambda *keys: True) -> None:
+    """The board, sort, filter and import lines on PostgreSQL; budget: within 1.5× of SQLite's median.
+    With ``--only``, the lines whose SQLite line (or own key) was asked for."""
     from bench import speed_bench
 
+    def asked(key: str) -> bool:
+        return wanted(key, PG_LINES[key])
+
     target = pg_database(url, reuse, projects, name)
-    steps["pg_board"].samples = speed_bench.board_vs_raw(target, PERIOD, repeat)[0]
-    for key, samples in speed_bench.table_queries(target, repeat).items():
-        steps[f"pg_{key}"].samples = samples
-    scratch, drop = pg_scratch(url, target)
-    try:
-        steps["pg_import_real"].samples = speed_bench.import_real(scratch, 5_000, repeat)[0]
-    finally:
-        drop()
-    for key, base in (("pg_board", "board_ratio"), ("pg_sort_arrived", "sort_arrived"),
-                      ("pg_sort_lead_unit", "sort_lead_unit"), ("pg_filter_text", "filter_text"),
-                      ("pg_import_real", "import_real")):
+    if asked("pg_board"):
+        steps["pg_board"].samples = speed_bench.board_vs_raw(target, PERIOD, repeat)[0]
+    if asked("pg_sort_arrived") or asked("pg_sort_lead_unit") or asked("pg_filter_text"):
+        for key, samples in speed_bench.table_queries(target, repeat).items():
+            steps[f"pg_{key}"].samples = samples
+    if asked("pg_import_real"):
+        scratch, drop = pg_scratch(url, target)
+        try:
+            steps["pg_import_real"].samples = speed_bench.import_real(scratch, 5_000, repeat)[0]
+        finally:
+            drop()
+    for key, base in PG_LINES.items():
+        if not asked(key):
+            steps[key].samples = []
+            continue
         steps[key].baseline = list(steps[base].samples)
         if not steps[key].baseline:
             steps[key].note = f"measure {base} on SQLite in the same run for the ratio"
@@ -473,7 +486,7 @@ def main() -> int:
         measure_speed(db, steps, max(5, args.repeat), wanted)
     if args.pg:
         try:
-            measure_pg(args.pg, steps, max(5, args.repeat), args.reuse, args.projects, args.pg_name)
+            measure_pg(args.pg, steps, max(5, args.repeat), args.reuse, args.projects, args.pg_name, wanted)
         except Exception as err:  # noqa: BLE001 - a server problem is reported on the lines, the rest still prints
             for key in steps:
                 if key.startswith("pg_"):
