@@ -281,8 +281,37 @@ _BY_UNIT_NAME: dict[str, Any] = {"lead_unit": Project.lead_unit_id, "landing_par
 
 def fetch_pairs(session: Session, stmt: Select[Any]) -> list[tuple[Any, Any]]:
     """The first two columns of ``stmt`` as tuples, by the same fast path as :func:`fetch_ids`."""
+    columns = _fetch_arrays(session, stmt, 2)
+    if columns is not None:
+        return list(zip(*columns, strict=True))
     rows = _fetch(session, stmt)
     return rows if rows is not None else [(r[0], r[1]) for r in session.execute(stmt)]
+
+
+def _fetch_arrays(session: Session, stmt: Select[Any], width: int) -> list[list[Any]] | None:
+    """PostgreSQL: the first ``width`` columns of ``stmt`` as lists, each aggregated on the server into one
+    array (``SELECT array_agg(c1), … FROM (stmt) AS s``) and read in binary — one row, not 100,000 (100k ids:
+    ~50 → ~31 ms). The aggregate reads its ordered subquery as it comes, with no join or grouping around it
+    (PostgreSQL's documented way to aggregate in order; an ``ORDER BY`` inside the aggregate would sort the
+    100k rows again instead of reading the index in order: ~105 ms). None where not PostgreSQL or the
+    parameters are not plain."""
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        return None
+    inner = stmt.subquery()
+    outer = select(*(func.array_agg(inner.c[i]) for i in range(width)))
+    compiled = outer.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
+    values = dict(compiled.construct_params())
+    raw: Any = connection.connection.dbapi_connection  # psycopg's connection: its cursor takes binary=True
+    if raw is None or not all(v is None or isinstance(v, (int, float, str)) for v in values.values()):
+        return None
+    cursor = raw.cursor(binary=True)
+    try:
+        cursor.execute(compiled.string, values)
+        row = cursor.fetchone()
+    finally:
+        cursor.close()
+    return [list(column or ()) for column in row]
 
 
 def _fetch(session: Session, stmt: Select[Any]) -> list[Any] | None:
@@ -332,10 +361,10 @@ def fetch_ids(session: Session, stmt: Select[int]) -> list[int]:
                 return [row[0] for row in cursor]
             finally:
                 cursor.close()
-    elif connection.dialect.name == "postgresql":  # psycopg's cursor likewise (100k ids: ~120 → ~30 ms)
-        rows = _fetch(session, stmt)
-        if rows is not None:
-            return [row[0] for row in rows]
+    elif connection.dialect.name == "postgresql":  # one binary array (100k ids: ~120 → ~50 → ~31 ms)
+        columns = _fetch_arrays(session, stmt, 1)
+        if columns is not None:
+            return columns[0]
     return list(session.scalars(stmt))
 
 
