@@ -25,6 +25,8 @@ from zsdesk.queries import ProjectQuery
 from zsdesk.queries.text_search import candidates, has_grams, query_grams
 from zsdesk.text_index import GRAMS_INDEX
 
+from .conftest import Shared
+
 ALPHABET = "玻纤光伏公司有限AaBbÉé1２ＡａＺ -_%\\\"'\x01"
 FIELDS = st.text(alphabet=ALPHABET, max_size=8)
 QUERIES = st.text(alphabet=ALPHABET, min_size=1, max_size=5)
@@ -112,3 +114,18 @@ def test_the_planner_reads_the_gram_index(pg_url: str) -> None:
         ops.undo(ledger)
         with ledger.reading() as s:
             assert ProjectQuery(text="璃纤").ids(s) == [pid] and ProjectQuery(text="电整").ids(s) == []
+
+
+def test_the_filter_keeps_row_security_for_each_role(shared: Shared) -> None:
+    """A liaison's text filter (the gram condition, the array of ids) shows only what row security lets them
+    see; a reader sees every match. Liaisons and the index: the same rows as the scan, whichever plan."""
+    mine = {shared.projects["甲的项目"], shared.projects["乙牵头甲协作"]}
+    everyone = set(shared.projects.values())
+    for role, unit, seen in (("liaison", "甲园区", mine), ("reader", None, everyone)):
+        login = shared.login(role, unit=unit)
+        with open_unlocked(shared.url_for(login)) as led, led.reading() as s:
+            assert has_grams(s)
+            for needle in ("项目", "的项目", "甲", "公司"):
+                q = ProjectQuery(text=needle)
+                expected = {pid for name, pid in shared.projects.items() if pid in seen and needle in name + "公司"}
+                assert set(q.ids(s)) == expected == set(s.scalars(q.select())), (role, needle)
