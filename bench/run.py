@@ -238,24 +238,45 @@ def measure_speed(db: Path, steps: dict[str, Step], repeat: int, wanted: Callabl
 
 def pg_database(url: str, reuse: bool, projects: int, name: str = "") -> str:
     """A bench database on the server at ``url`` (``zsdesk_bench_<n>k`` unless named), built with the demo
-    unless reused."""
-    from sqlalchemy import create_engine, text
+    unless reused. A reused one is opened first, which upgrades it to this code's schema (a database left at
+    an older migration, e.g. 0009 before this session's 0010–0012, gets their indexes); the default-named one
+    is rebuilt when it cannot be upgraded or holds another number of projects than ``projects`` (the old
+    ``zsdesk_bench_100k`` was stamped 0009 without 0007's tables, and held 150,000 projects). A database named
+    with ``--pg-name`` is never dropped for that: the run stops with the reason."""
+    from sqlalchemy import create_engine, func, select, text
     from sqlalchemy.engine import make_url
 
     from zsdesk.demo import build_demo
+    from zsdesk.models import Project
     from zsdesk.opening import open_unlocked
 
+    named = bool(name)
     name = name or f"zsdesk_bench_{projects // 1000}k"
+    target = make_url(url).set(database=name).render_as_string(hide_password=False)
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
-        if exists and not reuse:
-            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        if not exists or not reuse:
+        exists = bool(conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}))
+    build = not exists or not reuse
+    if exists and reuse:
+        try:
+            with open_unlocked(target, operator="bench") as ledger, ledger.reading() as s:
+                count = s.scalar(select(func.count()).select_from(Project))
+            reason = "" if count == projects else f"holds {count:,} projects, not {projects:,}"
+        except Exception as err:  # noqa: BLE001 - any failure to upgrade or read: rebuilt (or said)
+            reason = f"cannot be upgraded ({str(err).splitlines()[0][:120]})"
+        if reason and named:
+            admin.dispose()
+            raise RuntimeError(f"PostgreSQL bench database {name} {reason}; not dropped (named with --pg-name)")
+        if reason:
+            print(f"PostgreSQL bench database {name} {reason}: rebuilding it", file=sys.stderr)
+            build = True
+    if build:
+        with admin.connect() as conn:
+            if exists:
+                conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
             conn.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
-    target = make_url(url).set(database=name).render_as_string(hide_password=False)
-    if not exists or not reuse:
+    if build:
         with open_unlocked(target, operator="bench", create=True) as ledger:
             build_demo(ledger, projects=projects)
     return target
@@ -283,22 +304,35 @@ def pg_scratch(url: str, target: str) -> tuple[str, Any]:
     return make_url(target).set(database=name).render_as_string(hide_password=False), drop
 
 
-def measure_pg(url: str, steps: dict[str, Step], repeat: int, reuse: bool, projects: int, name: str = "") -> None:
-    """The board, sort, filter and import lines on PostgreSQL; budget: within 1.5× of SQLite's median."""
+PG_LINES = {"pg_board": "board_ratio", "pg_sort_arrived": "sort_arrived", "pg_sort_lead_unit": "sort_lead_unit",
+            "pg_filter_text": "filter_text", "pg_import_real": "import_real"}
+
+
+def measure_pg(url: str, steps: dict[str, Step], repeat: int, reuse: bool, projects: int, name: str = "",
+               wanted: Callable[..., bool] = lambda *keys: True) -> None:
+    """The board, sort, filter and import lines on PostgreSQL; budget: within 1.5× of SQLite's median.
+    With ``--only``, the lines whose SQLite line (or own key) was asked for."""
     from bench import speed_bench
 
+    def asked(key: str) -> bool:
+        return wanted(key, PG_LINES[key])
+
     target = pg_database(url, reuse, projects, name)
-    steps["pg_board"].samples = speed_bench.board_vs_raw(target, PERIOD, repeat)[0]
-    for key, samples in speed_bench.table_queries(target, repeat).items():
-        steps[f"pg_{key}"].samples = samples
-    scratch, drop = pg_scratch(url, target)
-    try:
-        steps["pg_import_real"].samples = speed_bench.import_real(scratch, 5_000, repeat)[0]
-    finally:
-        drop()
-    for key, base in (("pg_board", "board_ratio"), ("pg_sort_arrived", "sort_arrived"),
-                      ("pg_sort_lead_unit", "sort_lead_unit"), ("pg_filter_text", "filter_text"),
-                      ("pg_import_real", "import_real")):
+    if asked("pg_board"):
+        steps["pg_board"].samples = speed_bench.board_vs_raw(target, PERIOD, repeat)[0]
+    if asked("pg_sort_arrived") or asked("pg_sort_lead_unit") or asked("pg_filter_text"):
+        for key, samples in speed_bench.table_queries(target, repeat).items():
+            steps[f"pg_{key}"].samples = samples
+    if asked("pg_import_real"):
+        scratch, drop = pg_scratch(url, target)
+        try:
+            steps["pg_import_real"].samples = speed_bench.import_real(scratch, 5_000, repeat)[0]
+        finally:
+            drop()
+    for key, base in PG_LINES.items():
+        if not asked(key):
+            steps[key].samples = []
+            continue
         steps[key].baseline = list(steps[base].samples)
         if not steps[key].baseline:
             steps[key].note = f"measure {base} on SQLite in the same run for the ratio"
@@ -437,7 +471,8 @@ def main() -> int:
     parser.add_argument("--docs", action="store_true", help="also write docs/benchmarks.md")
     parser.add_argument("--pg", default="", metavar="URL",
                         help="also run the board, sort, filter and import lines on this PostgreSQL server "
-                             "(a database zsdesk_bench_<n>k is created there; kept with --reuse)")
+                             "(a database zsdesk_bench_<n>k is created there; kept with --reuse, upgraded to this "
+                             "code's schema, rebuilt if it cannot be or holds another number of projects)")
     parser.add_argument("--pg-name", default="", metavar="NAME",
                         help="the PostgreSQL bench database's name (default zsdesk_bench_<n>k)")
     parser.add_argument("--growth-1m", action="store_true", help="the growth table also at 1,000,000 projects")
@@ -473,7 +508,7 @@ def main() -> int:
         measure_speed(db, steps, max(5, args.repeat), wanted)
     if args.pg:
         try:
-            measure_pg(args.pg, steps, max(5, args.repeat), args.reuse, args.projects, args.pg_name)
+            measure_pg(args.pg, steps, max(5, args.repeat), args.reuse, args.projects, args.pg_name, wanted)
         except Exception as err:  # noqa: BLE001 - a server problem is reported on the lines, the rest still prints
             for key in steps:
                 if key.startswith("pg_"):

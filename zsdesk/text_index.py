@@ -18,6 +18,9 @@ INDEX = "project_text"
 PENDING = "project_text_pending"
 TRIGGERS = ("project_text_delete", "project_text_update")
 INDEXED_COLUMNS = ("name", "investor", "notes", "code")
+# PostgreSQL (migration 0012): a GIN expression index over the character pairs of those columns; nothing to keep.
+GRAMS_INDEX = "ix_projects_text_grams"
+GRAMS_FUNCTION = "zsdesk_text_grams"
 
 
 def is_index_table(name: str) -> bool:

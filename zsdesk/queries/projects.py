@@ -33,6 +33,9 @@ from .expressions import signed_date_expr as signed_date_expr  # re-exported: de
 from .expressions import size_class_expr
 from .text_search import candidates as text_candidates
 
+# What the text index says (text_search.candidates): ids on SQLite, a condition on the row on PostgreSQL.
+Narrowing = Select[Any] | ColumnElement[bool]
+
 __all__ = ["SIZE_CLASS_LABELS", "ProjectQuery", "ProjectRow", "SizeThresholds", "fetch_rows"]
 
 # Which date a year/quarter filter looks at.
@@ -140,7 +143,7 @@ class ProjectQuery:
             return start, end
         return date(self.year, 1, 1), date(self.year, 12, 31)
 
-    def conditions(self, narrowed: Select[Any] | None = None) -> list[ColumnElement[bool]]:
+    def conditions(self, narrowed: Narrowing | None = None) -> list[ColumnElement[bool]]:
         """``narrowed``: ids that may contain the text (the text index, :meth:`narrowed`); the LIKE
         conditions still decide, so the rows are the same with or without it."""
         text = self.text.strip()
@@ -152,8 +155,10 @@ class ProjectQuery:
         conds: list[ColumnElement[bool]] = [live]
         if text:
             like = f"%{_escape_like(text)}%"
-            if narrowed is not None:
+            if isinstance(narrowed, Select):
                 conds.append(Project.id.in_(narrowed))
+            elif narrowed is not None:  # PostgreSQL: a condition on the row, from the gram index
+                conds.append(narrowed)
             conds.append(or_(Project.name.like(like, escape="\\"), Project.investor.like(like, escape="\\"),
                              Project.notes.like(like, escape="\\"), Project.code.like(like, escape="\\")))
         if self.stages:
@@ -179,12 +184,12 @@ class ProjectQuery:
             conds.append(self.stale_expr())
         return conds
 
-    def narrowed(self, session: Session) -> Select[Any] | None:
+    def narrowed(self, session: Session) -> Narrowing | None:
         """The text index's candidates for this query's text on ``session``'s ledger, if it has one."""
         text = self.text.strip()
         return text_candidates(session, text) if text else None
 
-    def select(self, narrowed: Select[Any] | None = None) -> Select[int]:
+    def select(self, narrowed: Narrowing | None = None) -> Select[int]:
         """``SELECT projects.id … WHERE … ORDER BY …`` — one query, ids only."""
         stmt = select(Project.id).where(*self.conditions(narrowed))
         key = self.sort if self.sort in SORT_KEYS else "code"
@@ -221,7 +226,7 @@ class ProjectQuery:
             return self._ids_by_unit_name(session, _BY_UNIT_NAME[key], narrowed)
         return fetch_ids(session, self.select(narrowed))
 
-    def _ids_by_unit_name(self, session: Session, column: Any, narrowed: Select[Any] | None = None) -> list[int]:
+    def _ids_by_unit_name(self, session: Session, column: Any, narrowed: Narrowing | None = None) -> list[int]:
         """The order of :meth:`select` for a sort by a unit's name, without sorting 100,000 joined rows in
         SQL (223 ms): the few hundred units ranked by the database (its collation, its NULL placement),
         the ids fetched ordered by (unit id, id) — for the lead unit straight from a live index — and
@@ -276,8 +281,37 @@ _BY_UNIT_NAME: dict[str, Any] = {"lead_unit": Project.lead_unit_id, "landing_par
 
 def fetch_pairs(session: Session, stmt: Select[Any]) -> list[tuple[Any, Any]]:
     """The first two columns of ``stmt`` as tuples, by the same fast path as :func:`fetch_ids`."""
+    columns = _fetch_arrays(session, stmt, 2)
+    if columns is not None:
+        return list(zip(*columns, strict=True))
     rows = _fetch(session, stmt)
     return rows if rows is not None else [(r[0], r[1]) for r in session.execute(stmt)]
+
+
+def _fetch_arrays(session: Session, stmt: Select[Any], width: int) -> list[list[Any]] | None:
+    """PostgreSQL: the first ``width`` columns of ``stmt`` as lists, each aggregated on the server into one
+    array (``SELECT array_agg(c1), … FROM (stmt) AS s``) and read in binary — one row, not 100,000 (100k ids:
+    ~50 → ~31 ms). The aggregate reads its ordered subquery as it comes, with no join or grouping around it
+    (PostgreSQL's documented way to aggregate in order; an ``ORDER BY`` inside the aggregate would sort the
+    100k rows again instead of reading the index in order: ~105 ms). None where not PostgreSQL or the
+    parameters are not plain."""
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        return None
+    inner = stmt.subquery()
+    outer = select(*(func.array_agg(inner.c[i]) for i in range(width)))
+    compiled = outer.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
+    values = dict(compiled.construct_params())
+    raw: Any = connection.connection.dbapi_connection  # psycopg's connection: its cursor takes binary=True
+    if raw is None or not all(v is None or isinstance(v, (int, float, str)) for v in values.values()):
+        return None
+    cursor = raw.cursor(binary=True)
+    try:
+        cursor.execute(compiled.string, values)
+        row = cursor.fetchone()
+    finally:
+        cursor.close()
+    return [list(column or ()) for column in row]
 
 
 def _fetch(session: Session, stmt: Select[Any]) -> list[Any] | None:
@@ -327,10 +361,10 @@ def fetch_ids(session: Session, stmt: Select[int]) -> list[int]:
                 return [row[0] for row in cursor]
             finally:
                 cursor.close()
-    elif connection.dialect.name == "postgresql":  # psycopg's cursor likewise (100k ids: ~120 → ~30 ms)
-        rows = _fetch(session, stmt)
-        if rows is not None:
-            return [row[0] for row in rows]
+    elif connection.dialect.name == "postgresql":  # one binary array (100k ids: ~120 → ~50 → ~31 ms)
+        columns = _fetch_arrays(session, stmt, 1)
+        if columns is not None:
+            return columns[0]
     return list(session.scalars(stmt))
 
 

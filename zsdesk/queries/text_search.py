@@ -11,7 +11,11 @@ conditions on the rows named, so the ids and their order are exactly those of a 
 - 1 or 2 characters: every trigram that starts with the text (the padding gives each character one),
   read as a range of terms from an ``fts5vocab`` table on the connection. The range is on folded terms,
   so it is used only when folding is plain: ASCII (lower-cased) or characters without case (汉字, digits);
-- otherwise, or on PostgreSQL, or without the index: no narrowing (the scan).
+- otherwise, or without the index: no narrowing (the scan).
+
+PostgreSQL (migration 0012): ``ix_projects_text_grams``, a GIN index of each project's pairs of adjacent
+characters (``zsdesk_text_grams``); all of a query's pairs must be among them — a condition on the projects
+row itself, answered by a bitmap index scan, the LIKEs rechecking. A 1-character query scans.
 """
 
 from __future__ import annotations
@@ -20,11 +24,13 @@ import sqlite3
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Engine, Select, column, select, table, union_all
+from sqlalchemy import Engine, Select, Text, cast, column, func, literal, select, table, union_all
+from sqlalchemy.dialects.postgresql import ARRAY, array
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from ..text_index import INDEX, PENDING, TRIGGERS
+from ..models import Project
+from ..text_index import GRAMS_FUNCTION, GRAMS_INDEX, INDEX, PENDING, TRIGGERS
 from ..text_index import is_index_table as is_index_table  # re-exported: tests and check name it here
 
 TERMS = "project_text_terms"  # a TEMP fts5vocab table, made per connection when first needed
@@ -34,6 +40,7 @@ _index = table(INDEX, column("rowid"))
 _pending = table(PENDING, column("project_id"))
 _terms = table(TERMS, column("doc"), column("term"), schema="temp")
 _AVAILABLE: WeakKeyDictionary[Engine, bool] = WeakKeyDictionary()
+_GRAMS: WeakKeyDictionary[Engine, bool] = WeakKeyDictionary()
 
 
 def has_index(session: Session) -> bool:
@@ -78,8 +85,39 @@ def _plain_fold(text: str) -> str | None:
     return "".join(out)
 
 
-def candidates(session: Session, text: str) -> Select[Any] | None:
-    """The ids of the projects that may contain ``text`` (a superset), or None: no narrowing possible."""
+def has_grams(session: Session) -> bool:
+    """Whether this PostgreSQL ledger has migration 0012's gram index and its function; once per engine."""
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        return False
+    engine = connection.engine
+    known = _GRAMS.get(engine)
+    if known is None:
+        known = _GRAMS[engine] = bool(connection.exec_driver_sql(
+            f"SELECT to_regclass('{GRAMS_INDEX}') IS NOT NULL "
+            f"AND to_regprocedure('{GRAMS_FUNCTION}(text, text, text, text)') IS NOT NULL").scalar())
+    return known
+
+
+def query_grams(text: str) -> list[str]:
+    """What a project containing ``text`` (2 characters or more) must have among its grams: every adjacent pair."""
+    return sorted({text[i:i + 2] for i in range(len(text) - 1)})
+
+
+def grams_condition(text: str) -> ColumnElement[bool]:
+    """PostgreSQL: the projects whose pairs hold all of ``text``'s — the very expression of the index, so
+    the planner answers it from the index (each pair a plain text parameter)."""
+    grams = func.zsdesk_text_grams(Project.name, Project.investor, Project.notes, Project.code,
+                                   type_=ARRAY(Text))
+    wanted = cast(array([literal(g, Text) for g in query_grams(text)]), ARRAY(Text))
+    return grams.contains(wanted)
+
+
+def candidates(session: Session, text: str) -> Select[Any] | ColumnElement[bool] | None:
+    """The ids of the projects that may contain ``text`` (a superset), or on PostgreSQL a condition on the
+    projects row naming such a superset, or None: no narrowing possible."""
+    if len(text) >= 2 and has_grams(session):
+        return grams_condition(text)
     if not text or not has_index(session):
         return None
     if len(text) >= 3:
