@@ -188,6 +188,7 @@ def apply_plans(op: Operation, reader: RowReader, plans: list[RowPlan], step: Pr
     New records go in batches of up to ``BATCH`` through ``reader.create_many`` when the reader has one
     (one executemany per table; the same rows and audit records, in file order), the rest one by one."""
     batch: list[RowPlan] = []
+    reader.before_write(op)
 
     def write_batch() -> None:
         if batch:

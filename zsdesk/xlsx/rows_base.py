@@ -5,15 +5,18 @@ Below ``importer`` (which runs the passes) and the readers (``rows_projects``, `
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from ..labels import field_label
-from ..ops.crud import EntitySpec, create_in, update_in
+from ..ops.crud import EntitySpec, FieldKind, create_in, update_in
+from ..ops.fields import Invalid, Text
 from ..ops.history import Change, Operation
 from .columns import kind_columns
 from .diff import FieldChange
@@ -183,6 +186,52 @@ class Context:
         return None
 
 
+_PLAIN = (str, int, float, bool, date, datetime, type(None))
+
+
+def _memo_key(value: Any) -> Any:
+    """A key telling apart every value a field kind may answer differently (``1``, ``1.0``, ``True`` and
+    ``"1"`` are four), or ``None`` for a value not to remember."""
+    if type(value) in _PLAIN:
+        return (type(value), value)
+    if type(value) in (list, tuple):
+        keys = tuple(_memo_key(v) for v in value)
+        return None if None in keys else (type(value), keys)
+    return None
+
+
+class MemoKind:
+    """A field kind whose answers are remembered for one check pass: a file names the same units, chains,
+    dates and amounts over and over, and the stored units, persons and entries do not change while it is
+    checked. The same value, or the same ``Invalid`` reason, as the kind itself gives."""
+
+    def __init__(self, kind: FieldKind) -> None:
+        self.kind = kind
+        self.memo: dict[Any, tuple[bool, Any]] = {}
+
+    def coerce(self, session: Session, value: Any) -> Any:
+        key = _memo_key(value)
+        if key is None:
+            return self.kind.coerce(session, value)
+        hit = self.memo.get(key)
+        if hit is None:
+            try:
+                hit = (True, self.kind.coerce(session, value))
+            except Invalid as err:
+                hit = (False, err.reason)
+            self.memo[key] = hit
+        if not hit[0]:
+            raise Invalid(hit[1])
+        return list(hit[1]) if type(hit[1]) is list else hit[1]
+
+
+def memoized(spec: EntitySpec) -> EntitySpec:
+    """``spec`` with every field kind but text remembered (:class:`MemoKind`) for one check pass; text stays
+    as it is (names and notes rarely repeat, and the importer looks at which fields are text)."""
+    return dataclasses.replace(spec, fields={name: kind if isinstance(kind, Text) else MemoKind(kind)
+                                             for name, kind in spec.fields.items()})
+
+
 class RowReader:
     """One import kind: turns rows into plans (``plan``) and writes a checked plan (``apply``)."""
 
@@ -200,6 +249,9 @@ class RowReader:
 
     def finish(self, ctx: Context, plans: list[RowPlan]) -> None:
         """Checks that need every row (e.g. duplicates of existing entries)."""
+
+    def before_write(self, op: Operation) -> None:
+        """Called once before the checked plans are written, in the operation the check ran in."""
 
     def apply(self, op: Operation, plan: RowPlan) -> None:
         if plan.existing_id is None:

@@ -18,12 +18,13 @@ from ..models import Funding
 from ..money import format_wan, parse_money
 from ..ops.fields import split_list
 from ..ops.funding import FUNDING
-from ..ops.projects import PROJECT, insert_projects_in, normalized_name, project_rules
+from ..ops.history import Operation
+from ..ops.projects import PROJECT, insert_projects_in, normalized_name, project_rules, seed_same_names
 from ..ops.projects import _after_write as project_after_write  # the same bookkeeping create_project does
 from ..ops.projects import _prepare as project_prepare
 from .cells import exact_key, is_clear, row_cells
 from .lookups import norm
-from .rows_base import Context, DuplicateHint, RowPlan, RowReader
+from .rows_base import Context, DuplicateHint, RowPlan, RowReader, memoized
 
 MONEY_FIELDS = ("planned_investment", "agreement_amount", "expected_output", "amount")
 _UNIT_SUFFIX = {"亿元": "亿", "亿": "亿", "元": "元", "万元": "万元", "万": "万元"}
@@ -110,6 +111,7 @@ class _ProjectIndex:
         spellings = [inv for inv in ctx.lookups.stored_investors()
                      if exact_key(inv) in exact_investors or norm(inv) in loose_investors]
         rows = ctx.lookups.projects_of(spellings)
+        self.spellings, self.rows = spellings, rows  # the write's same-name rule starts from them (seed_same_names)
         ctx.lookups.add_investor_rows(loose_investors, rows)  # the ledger duplicate hints ask for the same investors
         for pid, code, name, investor in rows:
             investor_key = exact_key(investor)
@@ -132,6 +134,13 @@ class ProjectReader(RowReader):
     prepare = staticmethod(project_prepare)
     create_many = staticmethod(insert_projects_in)
 
+    def before_write(self, op: Operation) -> None:
+        """The stored projects every sheet's check read are the ones the batch insert's same-name rule
+        compares with: hand them over instead of reading them again."""
+        if self.indexes:
+            rows = {r[0]: r for index in self.indexes for r in index.rows}
+            seed_same_names(op, {s for index in self.indexes for s in index.spellings}, rows.values())
+
     def __init__(self) -> None:
         self.seen_keys: dict[tuple[str, str], int] = {}  # exact (investor, name) → first row
         self.seen_loose: dict[tuple[str, str], int] = {}  # normalised (investor, name) → first row
@@ -139,10 +148,13 @@ class ProjectReader(RowReader):
         self.by_investor: dict[str, list[tuple[str, int]]] = {}
         self.index: _ProjectIndex | None = None
         self.index_table: object = None  # the sheet the index was built for (a workbook reuses one reader)
+        self.indexes: list[_ProjectIndex] = []  # every sheet's
+        self.check_spec = memoized(ProjectReader.check_spec)  # a new reader for every check pass
 
     def plan(self, ctx: Context, number: int, row: dict[str, Any]) -> RowPlan | None:
         if self.index is None or self.index_table is not ctx.table:  # each sheet's own investors
             self.index = _ProjectIndex(ctx)
+            self.indexes.append(self.index)
             self.index_table = ctx.table
         name = exact_key(text_value(row.get("name")))
         investor = exact_key(text_value(row.get("investor")))
