@@ -6,7 +6,9 @@ Below ``importer`` (which runs the passes) and the readers (``rows_projects``, `
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -140,6 +142,7 @@ class Context:
             self.lookups.aliases = {(k, norm(v)): norm(to) for (k, v), to in aliases.items()}
         self._missing_units: dict[str, None] = {}
         self._missing_persons: dict[str, None] = {}
+        self._column_units: dict[str, str | None] | None = None
 
     def header(self, field_name: str) -> str:
         if field_name in ("origin_province", "origin_city"):
@@ -180,10 +183,28 @@ class Context:
         return self.report.nearest[key]
 
     def unit_of(self, field_name: str) -> str | None:
-        for m in self.table.columns:
-            if m.column.field == field_name:
-                return m.unit
-        return None
+        units = self._column_units
+        if units is None:  # once per file, not per cell
+            units = self._column_units = {}
+            for m in self.table.columns:
+                units.setdefault(m.column.field, m.unit)
+        return units.get(field_name)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while an import runs (then as before). An import makes hundreds of
+    thousands of objects that live until it ends (cells, rows, keys, plans, records); each full collection
+    walked all of them again, a fifth of a 10,000-row check's CPU (dry run, 100k ledger: 2.95 → 2.25 s).
+    Reference counting still frees everything else at once; cycles wait for the import's end."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 _PLAIN = (str, int, float, bool, date, datetime, type(None))
@@ -192,6 +213,8 @@ _PLAIN = (str, int, float, bool, date, datetime, type(None))
 def _memo_key(value: Any) -> Any:
     """A key telling apart every value a field kind may answer differently (``1``, ``1.0``, ``True`` and
     ``"1"`` are four), or ``None`` for a value not to remember."""
+    if type(value) is str:  # a text equals no other type's value: itself (most cells)
+        return value
     if type(value) in _PLAIN:
         return (type(value), value)
     if type(value) in (list, tuple):
