@@ -224,14 +224,17 @@ class Lookups:
         if not inv:
             return []
         key = normalized_name(str(name))
+        size = len(key)
         out = []
         matcher = difflib.SequenceMatcher(None, "", key)
         for other, pid, code, pname in self._group(inv)[:SIMILAR_GROUP_LIMIT]:
             if pid == exclude or other == key:
                 continue
+            total = len(other) + size  # > 0: two empty names are equal, skipped above
+            if 2.0 * min(len(other), size) / total < SIMILAR:  # real_quick_ratio(), before setting the matcher up
+                continue
             matcher.set_seq1(other)
-            if (matcher.real_quick_ratio() >= SIMILAR and matcher.quick_ratio() >= SIMILAR
-                    and ratio_at_least(matcher, other, key, SIMILAR)):
+            if matcher.quick_ratio() >= SIMILAR and ratio_at_least(matcher, other, key, SIMILAR):
                 out.append((pid, code, pname))
         return out
 
