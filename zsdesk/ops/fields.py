@@ -37,6 +37,8 @@ _INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u206
 
 def clean_line(text: str) -> str:
     """``text`` as one line: line breaks → a space, control and bidi characters removed."""
+    if text.isprintable():  # every character either pattern matches is Unicode Cc, Cf, Zl or Zp: not printable
+        return text
     return _INVISIBLE.sub("", _LINE_BREAKS.sub(" ", text))
 
 

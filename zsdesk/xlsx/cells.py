@@ -39,7 +39,12 @@ def exact_key(value: Any) -> str:
     """
     if value is None:
         return ""
-    return _WHITESPACE.sub(" ", clean_line(str(value))).strip()
+    text = str(value)
+    # Fast path, the same answer: a printable text has no line break, control or direction character (all
+    # are Unicode Cc/Cf/Zl/Zp) and no white space but U+0020, so only the runs of spaces and the ends remain.
+    if text.isprintable() and "  " not in text:
+        return text.strip()
+    return _WHITESPACE.sub(" ", clean_line(text)).strip()
 
 
 def row_cells(ctx: Problems, number: int, row: dict[str, Any], updating: bool,

@@ -25,7 +25,7 @@ from .columns import kind_columns
 from .diff import Differ, FieldChange
 from .reader import ImportProblem, read_table
 from .rows_base import MAX_REASON as MAX_REASON  # the row-reader base moved below the readers
-from .rows_base import Cancel, Context, ImportReport, Progress, RowPlan, RowReader
+from .rows_base import Cancel, Context, ImportReport, Progress, RowPlan, RowReader, collector_paused
 from .rows_base import DuplicateHint as DuplicateHint
 from .rows_projects import FundingReader, ProjectReader
 from .rows_simple import PersonReader, TargetReader, UnitReader
@@ -140,6 +140,12 @@ def import_file(ledger: Ledger, kind: str, path: str | Path, dry_run: bool = Tru
     (kind, name in the file) to an existing name to use instead (kind ``unit`` / ``person`` / ``chain`` /
     ``investor_tag``; e.g. ``report.nearest``), so a file need not be edited to match the ledger.
     """
+    with collector_paused():
+        return _import_file(ledger, kind, path, dry_run, progress, cancel, add_missing, aliases)
+
+
+def _import_file(ledger: Ledger, kind: str, path: str | Path, dry_run: bool, progress: Progress | None,
+                 cancel: Cancel | None, add_missing: bool, aliases: dict[tuple[str, str], str] | None) -> ImportReport:
     label, _ = kind_columns(kind)
     reader = _readers()[kind]
     table = read_table(path, kind, progress=_scaled(progress, 0, 40), cancel=cancel)
@@ -188,6 +194,7 @@ def apply_plans(op: Operation, reader: RowReader, plans: list[RowPlan], step: Pr
     New records go in batches of up to ``BATCH`` through ``reader.create_many`` when the reader has one
     (one executemany per table; the same rows and audit records, in file order), the rest one by one."""
     batch: list[RowPlan] = []
+    reader.before_write(op)
 
     def write_batch() -> None:
         if batch:

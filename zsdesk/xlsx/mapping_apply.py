@@ -49,6 +49,7 @@ from .mapping import (
 )
 from .mapping_sheet import SheetSample
 from .reader import ImportProblem, MatchedColumn, SheetTable
+from .rows_base import collector_paused
 from .rows_projects import money_value
 
 if TYPE_CHECKING:
@@ -267,6 +268,12 @@ def import_mapped(ledger: Ledger, path: str | Path, sheets: Sequence[tuple[Sheet
                   cancel: Cancel | None = None) -> WorkbookReport:
     """Check (and unless ``dry_run``, write) several mapped sheets as one set; every sheet's rows must be read
     (``read_samples(full=True)``). Problems come back per sheet; nothing is written unless all are clean."""
+    with collector_paused():
+        return _import_mapped(ledger, path, sheets, dry_run, add_missing, progress, cancel)
+
+
+def _import_mapped(ledger: Ledger, path: str | Path, sheets: Sequence[tuple[SheetSample, SheetMapping]],
+                   dry_run: bool, add_missing: bool, progress: Progress | None, cancel: Cancel | None) -> WorkbookReport:
     result = WorkbookReport(str(path), dry_run=dry_run)
     tables = []
     for sample, mapping in sheets:

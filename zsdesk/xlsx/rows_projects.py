@@ -18,12 +18,13 @@ from ..models import Funding
 from ..money import format_wan, parse_money
 from ..ops.fields import split_list
 from ..ops.funding import FUNDING
-from ..ops.projects import PROJECT, insert_projects_in, normalized_name, project_rules
+from ..ops.history import Operation
+from ..ops.projects import PROJECT, insert_projects_in, normalized_name, project_rules, seed_same_names
 from ..ops.projects import _after_write as project_after_write  # the same bookkeeping create_project does
 from ..ops.projects import _prepare as project_prepare
 from .cells import exact_key, is_clear, row_cells
-from .lookups import norm
-from .rows_base import Context, DuplicateHint, RowPlan, RowReader
+from .lookups import norm, ratio_at_least
+from .rows_base import Context, DuplicateHint, RowPlan, RowReader, memoized
 
 MONEY_FIELDS = ("planned_investment", "agreement_amount", "expected_output", "amount")
 _UNIT_SUFFIX = {"亿元": "亿", "亿": "亿", "元": "元", "万元": "万元", "万": "万元"}
@@ -93,7 +94,7 @@ def _similar(name: str, other: str, threshold: float = 0.85) -> bool:
     if 2.0 * min(len(name), len(other)) / total < threshold:  # real_quick_ratio, without building a matcher
         return False
     matcher = difflib.SequenceMatcher(None, name, other)
-    return matcher.quick_ratio() >= threshold and matcher.ratio() >= threshold
+    return matcher.quick_ratio() >= threshold and ratio_at_least(matcher, name, other, threshold)
 
 
 class _ProjectIndex:
@@ -110,16 +111,26 @@ class _ProjectIndex:
         spellings = [inv for inv in ctx.lookups.stored_investors()
                      if exact_key(inv) in exact_investors or norm(inv) in loose_investors]
         rows = ctx.lookups.projects_of(spellings)
-        ctx.lookups.add_investor_rows(loose_investors, rows)  # the ledger duplicate hints ask for the same investors
-        for pid, code, name, investor in rows:
-            investor_key = exact_key(investor)
+        self.spellings, self.rows = spellings, rows  # the write's same-name rule starts from them (seed_same_names)
+        # Each stored name's keys once, each investor spelling's once (shared with the lookups' groups).
+        investor_keys = {inv: (exact_key(inv), norm(inv or "")) for inv in {r[3] for r in rows}}
+        loose_names = [normalized_name(r[2]) for r in rows]
+        # the ledger duplicate hints ask for the same investors
+        ctx.lookups.add_investor_rows(loose_investors, rows, loose_names)
+        for (pid, code, name, investor), loose_name in zip(rows, loose_names, strict=True):
+            investor_key, loose_investor = investor_keys[investor]
             if investor_key in exact_investors:
                 name_key = exact_key(name)
                 self.exact.setdefault((investor_key, name_key), []).append((pid, code))
                 self.lowered.setdefault((investor_key, name_key.lower()), code)
-            loose_investor = norm(investor or "")
             if loose_investor in loose_investors:
-                self.loose.setdefault((loose_investor, normalized_name(name)), []).append((pid, code, name))
+                self.loose.setdefault((loose_investor, loose_name), []).append((pid, code, name))
+
+
+# Cells ``ProjectReader._raw`` does more with than ``text_value``; every other field is plain (remembered by name).
+_SPECIAL_CELLS = frozenset({"code", "origin_place", "lead_unit_id", "landing_park_id", "cooperating_unit_ids",
+                            "person_ids", "chain_id", "tag_ids", *MONEY_FIELDS, "origin", "industrial"})
+_PLAIN_CELL: dict[str, bool] = {}
 
 
 class ProjectReader(RowReader):
@@ -132,6 +143,13 @@ class ProjectReader(RowReader):
     prepare = staticmethod(project_prepare)
     create_many = staticmethod(insert_projects_in)
 
+    def before_write(self, op: Operation) -> None:
+        """The stored projects every sheet's check read are the ones the batch insert's same-name rule
+        compares with: hand them over instead of reading them again."""
+        if self.indexes:
+            rows = {r[0]: r for index in self.indexes for r in index.rows}
+            seed_same_names(op, {s for index in self.indexes for s in index.spellings}, rows.values())
+
     def __init__(self) -> None:
         self.seen_keys: dict[tuple[str, str], int] = {}  # exact (investor, name) → first row
         self.seen_loose: dict[tuple[str, str], int] = {}  # normalised (investor, name) → first row
@@ -139,10 +157,13 @@ class ProjectReader(RowReader):
         self.by_investor: dict[str, list[tuple[str, int]]] = {}
         self.index: _ProjectIndex | None = None
         self.index_table: object = None  # the sheet the index was built for (a workbook reuses one reader)
+        self.indexes: list[_ProjectIndex] = []  # every sheet's
+        self.check_spec = memoized(ProjectReader.check_spec)  # a new reader for every check pass
 
     def plan(self, ctx: Context, number: int, row: dict[str, Any]) -> RowPlan | None:
         if self.index is None or self.index_table is not ctx.table:  # each sheet's own investors
             self.index = _ProjectIndex(ctx)
+            self.indexes.append(self.index)
             self.index_table = ctx.table
         name = exact_key(text_value(row.get("name")))
         investor = exact_key(text_value(row.get("investor")))
@@ -204,9 +225,14 @@ class ProjectReader(RowReader):
     def _raw(self, ctx: Context, number: int, row: dict[str, Any]) -> dict[str, Any]:
         raw: dict[str, Any] = {}
         for name, value in row.items():
-            if name == "code":
+            plain = _PLAIN_CELL.get(name)
+            if plain is None:
+                plain = _PLAIN_CELL.setdefault(name, not (name in _SPECIAL_CELLS or name.endswith("_date")))
+            if plain:  # most cells: text as the clerk sees it
+                raw[name] = value if value is None or type(value) is str else text_value(value)
+            elif name == "code":
                 continue
-            if name == "origin_place":
+            elif name == "origin_place":
                 raw["origin_province"], raw["origin_city"] = split_place(value)
             elif name in ("lead_unit_id", "landing_park_id"):
                 raw[name] = self._unit(ctx, number, name, value)
