@@ -67,6 +67,7 @@ class Aggregates:
     units: dict[str, dict[int, Figures]]
     unit_active: dict[str, set[int]]
     persons: dict[str, dict[int, Figures]]
+    flagged: dict[int, tuple[int, ...]]  # project id → the values of ``flags`` (any non-zero) from the signings scan
 
 
 class Credits:
@@ -215,15 +216,19 @@ class _Units:
 
 
 def board_aggregates(session: Session, rules: Rules, windows: dict[str, Window],
-                     credit_windows: tuple[str, ...]) -> Aggregates:
+                     credit_windows: tuple[str, ...], flags: tuple[Any, ...] = ()) -> Aggregates:
     """District figures for every window; unit credits for ``credit_windows``; person credits for the
-    first of them (the one persons are ranked on)."""
+    first of them (the one persons are ranked on). ``flags``: integer expressions over a counting project
+    signed or started in a window, read in the same scan; the projects with any non-zero one are returned
+    (the extra boards' projects, without a second scan)."""
     credit = {n: windows[n] for n in credit_windows}
     units = _Units(credit)
     person_window = credit_windows[0]
     person_credits = Credits()
     splitter = _Splitter(session, rules)
-    district = _signings(session, rules, windows, credit, person_window, units, person_credits, splitter)
+    flagged: dict[int, tuple[int, ...]] = {}
+    district = _signings(session, rules, windows, credit, person_window, units, person_credits, splitter, flags,
+                         flagged)
     arrived = _credited_funds(session, rules, windows, credit, person_window, units, person_credits, splitter)
     rest = {name: w for name, w in windows.items() if name not in arrived}
     if rest:
@@ -235,7 +240,7 @@ def board_aggregates(session: Session, rules: Rules, windows: dict[str, Window],
         p: Figures(agreement_amount=person_credits.amount(p, "agreement_amount"),
                    arrived_amount=person_credits.amount(p, "arrived_amount")) for p in holders}}
     return Aggregates(district=district, units={n: units.figures(n) for n in credit}, unit_active=units.active,
-                      persons=persons)
+                      persons=persons, flagged=flagged)
 
 
 _FLAGS = ("formal", "framework", "first", "started")  # 4 bits per window; framework excludes formal
@@ -274,7 +279,8 @@ def _credit_plan(code: int, count: int) -> list[tuple[int, list[tuple[int, int]]
 
 
 def _signings(session: Session, rules: Rules, windows: dict[str, Window], credit: dict[str, Window],
-              person_window: str, units: _Units, persons: Credits, splitter: _Splitter) -> dict[str, Figures]:
+              person_window: str, units: _Units, persons: Credits, splitter: _Splitter, flags: tuple[Any, ...],
+              flagged: dict[int, tuple[int, ...]]) -> dict[str, Figures]:
     """Every signing figure in one statement: the live projects signed or started in any window are read
     once (indexed prefilter), one row each, with their size class, window membership as bit codes (all
     windows; credit windows) and, for those in a credit window, their cooperating units and credited
@@ -289,7 +295,8 @@ def _signings(session: Session, rules: Rules, windows: dict[str, Window], credit
                _code([windows[n] for n in names]), ccode,
                case((in_credit, _id_list(ProjectCooperatingUnit.unit_id, ProjectCooperatingUnit, Project.id)),
                     else_=None),
-               case((in_credit, _id_list(ProjectPerson.person_id, ProjectPerson, Project.id)), else_=None))
+               case((in_credit, _id_list(ProjectPerson.person_id, ProjectPerson, Project.id)), else_=None),
+               *flags)
         .where(live_expr(rules, scan), klass != "none",
                or_(*(signing_prefilter(span, scan) for span, _ in clusters(windows))))
     ).all()
@@ -304,7 +311,11 @@ def _signings(session: Session, rules: Rules, windows: dict[str, Window], credit
     n_counts = len(_COUNTS)
     class_slot = {c: n_counts + k for k, c in enumerate(_CLASSES)}
     width = n_counts + len(_CLASSES)
-    for _pid, lead, origin, size, amount, code, ccode_value, coops, people in rows:
+    n_flags = len(flags)
+    for row in rows:
+        _pid, lead, origin, size, amount, code, ccode_value, coops, people = row[:9]
+        if n_flags and any(row[9:]):
+            flagged[_pid] = tuple(row[9:])
         amount, code, ccode_value = int(amount or 0), int(code), int(ccode_value)
         group = groups.get((size, code))
         if group is None:
