@@ -31,10 +31,10 @@ from datetime import timedelta
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import String, case, cast, func, literal, not_, or_, select
+from sqlalchemy import String, case, cast, func, not_, or_, select
 from sqlalchemy.orm import Session
 
-from ..models import Funding, Person, Project, ProjectCooperatingUnit, ProjectPerson, Unit
+from ..models import MONTH_COLUMNS, Funding, FundingMonth, Person, Project, ProjectCooperatingUnit, ProjectPerson, Unit
 from ..rules import Rules
 from .figures import (
     Figures,
@@ -107,11 +107,13 @@ def _add_district(fig: Figures, size: str, values: list[int]) -> None:
     setattr(fig, size, getattr(fig, size) + values[3])
 
 
-def _id_list(column: Any, owner: Any, project_id: Any) -> Any:
-    """The ids in ``column`` of one project's rows of ``owner`` as "3,7,12" (one primary-key index probe;
-    ``group_concat`` on SQLite, ``string_agg`` on PostgreSQL). The order is fixed in Python."""
-    return (select(func.aggregate_strings(cast(column, String), ","))
-            .where(owner.project_id == project_id).correlate_except(owner).scalar_subquery())
+def _id_lists(session: Session, column: Any, owner: Any) -> dict[int, str]:
+    """Each project's ids in ``column`` of ``owner`` as "3,7,12" (``group_concat`` on SQLite, ``string_agg`` on
+    PostgreSQL), read once per board in primary-key order rather than one correlated probe per project. The
+    order within a list is fixed in Python."""
+    rows = session.connection().execute(
+        select(owner.project_id, func.aggregate_strings(cast(column, String), ",")).group_by(owner.project_id)).all()
+    return dict(rows)  # Core rows are (id, text) tuples: no per-row conversion
 
 
 class _Splitter:
@@ -126,6 +128,20 @@ class _Splitter:
         self._unit_order: dict[int, tuple[int, int]] | None = None
         self._person_order: dict[int, tuple[str, int]] | None = None
         self.session = session
+        self._coops: dict[int, str] | None = None
+        self._people: dict[int, str] | None = None
+
+    def coops_of(self) -> dict[int, str]:
+        """Project id → its cooperating units' ids ("3,7"), for the projects that have any."""
+        if self._coops is None:
+            self._coops = _id_lists(self.session, ProjectCooperatingUnit.unit_id, ProjectCooperatingUnit)
+        return self._coops
+
+    def people_of(self) -> dict[int, str]:
+        """Project id → its credited persons' ids ("12,40"), for the projects that have any."""
+        if self._people is None:
+            self._people = _id_lists(self.session, ProjectPerson.person_id, ProjectPerson)
+        return self._people
 
     def units(self, lead: int | None, coops: str | None) -> list[int]:
         if not coops:
@@ -289,14 +305,9 @@ def _signings(session: Session, rules: Rules, windows: dict[str, Window], credit
     klass = size_class_expr(rules)
     scan = scans_projects(session)  # SQLite: read the table in order (see figures.unindexed)
     ccode = _code([credit[n] for n in credit_names])
-    in_credit = ccode != 0
     rows = session.connection().execute(  # Core rows: no ORM row processing
         select(Project.id, Project.lead_unit_id, Project.origin, klass, Project.agreement_amount,
-               _code([windows[n] for n in names]), ccode,
-               case((in_credit, _id_list(ProjectCooperatingUnit.unit_id, ProjectCooperatingUnit, Project.id)),
-                    else_=None),
-               case((in_credit, _id_list(ProjectPerson.person_id, ProjectPerson, Project.id)), else_=None),
-               *flags)
+               _code([windows[n] for n in names]), ccode, *flags)
         .where(live_expr(rules, scan), klass != "none",
                or_(*(signing_prefilter(span, scan) for span, _ in clusters(windows))))
     ).all()
@@ -312,10 +323,11 @@ def _signings(session: Session, rules: Rules, windows: dict[str, Window], credit
     class_slot = {c: n_counts + k for k, c in enumerate(_CLASSES)}
     width = n_counts + len(_CLASSES)
     n_flags = len(flags)
+    coops_of, people_of = splitter.coops_of().get, splitter.people_of().get
     for row in rows:
-        _pid, lead, origin, size, amount, code, ccode_value, coops, people = row[:9]
-        if n_flags and any(row[9:]):
-            flagged[_pid] = tuple(row[9:])
+        pid, lead, origin, size, amount, code, ccode_value = row[:7]
+        if n_flags and any(row[7:]):
+            flagged[pid] = tuple(row[7:])
         amount, code, ccode_value = int(amount or 0), int(code), int(ccode_value)
         group = groups.get((size, code))
         if group is None:
@@ -325,6 +337,7 @@ def _signings(session: Session, rules: Rules, windows: dict[str, Window], credit
             group[1] += amount
         if not ccode_value:
             continue
+        coops, people = coops_of(pid), people_of(pid)
         # Each amount figure of a window is the project's whole agreement amount or nothing, so its
         # whole-yuan parts are computed once (one holder: the half-up credit; else the largest remainder).
         if coops:
@@ -377,6 +390,42 @@ def scans_projects(session: Session) -> bool:
     return session.get_bind().dialect.name == "sqlite"
 
 
+def month_range(w: Window) -> tuple[int, int, int] | None:
+    """(year, first month, last month) when ``w`` is whole months of one year (every period's window), else None."""
+    start, end = w
+    nxt = end + timedelta(days=1)
+    if start.day != 1 or nxt.day != 1 or start.year != end.year:
+        return None
+    return start.year, start.month, end.month
+
+
+def _months_sum(first: int, last: int) -> Any:
+    cols = [FundingMonth.__table__.c[MONTH_COLUMNS[k - 1]] for k in range(first, last + 1)]
+    return sum(cols[1:], cols[0])
+
+
+def _months_mask(first: int, last: int) -> int:
+    return sum(1 << (k - 1) for k in range(first, last + 1))
+
+
+def _funds_per_project(span: Window, windows: list[Window]) -> Any:
+    """A subquery: one row per project with a live funding entry in ``span`` (``project_id``), its sums for
+    each of ``windows`` (``a0``, ``a1`` …; each inside ``span``). From ``funding_months`` (one row per funded
+    project and year) when the windows are whole months of one year; else grouped from the entries."""
+    ranges = [month_range(w) for w in windows]
+    whole = month_range(span)
+    if whole is not None and all(r is not None and r[0] == whole[0] for r in ranges):
+        year, first, last = whole
+        return (select(FundingMonth.project_id,
+                       *(_months_sum(r[1], r[2]).label(f"a{i}") for i, r in enumerate(ranges) if r is not None))
+                .where(FundingMonth.year == year, FundingMonth.entry_months.op("&")(_months_mask(first, last)) != 0)
+                .subquery("pf"))
+    sums = _window_sums(Funding.amount, Funding.date, windows, span)
+    return (select(Funding.project_id, *(s.label(f"a{i}") for i, s in enumerate(sums)))
+            .where(Funding.deleted_at.is_(None), in_window(Funding.date, span))
+            .group_by(Funding.project_id).subquery("pf"))
+
+
 def _window_sums(column: Any, date_column: Any, windows: list[Window], span: Window) -> list[Any]:
     return [func.sum(column) if w == span else func.sum(case((in_window(date_column, w), column), else_=0))
             for w in windows]
@@ -394,20 +443,14 @@ def _credited_funds(session: Session, rules: Rules, windows: dict[str, Window], 
     for span, names in clusters(credit):
         inside = [n for n, w in windows.items() if n not in names and span[0] <= w[0] and w[1] <= span[1]]
         summed = names + inside
-        sums = _window_sums(Funding.amount, Funding.date, [windows[n] for n in summed], span)
-        pf = (select(Funding.project_id, *(s.label(f"a{i}") for i, s in enumerate(sums)))
-              .where(Funding.deleted_at.is_(None), in_window(Funding.date, span))
-              .group_by(Funding.project_id).subquery("pf"))
+        pf = _funds_per_project(span, [windows[n] for n in summed])
         with_persons = person_window in names
         rows = session.connection().execute(
-            select(Project.id, Project.lead_unit_id, Project.origin,
-                   _id_list(ProjectCooperatingUnit.unit_id, ProjectCooperatingUnit, Project.id),
-                   _id_list(ProjectPerson.person_id, ProjectPerson, Project.id) if with_persons else literal(None),
-                   *(pf.c[f"a{i}"] for i in range(len(summed))))
+            select(Project.id, Project.lead_unit_id, Project.origin, *(pf.c[f"a{i}"] for i in range(len(summed))))
             .join(pf, pf.c.project_id == Project.id)
             .where(counted_expr(rules))).all()
         for k, name in enumerate(summed):
-            arrived[name] = sum(int(row[5 + k] or 0) for row in rows)
+            arrived[name] = sum(int(row[3 + k] or 0) for row in rows)
         p_index = names.index(person_window) if with_persons else -1
         width = len(_COUNTS) + len(_CLASSES)
         slots = [units.counts[name] for name in names]
@@ -416,13 +459,17 @@ def _credited_funds(session: Session, rules: Rules, windows: dict[str, Window], 
         person_sums = person_credits.sums
         single = splitter.single
         alone = len(names) == 1
+        coops_of = splitter.coops_of().get
+        no_people: dict[int, str] = {}
+        people_of = (splitter.people_of() if with_persons else no_people).get
         for row in rows:
-            _pid, lead, origin, coops, people = row[:5]
+            pid, lead, origin = row[:3]
+            coops, people = coops_of(pid), people_of(pid)
             if alone and not coops and lead is not None:  # the common case: one window, the lead unit alone
                 counts = slots[0]
                 if lead not in counts:
                     counts[lead] = [0] * width
-                value = int(row[5] or 0)
+                value = int(row[3] or 0)
                 if value:
                     actives[0].add(lead)
                     key = (lead, "arrived_amount")
@@ -435,7 +482,7 @@ def _credited_funds(session: Session, rules: Rules, windows: dict[str, Window], 
                     unit_ids, n_coop = [lead], 0
                 else:
                     unit_ids, n_coop = [], 0
-                for i, v in enumerate(row[5:5 + len(names)] if unit_ids else ()):
+                for i, v in enumerate(row[3:3 + len(names)] if unit_ids else ()):
                     value = int(v or 0)
                     counts = slots[i]
                     for unit_id in unit_ids:
@@ -451,7 +498,7 @@ def _credited_funds(session: Session, rules: Rules, windows: dict[str, Window], 
                         key = (unit_id, "arrived_amount")
                         credit_sums[key] = credit_sums.get(key, 0) + part
             if p_index >= 0 and people:
-                value = int(row[5 + p_index] or 0)
+                value = int(row[3 + p_index] or 0)
                 if value:
                     ids = splitter.persons(people)
                     for person_id, part in zip(ids, splitter.person_parts(value, origin, len(ids)), strict=True):
@@ -473,6 +520,30 @@ def _pieces(windows: Iterable[Window]) -> list[Window]:
 
 
 def district_arrived(session: Session, rules: Rules, windows: dict[str, Window]) -> dict[str, int]:
+    """Raw funds arrived per window: from ``funding_months`` for the windows of whole months of one year
+    (the counting projects' rows of that year), else ``district_arrived_from_entries``."""
+    out: dict[str, int] = {}
+    by_year: dict[int, list[tuple[str, int, int]]] = {}
+    rest: dict[str, Window] = {}
+    for name, w in windows.items():
+        r = month_range(w)
+        if r is None:
+            rest[name] = w
+        else:
+            by_year.setdefault(r[0], []).append((name, r[1], r[2]))
+    scan = scans_projects(session)
+    for year, named in by_year.items():
+        totals = session.execute(
+            select(*(func.coalesce(func.sum(_months_sum(a, b)), 0) for _, a, b in named))
+            .select_from(FundingMonth).join(Project, Project.id == FundingMonth.project_id)
+            .where(FundingMonth.year == year, counted_expr(rules, scan))).one()
+        out.update({name: int(v or 0) for (name, _, _), v in zip(named, totals, strict=True)})
+    if rest:
+        out.update(district_arrived_from_entries(session, rules, rest))
+    return out
+
+
+def district_arrived_from_entries(session: Session, rules: Rules, windows: dict[str, Window]) -> dict[str, int]:
     """Raw funds arrived per window: plain indexed sums over disjoint date pieces, less the entries of the
     projects that do not count."""
     pieces = _pieces(windows.values())
