@@ -67,7 +67,21 @@ class Aggregates:
     units: dict[str, dict[int, Figures]]
     unit_active: dict[str, set[int]]
     persons: dict[str, dict[int, Figures]]
-    flagged: dict[int, tuple[int, ...]]  # project id → the values of ``flags`` (any non-zero) from the signings scan
+    flagged: dict[int, tuple[int, ...]]  # project id → (big, new, major started) 0/1, any 1: its extra boards
+
+
+@dataclass(frozen=True)
+class ExtraSpec:
+    """What puts a counting project on an extra board of ``window`` (SPEC §3): 招大引强 — first signed in it, and a
+    big size class or a big investor tag; 招新引优 — first signed in it, and a new investor tag or a new chain;
+    重大项目开工 — started in it, with a started size class. Decided in the signings scan from its window bits."""
+
+    window: str
+    big_classes: frozenset[str]
+    started_classes: frozenset[str]
+    big_tagged: frozenset[int]  # projects with a big investor tag
+    new_tagged: frozenset[int]  # projects with a new investor tag
+    new_chains: frozenset[int]
 
 
 class Credits:
@@ -107,7 +121,7 @@ def _add_district(fig: Figures, size: str, values: list[int]) -> None:
     setattr(fig, size, getattr(fig, size) + values[3])
 
 
-def _rows(session: Session, stmt: Any) -> list[Any]:
+def driver_rows(session: Session, stmt: Any) -> list[Any]:
     """The rows of ``stmt`` as the driver's tuples: SQLAlchemy's result rows cost ~1 µs each, and a board reads
     ~100k of them. For statements whose columns need no conversion (numbers, text); a ``date`` parameter is
     passed as SQLite stores it (``YYYY-MM-DD``). Parameters of any other kind take the ordinary path."""
@@ -137,7 +151,7 @@ def _id_lists(session: Session, column: Any, owner: Any) -> dict[int, str]:
     """Each project's ids in ``column`` of ``owner`` as "3,7,12" (``group_concat`` on SQLite, ``string_agg`` on
     PostgreSQL), read once per board in primary-key order rather than one correlated probe per project. The
     order within a list is fixed in Python."""
-    return dict(_rows(session, select(owner.project_id, func.aggregate_strings(cast(column, String), ","))
+    return dict(driver_rows(session, select(owner.project_id, func.aggregate_strings(cast(column, String), ","))
                       .group_by(owner.project_id)))
 
 
@@ -257,18 +271,17 @@ class _Units:
 
 
 def board_aggregates(session: Session, rules: Rules, windows: dict[str, Window],
-                     credit_windows: tuple[str, ...], flags: tuple[Any, ...] = ()) -> Aggregates:
+                     credit_windows: tuple[str, ...], extra: ExtraSpec | None = None) -> Aggregates:
     """District figures for every window; unit credits for ``credit_windows``; person credits for the
-    first of them (the one persons are ranked on). ``flags``: integer expressions over a counting project
-    signed or started in a window, read in the same scan; the projects with any non-zero one are returned
-    (the extra boards' projects, without a second scan)."""
+    first of them (the one persons are ranked on). ``extra``: the extra boards' projects are picked in the same
+    scan (``Aggregates.flagged``), without a second one."""
     credit = {n: windows[n] for n in credit_windows}
     units = _Units(credit)
     person_window = credit_windows[0]
     person_credits = Credits()
     splitter = _Splitter(session, rules)
     flagged: dict[int, tuple[int, ...]] = {}
-    district = _signings(session, rules, windows, credit, person_window, units, person_credits, splitter, flags,
+    district = _signings(session, rules, windows, credit, person_window, units, person_credits, splitter, extra,
                          flagged)
     arrived = _credited_funds(session, rules, windows, credit, person_window, units, person_credits, splitter)
     rest = {name: w for name, w in windows.items() if name not in arrived}
@@ -320,7 +333,7 @@ def _credit_plan(code: int, count: int) -> list[tuple[int, list[tuple[int, int]]
 
 
 def _signings(session: Session, rules: Rules, windows: dict[str, Window], credit: dict[str, Window],
-              person_window: str, units: _Units, persons: Credits, splitter: _Splitter, flags: tuple[Any, ...],
+              person_window: str, units: _Units, persons: Credits, splitter: _Splitter, extra: ExtraSpec | None,
               flagged: dict[int, tuple[int, ...]]) -> dict[str, Figures]:
     """Every signing figure in one statement: the live projects signed or started in any window are read
     once (indexed prefilter), one row each, with their size class, window membership as bit codes (all
@@ -329,10 +342,9 @@ def _signings(session: Session, rules: Rules, windows: dict[str, Window], credit
     names, credit_names = list(windows), list(credit)
     klass = size_class_expr(rules)
     scan = scans_projects(session)  # SQLite: read the table in order (see figures.unindexed)
-    ccode = _code([credit[n] for n in credit_names])
-    rows = _rows(session,  # the driver's rows: no row processing
+    rows = driver_rows(session,  # the driver's rows: no row processing
         select(Project.id, Project.lead_unit_id, Project.origin, klass, Project.agreement_amount,
-               _code([windows[n] for n in names]), ccode, *flags)
+               _code([windows[n] for n in names]), Project.chain_id)
         .where(live_expr(rules, scan), klass != "none",
                or_(*(signing_prefilter(span, scan) for span, _ in clusters(windows)))))
     district = {name: Figures() for name in names}
@@ -346,13 +358,25 @@ def _signings(session: Session, rules: Rules, windows: dict[str, Window], credit
     n_counts = len(_COUNTS)
     class_slot = {c: n_counts + k for k, c in enumerate(_CLASSES)}
     width = n_counts + len(_CLASSES)
-    n_flags = len(flags)
     coops_of, people_of = splitter.coops_of().get, splitter.people_of().get
-    for row in rows:
-        pid, lead, origin, size, amount, code, ccode_value = row[:7]
-        if n_flags and any(row[7:]):
-            flagged[pid] = tuple(row[7:])
-        amount, code, ccode_value = int(amount or 0), int(code), int(ccode_value)
+    e = names.index(extra.window) if extra is not None else 0
+    first_bit, started_bit = 1 << (4 * e + 2), 1 << (4 * e + 3)
+    on_board = (first_bit | started_bit) if extra is not None else 0
+    # The credit windows are among the windows: a project's credit-window code is its code's bits re-packed.
+    positions = [names.index(n) for n in credit_names]
+    recoded: dict[int, int] = {}
+    for pid, lead, origin, size, amount, code, chain in rows:
+        amount, code = int(amount or 0), int(code)
+        if code & on_board and extra is not None:
+            first = bool(code & first_bit)
+            marks = (int(first and (size in extra.big_classes or pid in extra.big_tagged)),
+                     int(first and (pid in extra.new_tagged or chain in extra.new_chains)),
+                     int(bool(code & started_bit) and size in extra.started_classes))
+            if any(marks):
+                flagged[pid] = marks
+        ccode_value = recoded.get(code, -1)
+        if ccode_value < 0:
+            ccode_value = recoded[code] = sum(((code >> (4 * i)) & 15) << (4 * k) for k, i in enumerate(positions))
         group = groups.get((size, code))
         if group is None:
             groups[(size, code)] = [1, amount]
@@ -498,7 +522,7 @@ def _credited_funds(session: Session, rules: Rules, windows: dict[str, Window], 
             fm = FundingMonth
             every = [cast_month(month_range(windows[n])) for n in summed] + \
                 [cast_month(month_range(w)) for w in later.values()]
-            both = _rows(session, select(Project.id, Project.lead_unit_id, Project.origin,
+            both = driver_rows(session, select(Project.id, Project.lead_unit_id, Project.origin,
                                          *(_months_sum(a, b) for _, a, b in every), fm.year, fm.entry_months)
                          .select_from(fm).join(Project, Project.id == fm.project_id)
                          .where(fm.year.in_((other, year)), counted_expr(rules)))
@@ -508,7 +532,7 @@ def _credited_funds(session: Session, rules: Rules, windows: dict[str, Window], 
                 arrived[name] = sum(int(row[3 + k] or 0) for row in both if row[-2] == other)
         else:
             pf = _funds_per_project(span, [windows[n] for n in summed])
-            rows = _rows(session, select(Project.id, Project.lead_unit_id, Project.origin,
+            rows = driver_rows(session, select(Project.id, Project.lead_unit_id, Project.origin,
                                          *(pf.c[f"a{i}"] for i in range(len(summed))))
                          .join(pf, pf.c.project_id == Project.id)
                          .where(counted_expr(rules)))
@@ -629,4 +653,4 @@ def district_arrived_from_entries(session: Session, rules: Rules, windows: dict[
             for name, w in windows.items()}
 
 
-__all__ = ["Aggregates", "Credits", "board_aggregates", "clusters", "district_arrived", "scans_projects"]
+__all__ = ["Aggregates", "Credits", "ExtraSpec", "driver_rows", "board_aggregates", "clusters", "district_arrived", "scans_projects"]

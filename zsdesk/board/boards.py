@@ -21,7 +21,7 @@ from ..labels import EXTRA_BOARD_LABELS, NO_LEAD_UNIT, RATE_FIGURES
 from ..models import DictionaryEntry, Person, Project, ProjectTag, Target, Unit
 from ..periods import Period, parse_period
 from ..rules import Rules, load_rules
-from .aggregates import board_aggregates, scans_projects
+from .aggregates import ExtraSpec, board_aggregates, driver_rows, scans_projects
 from .figures import Figures, Window, counted_expr, size_class_expr, window_predicates
 from .ranking import competition_ranks, fraction_to_decimal, rate, scores
 
@@ -179,6 +179,18 @@ def extra_board_flags(session: Session, rules: Rules, window: Window) -> tuple[A
     return flag(big), flag(new), flag(started)
 
 
+def extra_board_spec(session: Session, rules: Rules, window: str) -> ExtraSpec:
+    """``extra_board_flags`` as sets, for the signings scan to decide in Python (no per-row tag probes)."""
+    def tagged(ids: list[int]) -> frozenset[int]:
+        return frozenset(pid for pid, in driver_rows(session, select(ProjectTag.project_id)
+                                                      .where(ProjectTag.tag_id.in_(ids)))) if ids else frozenset()
+
+    return ExtraSpec(window, frozenset(rules.big_classes), frozenset(rules.started_classes),
+                     tagged(_flagged_ids(session, "investor_tag", rules.big_tag_flags)),
+                     tagged(_flagged_ids(session, "investor_tag", rules.new_tag_flags)),
+                     frozenset(_flagged_ids(session, "chain", rules.new_chain_flags)))
+
+
 def extra_boards(session: Session, rules: Rules, window: Window,
                  flagged: dict[int, tuple[int, ...]] | None = None) -> dict[str, ExtraBoard]:
     """The extra boards of ``window``. ``flagged``: the counting projects on any of them with their
@@ -248,7 +260,7 @@ def _compute(session: Session, period: Period, rules: Rules) -> Board:
     of = {name: unique[(p.start, p.end)] for name, p in named.items()}
 
     agg = board_aggregates(session, rules, windows, tuple(dict.fromkeys((of["range"], of["ytd"]))),
-                           extra_board_flags(session, rules, windows["range"]))
+                           extra_board_spec(session, rules, "range"))
     persons_agg = agg.persons[of["range"]]
     district_target, unit_targets = _targets(session, period.year)
 
