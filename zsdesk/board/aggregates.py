@@ -549,6 +549,8 @@ def _credited_funds(session: Session, rules: Rules, windows: dict[str, Window], 
         coops_of = splitter.coops_of().get
         no_people: dict[int, str] = {}
         people_of = (splitter.people_of() if with_persons else no_people).get
+        lead_alone: dict[int, int] = {}  # the common case's credits by lead unit, added to ``sums[0]`` at the end
+        person_arrived: dict[int, int] = {}
         for row in rows:
             pid, lead, origin = row[:3]
             coops, people = coops_of(pid), people_of(pid)
@@ -556,11 +558,9 @@ def _credited_funds(session: Session, rules: Rules, windows: dict[str, Window], 
                 counts = slots[0]
                 if lead not in counts:
                     counts[lead] = [0] * width
-                value = int(row[3] or 0)
+                value = row[3]
                 if value:
-                    actives[0].add(lead)
-                    key = (lead, "arrived_amount")
-                    sums[0][key] = sums[0].get(key, 0) + single(value, origin)
+                    lead_alone[lead] = lead_alone.get(lead, 0) + single(int(value), origin)
             else:
                 if coops:
                     unit_ids = splitter.units(lead, coops)
@@ -587,10 +587,21 @@ def _credited_funds(session: Session, rules: Rules, windows: dict[str, Window], 
             if p_index >= 0 and people:
                 value = int(row[3 + p_index] or 0)
                 if value:
+                    if "," not in people:  # one credited person: the half-up credit
+                        person_id = int(people)
+                        person_arrived[person_id] = person_arrived.get(person_id, 0) + single(value, origin)
+                        continue
                     ids = splitter.persons(people)
                     for person_id, part in zip(ids, splitter.person_parts(value, origin, len(ids)), strict=True):
-                        key = (person_id, "arrived_amount")
-                        person_sums[key] = person_sums.get(key, 0) + part
+                        person_arrived[person_id] = person_arrived.get(person_id, 0) + part
+        if lead_alone:
+            actives[0].update(lead_alone)
+            for lead, amount in lead_alone.items():
+                key = (lead, "arrived_amount")
+                sums[0][key] = sums[0].get(key, 0) + amount
+        for person_id, amount in person_arrived.items():
+            key = (person_id, "arrived_amount")
+            person_sums[key] = person_sums.get(key, 0) + amount
     return arrived
 
 
