@@ -170,3 +170,13 @@ def test_on_postgresql(pg_url, tmp_path):
     problems = check_ledger(pg_url).problems
     assert any(p.kind == "audit" for p in problems), problems
     assert not any("逐月" in p.message for p in problems), problems
+
+
+def test_the_demo_on_postgresql(pg_url):
+    with open_unlocked(pg_url, create=True) as led:
+        build_demo(led, projects=200, seed=3)
+        _assert_kept(led)
+        assert len(_stored(led)) > 50
+        ops.add_funding(led, {"project_id": 1, "date": "2026-06-30", "amount": "1"})  # the triggers are back
+        _assert_kept(led)
+    assert check_ledger(pg_url).healthy
