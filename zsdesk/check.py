@@ -25,10 +25,11 @@ from .audit_chain import check_audit
 from .backup import backups_of
 from .db import ledger_url, make_engine, sqlite_path
 from .errors import LedgerDamaged
+from .funding_months import triggers_present
 from .labels import STAGE_LABELS, field_label
 from .models import Funding, Project, Target
 from .money import format_wan
-from .ops.totals import mismatched_last_followups, mismatched_totals
+from .ops.totals import mismatched_funding_months, mismatched_last_followups, mismatched_totals
 from .sqlite_file import SQLITE_HEADER as SQLITE_HEADER  # re-exported: moved below backup and opening
 from .sqlite_file import connect_writable, read_only_engine
 from .sqlite_file import inspect_file as inspect_file
@@ -250,6 +251,13 @@ def _check_totals(s: Session, report: CheckReport) -> None:
         report.add("totals", f"项目 {code} 记录的累计到位 {format_wan(stored)} 万元与到位资金记录合计 "
                              f"{format_wan(live)} 万元不符（台账被其他工具改动过）")
     _more(report, "totals", count, "个项目的累计到位与到位资金记录不符")
+    # The board's funds per project and month (migration 0013, kept by triggers) against the live entries.
+    fm_count, fm_rows = mismatched_funding_months(s, MAX_LISTED)
+    for code, year in fm_rows:
+        report.add("totals", f"项目 {code} 记录的 {year} 年逐月到位资金与到位资金记录不符（台账被其他工具改动过）")
+    _more(report, "totals", fm_count, "处逐月到位资金与到位资金记录不符")
+    if not triggers_present(s.connection()):
+        report.add("totals", "逐月到位资金的自动维护触发器缺失（台账被其他工具改动过），排行榜的到位资金可能不准")
     # 最近跟进 of every lead (migration 0010) against its latest live follow-up (or its received date).
     lead_count, leads = mismatched_last_followups(s, MAX_LISTED)
     for company, on, expected in leads:

@@ -20,6 +20,7 @@ from sqlalchemy import Connection, Table, func, insert, select, text
 
 from .audit_guard import chain_head, chained_rows
 from .errors import LedgerError
+from .funding_months import drop_triggers, install_triggers
 from .ledger import Ledger
 from .models import (
     AuditEntry,
@@ -36,7 +37,7 @@ from .models import (
 from .money import YUAN_PER_WAN, YUAN_PER_YI
 from .ops.history import ChangeRecord, Operation, operation
 from .ops.records import snapshot_from_values
-from .ops.totals import refresh_arrived_totals
+from .ops.totals import refresh_arrived_totals, refresh_funding_months
 from .stage import derive_stage, first_signed
 from .text_index import catch_up_all
 
@@ -312,6 +313,7 @@ def build_demo(ledger: Ledger, projects: int | None = None, seed: int = 2026, to
             if big else []
         for ix in rebuilt:
             ix.drop(conn)
+        drop_triggers(conn)  # funding_months: rebuilt once below rather than one entry at a time
         conn.execute(insert(Unit), units)
         conn.execute(insert(Person), persons)
         for table, rows in ((Project, project_rows), (ProjectCooperatingUnit, coop_rows),
@@ -324,6 +326,8 @@ def build_demo(ledger: Ledger, projects: int | None = None, seed: int = 2026, to
         for ix in rebuilt:
             ix.create(conn)
         refresh_arrived_totals(op.session)  # 累计到位 of every project, once (the entries went in as Core rows)
+        refresh_funding_months(op.session)  # the board's funds per project and month, likewise
+        install_triggers(conn)
         catch_up_all(conn)  # the text filter's index: the projects went in as Core rows, not as records
         if conn.dialect.name == "postgresql":
             # Rows went in with explicit ids; move each id sequence past them, or the next insert collides.

@@ -219,6 +219,36 @@ class Funding(SoftDelete, Versioned, Base):
     note: Mapped[str] = mapped_column(Text, default="")
 
 
+MONTH_COLUMNS = tuple(f"m{k:02d}" for k in range(1, 13))
+
+
+class FundingMonth(Base):
+    """A project's live funding entries summed per month of one year (``m01``…``m12``), with ``entry_months``
+    (bit k−1 set when month k has any live entry, even if they sum to 0): the board reads a period's funds
+    from one row per funded project instead of every entry (issue 20, migration 0013). Derived, like
+    ``arrived_total``: kept by every operation that changes funding (zsdesk/ops/totals.py), checked by
+    ``zsdesk check``; a row exists for each (project, year) with a live entry. SQLite keeps it clustered by
+    (year, project_id) (WITHOUT ROWID): one year's rows are one range read."""
+
+    __tablename__ = "funding_months"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True)
+    entry_months: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    m01: Mapped[int] = mapped_column(Money, default=0, server_default="0")
+    m02: Mapped[int] = mapped_column(Money, default=0, server_default="0")
+    m03: Mapped[int] = mapped_column(Money, default=0, server_default="0")
+    m04: Mapped[int] = mapped_column(Money, default=0, server_default="0")
+    m05: Mapped[int] = mapped_column(Money, default=0, server_default="0")
+    m06: Mapped[int] = mapped_column(Money, default=0, server_default="0")
+    m07: Mapped[int] = mapped_column(Money, default=0, server_default="0")
+    m08: Mapped[int] = mapped_column(Money, default=0, server_default="0")
+    m09: Mapped[int] = mapped_column(Money, default=0, server_default="0")
+    m10: Mapped[int] = mapped_column(Money, default=0, server_default="0")
+    m11: Mapped[int] = mapped_column(Money, default=0, server_default="0")
+    m12: Mapped[int] = mapped_column(Money, default=0, server_default="0")
+
+
 class ProjectProgress(SoftDelete, Versioned, Base):
     """项目进展: a dated one-line note on a project (SPEC §9); the latest one resets the 无进展 clock."""
 

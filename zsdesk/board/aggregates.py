@@ -27,14 +27,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import String, case, cast, func, literal, not_, or_, select
+from sqlalchemy import String, case, cast, func, not_, or_, select
 from sqlalchemy.orm import Session
 
-from ..models import Funding, Person, Project, ProjectCooperatingUnit, ProjectPerson, Unit
+from ..models import MONTH_COLUMNS, Funding, FundingMonth, Person, Project, ProjectCooperatingUnit, ProjectPerson, Unit
 from ..rules import Rules
 from .figures import (
     Figures,
@@ -67,6 +67,21 @@ class Aggregates:
     units: dict[str, dict[int, Figures]]
     unit_active: dict[str, set[int]]
     persons: dict[str, dict[int, Figures]]
+    flagged: dict[int, tuple[int, ...]]  # project id → (big, new, major started) 0/1, any 1: its extra boards
+
+
+@dataclass(frozen=True)
+class ExtraSpec:
+    """What puts a counting project on an extra board of ``window`` (SPEC §3): 招大引强 — first signed in it, and a
+    big size class or a big investor tag; 招新引优 — first signed in it, and a new investor tag or a new chain;
+    重大项目开工 — started in it, with a started size class. Decided in the signings scan from its window bits."""
+
+    window: str
+    big_classes: frozenset[str]
+    started_classes: frozenset[str]
+    big_tagged: frozenset[int]  # projects with a big investor tag
+    new_tagged: frozenset[int]  # projects with a new investor tag
+    new_chains: frozenset[int]
 
 
 class Credits:
@@ -106,11 +121,38 @@ def _add_district(fig: Figures, size: str, values: list[int]) -> None:
     setattr(fig, size, getattr(fig, size) + values[3])
 
 
-def _id_list(column: Any, owner: Any, project_id: Any) -> Any:
-    """The ids in ``column`` of one project's rows of ``owner`` as "3,7,12" (one primary-key index probe;
-    ``group_concat`` on SQLite, ``string_agg`` on PostgreSQL). The order is fixed in Python."""
-    return (select(func.aggregate_strings(cast(column, String), ","))
-            .where(owner.project_id == project_id).correlate_except(owner).scalar_subquery())
+def driver_rows(session: Session, stmt: Any) -> list[Any]:
+    """The rows of ``stmt`` as the driver's tuples: SQLAlchemy's result rows cost ~1 µs each, and a board reads
+    ~100k of them. For statements whose columns need no conversion (numbers, text); a ``date`` parameter is
+    passed as SQLite stores it (``YYYY-MM-DD``). Parameters of any other kind take the ordinary path."""
+    connection = session.connection()
+    raw = connection.connection.dbapi_connection  # None only once the connection is closed
+    compiled = stmt.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.construct_params()
+    values: Any
+    if connection.dialect.name == "sqlite":
+        values = [params[k] for k in compiled.positiontup or []]
+        values = [v.isoformat() if isinstance(v, date) and not isinstance(v, datetime) else v for v in values]
+        plain = all(v is None or isinstance(v, (int, float, str)) for v in values)
+    else:  # psycopg adapts dates itself
+        values = params
+        plain = all(v is None or isinstance(v, (int, float, str, date)) for v in values.values())
+    if raw is None or not plain:
+        return list(connection.execute(stmt).all())
+    cursor: Any = raw.cursor()  # the driver's cursor; the DBAPI protocol does not declare fetchall's rows
+    try:
+        cursor.execute(compiled.string, values)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
+
+
+def _id_lists(session: Session, column: Any, owner: Any) -> dict[int, str]:
+    """Each project's ids in ``column`` of ``owner`` as "3,7,12" (``group_concat`` on SQLite, ``string_agg`` on
+    PostgreSQL), read once per board in primary-key order rather than one correlated probe per project. The
+    order within a list is fixed in Python."""
+    return dict(driver_rows(session, select(owner.project_id, func.aggregate_strings(cast(column, String), ","))
+                      .group_by(owner.project_id)))
 
 
 class _Splitter:
@@ -125,6 +167,20 @@ class _Splitter:
         self._unit_order: dict[int, tuple[int, int]] | None = None
         self._person_order: dict[int, tuple[str, int]] | None = None
         self.session = session
+        self._coops: dict[int, str] | None = None
+        self._people: dict[int, str] | None = None
+
+    def coops_of(self) -> dict[int, str]:
+        """Project id → its cooperating units' ids ("3,7"), for the projects that have any."""
+        if self._coops is None:
+            self._coops = _id_lists(self.session, ProjectCooperatingUnit.unit_id, ProjectCooperatingUnit)
+        return self._coops
+
+    def people_of(self) -> dict[int, str]:
+        """Project id → its credited persons' ids ("12,40"), for the projects that have any."""
+        if self._people is None:
+            self._people = _id_lists(self.session, ProjectPerson.person_id, ProjectPerson)
+        return self._people
 
     def units(self, lead: int | None, coops: str | None) -> list[int]:
         if not coops:
@@ -215,15 +271,18 @@ class _Units:
 
 
 def board_aggregates(session: Session, rules: Rules, windows: dict[str, Window],
-                     credit_windows: tuple[str, ...]) -> Aggregates:
+                     credit_windows: tuple[str, ...], extra: ExtraSpec | None = None) -> Aggregates:
     """District figures for every window; unit credits for ``credit_windows``; person credits for the
-    first of them (the one persons are ranked on)."""
+    first of them (the one persons are ranked on). ``extra``: the extra boards' projects are picked in the same
+    scan (``Aggregates.flagged``), without a second one."""
     credit = {n: windows[n] for n in credit_windows}
     units = _Units(credit)
     person_window = credit_windows[0]
     person_credits = Credits()
     splitter = _Splitter(session, rules)
-    district = _signings(session, rules, windows, credit, person_window, units, person_credits, splitter)
+    flagged: dict[int, tuple[int, ...]] = {}
+    district = _signings(session, rules, windows, credit, person_window, units, person_credits, splitter, extra,
+                         flagged)
     arrived = _credited_funds(session, rules, windows, credit, person_window, units, person_credits, splitter)
     rest = {name: w for name, w in windows.items() if name not in arrived}
     if rest:
@@ -235,7 +294,7 @@ def board_aggregates(session: Session, rules: Rules, windows: dict[str, Window],
         p: Figures(agreement_amount=person_credits.amount(p, "agreement_amount"),
                    arrived_amount=person_credits.amount(p, "arrived_amount")) for p in holders}}
     return Aggregates(district=district, units={n: units.figures(n) for n in credit}, unit_active=units.active,
-                      persons=persons)
+                      persons=persons, flagged=flagged)
 
 
 _FLAGS = ("formal", "framework", "first", "started")  # 4 bits per window; framework excludes formal
@@ -274,7 +333,8 @@ def _credit_plan(code: int, count: int) -> list[tuple[int, list[tuple[int, int]]
 
 
 def _signings(session: Session, rules: Rules, windows: dict[str, Window], credit: dict[str, Window],
-              person_window: str, units: _Units, persons: Credits, splitter: _Splitter) -> dict[str, Figures]:
+              person_window: str, units: _Units, persons: Credits, splitter: _Splitter, extra: ExtraSpec | None,
+              flagged: dict[int, tuple[int, ...]]) -> dict[str, Figures]:
     """Every signing figure in one statement: the live projects signed or started in any window are read
     once (indexed prefilter), one row each, with their size class, window membership as bit codes (all
     windows; credit windows) and, for those in a credit window, their cooperating units and credited
@@ -282,17 +342,11 @@ def _signings(session: Session, rules: Rules, windows: dict[str, Window], credit
     names, credit_names = list(windows), list(credit)
     klass = size_class_expr(rules)
     scan = scans_projects(session)  # SQLite: read the table in order (see figures.unindexed)
-    ccode = _code([credit[n] for n in credit_names])
-    in_credit = ccode != 0
-    rows = session.connection().execute(  # Core rows: no ORM row processing
+    rows = driver_rows(session,  # the driver's rows: no row processing
         select(Project.id, Project.lead_unit_id, Project.origin, klass, Project.agreement_amount,
-               _code([windows[n] for n in names]), ccode,
-               case((in_credit, _id_list(ProjectCooperatingUnit.unit_id, ProjectCooperatingUnit, Project.id)),
-                    else_=None),
-               case((in_credit, _id_list(ProjectPerson.person_id, ProjectPerson, Project.id)), else_=None))
+               _code([windows[n] for n in names]), Project.chain_id)
         .where(live_expr(rules, scan), klass != "none",
-               or_(*(signing_prefilter(span, scan) for span, _ in clusters(windows))))
-    ).all()
+               or_(*(signing_prefilter(span, scan) for span, _ in clusters(windows)))))
     district = {name: Figures() for name in names}
     groups: dict[tuple[str, int], list[int]] = {}
     p_index = credit_names.index(person_window)
@@ -304,8 +358,25 @@ def _signings(session: Session, rules: Rules, windows: dict[str, Window], credit
     n_counts = len(_COUNTS)
     class_slot = {c: n_counts + k for k, c in enumerate(_CLASSES)}
     width = n_counts + len(_CLASSES)
-    for _pid, lead, origin, size, amount, code, ccode_value, coops, people in rows:
-        amount, code, ccode_value = int(amount or 0), int(code), int(ccode_value)
+    coops_of, people_of = splitter.coops_of().get, splitter.people_of().get
+    e = names.index(extra.window) if extra is not None else 0
+    first_bit, started_bit = 1 << (4 * e + 2), 1 << (4 * e + 3)
+    on_board = (first_bit | started_bit) if extra is not None else 0
+    # The credit windows are among the windows: a project's credit-window code is its code's bits re-packed.
+    positions = [names.index(n) for n in credit_names]
+    recoded: dict[int, int] = {}
+    for pid, lead, origin, size, amount, code, chain in rows:
+        amount, code = int(amount or 0), int(code)
+        if code & on_board and extra is not None:
+            first = bool(code & first_bit)
+            marks = (int(first and (size in extra.big_classes or pid in extra.big_tagged)),
+                     int(first and (pid in extra.new_tagged or chain in extra.new_chains)),
+                     int(bool(code & started_bit) and size in extra.started_classes))
+            if any(marks):
+                flagged[pid] = marks
+        ccode_value = recoded.get(code, -1)
+        if ccode_value < 0:
+            ccode_value = recoded[code] = sum(((code >> (4 * i)) & 15) << (4 * k) for k, i in enumerate(positions))
         group = groups.get((size, code))
         if group is None:
             groups[(size, code)] = [1, amount]
@@ -314,6 +385,7 @@ def _signings(session: Session, rules: Rules, windows: dict[str, Window], credit
             group[1] += amount
         if not ccode_value:
             continue
+        coops, people = coops_of(pid), people_of(pid)
         # Each amount figure of a window is the project's whole agreement amount or nothing, so its
         # whole-yuan parts are computed once (one holder: the half-up credit; else the largest remainder).
         if coops:
@@ -366,6 +438,59 @@ def scans_projects(session: Session) -> bool:
     return session.get_bind().dialect.name == "sqlite"
 
 
+def month_range(w: Window) -> tuple[int, int, int] | None:
+    """(year, first month, last month) when ``w`` is whole months of one year (every period's window), else None."""
+    start, end = w
+    nxt = end + timedelta(days=1)
+    if start.day != 1 or nxt.day != 1 or start.year != end.year:
+        return None
+    return start.year, start.month, end.month
+
+
+def cast_month(r: tuple[int, int, int] | None) -> tuple[int, int, int]:
+    if r is None:
+        raise ValueError("not whole months of one year")
+    return r
+
+
+def _later_year(span: Window, others: dict[str, Window]) -> dict[str, Window]:
+    """``others`` when the span and each of them are whole months, the others all of one earlier year (last
+    year's windows of a board), else nothing."""
+    whole = month_range(span)
+    ranges = [month_range(w) for w in others.values()]
+    if whole is None or not ranges or any(r is None for r in ranges):
+        return {}
+    years = {r[0] for r in ranges if r is not None}
+    return others if len(years) == 1 and years.pop() < whole[0] else {}
+
+
+def _months_sum(first: int, last: int) -> Any:
+    cols = [FundingMonth.__table__.c[MONTH_COLUMNS[k - 1]] for k in range(first, last + 1)]
+    return sum(cols[1:], cols[0])
+
+
+def _months_mask(first: int, last: int) -> int:
+    return sum(1 << (k - 1) for k in range(first, last + 1))
+
+
+def _funds_per_project(span: Window, windows: list[Window]) -> Any:
+    """A subquery: one row per project with a live funding entry in ``span`` (``project_id``), its sums for
+    each of ``windows`` (``a0``, ``a1`` …; each inside ``span``). From ``funding_months`` (one row per funded
+    project and year) when the windows are whole months of one year; else grouped from the entries."""
+    ranges = [month_range(w) for w in windows]
+    whole = month_range(span)
+    if whole is not None and all(r is not None and r[0] == whole[0] for r in ranges):
+        year, first, last = whole
+        return (select(FundingMonth.project_id,
+                       *(_months_sum(r[1], r[2]).label(f"a{i}") for i, r in enumerate(ranges) if r is not None))
+                .where(FundingMonth.year == year, FundingMonth.entry_months.op("&")(_months_mask(first, last)) != 0)
+                .subquery("pf"))
+    sums = _window_sums(Funding.amount, Funding.date, windows, span)
+    return (select(Funding.project_id, *(s.label(f"a{i}") for i, s in enumerate(sums)))
+            .where(Funding.deleted_at.is_(None), in_window(Funding.date, span))
+            .group_by(Funding.project_id).subquery("pf"))
+
+
 def _window_sums(column: Any, date_column: Any, windows: list[Window], span: Window) -> list[Any]:
     return [func.sum(column) if w == span else func.sum(case((in_window(date_column, w), column), else_=0))
             for w in windows]
@@ -380,23 +505,39 @@ def _credited_funds(session: Session, rules: Rules, windows: dict[str, Window], 
     windows and, e.g., the quarter alone): the sums of the same rows, so ``district_arrived`` is left with
     the other windows (last year's)."""
     arrived: dict[str, int] = {}
-    for span, names in clusters(credit):
+    spans = clusters(credit)
+    for span, names in spans:
         inside = [n for n, w in windows.items() if n not in names and span[0] <= w[0] and w[1] <= span[1]]
         summed = names + inside
-        sums = _window_sums(Funding.amount, Funding.date, [windows[n] for n in summed], span)
-        pf = (select(Funding.project_id, *(s.label(f"a{i}") for i, s in enumerate(sums)))
-              .where(Funding.deleted_at.is_(None), in_window(Funding.date, span))
-              .group_by(Funding.project_id).subquery("pf"))
+        merge = len(spans) == 1 and not scans_projects(session)
+        later = _later_year(span, {n: w for n, w in windows.items() if n not in summed}) if merge else {}
         with_persons = person_window in names
-        rows = session.connection().execute(
-            select(Project.id, Project.lead_unit_id, Project.origin,
-                   _id_list(ProjectCooperatingUnit.unit_id, ProjectCooperatingUnit, Project.id),
-                   _id_list(ProjectPerson.person_id, ProjectPerson, Project.id) if with_persons else literal(None),
-                   *(pf.c[f"a{i}"] for i in range(len(summed))))
-            .join(pf, pf.c.project_id == Project.id)
-            .where(counted_expr(rules))).all()
+        if later:
+            # PostgreSQL: one pass over the counting projects for last year's windows too (their rows of that
+            # year) — it hashes the whole projects table for each join (credited funds 111 + last year 116 ms →
+            # 177 ms together). SQLite probes projects by rowid per row: there two statements are cheaper
+            # (57 + 36 ms vs 119 ms).
+            (year, first, last), (other, _, _) = cast_month(month_range(span)), cast_month(
+                month_range(next(iter(later.values()))))
+            fm = FundingMonth
+            every = [cast_month(month_range(windows[n])) for n in summed] + \
+                [cast_month(month_range(w)) for w in later.values()]
+            both = driver_rows(session, select(Project.id, Project.lead_unit_id, Project.origin,
+                                         *(_months_sum(a, b) for _, a, b in every), fm.year, fm.entry_months)
+                         .select_from(fm).join(Project, Project.id == fm.project_id)
+                         .where(fm.year.in_((other, year)), counted_expr(rules)))
+            mask = _months_mask(first, last)  # this year's rows: the projects with an entry in the span
+            rows = [row for row in both if row[-2] == year and row[-1] & mask]
+            for k, name in enumerate(later, start=len(summed)):
+                arrived[name] = sum(int(row[3 + k] or 0) for row in both if row[-2] == other)
+        else:
+            pf = _funds_per_project(span, [windows[n] for n in summed])
+            rows = driver_rows(session, select(Project.id, Project.lead_unit_id, Project.origin,
+                                         *(pf.c[f"a{i}"] for i in range(len(summed))))
+                         .join(pf, pf.c.project_id == Project.id)
+                         .where(counted_expr(rules)))
         for k, name in enumerate(summed):
-            arrived[name] = sum(int(row[5 + k] or 0) for row in rows)
+            arrived[name] = sum(int(row[3 + k] or 0) for row in rows)
         p_index = names.index(person_window) if with_persons else -1
         width = len(_COUNTS) + len(_CLASSES)
         slots = [units.counts[name] for name in names]
@@ -405,17 +546,21 @@ def _credited_funds(session: Session, rules: Rules, windows: dict[str, Window], 
         person_sums = person_credits.sums
         single = splitter.single
         alone = len(names) == 1
+        coops_of = splitter.coops_of().get
+        no_people: dict[int, str] = {}
+        people_of = (splitter.people_of() if with_persons else no_people).get
+        lead_alone: dict[int, int] = {}  # the common case's credits by lead unit, added to ``sums[0]`` at the end
+        person_arrived: dict[int, int] = {}
         for row in rows:
-            _pid, lead, origin, coops, people = row[:5]
+            pid, lead, origin = row[:3]
+            coops, people = coops_of(pid), people_of(pid)
             if alone and not coops and lead is not None:  # the common case: one window, the lead unit alone
                 counts = slots[0]
                 if lead not in counts:
                     counts[lead] = [0] * width
-                value = int(row[5] or 0)
+                value = row[3]
                 if value:
-                    actives[0].add(lead)
-                    key = (lead, "arrived_amount")
-                    sums[0][key] = sums[0].get(key, 0) + single(value, origin)
+                    lead_alone[lead] = lead_alone.get(lead, 0) + single(int(value), origin)
             else:
                 if coops:
                     unit_ids = splitter.units(lead, coops)
@@ -424,7 +569,7 @@ def _credited_funds(session: Session, rules: Rules, windows: dict[str, Window], 
                     unit_ids, n_coop = [lead], 0
                 else:
                     unit_ids, n_coop = [], 0
-                for i, v in enumerate(row[5:5 + len(names)] if unit_ids else ()):
+                for i, v in enumerate(row[3:3 + len(names)] if unit_ids else ()):
                     value = int(v or 0)
                     counts = slots[i]
                     for unit_id in unit_ids:
@@ -440,12 +585,23 @@ def _credited_funds(session: Session, rules: Rules, windows: dict[str, Window], 
                         key = (unit_id, "arrived_amount")
                         credit_sums[key] = credit_sums.get(key, 0) + part
             if p_index >= 0 and people:
-                value = int(row[5 + p_index] or 0)
+                value = int(row[3 + p_index] or 0)
                 if value:
+                    if "," not in people:  # one credited person: the half-up credit
+                        person_id = int(people)
+                        person_arrived[person_id] = person_arrived.get(person_id, 0) + single(value, origin)
+                        continue
                     ids = splitter.persons(people)
                     for person_id, part in zip(ids, splitter.person_parts(value, origin, len(ids)), strict=True):
-                        key = (person_id, "arrived_amount")
-                        person_sums[key] = person_sums.get(key, 0) + part
+                        person_arrived[person_id] = person_arrived.get(person_id, 0) + part
+        if lead_alone:
+            actives[0].update(lead_alone)
+            for lead, amount in lead_alone.items():
+                key = (lead, "arrived_amount")
+                sums[0][key] = sums[0].get(key, 0) + amount
+        for person_id, amount in person_arrived.items():
+            key = (person_id, "arrived_amount")
+            person_sums[key] = person_sums.get(key, 0) + amount
     return arrived
 
 
@@ -462,6 +618,30 @@ def _pieces(windows: Iterable[Window]) -> list[Window]:
 
 
 def district_arrived(session: Session, rules: Rules, windows: dict[str, Window]) -> dict[str, int]:
+    """Raw funds arrived per window: from ``funding_months`` for the windows of whole months of one year
+    (the counting projects' rows of that year), else ``district_arrived_from_entries``."""
+    out: dict[str, int] = {}
+    by_year: dict[int, list[tuple[str, int, int]]] = {}
+    rest: dict[str, Window] = {}
+    for name, w in windows.items():
+        r = month_range(w)
+        if r is None:
+            rest[name] = w
+        else:
+            by_year.setdefault(r[0], []).append((name, r[1], r[2]))
+    scan = scans_projects(session)
+    for year, named in by_year.items():
+        totals = session.execute(
+            select(*(func.coalesce(func.sum(_months_sum(a, b)), 0) for _, a, b in named))
+            .select_from(FundingMonth).join(Project, Project.id == FundingMonth.project_id)
+            .where(FundingMonth.year == year, counted_expr(rules, scan))).one()
+        out.update({name: int(v or 0) for (name, _, _), v in zip(named, totals, strict=True)})
+    if rest:
+        out.update(district_arrived_from_entries(session, rules, rest))
+    return out
+
+
+def district_arrived_from_entries(session: Session, rules: Rules, windows: dict[str, Window]) -> dict[str, int]:
     """Raw funds arrived per window: plain indexed sums over disjoint date pieces, less the entries of the
     projects that do not count."""
     pieces = _pieces(windows.values())
@@ -484,4 +664,4 @@ def district_arrived(session: Session, rules: Rules, windows: dict[str, Window])
             for name, w in windows.items()}
 
 
-__all__ = ["Aggregates", "Credits", "board_aggregates", "clusters", "district_arrived", "scans_projects"]
+__all__ = ["Aggregates", "Credits", "ExtraSpec", "driver_rows", "board_aggregates", "clusters", "district_arrived", "scans_projects"]

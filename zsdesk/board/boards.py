@@ -14,15 +14,15 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import and_, case, exists, false, or_, select
+from sqlalchemy import and_, bindparam, case, exists, false, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from ..labels import EXTRA_BOARD_LABELS, NO_LEAD_UNIT, RATE_FIGURES
 from ..models import DictionaryEntry, Person, Project, ProjectTag, Target, Unit
 from ..periods import Period, parse_period
 from ..rules import Rules, load_rules
-from .aggregates import board_aggregates, scans_projects
-from .figures import Figures, Window, counted_expr, size_class_expr, unindexed, window_predicates
+from .aggregates import ExtraSpec, board_aggregates, driver_rows, scans_projects
+from .figures import Figures, Window, counted_expr, size_class_expr, window_predicates
 from .ranking import competition_ranks, fraction_to_decimal, rate, scores
 
 if TYPE_CHECKING:
@@ -157,13 +157,11 @@ def _targets(session: Session, year: int) -> tuple[TargetFigures | None, dict[in
     return district, units
 
 
-def extra_boards(session: Session, rules: Rules, window: Window) -> dict[str, ExtraBoard]:
-    """招大引强 / 招新引优 (projects first signed in the window) and 重大项目开工 (started in it): one
-    statement over the projects first signed or started in the window (indexed), with a flag per board."""
+def extra_board_flags(session: Session, rules: Rules, window: Window) -> tuple[Any, ...]:
+    """招大引强 / 招新引优 (first signed in the window) and 重大项目开工 (started in it): one 0/1 expression each
+    over a counting project, read in the board's signings scan (``board_aggregates(flags=...)``)."""
     klass = size_class_expr(rules)
-    lead = aliased(Unit)
-    scan = scans_projects(session)  # SQLite: read the table in order (see figures.unindexed)
-    preds = window_predicates(window, scan)
+    preds = window_predicates(window, scans_projects(session))
 
     def tagged(ids: list[int]) -> Any:
         return exists().where(ProjectTag.project_id == Project.id, ProjectTag.tag_id.in_(ids)) if ids else false()
@@ -178,17 +176,45 @@ def extra_boards(session: Session, rules: Rules, window: Window) -> dict[str, Ex
                                    tagged(big_tags)))
     new = and_(preds["first"], or_(tagged(new_tags), Project.chain_id.in_(new_chains) if new_chains else false()))
     started = and_(preds["started"], klass.in_(rules.started_classes) if rules.started_classes else false())
+    return flag(big), flag(new), flag(started)
+
+
+def extra_board_spec(session: Session, rules: Rules, window: str) -> ExtraSpec:
+    """``extra_board_flags`` as sets, for the signings scan to decide in Python (no per-row tag probes)."""
+    def tagged(ids: list[int]) -> frozenset[int]:
+        return frozenset(pid for pid, in driver_rows(session, select(ProjectTag.project_id)
+                                                      .where(ProjectTag.tag_id.in_(ids)))) if ids else frozenset()
+
+    return ExtraSpec(window, frozenset(rules.big_classes), frozenset(rules.started_classes),
+                     tagged(_flagged_ids(session, "investor_tag", rules.big_tag_flags)),
+                     tagged(_flagged_ids(session, "investor_tag", rules.new_tag_flags)),
+                     frozenset(_flagged_ids(session, "chain", rules.new_chain_flags)))
+
+
+def extra_boards(session: Session, rules: Rules, window: Window,
+                 flagged: dict[int, tuple[int, ...]] | None = None) -> dict[str, ExtraBoard]:
+    """The extra boards of ``window``. ``flagged``: the counting projects on any of them with their
+    ``extra_board_flags`` (from the board's signings scan); without it they are read here."""
+    if flagged is None:
+        flags = extra_board_flags(session, rules, window)
+        scan = scans_projects(session)
+        preds = window_predicates(window, scan)
+        flagged = {int(pid): tuple(rest) for pid, *rest in session.execute(
+            select(Project.id, *flags).where(counted_expr(rules, scan), or_(preds["first"], preds["started"]),
+                                             or_(*(f == 1 for f in flags))))}
+    klass = size_class_expr(rules)
+    lead = aliased(Unit)
     rows = session.execute(
         select(Project.id, Project.code, Project.name, Project.investor, lead.name, klass.label("klass"),
-               Project.agreement_amount, Project.expected_output, Project.signed_date, Project.started_date,
-               flag(big), flag(new), flag(started))
+               Project.agreement_amount, Project.expected_output, Project.signed_date, Project.started_date)
         .outerjoin(lead, lead.id == Project.lead_unit_id)
-        .where(counted_expr(rules, scan), or_(preds["first"], preds["started"]), or_(big, new, started))
-        .order_by((unindexed(Project.agreement_amount) if scan else Project.agreement_amount).desc(), Project.code)).all()
+        .where(Project.id.in_(bindparam("ids", sorted(flagged), expanding=True, literal_execute=True)))
+        .order_by(Project.agreement_amount.desc(), Project.code)).all() if flagged else []
     titles = EXTRA_BOARD_LABELS
     lines: dict[str, list[ProjectLine]] = {key: [] for key in titles}
     for row in rows:
-        for key, on, when in (("big", row[10], row[8]), ("new", row[11], row[8]), ("major_started", row[12], row[9])):
+        big, new, started = flagged[row[0]]
+        for key, on, when in (("big", big, row[8]), ("new", new, row[8]), ("major_started", started, row[9])):
             if on:
                 lines[key].append(ProjectLine(*row[:8], cast(date, when)))  # the flag implies the date
     boards: dict[str, ExtraBoard] = {}
@@ -233,7 +259,8 @@ def _compute(session: Session, period: Period, rules: Rules) -> Board:
             windows[name] = key
     of = {name: unique[(p.start, p.end)] for name, p in named.items()}
 
-    agg = board_aggregates(session, rules, windows, tuple(dict.fromkeys((of["range"], of["ytd"]))))
+    agg = board_aggregates(session, rules, windows, tuple(dict.fromkeys((of["range"], of["ytd"]))),
+                           extra_board_spec(session, rules, "range"))
     persons_agg = agg.persons[of["range"]]
     district_target, unit_targets = _targets(session, period.year)
 
@@ -273,5 +300,5 @@ def _compute(session: Session, period: Period, rules: Rules) -> Board:
                      key=lambda row: (row.rank, row.unit or "", row.person))
     return Board(period=period, rules=rules, district=district("range", "ly", period),
                  alone=district("alone", "ly_alone", alone), units=units, persons=persons,
-                 extra_boards=extra_boards(session, rules, windows["range"]),
+                 extra_boards=extra_boards(session, rules, windows["range"], agg.flagged),
                  quiet_units=[u.unit for u in units if u.quiet])

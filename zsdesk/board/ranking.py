@@ -71,15 +71,20 @@ def scores(rules: Rules, rates: Mapping[Hashable, Mapping[str, Fraction | None]]
 
 def printed(rate: Fraction | None) -> Fraction | None:
     """A rate as the notice prints it: half-up to 2 decimals."""
-    return None if rate is None else Fraction(fraction_to_decimal(rate))
+    return None if rate is None else Fraction(_half_up(rate, 2), 100)
+
+
+def _half_up(value: Fraction, places: int) -> int:
+    """``value × 10^places`` rounded half-up (away from zero), in integers (no Fraction or Decimal arithmetic:
+    a board rounds thousands of rates)."""
+    n, d = value.numerator, value.denominator
+    whole = (abs(n) * 10**places * 2 + d) // (2 * d)
+    return whole if n >= 0 else -whole
 
 
 def fraction_to_decimal(value: Fraction, places: int = 2) -> Decimal:
     """Round half-up (away from zero) to ``places`` decimals."""
-    scale = 10**places
-    scaled = abs(value) * scale
-    whole = (scaled.numerator * 2 + scaled.denominator) // (2 * scaled.denominator)
-    return (Decimal(whole if value >= 0 else -whole) / scale).quantize(Decimal(1).scaleb(-places))
+    return Decimal(_half_up(value, places)).scaleb(-places)
 
 
 def rate(numerator: int, denominator: int | None) -> Fraction | None:
