@@ -140,7 +140,7 @@ def test_the_demo_and_the_migration_fill_it(tmp_path):
         expected = _expected(led)
         assert len(expected) > 100
     assert check_ledger(path).healthy
-    # The same ledger taken back to 0011 and upgraded: the backfill gives the same rows, triggers included.
+    # The same ledger taken back to before 0013 and upgraded: the backfill gives the same rows, triggers included.
     engine = create_engine(f"sqlite:///{path}")
     from alembic import command
 
@@ -149,7 +149,7 @@ def test_the_demo_and_the_migration_fill_it(tmp_path):
     with engine.begin() as conn:
         cfg = alembic_config()
         cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0011")
+        command.downgrade(cfg, "0013-1")
         assert not conn.execute(text("SELECT 1 FROM sqlite_master WHERE name = 'funding_months'")).first()
     upgrade(engine)
     engine.dispose()

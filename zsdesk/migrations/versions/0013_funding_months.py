@@ -2,7 +2,7 @@
 row per funded project instead of every entry (issue 20)
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 Create Date: 2026-12-01
 
 The triggers (SQLite and PostgreSQL) are in zsdesk/funding_months.py; ``zsdesk check`` compares the table
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0013"
-down_revision = "0011"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
