@@ -29,9 +29,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from fractions import Fraction
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import String, case, cast, func, not_, or_, select
+from sqlalchemy import case, func, not_, or_, select
 from sqlalchemy.orm import Session
 
 from ..models import MONTH_COLUMNS, Funding, FundingMonth, Person, Project, ProjectCooperatingUnit, ProjectPerson, Unit
@@ -147,12 +148,16 @@ def driver_rows(session: Session, stmt: Any) -> list[Any]:
         cursor.close()
 
 
-def _id_lists(session: Session, column: Any, owner: Any) -> dict[int, str]:
-    """Each project's ids in ``column`` of ``owner`` as "3,7,12" (``group_concat`` on SQLite, ``string_agg`` on
-    PostgreSQL), read once per board in primary-key order rather than one correlated probe per project. The
-    order within a list is fixed in Python."""
-    return dict(driver_rows(session, select(owner.project_id, func.aggregate_strings(cast(column, String), ","))
-                      .group_by(owner.project_id)))
+def _id_lists(session: Session, column: Any, owner: Any) -> dict[int, tuple[int, ...]]:
+    """Each project's ids in ``column`` of ``owner`` as a tuple, read once per board (the plain pairs: faster to
+    read and group here than ``group_concat`` text to read and split, 100k ledger: ~56 → ~45 ms for both lists)
+    rather than one correlated probe per project. The order within a tuple is fixed by the callers."""
+    out: dict[int, tuple[int, ...]] = {}
+    had = out.get
+    for project_id, holder in driver_rows(session, select(owner.project_id, column)):
+        ids = had(project_id)
+        out[project_id] = (holder,) if ids is None else (*ids, holder)
+    return out
 
 
 class _Splitter:
@@ -167,37 +172,37 @@ class _Splitter:
         self._unit_order: dict[int, tuple[int, int]] | None = None
         self._person_order: dict[int, tuple[str, int]] | None = None
         self.session = session
-        self._coops: dict[int, str] | None = None
-        self._people: dict[int, str] | None = None
+        self._coops: dict[int, tuple[int, ...]] | None = None
+        self._people: dict[int, tuple[int, ...]] | None = None
 
-    def coops_of(self) -> dict[int, str]:
-        """Project id → its cooperating units' ids ("3,7"), for the projects that have any."""
+    def coops_of(self) -> dict[int, tuple[int, ...]]:
+        """Project id → its cooperating units' ids, for the projects that have any."""
         if self._coops is None:
             self._coops = _id_lists(self.session, ProjectCooperatingUnit.unit_id, ProjectCooperatingUnit)
         return self._coops
 
-    def people_of(self) -> dict[int, str]:
-        """Project id → its credited persons' ids ("12,40"), for the projects that have any."""
+    def people_of(self) -> dict[int, tuple[int, ...]]:
+        """Project id → its credited persons' ids, for the projects that have any."""
         if self._people is None:
             self._people = _id_lists(self.session, ProjectPerson.person_id, ProjectPerson)
         return self._people
 
-    def units(self, lead: int | None, coops: str | None) -> list[int]:
+    def units(self, lead: int | None, coops: tuple[int, ...] | None) -> list[int]:
         if not coops:
             return [] if lead is None else [lead]
         if self._unit_order is None:
             self._unit_order = {uid: (order or 0, uid) for uid, order in
                                 self.session.execute(select(Unit.id, Unit.sort_order))}
         key = self._unit_order
-        ids = sorted({int(x) for x in coops.split(",")} - {lead}, key=lambda u: key.get(u, (0, u)))
+        ids = sorted(set(coops) - {lead}, key=lambda u: key.get(u, (0, u)))
         return ([] if lead is None else [lead]) + ids
 
-    def persons(self, ids: str | None) -> list[int]:
+    def persons(self, ids: tuple[int, ...] | None) -> list[int]:
         if not ids:
             return []
-        if "," not in ids:
-            return [int(ids)]
-        people = {int(x) for x in ids.split(",")}
+        if len(ids) == 1:
+            return [ids[0]]
+        people = set(ids)
         if len(people) == 1:
             return list(people)
         if self._person_order is None:
@@ -345,8 +350,10 @@ def _signings(session: Session, rules: Rules, windows: dict[str, Window], credit
     rows = driver_rows(session,  # the driver's rows: no row processing
         select(Project.id, Project.lead_unit_id, Project.origin, klass, Project.agreement_amount,
                _code([windows[n] for n in names]), Project.chain_id)
-        .where(live_expr(rules, scan), klass != "none",
-               or_(*(signing_prefilter(span, scan) for span, _ in clusters(windows)))))
+        # The date prefilter before the size class: SQLite tests the terms in this order, and the class's CASE is
+        # then worked out only for the projects of the windows (the statement 88 → 82 ms on the 100k ledger).
+        .where(live_expr(rules, scan), or_(*(signing_prefilter(span, scan) for span, _ in clusters(windows))),
+               klass != "none"))
     district = {name: Figures() for name in names}
     groups: dict[tuple[str, int], list[int]] = {}
     p_index = credit_names.index(person_window)
@@ -537,7 +544,7 @@ def _credited_funds(session: Session, rules: Rules, windows: dict[str, Window], 
                          .join(pf, pf.c.project_id == Project.id)
                          .where(counted_expr(rules)))
         for k, name in enumerate(summed):
-            arrived[name] = sum(int(row[3 + k] or 0) for row in rows)
+            arrived[name] = sum(map(int, filter(None, map(itemgetter(3 + k), rows))))  # no Python-level loop
         p_index = names.index(person_window) if with_persons else -1
         width = len(_COUNTS) + len(_CLASSES)
         slots = [units.counts[name] for name in names]
@@ -547,7 +554,7 @@ def _credited_funds(session: Session, rules: Rules, windows: dict[str, Window], 
         single = splitter.single
         alone = len(names) == 1
         coops_of = splitter.coops_of().get
-        no_people: dict[int, str] = {}
+        no_people: dict[int, tuple[int, ...]] = {}
         people_of = (splitter.people_of() if with_persons else no_people).get
         lead_alone: dict[int, int] = {}  # the common case's credits by lead unit, added to ``sums[0]`` at the end
         person_arrived: dict[int, int] = {}
@@ -587,8 +594,8 @@ def _credited_funds(session: Session, rules: Rules, windows: dict[str, Window], 
             if p_index >= 0 and people:
                 value = int(row[3 + p_index] or 0)
                 if value:
-                    if "," not in people:  # one credited person: the half-up credit
-                        person_id = int(people)
+                    if len(people) == 1:  # one credited person: the half-up credit
+                        person_id = people[0]
                         person_arrived[person_id] = person_arrived.get(person_id, 0) + single(value, origin)
                         continue
                     ids = splitter.persons(people)
