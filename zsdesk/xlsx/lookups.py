@@ -156,9 +156,11 @@ class Lookups:
     # Loaded per investor, not for the whole ledger: an import of 5,000 rows into a 100k ledger looked
     # at every stored project (1.3 s) to answer questions about the file's few thousand investors.
     def stored_investors(self) -> list[str]:
-        """Every investor spelling the ledger has (deleted projects too: a superset is harmless)."""
+        """Every investor spelling of the ledger's live projects (only their projects are looked up; read from
+        ix_projects_live_investor alone)."""
         if self._investors is None:
-            self._investors = [inv or "" for inv in self.session.scalars(select(Project.investor).distinct())]
+            self._investors = [inv or "" for inv in self.session.scalars(
+                select(Project.investor).where(Project.deleted_at.is_(None)).distinct())]
         return self._investors
 
     def load_investors(self, investors: Iterable[Any]) -> None:
