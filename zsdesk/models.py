@@ -135,12 +135,10 @@ def _live_index(column: str) -> Index:
 class Project(SoftDelete, Base):
     __tablename__ = "projects"
     __table_args__ = (
-        Index("ix_projects_investor_name", "investor", "name"),
+        # No full index of investor+name, agreement_amount, formal_date, updated_at (dropped by migration 0014):
+        # every query reading them asks for live projects, which the partial ix_projects_live_* serve.
         Index("ix_projects_framework_date", "framework_date"),
-        Index("ix_projects_formal_date", "formal_date"),
         Index("ix_projects_started_date", "started_date"),
-        Index("ix_projects_agreement_amount", "agreement_amount"),
-        Index("ix_projects_updated_at", "updated_at"),
         *(_live_index(c) for c in LIVE_SORT_COLUMNS),
         # Sorts by 累计到位 / 牵头单位 read (value, id) of the live projects from the index alone (migration 0009).
         # The id is named in the 累计到位 one (migration 0010): SQLite's index carries the rowid anyway, but

@@ -156,9 +156,11 @@ class Lookups:
     # Loaded per investor, not for the whole ledger: an import of 5,000 rows into a 100k ledger looked
     # at every stored project (1.3 s) to answer questions about the file's few thousand investors.
     def stored_investors(self) -> list[str]:
-        """Every investor spelling the ledger has (deleted projects too: a superset is harmless)."""
+        """Every investor spelling of the ledger's live projects (only their projects are looked up; read from
+        ix_projects_live_investor alone)."""
         if self._investors is None:
-            self._investors = [inv or "" for inv in self.session.scalars(select(Project.investor).distinct())]
+            self._investors = [inv or "" for inv in self.session.scalars(
+                select(Project.investor).where(Project.deleted_at.is_(None)).distinct())]
         return self._investors
 
     def load_investors(self, investors: Iterable[Any]) -> None:
@@ -179,9 +181,15 @@ class Lookups:
                     Project.investor == any_(bindparam("spellings", spellings, type_=ARRAY(String))),
                     Project.deleted_at.is_(None))).all())
         else:
-            for start in range(0, len(spellings), 900):  # SQLite: at most 999 parameters in older builds
-                rows += self.session.execute(select(*columns).where(
-                    Project.investor.in_(spellings[start:start + 900]), Project.deleted_at.is_(None))).all()
+            # SQLite: at most 999 parameters in older builds. The statement as text, straight to the driver:
+            # SQLAlchemy compiled each 900-name IN list and processed every row (27k rows of 4.5k investors at
+            # 100k: 164 → 99 ms, the driver alone 93 ms). The same rows: these columns have no result processing.
+            connection = self.session.connection()
+            for start in range(0, len(spellings), 900):
+                chunk = tuple(spellings[start:start + 900])
+                rows += connection.exec_driver_sql(
+                    "SELECT id, code, name, investor FROM projects "
+                    f"WHERE investor IN ({', '.join('?' * len(chunk))}) AND deleted_at IS NULL", chunk).all()
         rows.sort(key=lambda r: r[0])  # id order, as one scan of the table gave them
         return rows
 
