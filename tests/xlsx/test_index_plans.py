@@ -2,7 +2,7 @@
 (ix_projects_agreement_amount, _formal_date, _updated_at, _investor_name): each cost the import's insert
 40–180 ms per 5,000 rows (issue 20). Every statement of the window's sorts and filters and of an import's
 lookups that used one of them before must now use the live index of the same column, on a schema
-migrated to 0012 (before) and to head (after)."""
+migrated to 0013 (before) and to head (after)."""
 
 from __future__ import annotations
 
@@ -97,7 +97,7 @@ def _import_statements(tmp_path: Path) -> list[tuple[str, Any]]:
 
 @pytest.fixture
 def schemas(tmp_path: Path) -> tuple[Engine, Engine]:
-    return _engine(tmp_path / "before.sqlite", "0012"), _engine(tmp_path / "after.sqlite", "head")
+    return _engine(tmp_path / "before.sqlite", "0013"), _engine(tmp_path / "after.sqlite", "head")
 
 
 def test_the_four_indexes_are_gone_and_come_back_on_downgrade(tmp_path: Path, schemas: tuple[Engine, Engine]):
@@ -112,7 +112,7 @@ def test_the_four_indexes_are_gone_and_come_back_on_downgrade(tmp_path: Path, sc
     with after.begin() as conn:
         cfg = alembic_config()
         cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0012")
+        command.downgrade(cfg, "0013")
     assert set(DROPPED) <= {ix["name"] for ix in inspect(after).get_indexes("projects")}
 
 

@@ -1,7 +1,7 @@
 """drop four projects indexes a live partial index already serves (issue 20: the import's insert cost)
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 Create Date: 2026-12-01
 
 ``ix_projects_agreement_amount``, ``ix_projects_formal_date`` and ``ix_projects_updated_at`` index every
@@ -21,7 +21,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0014"
-down_revision = "0012"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
