@@ -32,7 +32,7 @@ from fractions import Fraction
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import BigInteger, case, cast, func, literal_column, not_, or_, select
+from sqlalchemy import BigInteger, Integer, case, cast, func, literal_column, not_, or_, select
 from sqlalchemy.orm import Session
 
 from ..models import MONTH_COLUMNS, Funding, FundingMonth, Person, Project, ProjectCooperatingUnit, ProjectPerson, Unit
@@ -41,11 +41,11 @@ from .figures import (
     Figures,
     Window,
     counted_expr,
+    first_signed_expr,
     in_window,
     live_expr,
     signing_prefilter,
     size_class_expr,
-    window_predicates,
 )
 from .split import SplitPlan, equal_split
 
@@ -305,13 +305,39 @@ def board_aggregates(session: Session, rules: Rules, windows: dict[str, Window],
 _FLAGS = ("formal", "framework", "first", "started")  # 4 bits per window; framework excludes formal
 
 
+def _date_bits(column: Any, windows: list[Window], bit: int, ends_only: bool = False) -> Any:
+    """One CASE over ``column``: the ``1 << (4·i + bit)`` of every window ``i`` that holds the date (``ends_only``:
+    every window that ends on or after it). The boundary tests run in ascending order, each the same comparison
+    as ``BETWEEN`` makes (``< start``, ``<= end``), so a date sees the tests up to its first true one — about two
+    for most projects, against two per window for a ``BETWEEN`` each; NULL: 0."""
+    tests = sorted({(w[1], 1) for w in windows} | (set() if ends_only else {(w[0], 0) for w in windows}))
+    at = {t: k for k, t in enumerate(tests)}
+
+    def mask(k: int) -> int:  # the windows of the dates whose first true test is the k-th
+        return sum(1 << (4 * i + bit) for i, (s, e) in enumerate(windows)
+                   if (ends_only or at[(s, 0)] < k) and k <= at[(e, 1)])
+
+    whens: list[tuple[Any, int]] = []
+    for k, (value, kind) in enumerate(tests):
+        test = column < value if kind == 0 else column <= value
+        if whens and whens[-1][1] == mask(k):
+            whens[-1] = (test, mask(k))  # the same windows as the next region: one test for both
+        else:
+            whens.append((test, mask(k)))
+    zero = literal_column("0", Integer)
+    return case((column.is_(None), zero), *((t, literal_column(str(m), Integer)) for t, m in whens), else_=zero)
+
+
 def _code(windows: list[Window]) -> Any:
-    """One integer per project: bit 4·i + j says the project meets ``_FLAGS[j]`` in ``windows[i]``."""
-    terms = []
-    for i, w in enumerate(windows):
-        p = window_predicates(w)
-        terms += [case((p[flag], 1 << (4 * i + j)), else_=0) for j, flag in enumerate(_FLAGS)]
-    return sum(terms[1:], terms[0])
+    """One integer per project: bit 4·i + j says the project meets ``_FLAGS[j]`` in ``windows[i]`` (the
+    predicates of ``window_predicates``): one ascending CASE per date rather than a ``BETWEEN`` per window."""
+    framework_bits = sum(1 << (4 * i + 1) for i in range(len(windows)))
+    formal = Project.formal_date
+    # framework: its date in the window, and no formal contract by the window's end
+    framework = _date_bits(Project.framework_date, windows, 1).op("&")(
+        (literal_column(str(framework_bits), Integer) - _date_bits(formal, windows, 1, ends_only=True)).self_group())
+    return _date_bits(formal, windows, 0) + framework + _date_bits(first_signed_expr(), windows, 2) + \
+        _date_bits(Project.started_date, windows, 3)
 
 
 def _decode(code: int, i: int, count: int, amount: int) -> list[int]:
