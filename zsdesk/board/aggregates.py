@@ -20,7 +20,10 @@ Unit and person credits are whole yuan per project (SPEC §3.1): the projects si
 windows and the per-project sums of funds are read one row each, with their cooperating units (in sort
 order) and credited persons (in name order), and each amount is split by the largest-remainder method
 (``split.py``), so every holder's amount is a sum of whole-yuan parts and the parts of a project add up
-to its credited total.
+to its credited total. Most projects have one holder: their credit (``amount × origin weight`` half-up,
+``single_credit_expr``) is a column of each statement, and the signings of the projects a lead unit holds
+alone are summed per (size class, window code, lead unit) in the scan's one pass; only the projects with
+cooperating units are split one by one, and a project's persons share its one-holder credit equally.
 """
 
 from __future__ import annotations
@@ -190,6 +193,9 @@ class _Splitter:
     def units(self, lead: int | None, coops: tuple[int, ...] | None) -> list[int]:
         if not coops:
             return [] if lead is None else [lead]
+        if len(coops) == 1:  # the common joint project: nothing to sort
+            coop = coops[0]
+            return [coop] if lead is None else [lead] if coop == lead else [lead, coop]
         if self._unit_order is None:
             self._unit_order = {uid: (order or 0, uid) for uid, order in
                                 self.session.execute(select(Unit.id, Unit.sort_order))}
@@ -209,6 +215,9 @@ class _Splitter:
             self._person_order = {pid: (name, pid) for pid, name in
                                   self.session.execute(select(Person.id, Person.name))}
         key = self._person_order
+        if len(people) == 2:  # the common case: one comparison
+            a, b = people
+            return [a, b] if key.get(a, ("", a)) < key.get(b, ("", b)) else [b, a]
         return sorted(people, key=lambda p: key.get(p, ("", p)))
 
     def unit_parts(self, amount: int, origin: str, has_lead: bool, n_coop: int) -> list[int]:
