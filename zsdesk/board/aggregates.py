@@ -693,12 +693,14 @@ def _credited_funds(session: Session, rules: Rules, windows: dict[str, Window], 
         sums = [units.credits[name].sums for name in names]
         actives = [units.active[name] for name in names]
         coops_of = splitter.coops_of().get
-        shared = rows
-        if len(names) == 1:  # one window (a quarter, a year): the projects its lead unit holds alone, summed here
-            shared = []
-            lead_alone: dict[int, int] = {}
+        # The projects a lead unit holds alone (most): their one-holder credits summed per lead unit and window
+        # here; the others (cooperating units, no lead unit) are split one by one below.
+        shared = []
+        alone: list[dict[int, int]] = [{} for _ in names]
+        idle: list[set[int]] = [set() for _ in names]  # lead units of projects with funds summing to 0 there
+        if len(names) == 1:  # one window (a quarter, a year)
+            lead_alone, no_funds = alone[0], idle[0]
             plus = lead_alone.get
-            idle: set[int] = set()  # lead units of projects whose funds in the window sum to 0
             for row in rows:
                 lead = row[1]
                 if lead is None or coops_of(row[0]) is not None:
@@ -706,13 +708,27 @@ def _credited_funds(session: Session, rules: Rules, windows: dict[str, Window], 
                 elif row[3]:
                     lead_alone[lead] = plus(lead, 0) + row[c_at]
                 else:
-                    idle.add(lead)
-            counts = slots[0]
-            for lead in (*lead_alone, *idle):
+                    no_funds.add(lead)
+        else:
+            windows_at = range(len(names))
+            for row in rows:
+                lead = row[1]
+                if lead is None or coops_of(row[0]) is not None:
+                    shared.append(row)
+                    continue
+                for i in windows_at:
+                    if row[3 + i]:
+                        lead_alone = alone[i]
+                        lead_alone[lead] = lead_alone.get(lead, 0) + row[c_at + i]
+                    else:
+                        idle[i].add(lead)
+        for i, lead_alone in enumerate(alone):
+            counts = slots[i]
+            for lead in (*lead_alone, *idle[i]):
                 if lead not in counts:
                     counts[lead] = [0] * width
-            actives[0].update(lead_alone)
-            credit_sums = sums[0]
+            actives[i].update(lead_alone)
+            credit_sums = sums[i]
             for lead, amount in lead_alone.items():
                 key = (lead, "arrived_amount")
                 credit_sums[key] = credit_sums.get(key, 0) + amount
