@@ -35,7 +35,7 @@ from fractions import Fraction
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import BigInteger, Integer, case, cast, func, literal_column, not_, or_, select
+from sqlalchemy import BigInteger, case, cast, func, not_, or_, select
 from sqlalchemy.orm import Session
 
 from ..models import MONTH_COLUMNS, Funding, FundingMonth, Person, Project, ProjectCooperatingUnit, ProjectPerson, Unit
@@ -44,11 +44,12 @@ from .figures import (
     Figures,
     Window,
     counted_expr,
-    first_signed_expr,
     in_window,
     live_expr,
     signing_prefilter,
+    single_credit_expr,
     size_class_expr,
+    window_code,
 )
 from .split import SplitPlan, equal_split
 
@@ -311,42 +312,6 @@ def board_aggregates(session: Session, rules: Rules, windows: dict[str, Window],
                       persons=persons, flagged=flagged)
 
 
-_FLAGS = ("formal", "framework", "first", "started")  # 4 bits per window; framework excludes formal
-
-
-def _date_bits(column: Any, windows: list[Window], bit: int, ends_only: bool = False) -> Any:
-    """One CASE over ``column``: the ``1 << (4·i + bit)`` of every window ``i`` that holds the date (``ends_only``:
-    every window that ends on or after it). The boundary tests run in ascending order, each the same comparison
-    as ``BETWEEN`` makes (``< start``, ``<= end``), so a date sees the tests up to its first true one — about two
-    for most projects, against two per window for a ``BETWEEN`` each; NULL: 0."""
-    tests = sorted({(w[1], 1) for w in windows} | (set() if ends_only else {(w[0], 0) for w in windows}))
-    at = {t: k for k, t in enumerate(tests)}
-
-    def mask(k: int) -> int:  # the windows of the dates whose first true test is the k-th
-        return sum(1 << (4 * i + bit) for i, (s, e) in enumerate(windows)
-                   if (ends_only or at[(s, 0)] < k) and k <= at[(e, 1)])
-
-    whens: list[tuple[Any, int]] = []
-    for k, (value, kind) in enumerate(tests):
-        test = column < value if kind == 0 else column <= value
-        if whens and whens[-1][1] == mask(k):
-            whens[-1] = (test, mask(k))  # the same windows as the next region: one test for both
-        else:
-            whens.append((test, mask(k)))
-    zero = literal_column("0", Integer)
-    return case((column.is_(None), zero), *((t, literal_column(str(m), Integer)) for t, m in whens), else_=zero)
-
-
-def _code(windows: list[Window]) -> Any:
-    """One integer per project: bit 4·i + j says the project meets ``_FLAGS[j]`` in ``windows[i]`` (the
-    predicates of ``window_predicates``): one ascending CASE per date rather than a ``BETWEEN`` per window."""
-    framework_bits = sum(1 << (4 * i + 1) for i in range(len(windows)))
-    formal = Project.formal_date
-    # framework: its date in the window, and no formal contract by the window's end
-    framework = _date_bits(Project.framework_date, windows, 1).op("&")(
-        (literal_column(str(framework_bits), Integer) - _date_bits(formal, windows, 1, ends_only=True)).self_group())
-    return _date_bits(formal, windows, 0) + framework + _date_bits(first_signed_expr(), windows, 2) + \
-        _date_bits(Project.started_date, windows, 3)
 
 
 def _decode(code: int, i: int, count: int, amount: int) -> list[int]:
@@ -370,30 +335,6 @@ def _credit_plan(code: int, count: int) -> list[tuple[int, list[tuple[int, int]]
             out.append((i, [(j, v) for j, v in enumerate(vals[:len(_COUNTS)]) if v], bool(vals[0]), bool(vals[3]),
                         [f for f, v in zip(_AMOUNTS, vals[len(_COUNTS):], strict=True) if v]))
     return out
-
-
-def single_credit_expr(rules: Rules, amount: Any, origin: Any) -> Any | None:
-    """SQL twin of ``_Splitter.single``: ``amount × origin weight`` half-up to the yuan (mirrored for a negative
-    amount). With weight n/d and amount = q·d + r (both truncate toward zero, so r has the amount's sign) it is
-    q·n + (2·r·n + d) div 2d, or q·n − (d − 2·r·n) div 2d for a negative amount: no product exceeds the amount
-    (a weight is at most 100%), so no 64-bit overflow. None for a weight above 100% (then worked out in Python)."""
-    whens = []
-    for code, weight in sorted(rules.origin_weights.items()):
-        n, d = weight.numerator, weight.denominator
-        if not n:
-            continue
-        if n > d:
-            return None
-        if n == d:  # 100%: the amount itself
-            whens.append((origin == code, amount))
-            continue
-        n_, twice_n, d_, twice_d = (literal_column(str(int(v)), BigInteger) for v in (n, 2 * n, d, 2 * d))
-        whole = (amount // d_) * n_
-        rest = amount % d_
-        whens.append((origin == code, case((amount >= 0, whole + (rest * twice_n + d_) // twice_d),
-                                           else_=whole - (d_ - rest * twice_n) // twice_d)))
-    zero = literal_column("0", BigInteger)
-    return case(*whens, else_=zero) if whens else zero
 
 
 def _with_credit(rows: list[Any], splitter: _Splitter, amount_at: int, origin_at: int) -> list[Any]:
@@ -427,7 +368,7 @@ def _signings(session: Session, rules: Rules, windows: dict[str, Window], credit
     in_sql = single_credit_expr(rules, amount_col, Project.origin)
     rows = driver_rows(session,  # the driver's rows: no row processing
         select(Project.id, Project.lead_unit_id, Project.origin, klass, amount_col,
-               _code([windows[n] for n in names]), Project.chain_id,
+               window_code([windows[n] for n in names]), Project.chain_id,
                *([] if in_sql is None else [in_sql]))
         # The date prefilter before the size class: SQLite tests the terms in this order, and the class's CASE is
         # then worked out only for the projects of the windows (the statement 88 → 82 ms on the 100k ledger).
