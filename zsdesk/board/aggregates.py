@@ -368,7 +368,7 @@ def _signings(session: Session, rules: Rules, windows: dict[str, Window], credit
     in_sql = single_credit_expr(rules, amount_col, Project.origin)
     rows = driver_rows(session,  # the driver's rows: no row processing
         select(Project.id, Project.lead_unit_id, Project.origin, klass, amount_col,
-               window_code([windows[n] for n in names]), Project.chain_id,
+               window_code([windows[n] for n in names], scan), Project.chain_id,
                *([] if in_sql is None else [in_sql]))
         # The date prefilter before the size class: SQLite tests the terms in this order, and the class's CASE is
         # then worked out only for the projects of the windows (the statement 88 → 82 ms on the 100k ledger).
