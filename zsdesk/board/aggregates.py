@@ -20,7 +20,10 @@ Unit and person credits are whole yuan per project (SPEC §3.1): the projects si
 windows and the per-project sums of funds are read one row each, with their cooperating units (in sort
 order) and credited persons (in name order), and each amount is split by the largest-remainder method
 (``split.py``), so every holder's amount is a sum of whole-yuan parts and the parts of a project add up
-to its credited total.
+to its credited total. Most projects have one holder: their credit (``amount × origin weight`` half-up,
+``single_credit_expr``) is a column of each statement, and the signings of the projects a lead unit holds
+alone are summed per (size class, window code, lead unit) in the scan's one pass; only the projects with
+cooperating units are split one by one, and a project's persons share its one-holder credit equally.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from fractions import Fraction
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import case, func, not_, or_, select
+from sqlalchemy import BigInteger, case, cast, func, not_, or_, select
 from sqlalchemy.orm import Session
 
 from ..models import MONTH_COLUMNS, Funding, FundingMonth, Person, Project, ProjectCooperatingUnit, ProjectPerson, Unit
@@ -44,8 +47,9 @@ from .figures import (
     in_window,
     live_expr,
     signing_prefilter,
+    single_credit_expr,
     size_class_expr,
-    window_predicates,
+    window_code,
 )
 from .split import SplitPlan, equal_split
 
@@ -190,6 +194,9 @@ class _Splitter:
     def units(self, lead: int | None, coops: tuple[int, ...] | None) -> list[int]:
         if not coops:
             return [] if lead is None else [lead]
+        if len(coops) == 1:  # the common joint project: nothing to sort
+            coop = coops[0]
+            return [coop] if lead is None else [lead] if coop == lead else [lead, coop]
         if self._unit_order is None:
             self._unit_order = {uid: (order or 0, uid) for uid, order in
                                 self.session.execute(select(Unit.id, Unit.sort_order))}
@@ -209,6 +216,9 @@ class _Splitter:
             self._person_order = {pid: (name, pid) for pid, name in
                                   self.session.execute(select(Person.id, Person.name))}
         key = self._person_order
+        if len(people) == 2:  # the common case: one comparison
+            a, b = people
+            return [a, b] if key.get(a, ("", a)) < key.get(b, ("", b)) else [b, a]
         return sorted(people, key=lambda p: key.get(p, ("", p)))
 
     def unit_parts(self, amount: int, origin: str, has_lead: bool, n_coop: int) -> list[int]:
@@ -302,16 +312,6 @@ def board_aggregates(session: Session, rules: Rules, windows: dict[str, Window],
                       persons=persons, flagged=flagged)
 
 
-_FLAGS = ("formal", "framework", "first", "started")  # 4 bits per window; framework excludes formal
-
-
-def _code(windows: list[Window]) -> Any:
-    """One integer per project: bit 4·i + j says the project meets ``_FLAGS[j]`` in ``windows[i]``."""
-    terms = []
-    for i, w in enumerate(windows):
-        p = window_predicates(w)
-        terms += [case((p[flag], 1 << (4 * i + j)), else_=0) for j, flag in enumerate(_FLAGS)]
-    return sum(terms[1:], terms[0])
 
 
 def _decode(code: int, i: int, count: int, amount: int) -> list[int]:
@@ -337,25 +337,46 @@ def _credit_plan(code: int, count: int) -> list[tuple[int, list[tuple[int, int]]
     return out
 
 
+def _with_credit(rows: list[Any], splitter: _Splitter, amount_at: int, origin_at: int) -> list[Any]:
+    """``rows`` with ``_Splitter.single`` of their amount appended (when SQL could not work it out)."""
+    single = splitter.single
+    return [(*row, single(int(row[amount_at] or 0), row[origin_at])) for row in rows]
+
+
+def _split_equally(credit: int, count: int) -> list[int]:
+    """``_Splitter.person_parts`` from the project's half-up credit (``single``): equal whole-yuan parts, the
+    first ``credit mod count`` one yuan more, mirrored for a negative credit (a negative amount)."""
+    if credit >= 0:
+        base, rest = divmod(credit, count)
+        return [base + 1 if i < rest else base for i in range(count)]
+    base, rest = divmod(-credit, count)
+    return [-(base + 1) if i < rest else -base for i in range(count)]
+
+
 def _signings(session: Session, rules: Rules, windows: dict[str, Window], credit: dict[str, Window],
               person_window: str, units: _Units, persons: Credits, splitter: _Splitter, extra: ExtraSpec | None,
               flagged: dict[int, tuple[int, ...]]) -> dict[str, Figures]:
     """Every signing figure in one statement: the live projects signed or started in any window are read
-    once (indexed prefilter), one row each, with their size class, window membership as bit codes (all
-    windows; credit windows) and, for those in a credit window, their cooperating units and credited
-    persons. The district sums them raw; units and persons get each project's whole-yuan parts."""
+    once (indexed prefilter), one row each, with their size class, window membership as a bit code and the
+    half-up credit of their agreement amount for one holder. The district sums them raw. The projects a lead
+    unit holds alone are grouped by (size class, code, lead unit) in the one pass and credited per group;
+    only the projects with cooperating units and those with credited persons are split one by one."""
     names, credit_names = list(windows), list(credit)
     klass = size_class_expr(rules)
     scan = scans_projects(session)  # SQLite: read the table in order (see figures.unindexed)
+    amount_col = func.coalesce(Project.agreement_amount, 0)
+    in_sql = single_credit_expr(rules, amount_col, Project.origin)
     rows = driver_rows(session,  # the driver's rows: no row processing
-        select(Project.id, Project.lead_unit_id, Project.origin, klass, Project.agreement_amount,
-               _code([windows[n] for n in names]), Project.chain_id)
+        select(Project.id, Project.lead_unit_id, Project.origin, klass, amount_col,
+               window_code([windows[n] for n in names], scan), Project.chain_id,
+               *([] if in_sql is None else [in_sql]))
         # The date prefilter before the size class: SQLite tests the terms in this order, and the class's CASE is
         # then worked out only for the projects of the windows (the statement 88 → 82 ms on the 100k ledger).
         .where(live_expr(rules, scan), or_(*(signing_prefilter(span, scan) for span, _ in clusters(windows))),
                klass != "none"))
+    if in_sql is None:
+        rows = _with_credit(rows, splitter, 4, 2)
     district = {name: Figures() for name in names}
-    groups: dict[tuple[str, int], list[int]] = {}
     p_index = credit_names.index(person_window)
     slots = [units.counts[name] for name in credit_names]
     sums = [units.credits[name].sums for name in credit_names]
@@ -371,9 +392,27 @@ def _signings(session: Session, rules: Rules, windows: dict[str, Window], credit
     on_board = (first_bit | started_bit) if extra is not None else 0
     # The credit windows are among the windows: a project's credit-window code is its code's bits re-packed.
     positions = [names.index(n) for n in credit_names]
+    in_credit = sum(15 << (4 * i) for i in positions)
+    person_first = 1 << (4 * positions[p_index] + 2)  # first signed in the persons' window: their agreement credit
     recoded: dict[int, int] = {}
-    for pid, lead, origin, size, amount, code, chain in rows:
-        amount, code = int(amount or 0), int(code)
+
+    def recode(code: int) -> int:
+        done = recoded.get(code, -1)
+        if done < 0:
+            done = recoded[code] = sum(((code >> (4 * i)) & 15) << (4 * k) for k, i in enumerate(positions))
+        return done
+
+    def plan_of(ccode: int) -> list[tuple[int, list[tuple[int, int]], bool, bool, list[str]]]:
+        plan = decoded.get(ccode)
+        if plan is None:
+            plan = decoded[ccode] = _credit_plan(ccode, len(credit_names))
+        return plan
+
+    # (size class, code, lead unit holding it alone, else None) → [projects, agreement amount, Σ one-holder credit]
+    groups: dict[tuple[str, int, int | None], list[int]] = {}
+    shared = []  # the projects of a credit window with cooperating units: split one by one
+    for row in rows:
+        pid, lead, origin, size, amount, code, chain, single = row
         if code & on_board and extra is not None:
             first = bool(code & first_bit)
             marks = (int(first and (size in extra.big_classes or pid in extra.big_tagged)),
@@ -381,33 +420,56 @@ def _signings(session: Session, rules: Rules, windows: dict[str, Window], credit
                      int(bool(code & started_bit) and size in extra.started_classes))
             if any(marks):
                 flagged[pid] = marks
-        ccode_value = recoded.get(code, -1)
-        if ccode_value < 0:
-            ccode_value = recoded[code] = sum(((code >> (4 * i)) & 15) << (4 * k) for k, i in enumerate(positions))
-        group = groups.get((size, code))
+        holder = None
+        if code & in_credit:
+            if coops_of(pid) is None:
+                holder = lead
+            else:
+                shared.append(row)
+            if code & person_first and amount:
+                people = people_of(pid)
+                if people:
+                    if len(people) == 1:
+                        key = (people[0], "agreement_amount")
+                        person_sums[key] = person_sums.get(key, 0) + single
+                    else:
+                        ids = splitter.persons(people)
+                        for person_id, part in zip(ids, _split_equally(single, len(ids)), strict=True):
+                            key = (person_id, "agreement_amount")
+                            person_sums[key] = person_sums.get(key, 0) + part
+        group = groups.get((size, code, holder))
         if group is None:
-            groups[(size, code)] = [1, amount]
+            groups[(size, code, holder)] = [1, amount, single]
         else:
             group[0] += 1
             group[1] += amount
-        if not ccode_value:
+            group[2] += single
+    for (size, code, lead), (count, _, credited) in groups.items():
+        if lead is None:
             continue
-        coops, people = coops_of(pid), people_of(pid)
+        for i, counts_add, signed, first, amount_fields in plan_of(recode(code)):
+            counts = slots[i]
+            slot = counts.get(lead)
+            if slot is None:
+                slot = counts[lead] = [0] * width
+            for j, v in counts_add:
+                slot[j] += v * count
+            if first:
+                slot[class_slot[size]] += count
+            if signed:
+                actives[i].add(lead)
+            credit_sums = sums[i]
+            for field_name in amount_fields:
+                key = (lead, field_name)
+                credit_sums[key] = credit_sums.get(key, 0) + credited
+    for pid, lead, origin, size, amount, code, _, _ in shared:
+        coops = coops_of(pid)
         # Each amount figure of a window is the project's whole agreement amount or nothing, so its
-        # whole-yuan parts are computed once (one holder: the half-up credit; else the largest remainder).
-        if coops:
-            unit_ids = splitter.units(lead, coops)
-            parts = splitter.unit_parts(amount, origin, lead is not None, len(unit_ids) - (lead is not None)) \
-                if amount else []
-        elif lead is not None:
-            unit_ids = [lead]
-            parts = [splitter.single(amount, origin)] if amount else []
-        else:
-            unit_ids, parts = [], []
-        plan = decoded.get(ccode_value)
-        if plan is None:
-            plan = decoded[ccode_value] = _credit_plan(ccode_value, len(credit_names))
-        for i, counts_add, signed, first, amount_fields in plan:
+        # whole-yuan parts are computed once (the largest remainder).
+        unit_ids = splitter.units(lead, coops)
+        parts = splitter.unit_parts(amount, origin, lead is not None, len(unit_ids) - (lead is not None)) \
+            if amount else []
+        for i, counts_add, signed, first, amount_fields in plan_of(recode(code)):
             counts = slots[i]
             if lead is not None:
                 slot = counts.get(lead)
@@ -428,12 +490,15 @@ def _signings(session: Session, rules: Rules, windows: dict[str, Window], credit
                     for unit_id, part in zip(unit_ids, parts, strict=True):
                         key = (unit_id, field_name)
                         credit_sums[key] = credit_sums.get(key, 0) + part
-            if i == p_index and first and amount and people:
-                ids = splitter.persons(people)
-                for person_id, part in zip(ids, splitter.person_parts(amount, origin, len(ids)), strict=True):
-                    key = (person_id, "agreement_amount")
-                    person_sums[key] = person_sums.get(key, 0) + part
-    for (size, code), (count, amount) in groups.items():
+    by_class: dict[tuple[str, int], list[int]] = {}
+    for (size, code, _), (count, amount, _) in groups.items():
+        total = by_class.get((size, code))
+        if total is None:
+            by_class[(size, code)] = [count, amount]
+        else:
+            total[0] += count
+            total[1] += amount
+    for (size, code), (count, amount) in by_class.items():
         for i, name in enumerate(names):
             if (code >> (4 * i)) & 15:
                 _add_district(district[name], size, _decode(code, i, count, amount))
@@ -503,6 +568,14 @@ def _window_sums(column: Any, date_column: Any, windows: list[Window], span: Win
             for w in windows]
 
 
+def _credit_columns(session: Session, rules: Rules, amounts: list[Any]) -> list[Any] | None:
+    """``single_credit_expr`` of each of ``amounts`` (sums of funds), as bigint on PostgreSQL (a ``sum`` there is
+    numeric, whose ``/`` is not integer division)."""
+    pg = not scans_projects(session)
+    out = [single_credit_expr(rules, cast(a, BigInteger) if pg else a, Project.origin) for a in amounts]
+    return None if any(c is None for c in out) else out
+
+
 def _credited_funds(session: Session, rules: Rules, windows: dict[str, Window], credit: dict[str, Window],
                     person_window: str, units: _Units, person_credits: Credits,
                     splitter: _Splitter) -> dict[str, int]:
@@ -527,88 +600,125 @@ def _credited_funds(session: Session, rules: Rules, windows: dict[str, Window], 
             (year, first, last), (other, _, _) = cast_month(month_range(span)), cast_month(
                 month_range(next(iter(later.values()))))
             fm = FundingMonth
-            every = [cast_month(month_range(windows[n])) for n in summed] + \
-                [cast_month(month_range(w)) for w in later.values()]
-            both = driver_rows(session, select(Project.id, Project.lead_unit_id, Project.origin,
-                                         *(_months_sum(a, b) for _, a, b in every), fm.year, fm.entry_months)
-                         .select_from(fm).join(Project, Project.id == fm.project_id)
-                         .where(fm.year.in_((other, year)), counted_expr(rules)))
+            sums_now = [_months_sum(a, b) for _, a, b in (cast_month(month_range(windows[n])) for n in summed)]
+            credits = _credit_columns(session, rules, sums_now[:len(names)])
+            both = driver_rows(session, select(Project.id, Project.lead_unit_id, Project.origin, *sums_now,
+                                               *(credits or []),
+                                               *(_months_sum(a, b) for _, a, b in
+                                                 (cast_month(month_range(w)) for w in later.values())),
+                                               fm.year, fm.entry_months)
+                               .select_from(fm).join(Project, Project.id == fm.project_id)
+                               .where(fm.year.in_((other, year)), counted_expr(rules)))
             mask = _months_mask(first, last)  # this year's rows: the projects with an entry in the span
             rows = [row for row in both if row[-2] == year and row[-1] & mask]
-            for k, name in enumerate(later, start=len(summed)):
-                arrived[name] = sum(int(row[3 + k] or 0) for row in both if row[-2] == other)
+            last_at = 3 + len(summed) + (len(names) if credits is not None else 0)
+            for k, name in enumerate(later):
+                arrived[name] = sum(int(row[last_at + k] or 0) for row in both if row[-2] == other)
         else:
             pf = _funds_per_project(span, [windows[n] for n in summed])
+            credits = _credit_columns(session, rules, [pf.c[f"a{i}"] for i in range(len(names))])
             rows = driver_rows(session, select(Project.id, Project.lead_unit_id, Project.origin,
-                                         *(pf.c[f"a{i}"] for i in range(len(summed))))
-                         .join(pf, pf.c.project_id == Project.id)
-                         .where(counted_expr(rules)))
+                                               *(pf.c[f"a{i}"] for i in range(len(summed))), *(credits or []))
+                               .join(pf, pf.c.project_id == Project.id)
+                               .where(counted_expr(rules)))
         for k, name in enumerate(summed):
             arrived[name] = sum(map(int, filter(None, map(itemgetter(3 + k), rows))))  # no Python-level loop
+        c_at = 3 + len(summed)  # each credit window's one-holder credit (``_Splitter.single``) from here
+        if credits is None:
+            single = splitter.single
+            rows = [(*row[:c_at], *(single(int(row[3 + i] or 0), row[2]) for i in range(len(names))),
+                     *row[c_at:]) for row in rows]
         p_index = names.index(person_window) if with_persons else -1
         width = len(_COUNTS) + len(_CLASSES)
         slots = [units.counts[name] for name in names]
         sums = [units.credits[name].sums for name in names]
         actives = [units.active[name] for name in names]
-        person_sums = person_credits.sums
-        single = splitter.single
-        alone = len(names) == 1
         coops_of = splitter.coops_of().get
-        no_people: dict[int, tuple[int, ...]] = {}
-        people_of = (splitter.people_of() if with_persons else no_people).get
-        lead_alone: dict[int, int] = {}  # the common case's credits by lead unit, added to ``sums[0]`` at the end
-        person_arrived: dict[int, int] = {}
-        for row in rows:
-            pid, lead, origin = row[:3]
-            coops, people = coops_of(pid), people_of(pid)
-            if alone and not coops and lead is not None:  # the common case: one window, the lead unit alone
-                counts = slots[0]
+        # The projects a lead unit holds alone (most): their one-holder credits summed per lead unit and window
+        # here; the others (cooperating units, no lead unit) are split one by one below.
+        shared = []
+        alone: list[dict[int, int]] = [{} for _ in names]
+        idle: list[set[int]] = [set() for _ in names]  # lead units of projects with funds summing to 0 there
+        if len(names) == 1:  # one window (a quarter, a year)
+            lead_alone, no_funds = alone[0], idle[0]
+            plus = lead_alone.get
+            for row in rows:
+                lead = row[1]
+                if lead is None or coops_of(row[0]) is not None:
+                    shared.append(row)
+                elif row[3]:
+                    lead_alone[lead] = plus(lead, 0) + row[c_at]
+                else:
+                    no_funds.add(lead)
+        else:
+            windows_at = range(len(names))
+            for row in rows:
+                lead = row[1]
+                if lead is None or coops_of(row[0]) is not None:
+                    shared.append(row)
+                    continue
+                for i in windows_at:
+                    if row[3 + i]:
+                        lead_alone = alone[i]
+                        lead_alone[lead] = lead_alone.get(lead, 0) + row[c_at + i]
+                    else:
+                        idle[i].add(lead)
+        for i, lead_alone in enumerate(alone):
+            counts = slots[i]
+            for lead in (*lead_alone, *idle[i]):
                 if lead not in counts:
                     counts[lead] = [0] * width
-                value = row[3]
-                if value:
-                    lead_alone[lead] = lead_alone.get(lead, 0) + single(int(value), origin)
-            else:
-                if coops:
-                    unit_ids = splitter.units(lead, coops)
-                    n_coop = len(unit_ids) - (lead is not None)
-                elif lead is not None:
-                    unit_ids, n_coop = [lead], 0
-                else:
-                    unit_ids, n_coop = [], 0
-                for i, v in enumerate(row[3:3 + len(names)] if unit_ids else ()):
-                    value = int(v or 0)
-                    counts = slots[i]
-                    for unit_id in unit_ids:
-                        if unit_id not in counts:
-                            counts[unit_id] = [0] * width
-                    if not value:
-                        continue
-                    actives[i].update(unit_ids)
-                    parts = [splitter.single(value, origin)] if n_coop == 0 and lead is not None else \
-                        splitter.unit_parts(value, origin, lead is not None, n_coop)
-                    credit_sums = sums[i]
-                    for unit_id, part in zip(unit_ids, parts, strict=True):
-                        key = (unit_id, "arrived_amount")
-                        credit_sums[key] = credit_sums.get(key, 0) + part
-            if p_index >= 0 and people:
-                value = int(row[3 + p_index] or 0)
-                if value:
-                    if len(people) == 1:  # one credited person: the half-up credit
-                        person_id = people[0]
-                        person_arrived[person_id] = person_arrived.get(person_id, 0) + single(value, origin)
-                        continue
-                    ids = splitter.persons(people)
-                    for person_id, part in zip(ids, splitter.person_parts(value, origin, len(ids)), strict=True):
-                        person_arrived[person_id] = person_arrived.get(person_id, 0) + part
-        if lead_alone:
-            actives[0].update(lead_alone)
+            actives[i].update(lead_alone)
+            credit_sums = sums[i]
             for lead, amount in lead_alone.items():
                 key = (lead, "arrived_amount")
-                sums[0][key] = sums[0].get(key, 0) + amount
-        for person_id, amount in person_arrived.items():
-            key = (person_id, "arrived_amount")
-            person_sums[key] = person_sums.get(key, 0) + amount
+                credit_sums[key] = credit_sums.get(key, 0) + amount
+        for row in shared:
+            pid, lead, origin = row[:3]
+            coops = coops_of(pid)
+            if coops:
+                unit_ids = splitter.units(lead, coops)
+                n_coop = len(unit_ids) - (lead is not None)
+            elif lead is not None:
+                unit_ids, n_coop = [lead], 0
+            else:
+                continue
+            for i, v in enumerate(row[3:3 + len(names)]):
+                value = int(v or 0)
+                counts = slots[i]
+                for unit_id in unit_ids:
+                    if unit_id not in counts:
+                        counts[unit_id] = [0] * width
+                if not value:
+                    continue
+                actives[i].update(unit_ids)
+                parts = [row[c_at + i]] if n_coop == 0 and lead is not None else \
+                    splitter.unit_parts(value, origin, lead is not None, n_coop)
+                credit_sums = sums[i]
+                for unit_id, part in zip(unit_ids, parts, strict=True):
+                    key = (unit_id, "arrived_amount")
+                    credit_sums[key] = credit_sums.get(key, 0) + part
+        if p_index >= 0:
+            people_of = splitter.people_of().get
+            person_arrived: dict[int, int] = {}
+            plus = person_arrived.get
+            at, c_p = 3 + p_index, c_at + p_index
+            for row in rows:
+                if row[at]:
+                    people = people_of(row[0])
+                    if people is None:
+                        continue
+                    if len(people) == 1:  # one credited person: the half-up credit
+                        person_id = people[0]
+                        person_arrived[person_id] = plus(person_id, 0) + row[c_p]
+                        continue
+                    ids = splitter.persons(people)
+                    for person_id, part in zip(ids, _split_equally(row[c_p], len(ids)), strict=True):
+                        person_arrived[person_id] = plus(person_id, 0) + part
+            person_sums = person_credits.sums
+            for person_id, amount in person_arrived.items():
+                key = (person_id, "arrived_amount")
+                person_sums[key] = person_sums.get(key, 0) + amount
     return arrived
 
 
