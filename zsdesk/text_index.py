@@ -29,7 +29,7 @@ def is_index_table(name: str) -> bool:
 
 
 def catch_up(connection: Connection, project_ids: Iterable[int] = ()) -> None:
-    """Re-index ``project_ids`` and the pending projects (three statements, whatever their number), in the
+    """Re-index ``project_ids`` and the pending projects (a few statements, whatever their number), in the
     caller's transaction. One probe when there is nothing to do or no index (PostgreSQL, older SQLite)."""
     if connection.dialect.name != "sqlite":  # PostgreSQL: no index, and a failed probe would abort its transaction
         return
@@ -43,7 +43,13 @@ def catch_up(connection: Connection, project_ids: Iterable[int] = ()) -> None:
         return
     names = ", ".join(INDEXED_COLUMNS)
     padded = ", ".join(f"coalesce({c}, '') || char(1, 1)" for c in INDEXED_COLUMNS)
-    connection.exec_driver_sql(f"DELETE FROM {INDEX} WHERE rowid IN (SELECT project_id FROM {PENDING})")
+    # FTS5 answers ``rowid IN (subquery)`` with a scan of the whole index (240 ms at 100k projects for an
+    # import's 5,000 new ones, none of them indexed yet): find the pending projects it holds (its content
+    # table, by primary key), then delete those by ``rowid = ?``, a lookup each. The same rows go.
+    indexed = connection.exec_driver_sql(
+        f"SELECT id FROM {INDEX}_content WHERE id IN (SELECT project_id FROM {PENDING})").all()
+    if indexed:
+        connection.exec_driver_sql(f"DELETE FROM {INDEX} WHERE rowid = ?", [tuple(r) for r in indexed])
     connection.exec_driver_sql(f"INSERT INTO {INDEX}(rowid, {names}) SELECT id, {padded} FROM projects "
                                f"WHERE id IN (SELECT project_id FROM {PENDING})")
     connection.exec_driver_sql(f"DELETE FROM {PENDING}")

