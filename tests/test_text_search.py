@@ -155,3 +155,33 @@ def test_another_tools_insert_is_indexed_at_the_next_writing_open(build) -> None
     with open_unlocked(ledger.path) as again, again.reading() as s:
         assert has_index(s) and ProjectQuery(text="电整").ids(s) == [pid + 100]
     assert [p for p in check_ledger(ledger.path).problems if p.kind == "text_index"] == []
+
+
+def test_another_tools_updates_are_reindexed_by_rowid(build) -> None:  # type: ignore[no-untyped-def]
+    """imp3's catch-up finds the pending projects the index holds and deletes them by rowid, one look-up each:
+    several renamed and one deleted by another tool, all right after the next writing open."""
+    from zsdesk.opening import open_unlocked
+
+    ledger = build.ledger
+    a = build.project("玻璃纤维厂", investor="甲有限公司")
+    b = build.project("光伏电站", investor="乙有限公司")
+    c = build.project("风电整机", investor="丙有限公司")
+    con = sqlite3.connect(ledger.path)
+    con.execute("UPDATE projects SET name = '碳纤维复材' WHERE id = ?", (a,))
+    con.execute("UPDATE projects SET investor = '丁储能公司' WHERE id = ?", (b,))
+    con.execute("DELETE FROM projects WHERE id = ?", (c,))
+    con.commit()
+    assert sorted(r[0] for r in con.execute(f"SELECT project_id FROM {PENDING}")) == sorted([a, b, c])
+    con.close()
+    open_unlocked(ledger.path).close()
+    with open_unlocked(ledger.path) as again, again.reading() as s:
+        assert has_index(s)
+        assert ProjectQuery(text="碳纤维").ids(s) == [a] and ProjectQuery(text="璃纤").ids(s) == []
+        assert ProjectQuery(text="丁储能").ids(s) == [b] and ProjectQuery(text="乙有限").ids(s) == []
+        assert ProjectQuery(text="电整机").ids(s) == []
+    con = sqlite3.connect(ledger.path)
+    assert con.execute(f"SELECT count(*) FROM {PENDING}").fetchone()[0] == 0
+    assert con.execute("SELECT count(*) FROM project_text WHERE rowid = ?", (c,)).fetchone()[0] == 0
+    con.execute("INSERT INTO project_text(project_text, rank) VALUES ('integrity-check', 1)")
+    con.close()
+    assert [p for p in check_ledger(ledger.path).problems if p.kind == "text_index"] == []
