@@ -223,7 +223,10 @@ def measure_speed(db: Path, steps: dict[str, Step], repeat: int, wanted: Callabl
 
     if wanted("import_real"):
         copy = speed_bench.copy_sqlite(db, OUT / "import-scratch.sqlite")
-        steps["import_real"].samples, steps["import_real"].baseline = speed_bench.import_real(copy, 5_000, repeat)
+        background: list[float] = []
+        steps["import_real"].samples, steps["import_real"].baseline = speed_bench.import_real(copy, 5_000, repeat,
+                                                                                             background)
+        steps["import_real"].extra["background_checkpoint_s"] = round(statistics.median(background), 3)
         for suffix in ("", "-wal", "-shm"):
             Path(f"{copy}{suffix}").unlink(missing_ok=True)
     if wanted("import_dry"):

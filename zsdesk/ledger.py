@@ -17,6 +17,7 @@ from sqlalchemy import Engine, event, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from . import audit_guard  # noqa: F401 - makes the audit log append-only in every session
+from .checkpoint import WalCheckpointer
 from .db import sqlite_path
 from .lock import LedgerReadOnly, WriterLock, default_operator
 from .models import Setting
@@ -57,10 +58,14 @@ class Ledger:
         self.upgraded_backup = upgraded_backup
         self.read_only_reason: str | None = None  # set when opened read-only; writes are refused
         self.writer_lock: WriterLock | None = None  # held while open for writing (zsdesk.opening)
+        self.checkpointer: WalCheckpointer | None = None  # a writing SQLite ledger's (zsdesk.checkpoint)
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self.history = History()
 
     def close(self) -> None:
+        if self.checkpointer is not None:
+            self.checkpointer.close()
+            self.checkpointer = None
         self.engine.dispose()
         if self.writer_lock is not None:
             self.writer_lock.release()
@@ -71,6 +76,11 @@ class Ledger:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def committed(self) -> None:
+        """An operation's transaction committed: its pages go into the file in the background."""
+        if self.checkpointer is not None:
+            self.checkpointer.request()
 
     def session(self) -> Session:
         return self._sessions()

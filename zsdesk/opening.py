@@ -31,6 +31,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
 from .access import install_guard
 from .backup import restore_hint
+from .checkpoint import WalCheckpointer, defer_checkpoints
 from .db import ledger_url, make_engine, sqlite_path
 from .db_errors import (
     NO_RIGHTS,
@@ -383,6 +384,7 @@ def _open_file(file: Path, operator: str | None, create: bool, write: bool, read
             ledger.upgraded_backup = backup
             return ledger
         engine = make_engine(f"sqlite:///{file}")
+        defer_checkpoints(engine)  # the commit leaves the checkpoint to the ledger's thread (zsdesk.checkpoint)
         try:
             with engine.connect() as conn:  # connect now: -wal/-shm exist before the first write
                 conn.exec_driver_sql("SELECT count(*) FROM alembic_version").scalar()
@@ -393,6 +395,7 @@ def _open_file(file: Path, operator: str | None, create: bool, write: bool, read
             raise
         ledger = Ledger(engine, operator, backup)
         ledger.writer_lock = lock
+        ledger.checkpointer = WalCheckpointer(file)
         if create:
             try:
                 ensure_defaults(ledger)

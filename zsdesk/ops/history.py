@@ -122,6 +122,7 @@ def operation(ledger: Ledger, label: str, undoable: bool = True) -> Iterator[Ope
         catch_up(session.connection(), [r.entity_id for r in op.change.records if r.entity == "project"])
         op._write_audit()
         session.commit()
+        ledger.committed()
     except (StaleDataError, IntegrityError, OperationalError, ProgrammingError) as err:  # Programming: a refused grant
         session.rollback()
         translated = translate_db_error(err, ledger.path.parent if ledger.path is not None else None)
