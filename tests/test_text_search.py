@@ -185,3 +185,26 @@ def test_another_tools_updates_are_reindexed_by_rowid(build) -> None:  # type: i
     con.execute("INSERT INTO project_text(project_text, rank) VALUES ('integrity-check', 1)")
     con.close()
     assert [p for p in check_ledger(ledger.path).problems if p.kind == "text_index"] == []
+
+
+@pytest.mark.parametrize("immutable", [False, True])
+def test_a_read_only_opening_narrows_short_texts_and_still_writes_nothing(build, immutable: bool) -> None:  # type: ignore[no-untyped-def]
+    """A second instance (or ``zsdesk check``) reads the ledger ``mode=ro`` under ``query_only``, which
+    refuses even the TEMP vocabulary table: the 2-character filter used to scan. It takes the index now,
+    gives the scan's ids, and the guard is back on (a write is still refused)."""
+    from zsdesk.sqlite_file import read_only_engine
+
+    ids = [build.project(name) for name in ("玻纤一号", "光伏二号", "玻纤三号")]
+    ledger = build.ledger
+    assert ledger.path is not None
+    ledger.close()
+    engine = read_only_engine(ledger.path, immutable)
+    try:
+        with Ledger(engine).reading() as s:
+            assert candidates(s, "玻纤") is not None
+            q = ProjectQuery(text="玻纤")
+            assert q.ids(s) == list(s.scalars(q.select())) == [ids[0], ids[2]]
+            with pytest.raises(sqlite3.OperationalError):
+                s.connection().connection.dbapi_connection.execute("CREATE TEMP TABLE x (y)")  # type: ignore[union-attr]
+    finally:
+        engine.dispose()
