@@ -35,10 +35,20 @@ from fractions import Fraction
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import BigInteger, case, cast, func, not_, or_, select
+from sqlalchemy import BigInteger, case, cast, func, literal_column, not_, or_, select
 from sqlalchemy.orm import Session
 
-from ..models import MONTH_COLUMNS, Funding, FundingMonth, Person, Project, ProjectCooperatingUnit, ProjectPerson, Unit
+from ..models import (
+    MONTH_COLUMNS,
+    Funding,
+    FundingMonth,
+    Person,
+    Project,
+    ProjectCooperatingUnit,
+    ProjectPerson,
+    ProjectTag,
+    Unit,
+)
 from ..rules import Rules
 from .figures import (
     Figures,
@@ -49,6 +59,7 @@ from .figures import (
     signing_prefilter,
     single_credit_expr,
     size_class_expr,
+    unindexed,
     window_code,
 )
 from .split import SplitPlan, equal_split
@@ -84,8 +95,8 @@ class ExtraSpec:
     window: str
     big_classes: frozenset[str]
     started_classes: frozenset[str]
-    big_tagged: frozenset[int]  # projects with a big investor tag
-    new_tagged: frozenset[int]  # projects with a new investor tag
+    big_tags: frozenset[int]  # big investor tags (dictionary entry ids)
+    new_tags: frozenset[int]  # new investor tags
     new_chains: frozenset[int]
 
 
@@ -150,6 +161,35 @@ def driver_rows(session: Session, stmt: Any) -> list[Any]:
         return list(cursor.fetchall())
     finally:
         cursor.close()
+
+
+def id_list(ids: Iterable[int]) -> Any:
+    """``(3,7,12)`` as literal SQL for an ``IN``: written at once rather than one literal bind per id (SQLAlchemy
+    renders ~6,600 ids in ~10 ms). The ids are ``int``; nothing else is written into the statement."""
+    return literal_column("(" + ",".join(str(int(i)) for i in sorted(ids)) + ")")
+
+
+def _tagged(session: Session, projects: Iterable[int], spec: ExtraSpec) -> tuple[set[int], set[int]]:
+    """Which of ``projects`` have a big and which a new investor tag: their tag rows only, by the primary key
+    (project, tag) — not every tagged project of the ledger (100k ledger, 2026Q3: ~3,600 rows for ~11,800
+    projects first signed in the window, against ~30,000 rows of the two tag lists, ~20 → ~8 ms)."""
+    tags = spec.big_tags | spec.new_tags
+    ids = set(projects)
+    big: set[int] = set()
+    new: set[int] = set()
+    if not tags or not ids:
+        return big, new
+    tag = ProjectTag.tag_id
+    for pid, tag_id in driver_rows(session, select(ProjectTag.project_id, tag)
+                                   .where(ProjectTag.project_id.op("IN")(id_list(ids)),
+                                          # SQLite: probe the primary key by project only (a tag term would be
+                                          # probed for every (project, tag) pair)
+                                          (unindexed(tag) if scans_projects(session) else tag).in_(sorted(tags)))):
+        if tag_id in spec.big_tags:
+            big.add(pid)
+        if tag_id in spec.new_tags:
+            new.add(pid)
+    return big, new
 
 
 def _id_lists(session: Session, column: Any, owner: Any) -> dict[int, tuple[int, ...]]:
@@ -411,15 +451,11 @@ def _signings(session: Session, rules: Rules, windows: dict[str, Window], credit
     # (size class, code, lead unit holding it alone, else None) → [projects, agreement amount, Σ one-holder credit]
     groups: dict[tuple[str, int, int | None], list[int]] = {}
     shared = []  # the projects of a credit window with cooperating units: split one by one
+    candidates = []  # the rows first signed or started in the extra boards' window: flagged after the scan
     for row in rows:
         pid, lead, origin, size, amount, code, chain, single = row
-        if code & on_board and extra is not None:
-            first = bool(code & first_bit)
-            marks = (int(first and (size in extra.big_classes or pid in extra.big_tagged)),
-                     int(first and (pid in extra.new_tagged or chain in extra.new_chains)),
-                     int(bool(code & started_bit) and size in extra.started_classes))
-            if any(marks):
-                flagged[pid] = marks
+        if code & on_board:
+            candidates.append(row)
         holder = None
         if code & in_credit:
             if coops_of(pid) is None:
@@ -490,6 +526,15 @@ def _signings(session: Session, rules: Rules, windows: dict[str, Window], credit
                     for unit_id, part in zip(unit_ids, parts, strict=True):
                         key = (unit_id, field_name)
                         credit_sums[key] = credit_sums.get(key, 0) + part
+    if extra is not None and candidates:
+        big_tagged, new_tagged = _tagged(session, (row[0] for row in candidates if row[5] & first_bit), extra)
+        for pid, _, _, size, _, code, chain, _ in candidates:
+            first = bool(code & first_bit)
+            marks = (int(first and (size in extra.big_classes or pid in big_tagged)),
+                     int(first and (pid in new_tagged or chain in extra.new_chains)),
+                     int(bool(code & started_bit) and size in extra.started_classes))
+            if any(marks):
+                flagged[pid] = marks
     by_class: dict[tuple[str, int], list[int]] = {}
     for (size, code, _), (count, amount, _) in groups.items():
         total = by_class.get((size, code))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gc
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,7 +17,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import and_, case, exists, false, literal_column, or_, select
+from sqlalchemy import and_, case, exists, false, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from ..labels import EXTRA_BOARD_LABELS, NO_LEAD_UNIT, RATE_FIGURES
@@ -25,6 +25,7 @@ from ..models import DictionaryEntry, Person, Project, ProjectTag, Target, Unit
 from ..periods import Period, parse_period
 from ..rules import Rules, load_rules
 from .aggregates import ExtraSpec, board_aggregates, driver_rows, scans_projects
+from .aggregates import id_list as _id_list
 from .figures import Figures, Window, counted_expr, size_class_expr, window_predicates
 from .ranking import competition_ranks, fraction_to_decimal, rate, scores
 
@@ -183,21 +184,12 @@ def extra_board_flags(session: Session, rules: Rules, window: Window) -> tuple[A
 
 
 def extra_board_spec(session: Session, rules: Rules, window: str) -> ExtraSpec:
-    """``extra_board_flags`` as sets, for the signings scan to decide in Python (no per-row tag probes)."""
-    def tagged(ids: list[int]) -> frozenset[int]:
-        return frozenset(pid for pid, in driver_rows(session, select(ProjectTag.project_id)
-                                                      .where(ProjectTag.tag_id.in_(ids)))) if ids else frozenset()
-
+    """``extra_board_flags`` as sets, for the signings scan to decide in Python (no per-row tag probes; the tags of
+    the projects first signed in the window are read after the scan)."""
     return ExtraSpec(window, frozenset(rules.big_classes), frozenset(rules.started_classes),
-                     tagged(_flagged_ids(session, "investor_tag", rules.big_tag_flags)),
-                     tagged(_flagged_ids(session, "investor_tag", rules.new_tag_flags)),
+                     frozenset(_flagged_ids(session, "investor_tag", rules.big_tag_flags)),
+                     frozenset(_flagged_ids(session, "investor_tag", rules.new_tag_flags)),
                      frozenset(_flagged_ids(session, "chain", rules.new_chain_flags)))
-
-
-def _id_list(ids: Iterable[int]) -> Any:
-    """``(3,7,12)`` as literal SQL for an ``IN``: written at once rather than one literal bind per id (SQLAlchemy
-    renders ~6,600 ids in ~10 ms). The ids are ``int``; nothing else is written into the statement."""
-    return literal_column("(" + ",".join(str(int(i)) for i in sorted(ids)) + ")")
 
 
 def extra_boards(session: Session, rules: Rules, window: Window,
