@@ -412,7 +412,12 @@ def _scan_rows(rows: _RowParser, data: bytes, prefix: str) -> list[tuple[int, li
     strings, date_formats = rows.strings, rows.date_formats
     row_tag = len(prefix) + 4
     for letters, style, kind, attrs, v, inline, t, row_open, row_close, row_end, bad in _sheet_tokens(prefix).findall(text):
-        if row_open or row_end or bad or attrs:
+        if letters:  # the usual cell: r, s, t in this order
+            try:
+                column = columns[letters]
+            except KeyError:
+                column = columns[letters] = column_index_from_string(letters)
+        elif row_open or row_end or bad or attrs:
             if bad:
                 return None
             if attrs:  # a cell's attributes in another order, or others besides r, s, t
@@ -421,16 +426,17 @@ def _scan_rows(rows: _RowParser, data: bytes, prefix: str) -> list[tuple[int, li
                 if len(given) != len(names) or any(n.startswith("xmlns") for n in given):
                     return None
                 ref, style, kind = given.get("r", ""), given.get("s", ""), given.get("t", "")
-                letters = ""
-                if ref:
-                    m = _CELL_REF.fullmatch(ref)
-                    if m is None:
-                        return None
-                    letters = m[1]
                 if (style and not _DIGITS.fullmatch(style)) or (kind and not _LETTERS.fullmatch(kind)):
                     return None
                 if "t" in given and not kind:
                     return None  # t="": openpyxl's type "", not "n"
+                if ref:
+                    m = _CELL_REF.fullmatch(ref)
+                    if m is None:
+                        return None
+                    column = column_index_from_string(m[1])
+                else:
+                    column = col_counter + 1
             elif row_open:
                 if cells is not None:
                     return None
@@ -465,44 +471,39 @@ def _scan_rows(rows: _RowParser, data: bytes, prefix: str) -> list[tuple[int, li
                 out.append((row_counter, cells))
                 cells = None
                 continue
+        else:  # a cell without r: the next column
+            column = col_counter + 1
         if cells is None:
             return None
-        if letters:
-            column = columns.get(letters)
-            if column is None:
-                column = columns[letters] = column_index_from_string(letters)
-        else:
-            column = col_counter + 1
         col_counter = column
         if v and "&" in v:
-            decoded = table.get(v)
-            if decoded is None:
+            try:
+                v = table[v]
+            except KeyError:
                 return None
-            v = decoded
-        if not kind or kind == "n":
-            if v:
-                if style and int(style) in date_formats:
-                    key = (v, style)
-                    value = dates.get(key, dates)
-                    if value is dates:  # many cells hold the same dates: each read once
-                        value = dates[key] = _convert(rows, "n", int(style), v, None)
-                    cells.append((column, value))
-                else:
-                    cells.append((column, float(v) if ("." in v or "E" in v or "e" in v) else int(v)))
-            else:
-                cells.append((column, None))
-        elif kind == "inlineStr":
-            if inline:
-                if "&" in t:
-                    decoded = table.get(t)
-                    if decoded is None:
-                        return None
-                    t = decoded
-                cells.append((column, t))
-            else:
-                cells.append((column, None))
-        elif kind == "s" and v:
+        if kind == "s" and v:
             cells.append((column, strings[int(v)]))
+        elif not kind or kind == "n":
+            if not v:
+                cells.append((column, None))
+            elif style and int(style) in date_formats:
+                key = (v, style)
+                value = dates.get(key, dates)
+                if value is dates:  # many cells hold the same dates: each read once
+                    value = dates[key] = _convert(rows, "n", int(style), v, None)
+                cells.append((column, value))
+            else:
+                cells.append((column, float(v) if ("." in v or "E" in v or "e" in v) else int(v)))
+        elif kind == "inlineStr":
+            if not inline:
+                cells.append((column, None))
+            elif "&" in t:
+                try:
+                    cells.append((column, table[t]))
+                except KeyError:
+                    return None
+            else:
+                cells.append((column, t))
         else:
             cells.append((column, _convert(rows, kind, int(style) if style else 0, v, None)))
     if cells is not None:
