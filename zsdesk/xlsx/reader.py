@@ -240,7 +240,7 @@ def read_table(path: str | Path, kind: str, progress: Callable[[int, int], None]
                         origin_values[(number, m.index)] = value
                     elif value is None and (number, m.index) in merged:
                         value = origin_values.get(merged[(number, m.index)])
-                if value is None and (number, m.index) in formula_cells:
+                if value is None and formula_cells and (number, m.index) in formula_cells:
                     uncalculated += 1
                     table.problems.append(ImportProblem(sheet, number, m.header,
                                                         "是公式，但文件中没有保存计算结果"))
