@@ -122,11 +122,22 @@ def inspect_file(file: Path, create: bool = False) -> None:
     counter = int.from_bytes(head[24:28], "big")
     if page_size < 512 or page_size & (page_size - 1):
         raise LedgerDamaged(f"台账文件 {file.name} 的文件头已损坏，文件未做任何修改。")
-    # The in-header page count is trustworthy when its "valid for" number matches the change counter.
-    if valid_for == counter and pages and size < pages * page_size:
+    # The in-header page count is trustworthy when its "valid for" number matches the change counter, and
+    # when no WAL is beside the file: a checkpoint cut short by a crash or a kill (the window's runs after
+    # every save, zsdesk/checkpoint.py) leaves page 1 written and the file not yet grown; SQLite copies the
+    # WAL's pages again at the next opening.
+    if valid_for == counter and pages and size < pages * page_size and not _has_wal(file):
         raise LedgerDamaged(
             f"台账文件 {file.name} 被截断了（应有 {pages * page_size:,} 字节，现有 {size:,} 字节），"
             "可能在断电或复制中断时损坏，文件未做任何修改。")
+
+
+def _has_wal(file: Path) -> bool:
+    wal = Path(f"{file}-wal")
+    try:
+        return wal.stat().st_size > 32  # more than the WAL header: frames to replay
+    except OSError:
+        return False
 
 
 def inspect_tables(file: Path, create: bool = False) -> None:

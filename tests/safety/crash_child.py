@@ -5,6 +5,8 @@ on FILE; it prints STARTED before the import and ``P <percent>`` at each progres
 0–40, checking 40–70, writing 70–100), then DONE — so the parent knows which phase a kill hit.
 
 ``crash_child.py LEDGER`` imports 5,000 projects as ONE operation, as the xlsx import does.
+``crash_child.py LEDGER --stay`` does the same, then prints CHECKPOINTING and waits to be killed while the
+ledger's background thread (zsdesk/checkpoint.py) copies the committed pages into the file.
 
 The row values are validated once through the clerk's path (clerk text: 万元, Chinese dates, unit
 by name), then 5,000 projects are written the way a bulk import writes them: one operation, one
@@ -31,7 +33,7 @@ DATES = ("first_contact_date", "framework_date", "formal_date", "started_date", 
 
 
 
-def main(path: str) -> None:
+def main(path: str, stay: bool = False) -> None:
     ledger = open_unlocked(path, operator="导入子进程")
     with operation(ledger, f"导入 {ROWS} 个项目") as op:
         print("WRITING", flush=True)
@@ -59,6 +61,12 @@ def main(path: str) -> None:
             snap.update(cooperating_unit_ids=[], person_ids=[], tag_ids=[])
             op.change.records.append(ChangeRecord("project", obj.id, "insert", None, snap))
         print("COMMITTING", flush=True)
+    if stay:
+        print("CHECKPOINTING", flush=True)
+        assert ledger.checkpointer is not None
+        ledger.checkpointer.wait_idle(timeout=60)
+        print("CHECKPOINTED", flush=True)
+        time.sleep(60)
     print("DONE", flush=True)
 
 
@@ -84,7 +92,9 @@ def import_xlsx(path: str, xlsx: str) -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 2:
+    if len(sys.argv) > 2 and sys.argv[2] == "--stay":
+        main(sys.argv[1], stay=True)
+    elif len(sys.argv) > 2:
         import_xlsx(sys.argv[1], sys.argv[2])
     else:
         main(sys.argv[1])
