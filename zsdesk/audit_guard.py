@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -89,6 +90,10 @@ def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
+# How json.dumps(..., ensure_ascii=False) writes a str (the C function when there is one).
+_string: Callable[[str], str] = json.encoder.encode_basestring
+
+
 def hash_values(prev_hash: str, op_id: str, op_label: str, at: datetime, operator: str, entity: str,
                 entity_id: int, action: str, before: str | None, after: str | None) -> str:
     body = dumps([prev_hash, op_id, op_label, at.isoformat(timespec="seconds"), operator, entity, entity_id,
@@ -126,10 +131,16 @@ def chained_rows(prev_hash: str, op_id: str, op_label: str, at: datetime, operat
     """Audit rows ready for a bulk insert, each chained to the one before; ``records`` holds
     (entity, entity_id, action, before, after) with before/after as plain values or None."""
     rows = []
+    # hash_values' body, with the operation's part encoded once and each row's texts by the encoder's own
+    # string function: the same characters as dumps() of the whole list (tests/safety/test_tamper.py), without
+    # a second full dumps of each record's JSON (an import of 5,000 projects: ~0.3 → ~0.2 s here under load).
+    middle = dumps([op_id, op_label, at.isoformat(timespec="seconds"), operator])[1:-1]
     for entity, entity_id, action, before, after in records:
         b = None if before is None else dumps(before)
         a = None if after is None else dumps(after)
-        digest = hash_values(prev_hash, op_id, op_label, at, operator, entity, entity_id, action, b, a)
+        body = (f"[{_string(prev_hash)},{middle},{_string(entity)},{int.__repr__(entity_id) if type(entity_id) is int else dumps(entity_id)},{_string(action)},"
+                f"{'null' if b is None else _string(b)},{'null' if a is None else _string(a)}]")
+        digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
         rows.append({"op_id": op_id, "op_label": op_label, "at": at, "operator": operator, "entity": entity,
                      "entity_id": entity_id, "action": action, "before": b, "after": a, "prev_hash": prev_hash,
                      "hash": digest})

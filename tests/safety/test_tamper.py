@@ -17,9 +17,11 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from zsdesk import ops
-from zsdesk.audit_guard import SQLITE_TRIGGER_NAMES, SQLITE_TRIGGERS, dumps, hash_values
+from zsdesk.audit_guard import SQLITE_TRIGGER_NAMES, SQLITE_TRIGGERS, chained_rows, dumps, hash_values
 from zsdesk.backup import create_backup, restore_backup
 from zsdesk.demo import build_demo
 from zsdesk.ledger import Ledger
@@ -430,3 +432,26 @@ def test_postgres_concurrent_clerks_keep_one_chain_and_the_log_is_insert_only(pg
         conn.execute(text("INSERT INTO funding (project_id, date, amount, note) VALUES (1, '2026-10-02', 500000000, '')"))
     report = check_ledger(pg_url)
     assert any("500,000,000" in p.message and "没有任何操作记录" in p.message for p in report.problems), report.lines()
+
+
+# --- the chain's formula, written fast, is the public one -----------------------------------------
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)  # any text UTF-8 can hold
+_VALUE = st.recursive(st.none() | st.booleans() | st.integers() | _TEXT,
+                      lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_TEXT, inner, max_size=4),
+                      max_leaves=10)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_TEXT, _TEXT, _TEXT, _TEXT, st.lists(st.tuples(_TEXT, st.integers(), _TEXT, st.none() | _VALUE,
+                                                    st.none() | _VALUE), max_size=4))
+def test_chained_rows_hash_as_hash_values(prev: str, op_id: str, label: str, operator: str,
+                                          records: list[tuple[str, int, str, object, object]]) -> None:
+    """chained_rows encodes the operation's part once and each text by the encoder's string function:
+    every hash is hash_values' over the same values (quotes, backslashes, control characters, 汉字)."""
+    at = datetime(2026, 12, 1, 9, 30, 5)
+    rows = chained_rows(prev, op_id, label, at, operator, records)
+    for row, (entity, entity_id, action, _b, _a) in zip(rows, records, strict=True):
+        assert row["hash"] == hash_values(row["prev_hash"], op_id, label, at, operator, entity, entity_id, action,
+                                          row["before"], row["after"])
+    assert [r["prev_hash"] for r in rows] == ([prev] + [r["hash"] for r in rows])[:len(rows)]

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from zsdesk.ops.projects import normalized_name
 from zsdesk.xlsx.cells import is_clear
-from zsdesk.xlsx.lookups import norm
+from zsdesk.xlsx.lookups import norm, shared_bound
 from zsdesk.xlsx.rows_projects import _similar
 
 NAME = st.text(st.sampled_from("ab甲乙丙丁项目公司1２ _-（）"), max_size=14)
@@ -24,6 +24,20 @@ NAME = st.text(st.sampled_from("ab甲乙丙丁项目公司1２ _-（）"), max_s
 def test_same_answer_as_the_full_ratio(a: str, b: str) -> None:
     a, b = normalized_name(a), normalized_name(b)
     assert _similar(a, b) == (difflib.SequenceMatcher(None, a, b).ratio() >= 0.85)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(NAME, NAME)
+def test_the_character_set_bound_is_never_below_quick_ratio(a: str, b: str) -> None:
+    """quick_ratio's matches (the multiset intersection) never exceed the bound, so rejecting by it is exact."""
+    matches = round(difflib.SequenceMatcher(None, a, b).quick_ratio() * (len(a) + len(b)) / 2)
+    assert shared_bound(a, b, set(a), set(b)) >= matches
+
+
+def test_the_bound_worked() -> None:
+    assert shared_bound("甲乙丙", "甲乙丁", {"甲", "乙", "丙"}, {"甲", "乙", "丁"}) == 2
+    assert shared_bound("甲甲甲", "甲", {"甲"}, {"甲"}) == 1  # the shorter text
+    assert shared_bound("ab", "cd", {"a", "b"}, {"c", "d"}) == 0
 
 
 def test_worked_examples() -> None:

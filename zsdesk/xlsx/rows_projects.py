@@ -23,7 +23,7 @@ from ..ops.projects import PROJECT, insert_projects_in, normalized_name, project
 from ..ops.projects import _after_write as project_after_write  # the same bookkeeping create_project does
 from ..ops.projects import _prepare as project_prepare
 from .cells import exact_key, is_clear, row_cells
-from .lookups import norm, ratio_at_least
+from .lookups import norm, ratio_at_least, shared_bound
 from .rows_base import Context, DuplicateHint, RowPlan, RowReader, memoized
 
 MONEY_FIELDS = ("planned_investment", "agreement_amount", "expected_output", "amount")
@@ -87,11 +87,13 @@ def split_place(value: Any) -> tuple[str, str]:
 
 def _similar(name: str, other: str, threshold: float = 0.85) -> bool:
     """``SequenceMatcher(None, name, other).ratio() >= threshold``, its cheap upper bounds first
-    (the same answer: each bound is ≥ the ratio)."""
+    (the same answer: each bound is ≥ the ratio): the lengths, the character sets, ``quick_ratio``."""
     total = len(name) + len(other)
     if not total:
         return threshold <= 1.0  # two empty names: ratio() is 1.0
     if 2.0 * min(len(name), len(other)) / total < threshold:  # real_quick_ratio, without building a matcher
+        return False
+    if 2.0 * shared_bound(name, other, set(name), set(other)) / total < threshold:
         return False
     matcher = difflib.SequenceMatcher(None, name, other)
     return matcher.quick_ratio() >= threshold and ratio_at_least(matcher, name, other, threshold)
