@@ -62,3 +62,25 @@ def test_clear_word_as_defined(value: str) -> None:
 def test_norm_as_defined(value: object) -> None:
     assert norm(value) == unicodedata.normalize("NFKC", str(value)).strip()
     assert norm(value) == norm(value)
+
+
+def test_ledger_hints_as_the_full_ratio(build) -> None:  # type: ignore[no-untyped-def]
+    """The import's ledger hints (length bound, character sets, longest_match) name exactly the stored projects
+    of the investor whose normalised name has SequenceMatcher.ratio() >= 0.85 and is not the same."""
+    from zsdesk.xlsx.lookups import SIMILAR, Lookups
+
+    stored = ["玻纤新材料生产项目（实测1-17）", "玻纤新材料生产项目（实测2-17）", "玻纤新材料生产项目", "料材新纤玻生产项目",
+              "年产10万吨玻纤项目", "年产１０万吨玻纤项目二期", "光伏组件", "光伏组建", "Ａ项目 （一期）", "a项目一期扩建"]
+    ids = {build.project(name, investor="某玻纤公司"): name for name in stored}
+    asked = ["玻纤新材料生产项目（实测3-17）", "玻纤新材料生产项目", "年产10万吨玻纤项目二期", "光伏组件", "a项目一期",
+             "生产项目材料新纤玻", "完全不同的名字"]
+    hits = 0
+    with build.ledger.reading() as s:
+        look = Lookups(s)
+        for name in asked:
+            key = normalized_name(name)
+            expected = sorted(pid for pid, other in ids.items() if normalized_name(other) != key
+                              and difflib.SequenceMatcher(None, normalized_name(other), key).ratio() >= SIMILAR)
+            assert sorted(pid for pid, _c, _n in look.similar_projects("某玻纤公司", name)) == expected, name
+            hits += len(expected)
+    assert hits >= 3  # the examples do have near-twins
