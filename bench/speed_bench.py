@@ -41,11 +41,12 @@ def raw_read(path: Path) -> None:
     wb.close()
 
 
-def import_workbook(ledger: Ledger, path: Path, rows: int, tag: str) -> Path:
-    """``rows`` new project rows in the template's layout, copied from the ledger with a new name each."""
+def import_workbook(ledger: Ledger, path: Path, rows: int, tag: str, start: int = 0) -> Path:
+    """``rows`` new project rows in the template's layout, copied from the ledger's rows ``start`` onwards
+    with a new name each."""
     with ledger.reading() as s:
         _, source = ledger_rows(s)
-        sample = [r for _, r in zip(range(rows), source, strict=False)]
+        sample = [r for _, r in zip(range(start + rows), source, strict=False)][start:]
     index = {c.header: i for i, c in enumerate(LEDGER_COLUMNS)}
     headers = [c.header for c in PROJECT_COLUMNS if c.field != "code"]
     wb = Workbook(write_only=True)
@@ -74,10 +75,17 @@ def import_real(target: str | Path, rows: int, repeat: int, background: list[flo
 
     The clerk waits until ``import_file`` returns; the WAL checkpoint that follows on the ledger's own
     thread (zsdesk/checkpoint.py) is waited for untimed before the next file, so that it never overlaps
-    a measurement, and its time goes into ``background``."""
+    a measurement, and its time goes into ``background``.
+
+    Each run copies *other* stored projects (run i: rows i·``rows`` onwards), as a clerk's next file holds
+    other projects. Until 2026-12-01 evening every run copied the same first rows with another tag, so run i's
+    names were near-twins of the i−1 runs before it (``…（实测123456-1-17）`` against ``…-0-17）``): the ledger
+    hints compared ~10,000 such pairs by difflib in the third run against ~100 in the first, and the runs
+    measured different work (later runs slower)."""
     ours, raw = [], []
     with tempfile.TemporaryDirectory() as tmp, open_unlocked(target, operator="bench") as ledger:
-        files = [import_workbook(ledger, Path(tmp) / f"real{i}.xlsx", rows, f"实测{time.time_ns() % 10**6}-{i}-")
+        files = [import_workbook(ledger, Path(tmp) / f"real{i}.xlsx", rows, f"实测{time.time_ns() % 10**6}-{i}-",
+                                 start=i * rows)
                  for i in range(repeat)]
         for path in files:
             raw.append(clock(lambda p=path: raw_read(p)))
