@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -33,10 +33,10 @@ def catch_up(connection: Connection, project_ids: Iterable[int] = ()) -> None:
     caller's transaction. One probe when there is nothing to do or no index (PostgreSQL, older SQLite)."""
     if connection.dialect.name != "sqlite":  # PostgreSQL: no index, and a failed probe would abort its transaction
         return
-    ids = [{"id": pid} for pid in set(project_ids)]
+    ids = [(pid,) for pid in set(project_ids)]
     try:
-        if ids:
-            connection.execute(text(f"INSERT OR IGNORE INTO {PENDING} (project_id) VALUES (:id)"), ids)
+        if ids:  # straight to the driver: an import's 5,000 ids took 18-30 ms through text()'s parameter handling
+            connection.exec_driver_sql(f"INSERT OR IGNORE INTO {PENDING} (project_id) VALUES (?)", ids)
         elif connection.exec_driver_sql(f"SELECT 1 FROM {PENDING} LIMIT 1").first() is None:
             return
     except DBAPIError:  # no index on this ledger (older SQLite when it was upgraded)
