@@ -8,7 +8,7 @@ from typing import Any, cast
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Table, insert, text
+from sqlalchemy import Table, event, insert, text
 
 from zsdesk.ledger import Ledger
 from zsdesk.lock import LedgerReadOnly
@@ -49,9 +49,17 @@ def test_the_same_stored_values_as_core(ledger: Ledger, rows: list[dict[str, Any
         base = int(s.execute(text("SELECT coalesce(max(id), 0) FROM projects")).scalar() or 0) + 1
     core = [{**r, "id": base + i, "code": f"C{base + i}"} for i, r in enumerate(rows)]
     direct = [{**r, "id": base + 100 + i, "code": f"D{base + 100 + i}"} for i, r in enumerate(rows)]
+    through_session: list[object] = []
+
+    def seen(state: object) -> None:
+        through_session.append(state)
+
     with operation(ledger, "测试") as op:
         op.session.execute(insert(TABLE), core)
+        event.listen(op.session, "do_orm_execute", seen)
         insert_rows(op.session, TABLE, direct)
+        event.remove(op.session, "do_orm_execute", seen)
+    assert through_session == []  # the driver path, not Core's insert through the session
     assert _stored(ledger, base + 100, len(rows)) == _stored(ledger, base, len(rows))
 
 
