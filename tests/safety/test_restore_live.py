@@ -45,7 +45,11 @@ def names(path: Path) -> set[str]:
 def test_restore_during_a_running_import_never_loses_the_import(tmp_path: Path) -> None:
     ledger = build_import_ledger(tmp_path / "台账.sqlite")
     backup = create_backup(ledger, tmp_path / "b")
-    xlsx = write_projects_xlsx(tmp_path / "导入.xlsx", ledger, rows=2000)
+    # Long enough that the restore's own start (a new Python process, ~1 s on a loaded host) comes while the
+    # import still writes: 2,000 rows imported faster than that once batch inserts got quicker (all three
+    # restores then found no writer, and CI failed on "never met").
+    rows = 8000
+    xlsx = write_projects_xlsx(tmp_path / "导入.xlsx", ledger, rows=rows)
     outcomes = []
     for attempt in range(3):
         proc = subprocess.Popen([sys.executable, "-m", "zsdesk", "import", "projects", str(xlsx), "--db", str(ledger)],
@@ -65,8 +69,9 @@ def test_restore_during_a_running_import_never_loses_the_import(tmp_path: Path) 
         if imported:
             # The import's rows are in the ledger, or in the copy the restore kept of it.
             where = [ledger] + sorted((tmp_path / "b").glob("*恢复前*.sqlite"))
-            assert any("导入项目01999" in names(p) for p in where), (outcomes, restore.stderr, err)
+            assert any(f"导入项目{rows - 1:05d}" in names(p) for p in where), (outcomes, restore.stderr, err)
         assert check_ledger(ledger).healthy
+    print(f"(import, restore) exit codes: {outcomes}")
     assert any(r == 2 for _, r in outcomes), f"restore never met the running import: {outcomes}"
 
 
