@@ -96,9 +96,35 @@ _string: Callable[[str], str] = json.encoder.encode_basestring
 
 def hash_values(prev_hash: str, op_id: str, op_label: str, at: datetime, operator: str, entity: str,
                 entity_id: int, action: str, before: str | None, after: str | None) -> str:
-    body = dumps([prev_hash, op_id, op_label, at.isoformat(timespec="seconds"), operator, entity, entity_id,
-                  action, before, after])
+    """The chain's public formula: sha256 of ``dumps([prev_hash, op_id, op_label, at, operator, entity,
+    entity_id, action, before, after])``."""
+    return _hash(prev_hash, _operation_part(op_id, op_label, at, operator), entity, entity_id, action, before, after)
+
+
+def _operation_part(op_id: str, op_label: str, at: datetime, operator: str) -> str:
+    """The middle of hash_values' JSON list, the same for every row of one operation."""
+    return dumps([op_id, op_label, at.isoformat(timespec="seconds"), operator])[1:-1]
+
+
+def _hash(prev_hash: str, operation_part: str, entity: str, entity_id: int, action: str, before: str | None,
+          after: str | None) -> str:
+    """hash_values' body written piece by piece with json's own string encoder: the same characters as
+    dumps() of the whole list (tests/safety/test_tamper.py), without encoding the before/after JSON through
+    a full dumps again (an import of 5,000 projects: ~0.3 → ~0.2 s under load)."""
+    body = (f"[{_json(prev_hash)},{operation_part},{_json(entity)},{_json(entity_id)},{_json(action)},"
+            f"{_json(before)},{_json(after)}]")
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def _json(value: Any) -> str:
+    """dumps(value): texts and whole numbers written directly, anything else (a NULL read back from a tampered
+    file) by dumps itself, so that checking a chain never fails on a value of an unexpected kind."""
+    kind = type(value)
+    if kind is str:
+        return _string(value)
+    if kind is int:
+        return int.__repr__(value)
+    return dumps(value)
 
 
 def audit_hash(entry: AuditLike) -> str:
@@ -131,16 +157,11 @@ def chained_rows(prev_hash: str, op_id: str, op_label: str, at: datetime, operat
     """Audit rows ready for a bulk insert, each chained to the one before; ``records`` holds
     (entity, entity_id, action, before, after) with before/after as plain values or None."""
     rows = []
-    # hash_values' body, with the operation's part encoded once and each row's texts by the encoder's own
-    # string function: the same characters as dumps() of the whole list (tests/safety/test_tamper.py), without
-    # a second full dumps of each record's JSON (an import of 5,000 projects: ~0.3 → ~0.2 s here under load).
-    middle = dumps([op_id, op_label, at.isoformat(timespec="seconds"), operator])[1:-1]
+    middle = _operation_part(op_id, op_label, at, operator)  # once per operation
     for entity, entity_id, action, before, after in records:
         b = None if before is None else dumps(before)
         a = None if after is None else dumps(after)
-        body = (f"[{_string(prev_hash)},{middle},{_string(entity)},{int.__repr__(entity_id) if type(entity_id) is int else dumps(entity_id)},{_string(action)},"
-                f"{'null' if b is None else _string(b)},{'null' if a is None else _string(a)}]")
-        digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
+        digest = _hash(prev_hash, middle, entity, entity_id, action, b, a)
         rows.append({"op_id": op_id, "op_label": op_label, "at": at, "operator": operator, "entity": entity,
                      "entity_id": entity_id, "action": action, "before": b, "after": a, "prev_hash": prev_hash,
                      "hash": digest})

@@ -7,6 +7,7 @@ Honest use (demo, imports, undo/redo, rules, settings, issuing, backups, restore
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -454,4 +455,18 @@ def test_chained_rows_hash_as_hash_values(prev: str, op_id: str, label: str, ope
     for row, (entity, entity_id, action, _b, _a) in zip(rows, records, strict=True):
         assert row["hash"] == hash_values(row["prev_hash"], op_id, label, at, operator, entity, entity_id, action,
                                           row["before"], row["after"])
+        # and the formula as the chain defines it, written out independently
+        body = dumps([row["prev_hash"], op_id, label, at.isoformat(timespec="seconds"), operator, entity, entity_id,
+                      action, row["before"], row["after"]])
+        assert row["hash"] == hashlib.sha256(body.encode("utf-8")).hexdigest()
     assert [r["prev_hash"] for r in rows] == ([prev] + [r["hash"] for r in rows])[:len(rows)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.none() | st.booleans() | st.integers() | _TEXT | st.floats(allow_nan=False), st.none() | _TEXT)
+def test_hash_values_on_any_kind_of_stored_value(entity_id: object, after: str | None) -> None:
+    """A tampered file may hold a NULL or a number where text belongs: the check still computes the formula."""
+    at = datetime(2026, 12, 1, 9, 30, 5)
+    body = dumps(["", "op", "导入", at.isoformat(timespec="seconds"), "某人", None, entity_id, None, None, after])
+    expected = hashlib.sha256(body.encode("utf-8")).hexdigest()
+    assert hash_values("", "op", "导入", at, "某人", None, entity_id, None, None, after) == expected  # type: ignore[arg-type]
