@@ -174,3 +174,11 @@ def test_sniffing_does_not_mistake_a_real_workbook(ledger, tmp_path):
     assert zlib.crc32(path.read_bytes()) != 0
     report = import_file(ledger, "projects", path)
     assert report.ok and report.would_create == 1
+
+
+def test_the_ledger_file_itself_given_as_the_import(ledger):
+    """Picking the ledger (an SQLite file) in the import dialog: refused in Chinese, the ledger untouched."""
+    from zsdesk.check import check_ledger
+
+    refused(ledger, ledger.path, "不是 Excel 工作簿")
+    assert check_ledger(ledger.path).healthy
