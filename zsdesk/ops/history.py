@@ -27,7 +27,7 @@ from ..labels import ENTITY_LABELS, Action, Entity
 from ..ledger import History as History  # re-exported: the undo stacks are part of the handle
 from ..ledger import Ledger
 from ..models import AuditEntry, Base
-from ..text_index import catch_up
+from ..text_index import catch_up_beside
 from .records import ENTITY_MODELS, Snapshot, apply_snapshot, same_content, snapshot
 from .totals import refresh_after
 
@@ -92,16 +92,22 @@ class Operation:
         self.change.records.append(rec)
         return rec
 
-    def _write_audit(self) -> None:
-        if not self.change.records:
-            return
+    def _audit_head(self) -> str:
+        """The hash the operation's audit rows chain on from."""
         if self.session.get_bind().dialect.name == "postgresql":  # a liaison reads only their own audit rows
-            last = self.session.scalar(text("SELECT zsdesk_audit_head_hash()")) or ""
-        else:
-            last = self.session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)) or ""
-        rows = chained_rows(last, self.change.op_id, self.change.label, self.now, self.ledger.operator,
+            return self.session.scalar(text("SELECT zsdesk_audit_head_hash()")) or ""
+        return self.session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)) or ""
+
+    def _audit_rows(self, last: str) -> list[dict[str, Any]]:
+        """The audit rows, chained on from ``last``: Python only, no statement (it runs beside the text
+        index's catch-up)."""
+        return chained_rows(last, self.change.op_id, self.change.label, self.now, self.ledger.operator,
                             [(str(r.entity), r.entity_id, str(r.action), r.before, r.after)
                              for r in self.change.records])
+
+    def _write_audit(self, rows: list[dict[str, Any]]) -> None:
+        if not rows:
+            return
         insert_chained(self.session.connection(), rows)  # one executemany, not one ORM object per row
         # A batch written with Core statements flushes nothing: tell the auto-backup's after_flush
         # marker (zsdesk/backup.py) that this operation wrote, as an ORM flush would have.
@@ -118,9 +124,12 @@ def operation(ledger: Ledger, label: str, undoable: bool = True) -> Iterator[Ope
         yield op
         session.flush()
         refresh_after(session, op.change.records)  # 累计到位 of the projects whose funding changed
-        # The text filter's index, for the projects this operation wrote (zsdesk/text_index.py).
-        catch_up(session.connection(), [r.entity_id for r in op.change.records if r.entity == "project"])
-        op._write_audit()
+        head = op._audit_head() if op.change.records else ""
+        # The text filter's index, for the projects this operation wrote (zsdesk/text_index.py); for many, on
+        # the other core while the audit rows are hashed.
+        rows = catch_up_beside(session.connection(), [r.entity_id for r in op.change.records if r.entity == "project"],
+                               lambda: op._audit_rows(head) if op.change.records else [])
+        op._write_audit(rows)
         session.commit()
         ledger.committed()
     except (StaleDataError, IntegrityError, OperationalError, ProgrammingError) as err:  # Programming: a refused grant
