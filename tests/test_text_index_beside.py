@@ -9,6 +9,7 @@ import threading
 import pytest
 from sqlalchemy import text
 
+from zsdesk import text_index
 from zsdesk.check import check_ledger
 from zsdesk.errors import LedgerError
 from zsdesk.ledger import Ledger
@@ -43,6 +44,18 @@ def test_many_new_projects_are_found_and_the_ledger_checks_healthy(ledger: Ledge
         assert s.execute(text("SELECT count(*) FROM project_text_pending")).scalar() == 0
     report = check_ledger(ledger.path)
     assert report.healthy, [p.message for p in report.problems][:5]  # the text index and the audit chain
+
+
+def test_without_json_functions_the_ids_go_one_by_one_to_the_same_index(ledger: Ledger,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A SQLite before 3.38 (or built without JSON): the pending ids by ``executemany``, the same result."""
+    assert ledger.path is not None
+    monkeypatch.setattr(text_index, "_JSON_IDS", False)
+    ids = _import(ledger, "逐个")
+    with ledger.reading() as s:
+        assert sorted(ProjectQuery(text="逐个").ids(s)) == sorted(ids)
+        assert s.execute(text("SELECT count(*) FROM project_text_pending")).scalar() == 0
+    assert check_ledger(ledger.path).healthy
 
 
 def test_a_failure_on_the_index_thread_fails_the_operation_and_writes_nothing(ledger: Ledger) -> None:

@@ -75,7 +75,9 @@ def catch_up_beside(connection: Connection, project_ids: Iterable[int], work: Ca
         thread.join()  # also when work failed: the operation rolls back only after the statements ended
     if failed:
         err = failed[0]
-        raise (_as_sqlalchemy(err, connection) if isinstance(err, sqlite3.Error) else err) from err
+        if isinstance(err, sqlite3.Error):
+            raise _as_sqlalchemy(err, connection) from err
+        raise err
     return result
 
 
@@ -87,20 +89,29 @@ def _as_sqlalchemy(err: sqlite3.Error, connection: Connection) -> BaseException:
     return DBAPIError.instance("catch_up", None, err, sqlite3.Error, dialect=connection.dialect)
 
 
-# One JSON array of ids, one statement: bound at once, inserted without the GIL (on catch_up_beside's thread
-# an ``executemany`` took the GIL back for each id). JSON functions are built in from SQLite 3.38.
+# JSON functions are built in from SQLite 3.38 (a build may still leave them out: then one by one).
 _JSON_IDS = sqlite3.sqlite_version_info >= (3, 38, 0)
+
+
+def _note_pending(raw: sqlite3.Connection, ids: list[int]) -> None:
+    """``ids`` into the pending table. One JSON array, one statement: bound at once and inserted without the
+    GIL (on :func:`catch_up_beside`'s thread an ``executemany`` took the GIL back for each id)."""
+    if _JSON_IDS:
+        try:
+            raw.execute(f"INSERT OR IGNORE INTO {PENDING} (project_id) SELECT value FROM json_each(?)",
+                        (json.dumps(ids),))
+            return
+        except sqlite3.OperationalError:  # no json_each in this build (or no index: the next fails as well)
+            pass
+    raw.executemany(f"INSERT OR IGNORE INTO {PENDING} (project_id) VALUES (?)", [(i,) for i in ids])
 
 
 def _catch_up(raw: sqlite3.Connection, ids: list[int]) -> None:
     """:func:`catch_up` on the driver's connection (an import's 5,000 ids took 18-30 ms through text()'s
     parameter handling)."""
     try:
-        if ids and _JSON_IDS:
-            raw.execute(f"INSERT OR IGNORE INTO {PENDING} (project_id) SELECT value FROM json_each(?)",
-                        (json.dumps(ids),))
-        elif ids:
-            raw.executemany(f"INSERT OR IGNORE INTO {PENDING} (project_id) VALUES (?)", [(i,) for i in ids])
+        if ids:
+            _note_pending(raw, ids)
         elif raw.execute(f"SELECT 1 FROM {PENDING} LIMIT 1").fetchone() is None:
             return
     except sqlite3.Error:  # no index on this ledger (older SQLite when it was upgraded)

@@ -128,7 +128,7 @@ def operation(ledger: Ledger, label: str, undoable: bool = True) -> Iterator[Ope
         # The text filter's index, for the projects this operation wrote (zsdesk/text_index.py); for many, on
         # the other core while the audit rows are hashed.
         rows = catch_up_beside(session.connection(), [r.entity_id for r in op.change.records if r.entity == "project"],
-                               lambda: op._audit_rows(head) if op.change.records else [])
+                               lambda: op._audit_rows(head))
         op._write_audit(rows)
         session.commit()
         ledger.committed()
