@@ -224,9 +224,11 @@ def measure_speed(db: Path, steps: dict[str, Step], repeat: int, wanted: Callabl
     if wanted("import_real"):
         copy = speed_bench.copy_sqlite(db, OUT / "import-scratch.sqlite")
         background: list[float] = []
-        steps["import_real"].samples, steps["import_real"].baseline = speed_bench.import_real(copy, 5_000, repeat,
-                                                                                             background)
+        one_process: list[float] = []
+        steps["import_real"].samples, steps["import_real"].baseline = speed_bench.import_real(
+            copy, 5_000, repeat, background, one_process)
         steps["import_real"].extra["background_checkpoint_s"] = round(statistics.median(background), 3)
+        steps["import_real_one"].samples, steps["import_real_one"].baseline = one_process, steps["import_real"].baseline
         for suffix in ("", "-wal", "-shm"):
             Path(f"{copy}{suffix}").unlink(missing_ok=True)
     if wanted("import_dry"):
@@ -234,7 +236,7 @@ def measure_speed(db: Path, steps: dict[str, Step], repeat: int, wanted: Callabl
     if wanted("board_ratio"):
         steps["board_ratio"].samples, steps["board_ratio"].baseline = speed_bench.board_vs_raw(db, PERIOD, repeat)
         steps["board"].samples = list(steps["board_ratio"].samples)
-    if wanted("sort_arrived", "sort_lead_unit", "filter_text"):
+    if wanted("sort_arrived", "sort_lead_unit", "filter_text", "filter_unit"):
         for key, samples in speed_bench.table_queries(db, repeat).items():
             steps[key].samples = samples
 
@@ -308,7 +310,8 @@ def pg_scratch(url: str, target: str) -> tuple[str, Any]:
 
 
 PG_LINES = {"pg_board": "board_ratio", "pg_sort_arrived": "sort_arrived", "pg_sort_lead_unit": "sort_lead_unit",
-            "pg_filter_text": "filter_text", "pg_import_real": "import_real"}
+            "pg_filter_text": "filter_text", "pg_filter_unit": "filter_unit",
+            "pg_import_real": "import_real_one"}
 
 
 def measure_pg(url: str, steps: dict[str, Step], repeat: int, reuse: bool, projects: int, name: str = "",
@@ -317,13 +320,13 @@ def measure_pg(url: str, steps: dict[str, Step], repeat: int, reuse: bool, proje
     With ``--only``, the lines whose SQLite line (or own key) was asked for."""
     from bench import speed_bench
 
-    def asked(key: str) -> bool:
-        return wanted(key, PG_LINES[key])
+    def asked(key: str) -> bool:  # the one-process import is measured with the real import
+        return wanted(key, PG_LINES[key], PG_LINES[key].removesuffix("_one"))
 
     target = pg_database(url, reuse, projects, name)
     if asked("pg_board"):
         steps["pg_board"].samples = speed_bench.board_vs_raw(target, PERIOD, repeat)[0]
-    if asked("pg_sort_arrived") or asked("pg_sort_lead_unit") or asked("pg_filter_text"):
+    if any(asked(k) for k in ("pg_sort_arrived", "pg_sort_lead_unit", "pg_filter_text", "pg_filter_unit")):
         for key, samples in speed_bench.table_queries(target, repeat).items():
             steps[f"pg_{key}"].samples = samples
     if asked("pg_import_real"):
@@ -362,6 +365,7 @@ def make_steps() -> dict[str, Step]:
         Step("todo", "the 待办 list (overdue, stale, due within 30 days, by unit)", 1.0),
         # issue 20: ratios to a raw baseline measured in the same run
         Step("import_real", "import 5,000 project rows for real ÷ raw openpyxl read of the file", 1.5, unit="×"),
+        Step("import_real_one", "… the same, checked in one process (no helper: the command line)", 1.5, unit="×"),
         Step("import_dry", "import 10,000 project rows, dry run ÷ raw openpyxl read of the file", 1.3, unit="×"),
         Step("board_ratio", f"one period's board ({PERIOD}) ÷ raw join + GROUP BY of the year's funding", 1.5,
              unit="×"),
@@ -371,7 +375,8 @@ def make_steps() -> dict[str, Step]:
         Step("pg_sort_arrived", "PostgreSQL: sort by 累计到位 ÷ SQLite", 1.5, unit="×"),
         Step("pg_sort_lead_unit", "PostgreSQL: sort by 牵头单位 ÷ SQLite", 1.5, unit="×"),
         Step("pg_filter_text", "PostgreSQL: filter by text ÷ SQLite", 1.5, unit="×"),
-        Step("pg_import_real", "PostgreSQL: import 5,000 rows for real ÷ SQLite", 1.5, unit="×"),
+        Step("pg_filter_unit", "PostgreSQL: filter by unit ÷ SQLite", 1.5, unit="×"),
+        Step("pg_import_real", "PostgreSQL: import 5,000 rows for real ÷ SQLite (both in one process)", 1.5, unit="×"),
     ]
     return {s.key: s for s in steps}
 
@@ -507,7 +512,8 @@ def main() -> int:
         measure_import(db, steps["import"], 3)
     if wanted("lifecycle", "lifecycle_ratio", "todo"):
         measure_lifecycle(db, steps, args.repeat)
-    if wanted("import_real", "import_dry", "board_ratio", "sort_arrived", "sort_lead_unit", "filter_text"):
+    if wanted("import_real", "import_dry", "board_ratio", "sort_arrived", "sort_lead_unit", "filter_text",
+               "filter_unit"):
         measure_speed(db, steps, max(5, args.repeat), wanted)
     if args.pg:
         try:

@@ -69,7 +69,8 @@ def copy_sqlite(src: Path, dst: Path) -> Path:
     return dst
 
 
-def import_real(target: str | Path, rows: int, repeat: int, background: list[float] | None = None) -> Samples:
+def import_real(target: str | Path, rows: int, repeat: int, background: list[float] | None = None,
+                one_process: list[float] | None = None) -> Samples:
     """A real import (checks + write + audit) of ``rows`` new projects, a new file each run; baseline: the
     raw read of the same file. ``target`` is a scratch ledger (a copy, or a bench database).
 
@@ -81,24 +82,43 @@ def import_real(target: str | Path, rows: int, repeat: int, background: list[flo
     other projects. Until 2026-12-01 evening every run copied the same first rows with another tag, so run i's
     names were near-twins of the i−1 runs before it (``…（实测123456-1-17）`` against ``…-0-17）``): the ledger
     hints compared ~10,000 such pairs by difflib in the third run against ~100 in the first, and the runs
-    measured different work (later runs slower)."""
-    ours, raw = [], []
+    measured different work (later runs slower).
+
+    On a ledger file the import is checked by the helper process beside it (zsdesk/xlsx/check_worker.py), as
+    in the window, whose import dialog starts the helper when it opens: it is started and ready before the
+    clock starts. With ``one_process`` (a list), every other run imports with no helper — as the command line
+    does — into that list instead, alternated with the helper's runs (the ledger grows by ``rows`` a run, so
+    neither side gets the smaller ledger)."""
+    from zsdesk.xlsx.check_worker import WORKER
+
+    ours: list[float] = []
+    raw: list[float] = []
+    runs = repeat * (2 if one_process is not None else 1)
     with tempfile.TemporaryDirectory() as tmp, open_unlocked(target, operator="bench") as ledger:
         files = [import_workbook(ledger, Path(tmp) / f"real{i}.xlsx", rows, f"实测{time.time_ns() % 10**6}-{i}-",
                                  start=i * rows)
-                 for i in range(repeat)]
-        for path in files:
-            raw.append(clock(lambda p=path: raw_read(p)))
-            t0 = time.perf_counter()
-            report = import_file(ledger, "projects", path, dry_run=False)
-            ours.append(time.perf_counter() - t0)
-            t1 = time.perf_counter()
-            if ledger.checkpointer is not None:
-                ledger.checkpointer.wait_idle()
-            if background is not None:
-                background.append(time.perf_counter() - t1)
-            if not report.written:
-                raise RuntimeError(f"bench import refused: {report.problems[:3]}")
+                 for i in range(runs)]
+        try:
+            for i, path in enumerate(files):
+                alone = one_process is not None and i % 2 == 1
+                if alone:
+                    WORKER.stop()
+                else:
+                    raw.append(clock(lambda p=path: raw_read(p)))
+                    if ledger.path is not None:
+                        WORKER.wait_ready()
+                t0 = time.perf_counter()
+                report = import_file(ledger, "projects", path, dry_run=False)
+                (one_process if alone and one_process is not None else ours).append(time.perf_counter() - t0)
+                t1 = time.perf_counter()
+                if ledger.checkpointer is not None:
+                    ledger.checkpointer.wait_idle()
+                if background is not None:
+                    background.append(time.perf_counter() - t1)
+                if not report.written:
+                    raise RuntimeError(f"bench import refused: {report.problems[:3]}")
+        finally:
+            WORKER.stop()
     return ours, raw
 
 
@@ -137,14 +157,18 @@ def board_vs_raw(target: str | Path, period: str, repeat: int) -> Samples:
 
 
 def table_queries(target: str | Path, repeat: int) -> dict[str, list[float]]:
-    """The ledger table's sort by 累计到位 and 牵头单位 and the text filter (ids of the whole view)."""
+    """The ledger table's sort by 累计到位 and 牵头单位, the text filter and the filter by unit (ids of the whole
+    view). The unit: the lead unit of the first project by code (the same demo project on either database)."""
+    from zsdesk.models import Project
     from zsdesk.queries import ProjectQuery
 
-    cases = {"sort_arrived": ProjectQuery(sort="arrived_amount", descending=True),
-             "sort_lead_unit": ProjectQuery(sort="lead_unit"),
-             "filter_text": ProjectQuery(text="玻纤")}
     out: dict[str, list[float]] = {}
     with open_unlocked(target, operator="bench") as ledger, ledger.reading() as s:
+        first = s.get(Project, s.execute(ProjectQuery(sort="code").select().limit(1)).scalar())
+        cases = {"sort_arrived": ProjectQuery(sort="arrived_amount", descending=True),
+                 "sort_lead_unit": ProjectQuery(sort="lead_unit"),
+                 "filter_text": ProjectQuery(text="玻纤"),
+                 "filter_unit": ProjectQuery(unit_id=first.lead_unit_id if first else None)}
         for key, query in cases.items():
             query.ids(s)
             out[key] = [clock(lambda q=query: q.ids(s)) for _ in range(repeat)]

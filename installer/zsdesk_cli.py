@@ -7,6 +7,11 @@ is lost; ``zsdesk-cli.exe`` is the console twin for ``zsdesk-cli check``, script
 import sys
 
 from zsdesk.cli import main
+from zsdesk.xlsx.check_worker import HELPER_ARGUMENT
+from zsdesk.xlsx.check_worker import main as check_helper
 
 if __name__ == "__main__":
+    if sys.argv[1:] == [HELPER_ARGUMENT]:  # the window's import helper (zsdesk/xlsx/check_worker.py)
+        check_helper()
+        sys.exit(0)
     sys.exit(main())

@@ -22,6 +22,17 @@ _TEMPLATE: Path | None = None
 
 
 @pytest.fixture(autouse=True)
+def _no_import_helper_left() -> Iterator[None]:
+    """The import's helper process (zsdesk/xlsx/check_worker.py), started by a test or the import wizard,
+    ends with that test: the next test's imports check in their own process unless it starts one itself."""
+    yield
+    from zsdesk.xlsx.check_worker import WORKER
+
+    if WORKER.started:
+        WORKER.stop()
+
+
+@pytest.fixture(autouse=True)
 def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Nothing a test does touches the real user data folder."""
     monkeypatch.setenv("ZSDESK_DATA_DIR", str(tmp_path_factory.mktemp("userdata")))

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
+from openpyxl import Workbook
 
 from zsdesk import ops
 from zsdesk.ledger import Ledger
@@ -12,6 +14,16 @@ from zsdesk.ledger import Ledger
 UNITS = [("重庆黔江经济开发区", "经开区", "园区"), ("正阳工业园区", "正阳园区", "园区"),
          ("区商务委", "", "部门"), ("城南街道", "", "乡镇街道")]
 PERSONS = [("张三", "重庆黔江经济开发区"), ("李四", "区商务委"), ("王五", "区商务委"), ("王五", "城南街道")]
+
+
+def write_rows(path: Path, headers: list[str], rows: list[list[object]]) -> Path:
+    """An import file: ``headers`` then ``rows`` on the first sheet."""
+    wb = Workbook()
+    wb.active.append(headers)
+    for row in rows:
+        wb.active.append(row)
+    wb.save(path)
+    return path
 
 
 def fill_units_and_persons(ledger: Ledger) -> None:

@@ -17,7 +17,7 @@ from zsdesk.models import AuditEntry, Project
 from zsdesk.opening import open_unlocked
 from zsdesk.xlsx.importer import import_file
 
-from .conftest import fill_units_and_persons
+from .conftest import fill_units_and_persons, write_rows
 
 HEADERS = ["项目名称", "投资方", "投资方标签", "产业链", "协议资金（万元）", "首次接洽日期", "框架协议签订日期",
            "正式合同签订日期", "牵头单位", "配合单位", "落地园区", "引荐人", "备注"]
@@ -35,12 +35,7 @@ def _rows(n: int) -> list[list[object]]:
 
 
 def _workbook(path: Path, rows: list[list[object]]) -> Path:
-    wb = Workbook()
-    wb.active.append(HEADERS)
-    for row in rows:
-        wb.active.append(row)
-    wb.save(path)
-    return path
+    return write_rows(path, HEADERS, rows)
 
 
 def _prepare(ledger: Ledger) -> None:

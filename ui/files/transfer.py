@@ -53,6 +53,13 @@ class ImportWizard(QDialog):
         super().__init__(parent)
         self.context = context
         self.report: Any = None
+        ledger = context.ledger
+        if ledger.path is not None and ledger.read_only_reason is None:
+            # The helper that checks a big project import on the other core: started now, it is ready
+            # (~2 s) by the time the clerk has chosen a file and looked at the check.
+            from zsdesk.xlsx.check_worker import WORKER
+
+            WORKER.start()
         self.setWindowTitle(S.IMPORT_TITLE)
         self.pages = QStackedWidget(self)
         # 1. choose

@@ -12,18 +12,20 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import text
 
 from ..errors import LedgerError, ValidationError
-from ..ops.crud import EntitySpec, create_in, validate
+from ..ops.crud import create_in
 from ..ops.dictionaries import DICTIONARY
-from ..ops.fields import Text, clean_line
 from ..ops.history import Operation, operation
+from ..ops.projects import seed_same_names
 from ..ops.units import PERSON, UNIT
+from .check_worker import WORKER, Job
 from .columns import kind_columns
-from .diff import Differ, FieldChange
+from .diff import FieldChange
+from .lookups import projects_of
 from .reader import ImportProblem, read_table
+from .row_checks import count_plans, sort_problems, validate_plans
 from .rows_base import MAX_REASON as MAX_REASON  # the row-reader base moved below the readers
 from .rows_base import Cancel, Context, ImportReport, Progress, RowPlan, RowReader, collector_paused
 from .rows_base import DuplicateHint as DuplicateHint
@@ -52,50 +54,10 @@ def _check(ctx: Context, reader: RowReader, progress: Progress | None, cancel: C
         if plan is not None:
             plans.append(plan)
     reader.finish(ctx, plans)
-    existing = _load_existing(ctx.session, reader.spec, [p.existing_id for p in plans if p.existing_id is not None])
-    spec = reader.check_spec or reader.spec
-    differ = Differ(ctx.session, reader.spec, existing)
-    one_line = _one_line_fields(spec)
-    for plan in plans:
-        _note_cleaned(ctx, one_line, plan)
-        obj = existing.get(plan.existing_id) if plan.existing_id else None
-        try:
-            values = validate(ctx.session, spec, plan.raw, obj)
-        except ValidationError as err:
-            for p in err.problems:
-                ctx.problem(plan.row, p.field, p.reason)
-        else:
-            if obj is not None:
-                ctx.report.changes += differ.changes(plan.row, obj, values, ctx.header)
-            else:
-                plan.values = values  # a batch write (reader.create_many) uses them as checked
-    ctx.report.would_create = sum(1 for p in plans if p.existing_id is None)
-    ctx.report.would_update = len(plans) - ctx.report.would_create
-    order = {m.header: m.index for m in ctx.table.columns}
-    ctx.report.problems.sort(key=lambda p: (p.row, order.get(p.column, 999)))
+    validate_plans(ctx, reader, plans, ctx.report.notes)
+    count_plans(ctx.report, plans)
+    sort_problems(ctx.report, ctx.table)
     return plans
-
-
-def _one_line_fields(spec: EntitySpec) -> frozenset[str]:
-    """The fields whose text is kept on one line (``Text`` with ``strip``)."""
-    return frozenset(name for name, kind in spec.fields.items() if isinstance(kind, Text) and kind.strip)
-
-
-def _note_cleaned(ctx: Context, one_line: frozenset[str], plan: RowPlan) -> None:
-    """Say where a one-line field loses line breaks, control or text-direction characters."""
-    for name, value in plan.raw.items():
-        # a printable text is one clean_line leaves as it is (its own fast answer), asked here without a call
-        if name in one_line and isinstance(value, str) and not value.isprintable() and clean_line(value) != value:
-            ctx.report.notes.append(f"第 {plan.row} 行“{ctx.header(name)}”：已去掉换行、控制字符或文字方向控制符。")
-
-
-def _load_existing(session: Session, spec: EntitySpec, ids: list[int]) -> dict[int, Any]:
-    found: dict[int, Any] = {}
-    model: Any = spec.model
-    for start in range(0, len(ids), 900):
-        for obj in session.scalars(select(model).where(model.id.in_(ids[start:start + 900]))):
-            found[obj.id] = obj
-    return found
 
 
 class _Rejected(Exception):
@@ -153,6 +115,9 @@ def import_file(ledger: Ledger, kind: str, path: str | Path, dry_run: bool = Tru
 def _import_file(ledger: Ledger, kind: str, path: str | Path, dry_run: bool, progress: Progress | None,
                  cancel: Cancel | None, add_missing: bool, aliases: dict[tuple[str, str], str] | None) -> ImportReport:
     label, _ = kind_columns(kind)
+    if (kind == "projects" and not dry_run and not add_missing and ledger.path is not None
+            and ledger.read_only_reason is None and WORKER.started):
+        return _import_beside(ledger, label, path, progress, cancel, aliases)
     reader = _readers()[kind]
     table = read_table(path, kind, progress=_scaled(progress, 0, 40), cancel=cancel)
     report = ImportReport(kind, str(path), table.sheet, table.header_row, len(table.rows), list(table.problems),
@@ -193,34 +158,105 @@ def _import_file(ledger: Ledger, kind: str, path: str | Path, dry_run: bool, pro
     return report
 
 
+class _Writer:
+    """Checked rows into the import's one operation, in file order: new records in batches of up to ``BATCH``
+    through ``reader.create_many`` when the reader has one (one executemany per table; the same rows and audit
+    records), the rest one by one."""
+
+    def __init__(self, op: Operation, reader: RowReader) -> None:
+        self.op, self.reader = op, reader
+        self.batch: list[RowPlan] = []
+
+    def add(self, plan: RowPlan) -> None:
+        if self.reader.create_many is not None and plan.existing_id is None and plan.values is not None:
+            self.batch.append(plan)
+            if len(self.batch) >= BATCH:
+                self.flush()
+            return
+        self.flush()
+        self.reader.apply(self.op, plan)
+
+    def flush(self) -> None:
+        if self.batch:
+            self.reader.create_many(self.op, [p.values for p in self.batch])
+            self.batch.clear()
+
+
+def _import_beside(ledger: Ledger, label: str, path: str | Path, progress: Progress | None, cancel: Cancel | None,
+                   aliases: dict[tuple[str, str], str] | None) -> ImportReport:
+    """A real import of project rows that the helper process reads and checks (``check_worker``) while this
+    one writes the rows checked so far, in the same one operation: the same rows, audit records and report as
+    the one-process path, or nothing written."""
+    assert ledger.path is not None
+    report: ImportReport | None = None
+    table: Any = None
+    try:
+        with operation(ledger, f"导入{label}：{Path(path).name}") as op:
+            # The writer lock first: nobody commits until this operation ends, so the helper's own read-only
+            # connection sees what this transaction sees.
+            op.session.execute(text("UPDATE projects SET id = id WHERE 0"))
+            with WORKER.job(Job(str(ledger.path), str(path), dict(aliases or {})), cancel) as receive:
+                _, table, rows = receive()
+                report = ImportReport("projects", str(path), table.sheet, table.header_row, rows, list(table.problems),
+                                      notes=list(table.notes), ignored_headers=table.ignored_headers, dry_run=False)
+                if not rows:
+                    receive()
+                    raise _Rejected
+                if aliases:
+                    report.notes.append("按相近的已有名称导入：" + "、".join(f"“{v}”→“{to}”"
+                                                                    for (_k, v), to in aliases.items()))
+                writer = _Writer(op, ProjectReader())
+                while (frame := receive())[0] != "done":
+                    if frame[0] == "spellings":  # the file's investors: their stored projects for the write's rule
+                        seed_same_names(op, frame[1], projects_of(op.session, frame[1]))
+                        continue
+                    _, chunk, problems, done, total = frame
+                    if cancel is not None and cancel():
+                        raise ExportCancelled("已取消导入，没有写入任何数据。")
+                    if progress is not None:
+                        progress(95 * done // max(total, 1), 100)
+                    if not problems and not report.problems:  # else it will all be rolled back: write no more
+                        for plan in chunk:
+                            writer.add(plan)
+                checked: ImportReport = frame[1]
+            report.problems += checked.problems
+            sort_problems(report, table)
+            report.notes += checked.notes
+            for name in ("duplicates", "changes", "would_create", "would_update", "missing_units", "missing_persons",
+                         "missing_chains", "missing_tags", "missing_parks", "nearest"):
+                setattr(report, name, getattr(checked, name))
+            if report.problems:
+                raise _Rejected
+            writer.flush()
+            op.change.label = (f"导入{label}：{Path(path).name}（新增 {report.would_create} 条，"
+                               f"更新 {report.would_update} 条）")
+    except _Rejected:
+        assert report is not None
+        report.created = []
+        return report
+    except ValidationError as err:  # a rule that only the write itself could see; nothing was written
+        assert report is not None
+        report.problems.append(ImportProblem(table.sheet, 0, "", str(err)))
+        return report
+    report.written = True
+    report.change = op.change
+    return report
+
+
 def apply_plans(op: Operation, reader: RowReader, plans: list[RowPlan], step: Progress | None,
                 cancel: Cancel | None) -> None:
-    """Write checked rows in the import's one operation; cancel and progress are looked at every 200 rows.
-
-    New records go in batches of up to ``BATCH`` through ``reader.create_many`` when the reader has one
-    (one executemany per table; the same rows and audit records, in file order), the rest one by one."""
-    batch: list[RowPlan] = []
+    """Write checked rows in the import's one operation (``_Writer``); cancel and progress are looked at every
+    200 rows."""
     reader.before_write(op)
-
-    def write_batch() -> None:
-        if batch:
-            reader.create_many(op, [p.values for p in batch])
-            batch.clear()
-
+    writer = _Writer(op, reader)
     for i, plan in enumerate(plans):
         if i % 200 == 0:
             if cancel is not None and cancel():
                 raise ExportCancelled("已取消导入，没有写入任何数据。")
             if step is not None:
                 step(i, len(plans))
-        if reader.create_many is not None and plan.existing_id is None and plan.values is not None:
-            batch.append(plan)
-            if len(batch) >= BATCH:
-                write_batch()
-            continue
-        write_batch()
-        reader.apply(op, plan)
-    write_batch()
+        writer.add(plan)
+    writer.flush()
 
 
 BATCH = 1000  # new rows per executemany: big enough to amortise, small enough for a moving progress bar

@@ -1,0 +1,214 @@
+"""A real project import checked by the helper process (zsdesk/xlsx/check_worker.py) while the import writes:
+the same report, rows, links and audit records as the import in one process, and nothing written when the
+file has a problem, the clerk cancels, or the helper dies (issue 20)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select, text
+
+from zsdesk.check import check_ledger
+from zsdesk.errors import LedgerError
+from zsdesk.ledger import Ledger
+from zsdesk.models import AuditEntry, Project
+from zsdesk.opening import open_unlocked
+from zsdesk.xlsx.check_worker import WORKER, WorkerGone
+from zsdesk.xlsx.importer import import_file
+from zsdesk.xlsx.workbook import ExportCancelled
+
+from .conftest import fill_units_and_persons, write_rows
+
+HEADERS = ["项目编号", "项目名称", "投资方", "投资方标签", "产业链", "协议资金（万元）", "首次接洽日期",
+           "框架协议签订日期", "牵头单位", "配合单位", "落地园区", "引荐人", "备注"]
+
+
+def _row(i: int, code: str | None = None) -> list[object]:
+    signed = f"2026-0{1 + i % 9}-1{i % 10}" if i % 3 else None
+    name = f"并行检查项目{i}" if i % 97 else f"并行检查\n项目{i}"  # a line break: the cleaned-cell note
+    return [code, name, f"投资方{i % 11}", "上市公司" if i % 2 else None, "绿色建材" if i % 4 else None,
+            str(100 + i), "2025-12-01", signed, "区商务委" if signed or i % 5 else None,
+            "城南街道、正阳工业园区" if i % 6 == 1 else None, "正阳工业园区" if i % 3 == 0 else None,
+            "张三、李四" if i % 4 == 1 else None, f"第{i}行"]
+
+
+def _workbook(path: Path, rows: list[list[object]]) -> Path:
+    return write_rows(path, HEADERS, rows)
+
+
+@pytest.fixture
+def worker() -> Iterator[None]:
+    WORKER.wait_ready()
+    try:
+        yield
+    finally:
+        WORKER.stop()
+
+
+@pytest.fixture
+def twins(ledger: Ledger, tmp_path: Path) -> Iterator[tuple[Ledger, Ledger, list[str]]]:
+    """Two copies of one ledger holding 300 projects (imported), and those projects' codes."""
+    fill_units_and_persons(ledger)
+    report = import_file(ledger, "projects", _workbook(tmp_path / "base.xlsx", [_row(i) for i in range(300)]),
+                         dry_run=False)
+    assert report.written, report.problems
+    with ledger.reading() as s:
+        codes = list(s.scalars(select(Project.code).order_by(Project.id)))
+    assert ledger.path is not None
+    copy = tmp_path / "twin.sqlite"
+    source, target = sqlite3.connect(ledger.path), sqlite3.connect(copy)
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
+    with open_unlocked(copy, operator="测试员") as twin:
+        yield ledger, twin, codes
+
+
+def _second_file(tmp_path: Path, codes: list[str], bad: bool = False) -> Path:
+    """200 updates by code, 1,100 new projects (some near-twins of stored ones); with ``bad`` two wrong cells."""
+    rows = []
+    for i, code in enumerate(codes[:200]):
+        row = _row(i, code)
+        row[5] = str(500 + i)
+        row[12] = f"改过{i}"
+        rows.append(row)
+    rows += [_row(300 + i) for i in range(1_100)]
+    rows += [[None, f"并行检查项目{i}号", f"投资方{i % 11}", None, None, "10", "2025-12-01", None, "区商务委",
+              None, None, None, None] for i in range(5)]  # near the stored 并行检查项目{i}: ledger hints
+    if bad:
+        rows[700][5] = "一百万"
+        rows[1_100][8] = "不存在的单位"
+    return _workbook(tmp_path / ("bad.xlsx" if bad else "second.xlsx"), rows)
+
+
+def _report(report: Any) -> dict[str, Any]:
+    fields = dataclasses.asdict(report)
+    for key in ("path", "change", "dry_run"):
+        fields.pop(key)
+    return fields
+
+
+def _contents(ledger: Ledger) -> dict[str, Any]:
+    """Every table an import writes, without the moments it was written at."""
+    skip = {"created_at", "updated_at", "at", "hash", "prev_hash", "op_id", "op_label"}
+    out: dict[str, Any] = {}
+    with ledger.reading() as s:
+        for table in ("projects", "project_cooperating_units", "project_persons", "project_tags"):
+            rows = s.execute(text(f"SELECT * FROM {table} ORDER BY 1, 2")).mappings().all()
+            out[table] = [{k: v for k, v in r.items() if k not in skip} for r in rows]
+        audit = s.execute(select(AuditEntry.entity, AuditEntry.entity_id, AuditEntry.action, AuditEntry.before,
+                                 AuditEntry.after).order_by(AuditEntry.id)).all()
+    out["audit"] = [(e, i, a, *({k: v for k, v in json.loads(x).items() if k not in skip} if x else None
+                                for x in (b, f))) for e, i, a, b, f in audit]
+    return out
+
+
+def _count(ledger: Ledger) -> tuple[int, int]:
+    with ledger.reading() as s:
+        return (s.execute(text("SELECT count(*) FROM projects")).scalar_one(),
+                s.execute(text("SELECT count(*) FROM audit_log")).scalar_one())
+
+
+def test_checked_beside_writes_what_one_process_writes(twins, tmp_path, worker):
+    one, beside, codes = twins
+    path = _second_file(tmp_path, codes)
+    WORKER.stop()
+    expected = import_file(one, "projects", path, dry_run=False)  # no helper: the one-process path
+    WORKER.wait_ready()
+    got = import_file(beside, "projects", path, dry_run=False)
+    assert expected.written and got.written, got.problems
+    assert (got.would_create, got.would_update) == (1_105, 200)
+    assert got.notes and got.duplicates and got.changes  # the cleaned names, the near-twins, the updates
+    assert _report(got) == _report(expected)
+    assert _contents(beside) == _contents(one)
+    assert got.change is not None and got.change.label == expected.change.label  # type: ignore[union-attr]
+    assert beside.path is not None and check_ledger(beside.path).healthy
+
+
+def test_a_problem_anywhere_writes_nothing_and_reports_as_one_process(twins, tmp_path, worker):
+    one, beside, codes = twins
+    path = _second_file(tmp_path, codes, bad=True)
+    WORKER.stop()
+    expected = import_file(one, "projects", path, dry_run=False)
+    WORKER.wait_ready()
+    before = _count(beside)
+    got = import_file(beside, "projects", path, dry_run=False)
+    assert not got.written and [(p.row, p.column) for p in got.problems] == [(702, "协议资金（万元）"),
+                                                                            (1102, "牵头单位")]
+    assert _report(got) == _report(expected)
+    assert _count(beside) == before  # the batches written before row 702 was found: rolled back
+
+
+def test_the_helper_dying_writes_nothing_and_the_next_import_works(twins, tmp_path, worker):
+    _, beside, codes = twins
+    path = _second_file(tmp_path, codes)
+    before = _count(beside)
+
+    def kill(done: int, total: int) -> None:
+        if done and WORKER._proc is not None:  # noqa: SLF001 - the helper itself, killed half-way
+            WORKER._proc.kill()  # noqa: SLF001
+
+    with pytest.raises(WorkerGone, match="后台进程意外退出，没有写入任何数据"):
+        import_file(beside, "projects", path, dry_run=False, progress=kill)
+    assert _count(beside) == before
+    assert import_file(beside, "projects", path, dry_run=False).written  # a new helper took over
+    assert beside.path is not None and check_ledger(beside.path).healthy
+
+
+def test_cancel_half_way_writes_nothing(twins, tmp_path, worker):
+    _, beside, codes = twins
+    path = _second_file(tmp_path, codes)
+    before = _count(beside)
+    seen: list[int] = []
+    with pytest.raises(ExportCancelled):
+        import_file(beside, "projects", path, dry_run=False, progress=lambda done, total: seen.append(done),
+                    cancel=lambda: len(seen) >= 1)
+    assert _count(beside) == before
+    assert import_file(beside, "projects", path, dry_run=False).written
+
+
+def test_nobody_else_writes_while_the_helper_reads(twins, tmp_path, worker):
+    """The writer lock is taken before the job is sent: another connection cannot commit meanwhile."""
+    _, beside, codes = twins
+    assert beside.path is not None
+    refused: list[str] = []
+
+    def other_writer(done: int, total: int) -> None:
+        if not refused:
+            conn = sqlite3.connect(beside.path, timeout=0)
+            try:
+                conn.execute("UPDATE settings SET value = value")
+                conn.commit()
+                refused.append("written")
+            except sqlite3.OperationalError as err:
+                refused.append(str(err))
+            finally:
+                conn.close()
+
+    assert import_file(beside, "projects", _second_file(tmp_path, codes), dry_run=False,
+                       progress=other_writer).written
+    assert refused == ["database is locked"]
+
+
+def test_files_the_helper_cannot_read_or_that_hold_no_rows(ledger, tmp_path, worker):
+    fill_units_and_persons(ledger)
+    not_xlsx = tmp_path / "坏文件.xlsx"
+    not_xlsx.write_text("这不是表格", encoding="utf-8")
+    WORKER.stop()
+    with pytest.raises(LedgerError) as one_process:
+        import_file(ledger, "projects", not_xlsx, dry_run=False)
+    WORKER.wait_ready()
+    with pytest.raises(LedgerError) as beside:
+        import_file(ledger, "projects", not_xlsx, dry_run=False)
+    assert str(beside.value) == str(one_process.value)
+    empty = import_file(ledger, "projects", _workbook(tmp_path / "空.xlsx", []), dry_run=False)
+    assert not empty.written and "没有可导入的行" in empty.summary()
+    assert import_file(ledger, "projects", _workbook(tmp_path / "小.xlsx", [_row(1)]), dry_run=False).written

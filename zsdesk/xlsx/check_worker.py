@@ -1,0 +1,332 @@
+"""A project import checked on the other core: a helper process reads the file and checks its rows while
+the import writes the rows already checked (issue 20).
+
+An import is Python from end to end — reading the sheet, checking each row against the ledger, writing —
+and one Python process runs it on one core. The helper (``python -m zsdesk.xlsx.check_worker``) is started
+ahead, when a writable ledger file opens, so that its ~2 s of imports are paid before anyone waits. For a
+real import of project rows it reads the file and runs each row's ``ProjectReader.plan`` (the row's match
+in the ledger, its cells, the duplicate hints), exactly as the import in one process does, and sends the
+plans in chunks; the import validates them and writes each batch as it comes (``importer``).
+
+What keeps it the same import:
+
+- **The same state.** The import takes the ledger's writer lock *before* it sends the job, so nobody can
+  commit until it ends; the helper reads the file through its own read-only connection, which therefore
+  sees exactly what the import's transaction sees.
+- **Every row or none.** The rows are written inside the import's one operation; a problem anywhere, a
+  cancel, an error or a helper that dies rolls the whole operation back, as before.
+- **The same report.** The helper's problems, notes and hints are the plans' own; the import adds its
+  validation's and sorts them as the one-process check does (tests/test_import_beside.py compares reports
+  and ledgers).
+
+The frames on the pipes are pickles, each behind its length; only this package's own processes exchange
+them. A helper reads jobs until its input closes, so it ends with the program that started it.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+import pickle
+import queue
+import select
+import signal
+import struct
+import subprocess
+import sys
+import threading
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import IO, Any
+
+from ..errors import LedgerError
+
+log = logging.getLogger("zsdesk.import")
+
+CHUNK = 500  # rows planned between two frames: the import's next batch, the progress bar and cancel
+_HEADER = struct.Struct("<Q")
+_POLL_S = 0.2  # how often the import looks at cancel and at the helper while it waits for a frame
+
+
+class WorkerGone(LedgerError):
+    """The helper ended before answering (killed, out of memory): nothing was written."""
+
+
+@dataclass
+class Job:
+    ledger: str  # the ledger file
+    path: str  # the xlsx file
+    aliases: dict[tuple[str, str], str] = field(default_factory=dict)
+
+
+# --- the import's side ------------------------------------------------------------------------------
+
+class CheckWorker:
+    """The one helper process of this program, started with :meth:`start` and used by one import at a time."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()  # one job at a time; start() from the window's thread, jobs from a worker
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._ready = False
+        self._exit_hook = False
+
+    def start(self) -> None:
+        """Start the helper unless it runs (returns at once; it gets ready on the other core)."""
+        with self._lock:
+            self._start_locked()
+
+    def _start_locked(self) -> None:
+        if self._proc is not None and self._proc.poll() is None:
+            return
+        package_root = str(Path(__file__).resolve().parents[2])
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+            p for p in (package_root, os.environ.get("PYTHONPATH", "")) if p))
+        self._proc = subprocess.Popen(helper_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0,
+                                      env=env, close_fds=True, creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0))
+        self._ready = False
+        if not self._exit_hook:
+            atexit.register(self.stop)
+            self._exit_hook = True
+
+    def wait_ready(self) -> None:
+        """Start the helper if needed and wait until it can take a job (the bench measures an import in a
+        window that has been open a while; the window itself only starts it)."""
+        with self._lock:
+            self._start_locked()
+            self._await_ready(None)
+
+    def _await_ready(self, cancel: Callable[[], bool] | None) -> None:
+        proc = self._proc
+        assert proc is not None
+        if not self._ready:
+            if _receive(proc, cancel)[0] != "ready":
+                raise WorkerGone("检查导入文件的后台进程没有正常启动，没有写入任何数据，请重试。")
+            self._ready = True
+
+    @property
+    def started(self) -> bool:
+        return self._proc is not None
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stop_locked()
+
+    def _stop_locked(self) -> None:
+        proc, self._proc, self._ready = self._proc, None, False
+        if proc is None:
+            return
+        if proc.stdin is not None:
+            proc.stdin.close()  # the helper's loop ends at the end of its input
+        try:
+            proc.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        if proc.stdout is not None:
+            proc.stdout.close()
+
+    @contextmanager
+    def job(self, job: Job, cancel: Callable[[], bool] | None = None) -> Iterator[Callable[[], tuple[Any, ...]]]:
+        """Send ``job``; yields ``receive()``, which returns the helper's next frame (a tuple, first item its
+        kind). A frame ``("error", message)`` is raised as a ``LedgerError``; a helper that dies raises
+        ``WorkerGone``; ``cancel()`` true kills the helper (and starts a new one) and raises ``ExportCancelled``.
+        Leaving before ``("done", …)`` kills the helper too: its rest of the job is not wanted."""
+        from .workbook import ExportCancelled
+
+        with self._lock:
+            self._start_locked()
+            proc = self._proc
+            assert proc is not None and proc.stdin is not None and proc.stdout is not None
+            finished = False
+            try:
+                self._await_ready(cancel)
+                _send(proc.stdin, job)
+
+                def receive() -> tuple[Any, ...]:
+                    nonlocal finished
+                    frame = _receive(proc, cancel)
+                    if frame[0] == "error":
+                        finished = True
+                        raise LedgerError(frame[1])
+                    if frame[0] == "crash":
+                        finished = True
+                        log.error("import check helper failed:\n%s", frame[1])
+                        raise LedgerError("检查导入文件时出错，没有写入任何数据。详细情况已记入日志。")
+                    finished = frame[0] == "done"
+                    return frame
+
+                yield receive
+            except _Cancelled:
+                self._stop_locked()
+                self._start_locked()
+                raise ExportCancelled("已取消导入，没有写入任何数据。") from None
+            except (WorkerGone, OSError, EOFError, pickle.UnpicklingError) as err:
+                self._stop_locked()
+                self._start_locked()
+                if isinstance(err, WorkerGone):
+                    raise
+                raise WorkerGone("检查导入文件的后台进程意外退出，没有写入任何数据，请重试。") from err
+            finally:
+                if not finished and self._proc is proc:  # left half-way (an error in the import itself)
+                    self._stop_locked()
+                    self._start_locked()
+
+
+HELPER_ARGUMENT = "--import-check-helper"
+
+
+def helper_command() -> list[str]:
+    """How to start the helper: this Python with this module; in the bundled program (installer/zsdesk.spec,
+    no Python beside it) its console twin ``zsdesk-cli`` with ``HELPER_ARGUMENT`` (installer/zsdesk_cli.py)."""
+    if getattr(sys, "frozen", False):
+        cli = Path(sys.executable).with_name("zsdesk-cli.exe" if os.name == "nt" else "zsdesk-cli")
+        return [str(cli), HELPER_ARGUMENT]
+    return [sys.executable, "-m", "zsdesk.xlsx.check_worker"]
+
+
+class _Cancelled(Exception):
+    pass
+
+
+def _send(stream: IO[bytes], obj: Any) -> None:
+    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(_HEADER.pack(len(data)) + data)
+    stream.flush()
+
+
+def _receive(proc: subprocess.Popen[bytes], cancel: Callable[[], bool] | None) -> tuple[Any, ...]:
+    assert proc.stdout is not None
+    fd = proc.stdout.fileno()
+    size = _HEADER.unpack(_read(fd, _HEADER.size, proc, cancel))[0]
+    frame: tuple[Any, ...] = pickle.loads(_read(fd, size, proc, cancel))
+    return frame
+
+
+def _read(fd: int, size: int, proc: subprocess.Popen[bytes], cancel: Callable[[], bool] | None) -> bytes:
+    """``size`` bytes from the helper's output; looks at ``cancel`` and at the helper while none come."""
+    parts: list[bytes] = []
+    left = size
+    while left:
+        ready, _, _ = select.select([fd], [], [], _POLL_S)
+        if not ready:
+            if cancel is not None and cancel():
+                raise _Cancelled
+            if proc.poll() is not None:
+                raise WorkerGone("检查导入文件的后台进程意外退出，没有写入任何数据，请重试。")
+            continue
+        chunk = os.read(fd, min(left, 1 << 20))
+        if not chunk:
+            raise WorkerGone("检查导入文件的后台进程意外退出，没有写入任何数据，请重试。")
+        parts.append(chunk)
+        left -= len(chunk)
+    return b"".join(parts)
+
+
+WORKER = CheckWorker()
+
+
+# --- the helper's side -------------------------------------------------------------------------------
+
+def check_job(job: Job, send: Callable[[tuple[Any, ...]], None]) -> None:
+    """Read ``job.path`` and check its project rows against ``job.ledger`` (read-only) as the import in one
+    process does — each row planned (``ProjectReader.plan``), then validated (``validate_plans``) — sending
+    ``("table", table without its rows, rows)``; ``("spellings", …)``, the file's investors as the ledger
+    spells them, once known; ``("plans", checked plans, problems so far, rows done, rows)`` every ``CHUNK``
+    rows; and ``("done", report)`` with every problem, note, hint and count of the check."""
+    from sqlalchemy.orm import Session
+
+    from ..sqlite_file import read_only_engine
+    from .reader import read_table
+    from .row_checks import count_plans, validate_plans
+    from .rows_base import Context, ImportReport, collector_paused
+    from .rows_projects import ProjectReader
+
+    with collector_paused():
+        table = read_table(job.path, "projects")
+        send(("table", replace(table, rows=[]), len(table.rows)))
+        if not table.rows:
+            send(("done", None))
+            return
+        engine = read_only_engine(Path(job.ledger))
+        try:
+            with Session(engine) as session:
+                report = ImportReport("projects", job.path)
+                ctx = Context(session, table, report, job.aliases or None)
+                reader = ProjectReader()
+                cleaned: list[str] = []  # after every plan's notes, as in one process
+                plans: list[Any] = []
+                chunk: list[Any] = []
+                rows = table.rows
+                for i, (number, row) in enumerate(rows, 1):
+                    plan = reader.plan(ctx, number, row)
+                    if i == 1 and reader.index is not None:
+                        send(("spellings", reader.index.spellings))
+                    if plan is not None:
+                        chunk.append(plan)
+                    if i % CHUNK == 0 or i == len(rows):
+                        validate_plans(ctx, reader, chunk, cleaned)
+                        send(("plans", chunk, len(report.problems), i, len(rows)))
+                        plans += chunk
+                        chunk = []
+                reader.finish(ctx, plans)  # ProjectReader's is empty: nothing in it needs every row
+                report.notes += cleaned
+                count_plans(report, plans)
+                send(("done", report))
+        finally:
+            engine.dispose()
+
+
+def serve(inp: IO[bytes], out: IO[bytes]) -> None:
+    """The helper's loop: one job after another until its input ends.
+
+    The frames are written by a thread of their own: a pipe holds 64 KiB, a chunk's plans ~200 KiB, and the
+    check must not wait while the import writes a batch instead of reading (it did: 5,000 rows, 0.4 s)."""
+    outgoing: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+
+    def write() -> None:
+        while (data := outgoing.get()) is not None:
+            out.write(data)
+            out.flush()
+
+    def send(frame: tuple[Any, ...]) -> None:
+        data = pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL)
+        outgoing.put(_HEADER.pack(len(data)) + data)
+
+    writer = threading.Thread(target=write, name="zsdesk-check-frames", daemon=True)
+    writer.start()
+    try:
+        send(("ready",))
+        while True:
+            head = inp.read(_HEADER.size)
+            if len(head) < _HEADER.size:
+                return
+            job: Job = pickle.loads(inp.read(_HEADER.unpack(head)[0]))
+            try:
+                check_job(job, send)
+            except LedgerError as err:
+                send(("error", str(err)))
+            except Exception:  # noqa: BLE001 - any bug: told to the import (which logs it), the helper goes on
+                send(("crash", traceback.format_exc()))
+    finally:
+        outgoing.put(None)
+        writer.join(timeout=5)
+
+
+def main() -> None:
+    # Ctrl+C in the terminal that started the window reaches its whole process group: the window decides, and
+    # the helper ends with its input.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # The frames go to the real standard output alone; anything printed goes to standard error.
+    out = sys.stdout.buffer
+    sys.stdout = sys.stderr
+    # Everything an import's check uses, imported now: the first job then starts at once.
+    from . import reader, rows_projects  # noqa: F401
+    serve(sys.stdin.buffer, out)
+
+
+if __name__ == "__main__":
+    main()
