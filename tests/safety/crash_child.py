@@ -1,7 +1,8 @@
 """Run as a child process by test_crash.py. Two modes:
 
 ``crash_child.py LEDGER FILE.xlsx`` runs the real importer (``zsdesk.xlsx.import_file``, dry_run=False)
-on FILE; it prints STARTED before the import and ``P <percent>`` at each progress report (reading
+on FILE (with ``ZSDESK_CRASH_HELPER=1`` checked by the helper process beside it, whose pid it prints first as
+``HELPER <pid>``); it prints STARTED before the import and ``P <percent>`` at each progress report (reading
 0–40, checking 40–70, writing 70–100), then DONE — so the parent knows which phase a kill hit.
 
 ``crash_child.py LEDGER`` imports 5,000 projects as ONE operation, as the xlsx import does.
@@ -16,6 +17,7 @@ just before the commit, so the parent can aim some kills at the commit itself.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 
@@ -82,6 +84,11 @@ def import_xlsx(path: str, xlsx: str) -> None:
             last[0] = percent
             print(f"P {percent}", flush=True)
 
+    if os.environ.get("ZSDESK_CRASH_HELPER") == "1":  # checked beside, as from the window's import dialog
+        from zsdesk.xlsx.check_worker import WORKER
+
+        WORKER.wait_ready()
+        print(f"HELPER {WORKER._proc.pid}", flush=True)  # type: ignore[union-attr]  # noqa: SLF001
     print("STARTED", flush=True)
     start = time.perf_counter()
     report = import_file(ledger, "projects", xlsx, dry_run=False, progress=progress)

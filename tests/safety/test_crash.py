@@ -151,16 +151,24 @@ def phase_of(percent: int | None) -> str:
     return next(name for limit, name in PHASES if percent < limit or limit == 100)
 
 
-def run_import_child(ledger: Path, xlsx: Path, kill_after: float | None) -> tuple[str, dict[int, float], float]:
+def run_import_child(ledger: Path, xlsx: Path, kill_after: float | None,
+                     helper: bool = False) -> tuple[str, dict[int, float], float]:
     """Run the real import in a child; SIGKILL it ``kill_after`` s after STARTED (None: let it finish).
+    With ``helper``, the import is checked by the helper process beside it (zsdesk/xlsx/check_worker.py),
+    which must end with the child it served.
 
     Returns the child's last line, when each progress percent was first seen (s after STARTED) and
     the wall time from STARTED to the end or the kill."""
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
+           "ZSDESK_CRASH_HELPER": "1" if helper else "0"}
     proc = subprocess.Popen([sys.executable, str(CHILD), str(ledger), str(xlsx)], stdout=subprocess.PIPE,
                             text=True, env=env)
     assert proc.stdout is not None
     line = proc.stdout.readline().strip()
+    helper_pid = int(line.split()[1]) if helper and line.startswith("HELPER ") else None
+    if helper:
+        assert helper_pid is not None, line
+        line = proc.stdout.readline().strip()
     assert line == "STARTED", line
     start = time.perf_counter()
     seen: dict[int, float] = {}
@@ -176,7 +184,21 @@ def run_import_child(ledger: Path, xlsx: Path, kill_after: float | None) -> tupl
     elapsed = time.perf_counter() - start
     if kill_after is None:
         assert proc.returncode == 0 and last.startswith("DONE"), (proc.returncode, last)
+    if helper_pid is not None:  # its input closed with the child: it ends (no helper left behind)
+        deadline = time.monotonic() + 15
+        while not _ended(helper_pid):
+            assert time.monotonic() < deadline, f"the import helper {helper_pid} outlived its import"
+            time.sleep(0.1)
     return last, seen, elapsed
+
+
+def _ended(pid: int) -> bool:
+    """Gone, or a zombie nobody reaped yet (a container's first process may not reap orphans)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True
 
 
 def ledger_counts(path: Path) -> tuple[int, int, int, int]:
@@ -206,7 +228,9 @@ def kill_plan(rng: random.Random, read_end: float, check_end: float, total: floa
 
 @pytest.mark.slow
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="SIGKILL is POSIX only")
-def test_killed_xlsx_import_leaves_all_or_nothing(tmp_path: Path, import_files: tuple[Path, Path]) -> None:
+@pytest.mark.parametrize("helper", [False, True], ids=["one-process", "checked-beside"])
+def test_killed_xlsx_import_leaves_all_or_nothing(tmp_path: Path, import_files: tuple[Path, Path],
+                                                  helper: bool) -> None:
     template, xlsx = import_files
     before = ledger_counts(template)
     kills = int(os.environ.get("ZSDESK_CRASH_KILLS", "6"))
@@ -214,7 +238,7 @@ def test_killed_xlsx_import_leaves_all_or_nothing(tmp_path: Path, import_files: 
     # First an undisturbed run: it proves the file imports cleanly (all 5,000) and times the phases.
     full = tmp_path / "完整.sqlite"
     shutil.copy(template, full)
-    last, seen, total = run_import_child(full, xlsx, None)
+    last, seen, total = run_import_child(full, xlsx, None, helper)
     after = ledger_counts(full)
     assert after[0] == before[0] + ROWS and after[1] == ROWS and after[2] == before[2] + ROWS, (before, after)
     assert after[3] > before[3]  # the file's tags, persons and cooperating units were linked
@@ -227,7 +251,7 @@ def test_killed_xlsx_import_leaves_all_or_nothing(tmp_path: Path, import_files: 
     def kill_once(i: int, delay: float) -> tuple[float, str, str]:
         path = tmp_path / f"台账{i}.sqlite"
         shutil.copy(template, path)
-        last, seen, _ = run_import_child(path, xlsx, delay)
+        last, seen, _ = run_import_child(path, xlsx, delay, helper)
         reached = max(seen, default=None)
         where = "已完成" if last.startswith("DONE") else phase_of(reached)
         counts = ledger_counts(path)  # first opener: what the crash left (a hot journal is rolled back here)

@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
+import pickle
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,7 +23,7 @@ from zsdesk.errors import LedgerError
 from zsdesk.ledger import Ledger
 from zsdesk.models import AuditEntry, Project
 from zsdesk.opening import open_unlocked
-from zsdesk.xlsx.check_worker import WORKER, WorkerGone
+from zsdesk.xlsx.check_worker import HELPER_ARGUMENT, WORKER, WorkerGone, helper_command
 from zsdesk.xlsx.importer import import_file
 from zsdesk.xlsx.workbook import ExportCancelled
 
@@ -212,3 +216,17 @@ def test_files_the_helper_cannot_read_or_that_hold_no_rows(ledger, tmp_path, wor
     empty = import_file(ledger, "projects", _workbook(tmp_path / "空.xlsx", []), dry_run=False)
     assert not empty.written and "没有可导入的行" in empty.summary()
     assert import_file(ledger, "projects", _workbook(tmp_path / "小.xlsx", [_row(1)]), dry_run=False).written
+
+
+def test_the_bundled_program_runs_the_helper_through_its_console_twin(monkeypatch, tmp_path):
+    """installer/zsdesk.spec bundles no Python: the helper is ``zsdesk-cli --import-check-helper`` beside the
+    program, and installer/zsdesk_cli.py runs it (here as a script: it answers "ready", ends with its input)."""
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "zsdesk" / "zsdesk"))
+    assert helper_command() == [str(tmp_path / "zsdesk" / "zsdesk-cli"), HELPER_ARGUMENT]
+    monkeypatch.undo()
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, str(root / "installer" / "zsdesk_cli.py"), HELPER_ARGUMENT],
+                          input=b"", capture_output=True, timeout=60, env={**os.environ, "PYTHONPATH": str(root)})
+    assert done.returncode == 0, done.stderr.decode(errors="replace")[-2000:]
+    assert pickle.loads(done.stdout[8:]) == ("ready",)

@@ -75,9 +75,13 @@ class CheckWorker:
         self._exit_hook = False
 
     def start(self) -> None:
-        """Start the helper unless it runs (returns at once; it gets ready on the other core)."""
-        with self._lock:
-            self._start_locked()
+        """Start the helper unless it runs (returns at once; it gets ready on the other core). Never waits:
+        while an import uses the helper, it is running."""
+        if self._lock.acquire(blocking=False):
+            try:
+                self._start_locked()
+            finally:
+                self._lock.release()
 
     def _start_locked(self) -> None:
         if self._proc is not None and self._proc.poll() is None:
@@ -115,12 +119,16 @@ class CheckWorker:
         with self._lock:
             self._stop_locked()
 
-    def _stop_locked(self) -> None:
+    def _stop_locked(self, at_once: bool = False) -> None:
+        """End the helper: idle, it ends at the end of its input; busy with a job nobody waits for any more
+        (``at_once``), it is killed — it only ever reads."""
         proc, self._proc, self._ready = self._proc, None, False
         if proc is None:
             return
+        if at_once:
+            proc.kill()
         if proc.stdin is not None:
-            proc.stdin.close()  # the helper's loop ends at the end of its input
+            proc.stdin.close()
         try:
             proc.wait(timeout=2)
         except subprocess.TimeoutExpired:
@@ -161,18 +169,18 @@ class CheckWorker:
 
                 yield receive
             except _Cancelled:
-                self._stop_locked()
+                self._stop_locked(at_once=True)
                 self._start_locked()
                 raise ExportCancelled("已取消导入，没有写入任何数据。") from None
             except (WorkerGone, OSError, EOFError, pickle.UnpicklingError) as err:
-                self._stop_locked()
+                self._stop_locked(at_once=True)
                 self._start_locked()
                 if isinstance(err, WorkerGone):
                     raise
                 raise WorkerGone("检查导入文件的后台进程意外退出，没有写入任何数据，请重试。") from err
             finally:
                 if not finished and self._proc is proc:  # left half-way (an error in the import itself)
-                    self._stop_locked()
+                    self._stop_locked(at_once=True)
                     self._start_locked()
 
 
@@ -289,8 +297,11 @@ def serve(inp: IO[bytes], out: IO[bytes]) -> None:
 
     def write() -> None:
         while (data := outgoing.get()) is not None:
-            out.write(data)
-            out.flush()
+            try:
+                out.write(data)
+                out.flush()
+            except OSError:  # the import is gone (killed, or it gave up on this job): so is its helper
+                os._exit(0)
 
     def send(frame: tuple[Any, ...]) -> None:
         data = pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL)
