@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, case, exists, func, literal, or_, select, union_all
+from sqlalchemy import Select, and_, bindparam, case, exists, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import BindParameter, ColumnElement
 
@@ -30,7 +30,7 @@ from ..models import (
 )
 from ..rules import SIZE_CLASS_LABELS, SIZE_CLASSES, Rules, Threshold, default_document, load_rules, parse_rules
 from .expressions import signed_date_expr as signed_date_expr  # re-exported: defined once there
-from .expressions import size_class_expr
+from .expressions import size_class_expr, unit_projects
 from .text_search import candidates as text_candidates
 
 # What the text index says (text_search.candidates): ids on SQLite, a condition on the row on PostgreSQL.
@@ -143,9 +143,10 @@ class ProjectQuery:
             return start, end
         return date(self.year, 1, 1), date(self.year, 12, 31)
 
-    def conditions(self, narrowed: Narrowing | None = None) -> list[ColumnElement[bool]]:
+    def conditions(self, narrowed: Narrowing | None = None, dialect: str = "") -> list[ColumnElement[bool]]:
         """``narrowed``: ids that may contain the text (the text index, :meth:`narrowed`); the LIKE
-        conditions still decide, so the rows are the same with or without it."""
+        conditions still decide, so the rows are the same with or without it. ``dialect``: the database's
+        name, where it answers a condition best in its own words (the same rows either way)."""
         text = self.text.strip()
         # A text search without the index reads every row anyway: said so (the same test, wrapped), SQLite
         # scans the table in storage order instead of walking a live index and looking up each row (see
@@ -166,11 +167,7 @@ class ProjectQuery:
         elif not self.include_withdrawn:
             conds.append(Project.stage != "withdrawn")
         if self.unit_id is not None:
-            # The unit's projects as one id list from two indexes (lead unit, cooperating units): an OR with a
-            # correlated EXISTS walked all 100k projects, probing the pairs for each (100k: ~200 → ~4 ms).
-            conds.append(Project.id.in_(union_all(
-                select(Project.id).where(Project.lead_unit_id == self.unit_id),
-                select(ProjectCooperatingUnit.project_id).where(ProjectCooperatingUnit.unit_id == self.unit_id))))
+            conds.append(unit_projects(self.unit_id, dialect))
         if self.landing_park_id is not None:
             conds.append(Project.landing_park_id == self.landing_park_id)
         if self.chain_id is not None:
@@ -192,9 +189,9 @@ class ProjectQuery:
         text = self.text.strip()
         return text_candidates(session, text) if text else None
 
-    def select(self, narrowed: Narrowing | None = None) -> Select[int]:
+    def select(self, narrowed: Narrowing | None = None, dialect: str = "") -> Select[int]:
         """``SELECT projects.id … WHERE … ORDER BY …`` — one query, ids only."""
-        stmt = select(Project.id).where(*self.conditions(narrowed))
+        stmt = select(Project.id).where(*self.conditions(narrowed, dialect))
         key = self.sort if self.sort in SORT_KEYS else "code"
         if key in _SORT_COLUMNS:
             order: Any = _SORT_COLUMNS[key]
@@ -227,7 +224,7 @@ class ProjectQuery:
         narrowed = self.narrowed(session)
         if key in _BY_UNIT_NAME:
             return self._ids_by_unit_name(session, _BY_UNIT_NAME[key], narrowed)
-        return fetch_ids(session, self.select(narrowed))
+        return fetch_ids(session, self.select(narrowed, _dialect(session)))
 
     def _ids_by_unit_name(self, session: Session, column: Any, narrowed: Narrowing | None = None) -> list[int]:
         """The order of :meth:`select` for a sort by a unit's name, without sorting 100,000 joined rows in
@@ -237,7 +234,7 @@ class ProjectQuery:
         names = session.execute(select(Unit.id, Unit.name).order_by(Unit.name, Unit.id)).all()
         # The database's own NULL placement (first on SQLite, last on PostgreSQL), so the ids come straight
         # from the live index; a NULLS FIRST on PostgreSQL sorted the 100k rows instead (144 → 43 ms).
-        pairs = fetch_pairs(session, select(column, Project.id).where(*self.conditions(narrowed))
+        pairs = fetch_pairs(session, select(column, Project.id).where(*self.conditions(narrowed, _dialect(session)))
                             .order_by(column.asc(), Project.id))
         if pairs and pairs[-1][0] is None:  # PostgreSQL: the projects without a unit at the end; to the front
             first_null = len(pairs)
@@ -275,7 +272,11 @@ class ProjectQuery:
 
     def count(self, session: Session) -> int:
         return session.scalar(select(func.count()).select_from(Project).where(
-            *self.conditions(self.narrowed(session)))) or 0
+            *self.conditions(self.narrowed(session), _dialect(session)))) or 0
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
 
 
 # Sorts by a unit's name that ``ProjectQuery.ids`` answers by rank (the unit column of the project).
