@@ -143,7 +143,7 @@ class CheckWorker:
         kind). A frame ``("error", message)`` is raised as a ``LedgerError``; a helper that dies raises
         ``WorkerGone``; ``cancel()`` true kills the helper (and starts a new one) and raises ``ExportCancelled``.
         Leaving before ``("done", …)`` kills the helper too: its rest of the job is not wanted."""
-        from .workbook import ExportCancelled
+        from .workbook import ExportCancelled  # local: the import dialog loads this module only to start the helper
 
         with self._lock:
             self._start_locked()
@@ -245,8 +245,10 @@ def check_job(job: Job, send: Callable[[tuple[Any, ...]], None]) -> None:
     ``("table", table without its rows, rows)``; ``("spellings", …)``, the file's investors as the ledger
     spells them, once known; ``("plans", checked plans, problems so far, rows done, rows)`` every ``CHUNK``
     rows; and ``("done", report)`` with every problem, note, hint and count of the check."""
+    # local: the import dialog loads this module only to start the helper; the checking machinery is the helper's
     from sqlalchemy.orm import Session
 
+    # local: as above
     from ..sqlite_file import read_only_engine
     from .reader import read_table
     from .row_checks import count_plans, validate_plans
