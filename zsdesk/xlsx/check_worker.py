@@ -151,12 +151,14 @@ class CheckWorker:
             assert proc is not None and proc.stdin is not None and proc.stdout is not None
             finished = False
             try:
-                self._await_ready(cancel)
-                _send(proc.stdin, job)
+                with _gone_if_broken():
+                    self._await_ready(cancel)
+                    _send(proc.stdin, job)
 
                 def receive() -> tuple[Any, ...]:
                     nonlocal finished
-                    frame = _receive(proc, cancel)
+                    with _gone_if_broken():
+                        frame = _receive(proc, cancel)
                     if frame[0] == "error":
                         finished = True
                         raise LedgerError(frame[1])
@@ -172,12 +174,10 @@ class CheckWorker:
                 self._stop_locked(at_once=True)
                 self._start_locked()
                 raise ExportCancelled("已取消导入，没有写入任何数据。") from None
-            except (WorkerGone, OSError, EOFError, pickle.UnpicklingError) as err:
+            except WorkerGone:
                 self._stop_locked(at_once=True)
                 self._start_locked()
-                if isinstance(err, WorkerGone):
-                    raise
-                raise WorkerGone("检查导入文件的后台进程意外退出，没有写入任何数据，请重试。") from err
+                raise
             finally:
                 if not finished and self._proc is proc:  # left half-way (an error in the import itself)
                     self._stop_locked(at_once=True)
@@ -198,6 +198,18 @@ def helper_command() -> list[str]:
 
 class _Cancelled(Exception):
     pass
+
+
+_GONE = "检查导入文件的后台进程意外退出，没有写入任何数据，请重试。"
+
+
+@contextmanager
+def _gone_if_broken() -> Iterator[None]:
+    """A broken pipe or a torn frame is the helper gone (only these: an error of the import's own is its own)."""
+    try:
+        yield
+    except (OSError, EOFError, pickle.UnpicklingError) as err:
+        raise WorkerGone(_GONE) from err
 
 
 def _send(stream: IO[bytes], obj: Any) -> None:
@@ -224,11 +236,11 @@ def _read(fd: int, size: int, proc: subprocess.Popen[bytes], cancel: Callable[[]
             if cancel is not None and cancel():
                 raise _Cancelled
             if proc.poll() is not None:
-                raise WorkerGone("检查导入文件的后台进程意外退出，没有写入任何数据，请重试。")
+                raise WorkerGone(_GONE)
             continue
         chunk = os.read(fd, min(left, 1 << 20))
         if not chunk:
-            raise WorkerGone("检查导入文件的后台进程意外退出，没有写入任何数据，请重试。")
+            raise WorkerGone(_GONE)
         parts.append(chunk)
         left -= len(chunk)
     return b"".join(parts)
