@@ -213,6 +213,11 @@ def test_files_the_helper_cannot_read_or_that_hold_no_rows(ledger, tmp_path, wor
     with pytest.raises(LedgerError) as beside:
         import_file(ledger, "projects", not_xlsx, dry_run=False)
     assert str(beside.value) == str(one_process.value)
+    assert ledger.path is not None  # the ledger file itself picked as the import: refused, the ledger untouched
+    before = _count(ledger)
+    with pytest.raises(LedgerError, match="不是 Excel 工作簿"):
+        import_file(ledger, "projects", ledger.path, dry_run=False)
+    assert _count(ledger) == before and check_ledger(ledger.path).healthy
     empty = import_file(ledger, "projects", _workbook(tmp_path / "空.xlsx", []), dry_run=False)
     assert not empty.written and "没有可导入的行" in empty.summary()
     assert import_file(ledger, "projects", _workbook(tmp_path / "小.xlsx", [_row(1)]), dry_run=False).written
