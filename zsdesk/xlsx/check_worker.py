@@ -3,10 +3,11 @@ the import writes the rows already checked (issue 20).
 
 An import is Python from end to end — reading the sheet, checking each row against the ledger, writing —
 and one Python process runs it on one core. The helper (``python -m zsdesk.xlsx.check_worker``) is started
-ahead, when a writable ledger file opens, so that its ~2 s of imports are paid before anyone waits. For a
-real import of project rows it reads the file and runs each row's ``ProjectReader.plan`` (the row's match
-in the ledger, its cells, the duplicate hints), exactly as the import in one process does, and sends the
-plans in chunks; the import validates them and writes each batch as it comes (``importer``).
+ahead, when the import dialog opens, so that its ~2 s of imports are paid while the clerk picks a file. For
+a real import of project rows into a ledger file it reads the file and checks each row — its match in the
+ledger, its cells, the duplicate hints (``ProjectReader.plan``), the window's rules (``validate_plans``) —
+exactly as the import in one process does, and sends the checked rows in chunks; the import writes each
+batch as it comes (``importer._import_beside``).
 
 What keeps it the same import:
 
@@ -15,9 +16,9 @@ What keeps it the same import:
   sees exactly what the import's transaction sees.
 - **Every row or none.** The rows are written inside the import's one operation; a problem anywhere, a
   cancel, an error or a helper that dies rolls the whole operation back, as before.
-- **The same report.** The helper's problems, notes and hints are the plans' own; the import adds its
-  validation's and sorts them as the one-process check does (tests/test_import_beside.py compares reports
-  and ledgers).
+- **The same report.** The helper's problems, notes, hints and changes are the check's own; the import adds
+  the reading's and sorts them as the one-process check does (tests/xlsx/test_import_beside.py compares
+  reports and ledgers).
 
 The frames on the pipes are pickles, each behind its length; only this package's own processes exchange
 them. A helper reads jobs until its input closes, so it ends with the program that started it.
@@ -212,9 +213,14 @@ def _gone_if_broken() -> Iterator[None]:
         raise WorkerGone(_GONE) from err
 
 
-def _send(stream: IO[bytes], obj: Any) -> None:
+def _frame(obj: Any) -> bytes:
+    """One frame on a pipe: the pickle behind its length."""
     data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
-    stream.write(_HEADER.pack(len(data)) + data)
+    return _HEADER.pack(len(data)) + data
+
+
+def _send(stream: IO[bytes], obj: Any) -> None:
+    stream.write(_frame(obj))
     stream.flush()
 
 
@@ -318,8 +324,7 @@ def serve(inp: IO[bytes], out: IO[bytes]) -> None:
                 os._exit(0)
 
     def send(frame: tuple[Any, ...]) -> None:
-        data = pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL)
-        outgoing.put(_HEADER.pack(len(data)) + data)
+        outgoing.put(_frame(frame))
 
     writer = threading.Thread(target=write, name="zsdesk-check-frames", daemon=True)
     writer.start()

@@ -24,7 +24,7 @@ from .check_worker import WORKER, Job
 from .columns import kind_columns
 from .diff import FieldChange
 from .lookups import projects_of
-from .reader import ImportProblem, read_table
+from .reader import ImportProblem, SheetTable, read_table
 from .row_checks import count_plans, sort_problems, validate_plans
 from .rows_base import MAX_REASON as MAX_REASON  # the row-reader base moved below the readers
 from .rows_base import Cancel, Context, ImportReport, Progress, RowPlan, RowReader, collector_paused
@@ -120,12 +120,9 @@ def _import_file(ledger: Ledger, kind: str, path: str | Path, dry_run: bool, pro
         return _import_beside(ledger, label, path, progress, cancel, aliases)
     reader = _readers()[kind]
     table = read_table(path, kind, progress=_scaled(progress, 0, 40), cancel=cancel)
-    report = ImportReport(kind, str(path), table.sheet, table.header_row, len(table.rows), list(table.problems),
-                          notes=list(table.notes), ignored_headers=table.ignored_headers, dry_run=dry_run)
+    report = _new_report(kind, path, table, len(table.rows), dry_run, aliases)
     if not table.rows:
         return report
-    if aliases:
-        report.notes.append("按相近的已有名称导入：" + "、".join(f"“{v}”→“{to}”" for (_k, v), to in aliases.items()))
     if dry_run:
         with ledger.reading() as session:
             _check(Context(session, table, report, aliases), reader, _scaled(progress, 40, 100), cancel)
@@ -145,8 +142,7 @@ def _import_file(ledger: Ledger, kind: str, path: str | Path, dry_run: bool, pro
             if report.problems:
                 raise _Rejected
             apply_plans(op, reader, plans, _scaled(progress, 70, 100), cancel)
-            op.change.label = (f"导入{label}：{Path(path).name}（新增 {report.would_create} 条，"
-                               f"更新 {report.would_update} 条）")
+            op.change.label = _written_label(label, path, report)
     except _Rejected:
         report.created = []  # rolled back with the rest
         return report
@@ -182,6 +178,22 @@ class _Writer:
             self.batch.clear()
 
 
+def _new_report(kind: str, path: str | Path, table: SheetTable, rows: int, dry_run: bool,
+                aliases: dict[tuple[str, str], str] | None) -> ImportReport:
+    """The report of a file read into ``table`` (``rows`` data rows): what the reading found, and the aliases
+    the clerk chose, if any (only when there are rows to check)."""
+    report = ImportReport(kind, str(path), table.sheet, table.header_row, rows, list(table.problems),
+                          notes=list(table.notes), ignored_headers=table.ignored_headers, dry_run=dry_run)
+    if rows and aliases:
+        report.notes.append("按相近的已有名称导入：" + "、".join(f"“{v}”→“{to}”" for (_k, v), to in aliases.items()))
+    return report
+
+
+def _written_label(label: str, path: str | Path, report: ImportReport) -> str:
+    """The operation's name in the undo menu and the log, once the counts are known."""
+    return f"导入{label}：{Path(path).name}（新增 {report.would_create} 条，更新 {report.would_update} 条）"
+
+
 def _import_beside(ledger: Ledger, label: str, path: str | Path, progress: Progress | None, cancel: Cancel | None,
                    aliases: dict[tuple[str, str], str] | None) -> ImportReport:
     """A real import of project rows that the helper process reads and checks (``check_worker``) while this
@@ -197,14 +209,10 @@ def _import_beside(ledger: Ledger, label: str, path: str | Path, progress: Progr
             op.session.execute(text("UPDATE projects SET id = id WHERE 0"))
             with WORKER.job(Job(str(ledger.path), str(path), dict(aliases or {})), cancel) as receive:
                 _, table, rows = receive()
-                report = ImportReport("projects", str(path), table.sheet, table.header_row, rows, list(table.problems),
-                                      notes=list(table.notes), ignored_headers=table.ignored_headers, dry_run=False)
+                report = _new_report("projects", path, table, rows, False, aliases)
                 if not rows:
                     receive()
                     raise _Rejected
-                if aliases:
-                    report.notes.append("按相近的已有名称导入：" + "、".join(f"“{v}”→“{to}”"
-                                                                    for (_k, v), to in aliases.items()))
                 writer = _Writer(op, ProjectReader())
                 while (frame := receive())[0] != "done":
                     if frame[0] == "spellings":  # the file's investors: their stored projects for the write's rule
@@ -228,8 +236,7 @@ def _import_beside(ledger: Ledger, label: str, path: str | Path, progress: Progr
             if report.problems:
                 raise _Rejected
             writer.flush()
-            op.change.label = (f"导入{label}：{Path(path).name}（新增 {report.would_create} 条，"
-                               f"更新 {report.would_update} 条）")
+            op.change.label = _written_label(label, path, report)
     except _Rejected:
         assert report is not None
         report.created = []
