@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select, text
 
+from zsdesk import ops
 from zsdesk.check import check_ledger
 from zsdesk.errors import LedgerError
 from zsdesk.ledger import Ledger
@@ -121,12 +122,16 @@ def _count(ledger: Ledger) -> tuple[int, int]:
                 s.execute(text("SELECT count(*) FROM audit_log")).scalar_one())
 
 
-def test_checked_beside_writes_what_one_process_writes(twins, tmp_path, worker):
+@pytest.mark.parametrize("read_ahead", [False, True], ids=["read-when-the-file-comes", "read-ahead"])
+def test_checked_beside_writes_what_one_process_writes(twins, tmp_path, worker, read_ahead):
+    """With ``read_ahead`` the helper has folded every stored project before the job (stored_projects.py), as
+    when the import dialog has been open a while: the same report, rows and audit records."""
     one, beside, codes = twins
     path = _second_file(tmp_path, codes)
     WORKER.stop()
     expected = import_file(one, "projects", path, dry_run=False)  # no helper: the one-process path
-    WORKER.wait_ready()
+    assert beside.path is not None
+    assert WORKER.wait_ready(beside.path if read_ahead else None) is read_ahead
     got = import_file(beside, "projects", path, dry_run=False)
     assert expected.written and got.written, got.problems
     assert (got.would_create, got.would_update) == (1_105, 200)
@@ -137,18 +142,40 @@ def test_checked_beside_writes_what_one_process_writes(twins, tmp_path, worker):
     assert beside.path is not None and check_ledger(beside.path).healthy
 
 
-def test_a_problem_anywhere_writes_nothing_and_reports_as_one_process(twins, tmp_path, worker):
+@pytest.mark.parametrize("read_ahead", [False, True], ids=["read-when-the-file-comes", "read-ahead"])
+def test_a_problem_anywhere_writes_nothing_and_reports_as_one_process(twins, tmp_path, worker, read_ahead):
     one, beside, codes = twins
     path = _second_file(tmp_path, codes, bad=True)
     WORKER.stop()
     expected = import_file(one, "projects", path, dry_run=False)
-    WORKER.wait_ready()
+    assert beside.path is not None
+    assert WORKER.wait_ready(beside.path if read_ahead else None) is read_ahead
     before = _count(beside)
     got = import_file(beside, "projects", path, dry_run=False)
     assert not got.written and [(p.row, p.column) for p in got.problems] == [(702, "协议资金（万元）"),
                                                                             (1102, "牵头单位")]
     assert _report(got) == _report(expected)
     assert _count(beside) == before  # the batches written before row 702 was found: rolled back
+
+
+def test_a_read_ahead_the_ledger_has_moved_on_from_is_not_used(twins, tmp_path, worker):
+    """Read ahead, then a project of the file's (same investor, same name) is saved in the window: the helper
+    sees the commit (``PRAGMA data_version``) and reads what it needs itself, so the row without a code is
+    refused as the twin of a stored project, as in one process. Taken stale, the read-ahead would have let the
+    import write a second project of that name (tried: the test fails with ``fresh`` always true)."""
+    one, beside, codes = twins
+    path = _second_file(tmp_path, codes)
+    twin = {"name": "并行检查项目300", "investor": "投资方3"}
+    WORKER.stop()
+    ops.create_project(one, twin)
+    expected = import_file(one, "projects", path, dry_run=False)  # one process
+    assert beside.path is not None and WORKER.wait_ready(beside.path)
+    ops.create_project(beside, twin)  # after the read-ahead
+    got = import_file(beside, "projects", path, dry_run=False)
+    assert [(p.row, p.column) for p in got.problems] == [(202, "项目编号")]
+    assert "台账中已有名称和投资方都相同的项目" in got.problems[0].reason
+    assert not got.written and _report(got) == _report(expected)
+    assert _contents(beside) == _contents(one)
 
 
 def test_the_helper_dying_writes_nothing_and_the_next_import_works(twins, tmp_path, worker):

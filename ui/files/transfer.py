@@ -56,10 +56,10 @@ class ImportWizard(QDialog):
         ledger = context.ledger
         if ledger.path is not None and ledger.read_only_reason is None:
             # The helper that checks a big project import on the other core: started now, it is ready
-            # (~2 s) by the time the clerk has chosen a file and looked at the check.
+            # (~2 s) and has read the ledger's stored projects by the time the clerk has chosen a file.
             from zsdesk.xlsx.check_worker import WORKER
 
-            WORKER.start()
+            WORKER.start(ledger.path)
         self.setWindowTitle(S.IMPORT_TITLE)
         self.pages = QStackedWidget(self)
         # 1. choose

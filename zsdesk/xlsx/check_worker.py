@@ -64,6 +64,15 @@ class Job:
     aliases: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
+@dataclass
+class ReadAhead:
+    """Read the ledger's stored projects ahead of the next job (``stored_projects``); with ``answer`` the helper
+    says ``("read ahead", done)`` when it has."""
+
+    ledger: str
+    answer: bool = False
+
+
 # --- the import's side ------------------------------------------------------------------------------
 
 class CheckWorker:
@@ -75,14 +84,24 @@ class CheckWorker:
         self._ready = False
         self._exit_hook = False
 
-    def start(self) -> None:
-        """Start the helper unless it runs (returns at once; it gets ready on the other core). Never waits:
-        while an import uses the helper, it is running."""
+    def start(self, ledger: Path | None = None) -> None:
+        """Start the helper unless it runs (returns at once; it gets ready on the other core) and, given the
+        ``ledger`` file, have it read the ledger's stored projects ahead of the next job. Never waits: while an
+        import uses the helper, it is running."""
         if self._lock.acquire(blocking=False):
             try:
                 self._start_locked()
+                if ledger is not None:
+                    self._read_ahead(ledger, answer=False)
+            except OSError:  # a helper that died on its own: the next job starts another
+                self._stop_locked(at_once=True)
             finally:
                 self._lock.release()
+
+    def _read_ahead(self, ledger: Path, answer: bool) -> None:
+        proc = self._proc
+        assert proc is not None and proc.stdin is not None
+        _send(proc.stdin, ReadAhead(str(ledger), answer))
 
     def _start_locked(self) -> None:
         if self._proc is not None and self._proc.poll() is None:
@@ -97,12 +116,21 @@ class CheckWorker:
             atexit.register(self.stop)
             self._exit_hook = True
 
-    def wait_ready(self) -> None:
-        """Start the helper if needed and wait until it can take a job (the bench measures an import in a
-        window that has been open a while; the window itself only starts it)."""
+    def wait_ready(self, ledger: Path | None = None) -> bool:
+        """Start the helper if needed and wait until it can take a job — given ``ledger``, until it has read
+        the ledger's stored projects ahead too (the bench measures an import in a window whose import dialog
+        has been open a while; the window itself only starts it). Returns whether that read ahead was done."""
         with self._lock:
             self._start_locked()
             self._await_ready(None)
+            if ledger is None:
+                return False
+            proc = self._proc
+            assert proc is not None
+            with _gone_if_broken():
+                self._read_ahead(ledger, answer=True)
+                frame = _receive(proc, None)
+            return frame == ("read ahead", True)
 
     def _await_ready(self, cancel: Callable[[], bool] | None) -> None:
         proc = self._proc
@@ -257,17 +285,39 @@ WORKER = CheckWorker()
 
 # --- the helper's side -------------------------------------------------------------------------------
 
-def check_job(job: Job, send: Callable[[tuple[Any, ...]], None]) -> None:
-    """Read ``job.path`` and check its project rows against ``job.ledger`` (read-only) as the import in one
-    process does — each row planned (``ProjectReader.plan``), then validated (``validate_plans``) — sending
-    ``("table", table without its rows, rows)``; ``("spellings", …)``, the file's investors as the ledger
-    spells them, once known; ``("plans", checked plans, problems so far, rows done, rows)`` every ``CHUNK``
-    rows; and ``("done", report)`` with every problem, note, hint and count of the check."""
+def check_job(job: Job, send: Callable[[tuple[Any, ...]], None], stored: Any = None) -> None:
+    """The helper's job: ``check_rows`` against the ledger file ``job.ledger``, read through a read-only
+    connection of its own; ``stored``: its stored projects read ahead (``stored_projects.StoredProjects``), taken
+    when nothing has been committed since."""
     # local: the import dialog loads this module only to start the helper; the checking machinery is the helper's
     from sqlalchemy.orm import Session
 
     # local: as above
     from ..sqlite_file import read_only_engine
+
+    @contextmanager
+    def ledger_session() -> Iterator[Any]:
+        engine = read_only_engine(Path(job.ledger))
+        try:
+            with Session(engine) as session:
+                yield session
+        finally:
+            engine.dispose()
+
+    # The import holds the writer lock before it sends the job: nobody commits until the check ends.
+    check_rows(job, ledger_session, send, stored if stored is not None and stored.fresh(job.ledger) else None)
+
+
+def check_rows(job: Job, ledger_session: Callable[[], Any], send: Callable[[tuple[Any, ...]], None],
+               stored: Any = None) -> None:
+    """Read ``job.path`` and check its project rows against the ledger (a session from ``ledger_session()``, a
+    context manager, opened once the file is read) as the import in one process does — each row planned
+    (``ProjectReader.plan``), then validated (``validate_plans``) — sending ``("table", table without its rows,
+    rows)``; ``("spellings", …)``, the file's investors as the ledger spells them, once known; ``("plans",
+    checked plans, problems so far, rows done, rows)`` every ``CHUNK`` rows; and ``("done", report)`` with every
+    problem, note, hint and count of the check. ``stored``: the ledger's stored projects read ahead, current
+    (``Lookups.adopt``)."""
+    # local: as above
     from .reader import read_table
     from .row_checks import count_plans, validate_plans
     from .rows_base import Context, ImportReport, collector_paused
@@ -279,40 +329,45 @@ def check_job(job: Job, send: Callable[[tuple[Any, ...]], None]) -> None:
         if not table.rows:
             send(("done", None))
             return
-        engine = read_only_engine(Path(job.ledger))
-        try:
-            with Session(engine) as session:
-                report = ImportReport("projects", job.path)
-                ctx = Context(session, table, report, job.aliases or None)
-                reader = ProjectReader()
-                cleaned: list[str] = []  # after every plan's notes, as in one process
-                plans: list[Any] = []
-                chunk: list[Any] = []
-                rows = table.rows
-                for i, (number, row) in enumerate(rows, 1):
-                    plan = reader.plan(ctx, number, row)
-                    if i == 1 and reader.index is not None:
-                        send(("spellings", reader.index.spellings))
-                    if plan is not None:
-                        chunk.append(plan)
-                    if i % CHUNK == 0 or i == len(rows):
-                        validate_plans(ctx, reader, chunk, cleaned)
-                        send(("plans", chunk, len(report.problems), i, len(rows)))
-                        plans += chunk
-                        chunk = []
-                reader.finish(ctx, plans)  # ProjectReader's is empty: nothing in it needs every row
-                report.notes += cleaned
-                count_plans(report, plans)
-                send(("done", report))
-        finally:
-            engine.dispose()
+        with ledger_session() as session:
+            report = ImportReport("projects", job.path)
+            ctx = Context(session, table, report, job.aliases or None)
+            if stored is not None:
+                ctx.lookups.adopt(stored)
+            reader = ProjectReader()
+            cleaned: list[str] = []  # after every plan's notes, as in one process
+            plans: list[Any] = []
+            chunk: list[Any] = []
+            rows = table.rows
+            for i, (number, row) in enumerate(rows, 1):
+                plan = reader.plan(ctx, number, row)
+                if i == 1 and reader.index is not None:
+                    # Read ahead, their stored projects too: the import then need not read them (~0.2 s of it)
+                    send(("spellings", reader.index.spellings,
+                          [tuple(r) for r in reader.index.rows] if stored is not None else None))
+                if plan is not None:
+                    chunk.append(plan)
+                if i % CHUNK == 0 or i == len(rows):
+                    validate_plans(ctx, reader, chunk, cleaned)
+                    send(("plans", chunk, len(report.problems), i, len(rows)))
+                    plans += chunk
+                    chunk = []
+            reader.finish(ctx, plans)  # ProjectReader's is empty: nothing in it needs every row
+            report.notes += cleaned
+            count_plans(report, plans)
+            send(("done", report))
 
 
 def serve(inp: IO[bytes], out: IO[bytes]) -> None:
-    """The helper's loop: one job after another until its input ends.
+    """The helper's loop: one message after another until its input ends — a ``Job`` is checked, a
+    ``ReadAhead`` reads the ledger's stored projects for the next job (given up as soon as a message waits).
 
     The frames are written by a thread of their own: a pipe holds 64 KiB, a chunk's plans ~200 KiB, and the
     check must not wait while the import writes a batch instead of reading (it did: 5,000 rows, 0.4 s)."""
+    # local: as in check_job
+    from .rows_base import collector_paused
+    from .stored_projects import read_stored
+
     outgoing: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
 
     def write() -> None:
@@ -326,24 +381,58 @@ def serve(inp: IO[bytes], out: IO[bytes]) -> None:
     def send(frame: tuple[Any, ...]) -> None:
         outgoing.put(_frame(frame))
 
+    def waiting() -> bool:
+        return bool(select.select([inp], [], [], 0)[0])
+
     writer = threading.Thread(target=write, name="zsdesk-check-frames", daemon=True)
     writer.start()
+    stored: Any = None
     try:
         send(("ready",))
         while True:
-            head = inp.read(_HEADER.size)
+            head = _read_exactly(inp, _HEADER.size)
             if len(head) < _HEADER.size:
                 return
-            job: Job = pickle.loads(inp.read(_HEADER.unpack(head)[0]))
+            message: Job | ReadAhead = pickle.loads(_read_exactly(inp, _HEADER.unpack(head)[0]))
+            if isinstance(message, ReadAhead):
+                if stored is not None:
+                    stored.close()
+                stored = None
+                try:
+                    with collector_paused():  # ~0.5 million objects that live on: no collection walks them (2×)
+                        stored = read_stored(message.ledger, waiting)
+                except Exception:  # noqa: BLE001 - only a head start: the next job reads what it needs itself
+                    log.warning("reading the ledger ahead of an import failed:\n%s", traceback.format_exc())
+                if message.answer:
+                    send(("read ahead", stored is not None))
+                continue
             try:
-                check_job(job, send)
+                check_job(message, send, stored)
             except LedgerError as err:
                 send(("error", str(err)))
             except Exception:  # noqa: BLE001 - any bug: told to the import (which logs it), the helper goes on
                 send(("crash", traceback.format_exc()))
+            finally:  # read for one job: the import it checked has changed the ledger (or rolled back)
+                if stored is not None:
+                    stored.close()
+                stored = None
     finally:
         outgoing.put(None)
         writer.join(timeout=5)
+
+
+def _read_exactly(inp: IO[bytes], size: int) -> bytes:
+    """``size`` bytes of the helper's input (fewer only at its end): it is read unbuffered, so that a message
+    waiting is seen by ``select`` rather than hidden in a buffer."""
+    parts: list[bytes] = []
+    left = size
+    while left:
+        chunk = inp.read(left)
+        if not chunk:
+            break
+        parts.append(chunk)
+        left -= len(chunk)
+    return b"".join(parts)
 
 
 def main() -> None:
@@ -355,8 +444,12 @@ def main() -> None:
     sys.stdout = sys.stderr
     # Everything an import's check uses, imported now: the first job then starts at once.
     from . import reader, rows_projects  # noqa: F401
-    serve(sys.stdin.buffer, out)
+    serve(getattr(sys.stdin.buffer, "raw", sys.stdin.buffer), out)  # unbuffered: serve's select sees a message
 
 
 if __name__ == "__main__":
-    main()
+    # Run as ``python -m``, this file is ``__main__``: the loop runs in the package's own module, whose classes
+    # the import's pickles name (``isinstance(message, ReadAhead)``).
+    from zsdesk.xlsx.check_worker import main as package_main
+
+    package_main()

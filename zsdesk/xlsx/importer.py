@@ -216,7 +216,8 @@ def _import_beside(ledger: Ledger, label: str, path: str | Path, progress: Progr
                 writer = _Writer(op, ProjectReader())
                 while (frame := receive())[0] != "done":
                     if frame[0] == "spellings":  # the file's investors: their stored projects for the write's rule
-                        seed_same_names(op, frame[1], projects_of(op.session, frame[1]))
+                        _, spellings, stored = frame
+                        seed_same_names(op, spellings, projects_of(op.session, spellings) if stored is None else stored)
                         continue
                     _, chunk, problems, done, total = frame
                     if cancel is not None and cancel():

@@ -134,6 +134,16 @@ class Lookups:
         # value in a file → ``person``'s answer: a file names the same persons row after row (the stored
         # persons and the aliases do not change while one is checked)
         self._person_answers: dict[tuple[type, Any], tuple[Person | None, str]] = {}
+        self.stored: Any = None  # the helper's ``StoredProjects`` when they are current (``adopt``)
+
+    def adopt(self, stored: Any) -> None:
+        """Take the stored projects' look-ups read ahead by the helper (``stored_projects.StoredProjects``, current:
+        nothing committed since) instead of reading the file's investors' projects: the same answers."""
+        self.stored = stored
+        self._investors = stored.investors
+        self._by_code = stored.by_code
+        self._groups = dict(stored.groups)  # copies: a check adds the investors it found no project of
+        self._by_key = dict(stored.by_key)
 
     def _alias(self, kind: str, value: Any) -> str:
         text = norm(value)

@@ -110,6 +110,12 @@ class _ProjectIndex:
         self.lowered: dict[tuple[str, str], str] = {}
         exact_investors = {exact_key(text_value(row.get("investor"))) for _, row in ctx.table.rows}
         loose_investors = {norm(i) for i in exact_investors}
+        stored = ctx.lookups.stored
+        if stored is not None:  # read ahead for every investor by the helper (stored_projects.py): the same answers
+            self.spellings = stored.spellings(exact_investors, loose_investors)
+            self.rows = stored.rows_of(self.spellings)
+            self.exact, self.loose, self.lowered = stored.exact, stored.loose, stored.lowered
+            return
         spellings = [inv for inv in ctx.lookups.stored_investors()
                      if exact_key(inv) in exact_investors or norm(inv) in loose_investors]
         rows = ctx.lookups.projects_of(spellings)
