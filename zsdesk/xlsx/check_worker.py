@@ -20,6 +20,11 @@ What keeps it the same import:
   the reading's and sorts them as the one-process check does (tests/xlsx/test_import_beside.py compares
   reports and ledgers).
 
+**Read ahead.** The dialog also names the ledger (``ReadAhead``): once ready, the helper reads every stored
+project and folds the look-ups a check builds for the file's investors (``stored_projects``), while the clerk
+picks the file. A job takes them only when nothing has been committed to the ledger since; a job that comes
+first is not kept waiting (the read-ahead gives way). They are dropped after each job.
+
 The frames on the pipes are pickles, each behind its length; only this package's own processes exchange
 them. A helper reads jobs until its input closes, so it ends with the program that started it.
 """
@@ -286,38 +291,18 @@ WORKER = CheckWorker()
 # --- the helper's side -------------------------------------------------------------------------------
 
 def check_job(job: Job, send: Callable[[tuple[Any, ...]], None], stored: Any = None) -> None:
-    """The helper's job: ``check_rows`` against the ledger file ``job.ledger``, read through a read-only
-    connection of its own; ``stored``: its stored projects read ahead (``stored_projects.StoredProjects``), taken
-    when nothing has been committed since."""
+    """Read ``job.path`` and check its project rows against ``job.ledger`` (read-only) as the import in one
+    process does — each row planned (``ProjectReader.plan``), then validated (``validate_plans``) — sending
+    ``("table", table without its rows, rows)``; ``("spellings", …, their stored projects or None)``, the file's
+    investors as the ledger spells them, once known, with their stored projects when read ahead; ``("plans",
+    checked plans, problems so far, rows done, rows)`` every ``CHUNK`` rows; and ``("done", report)`` with every
+    problem, note, hint and count of the check. ``stored``: the ledger's stored projects read ahead
+    (``stored_projects.StoredProjects``), taken when nothing has been committed since (``Lookups.adopt``)."""
     # local: the import dialog loads this module only to start the helper; the checking machinery is the helper's
     from sqlalchemy.orm import Session
 
     # local: as above
     from ..sqlite_file import read_only_engine
-
-    @contextmanager
-    def ledger_session() -> Iterator[Any]:
-        engine = read_only_engine(Path(job.ledger))
-        try:
-            with Session(engine) as session:
-                yield session
-        finally:
-            engine.dispose()
-
-    # The import holds the writer lock before it sends the job: nobody commits until the check ends.
-    check_rows(job, ledger_session, send, stored if stored is not None and stored.fresh(job.ledger) else None)
-
-
-def check_rows(job: Job, ledger_session: Callable[[], Any], send: Callable[[tuple[Any, ...]], None],
-               stored: Any = None) -> None:
-    """Read ``job.path`` and check its project rows against the ledger (a session from ``ledger_session()``, a
-    context manager, opened once the file is read) as the import in one process does — each row planned
-    (``ProjectReader.plan``), then validated (``validate_plans``) — sending ``("table", table without its rows,
-    rows)``; ``("spellings", …)``, the file's investors as the ledger spells them, once known; ``("plans",
-    checked plans, problems so far, rows done, rows)`` every ``CHUNK`` rows; and ``("done", report)`` with every
-    problem, note, hint and count of the check. ``stored``: the ledger's stored projects read ahead, current
-    (``Lookups.adopt``)."""
-    # local: as above
     from .reader import read_table
     from .row_checks import count_plans, validate_plans
     from .rows_base import Context, ImportReport, collector_paused
@@ -329,33 +314,39 @@ def check_rows(job: Job, ledger_session: Callable[[], Any], send: Callable[[tupl
         if not table.rows:
             send(("done", None))
             return
-        with ledger_session() as session:
-            report = ImportReport("projects", job.path)
-            ctx = Context(session, table, report, job.aliases or None)
-            if stored is not None:
-                ctx.lookups.adopt(stored)
-            reader = ProjectReader()
-            cleaned: list[str] = []  # after every plan's notes, as in one process
-            plans: list[Any] = []
-            chunk: list[Any] = []
-            rows = table.rows
-            for i, (number, row) in enumerate(rows, 1):
-                plan = reader.plan(ctx, number, row)
-                if i == 1 and reader.index is not None:
-                    # Read ahead, their stored projects too: the import then need not read them (~0.2 s of it)
-                    send(("spellings", reader.index.spellings,
-                          [tuple(r) for r in reader.index.rows] if stored is not None else None))
-                if plan is not None:
-                    chunk.append(plan)
-                if i % CHUNK == 0 or i == len(rows):
-                    validate_plans(ctx, reader, chunk, cleaned)
-                    send(("plans", chunk, len(report.problems), i, len(rows)))
-                    plans += chunk
-                    chunk = []
-            reader.finish(ctx, plans)  # ProjectReader's is empty: nothing in it needs every row
-            report.notes += cleaned
-            count_plans(report, plans)
-            send(("done", report))
+        # The import holds the writer lock before it sends the job: nobody commits until the check ends.
+        if stored is not None and not stored.fresh(job.ledger):
+            stored = None
+        engine = read_only_engine(Path(job.ledger))
+        try:
+            with Session(engine) as session:
+                report = ImportReport("projects", job.path)
+                ctx = Context(session, table, report, job.aliases or None)
+                if stored is not None:
+                    ctx.lookups.adopt(stored)
+                reader = ProjectReader()
+                cleaned: list[str] = []  # after every plan's notes, as in one process
+                plans: list[Any] = []
+                chunk: list[Any] = []
+                rows = table.rows
+                for i, (number, row) in enumerate(rows, 1):
+                    plan = reader.plan(ctx, number, row)
+                    if i == 1 and reader.index is not None:
+                        # Read ahead, their stored projects too: the import need not read them (~0.2 s of it).
+                        send(("spellings", reader.index.spellings, reader.index.rows if stored is not None else None))
+                    if plan is not None:
+                        chunk.append(plan)
+                    if i % CHUNK == 0 or i == len(rows):
+                        validate_plans(ctx, reader, chunk, cleaned)
+                        send(("plans", chunk, len(report.problems), i, len(rows)))
+                        plans += chunk
+                        chunk = []
+                reader.finish(ctx, plans)  # ProjectReader's is empty: nothing in it needs every row
+                report.notes += cleaned
+                count_plans(report, plans)
+                send(("done", report))
+        finally:
+            engine.dispose()
 
 
 def serve(inp: IO[bytes], out: IO[bytes]) -> None:
