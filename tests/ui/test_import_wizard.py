@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from helper_process import helper_holds, helper_lets_go  # tests/ is on sys.path (pytest's rootdir)
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
@@ -172,3 +173,16 @@ def test_update_report_lists_every_change_before_confirming(context: LedgerConte
     assert len(changes) == 1 and changes[0][1] == 2 and changes[0][2] == "协议资金（万元）"
     assert code in changes[0][3] and "→" in changes[0][3]
     assert "将修改 1 处字段" in wizard.summary.text() and wizard.confirm_button.isEnabled()
+
+
+def test_the_helper_reads_the_ledger_ahead_while_the_dialog_is_open_and_lets_go_when_it_closes(
+        context: LedgerContext, qtbot: Any, tmp_path: Path) -> None:
+    """The dialog starts the helper with the ledger: it reads the stored projects ahead, holding the ledger
+    file open to see later commits; closed, the dialog has it drop them and close the file (a restore must be
+    able to replace it)."""
+    path = context.ledger.path
+    assert path is not None
+    wizard = _wizard(context, qtbot, tmp_path / "未选.xlsx")
+    qtbot.waitUntil(lambda: helper_holds(path), timeout=30000)
+    wizard.reject()
+    assert helper_lets_go(path)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helper_process import helper_lets_go  # tests/ is on sys.path (pytest's rootdir)
 from sqlalchemy import select, text
 
 from zsdesk import ops
@@ -140,6 +141,7 @@ def test_checked_beside_writes_what_one_process_writes(twins, tmp_path, worker, 
     assert _contents(beside) == _contents(one)
     assert got.change is not None and got.change.label == expected.change.label  # type: ignore[union-attr]
     assert beside.path is not None and check_ledger(beside.path).healthy
+    assert helper_lets_go(beside.path)  # what it read ahead is dropped with its job: the ledger file closed
 
 
 @pytest.mark.parametrize("read_ahead", [False, True], ids=["read-when-the-file-comes", "read-ahead"])

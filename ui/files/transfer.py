@@ -60,6 +60,7 @@ class ImportWizard(QDialog):
             from zsdesk.xlsx.check_worker import WORKER
 
             WORKER.start(ledger.path)
+        self._helper_reads_ahead = ledger.path is not None and ledger.read_only_reason is None
         self.setWindowTitle(S.IMPORT_TITLE)
         self.pages = QStackedWidget(self)
         # 1. choose
@@ -142,6 +143,15 @@ class ImportWizard(QDialog):
         path, _ = QFileDialog.getOpenFileName(self, S.IMPORT_TITLE, self.path.text(), S.XLSX_FILTER)
         if path:
             self.path.setText(path)
+
+    def done(self, result: int) -> None:
+        """Closed (import done, cancelled or the window's close box): the helper drops what it read ahead and
+        lets go of the ledger file."""
+        if self._helper_reads_ahead:
+            from zsdesk.xlsx.check_worker import WORKER  # local: as in __init__
+
+            WORKER.forget()
+        super().done(result)
 
     def open_mapping(self) -> MappingWizard:
         wizard = MappingWizard(self.context, self.path.text().strip(), self.parentWidget())

@@ -71,8 +71,9 @@ class Job:
 
 @dataclass
 class ReadAhead:
-    """Read the ledger's stored projects ahead of the next job (``stored_projects``); with ``answer`` the helper
-    says ``("read ahead", done)`` when it has."""
+    """Read the ledger's stored projects ahead of the next job (``stored_projects``), dropping any read before;
+    ``ledger`` empty: only drop them (and close the ledger file). With ``answer`` the helper says
+    ``("read ahead", done)`` when it has."""
 
     ledger: str
     answer: bool = False
@@ -103,10 +104,23 @@ class CheckWorker:
             finally:
                 self._lock.release()
 
-    def _read_ahead(self, ledger: Path, answer: bool) -> None:
+    def forget(self) -> None:
+        """Have a running helper drop what it read ahead and close the ledger file (the import dialog closed
+        without an import: a file held open could not be replaced by a restore on every system). Never waits:
+        a running import's helper drops it when the import ends."""
+        if self._proc is not None and self._lock.acquire(blocking=False):
+            try:
+                if self._proc is not None and self._proc.poll() is None:
+                    self._read_ahead(None, answer=False)
+            except OSError:  # a helper that died on its own: the next job starts another
+                self._stop_locked(at_once=True)
+            finally:
+                self._lock.release()
+
+    def _read_ahead(self, ledger: Path | None, answer: bool) -> None:
         proc = self._proc
         assert proc is not None and proc.stdin is not None
-        _send(proc.stdin, ReadAhead(str(ledger), answer))
+        _send(proc.stdin, ReadAhead("" if ledger is None else str(ledger), answer))
 
     def _start_locked(self) -> None:
         if self._proc is not None and self._proc.poll() is None:
@@ -390,6 +404,8 @@ def serve(inp: IO[bytes], out: IO[bytes]) -> None:
                     stored.close()
                 stored = None
                 try:
+                    if not message.ledger:
+                        continue
                     with collector_paused():  # ~0.5 million objects that live on: no collection walks them (2×)
                         stored = read_stored(message.ledger, waiting)
                 except Exception:  # noqa: BLE001 - only a head start: the next job reads what it needs itself
