@@ -94,25 +94,30 @@ class CheckWorker:
         """Start the helper unless it runs (returns at once; it gets ready on the other core) and, given the
         ``ledger`` file, have it read the ledger's stored projects ahead of the next job. Never waits: while an
         import uses the helper, it is running."""
-        if self._lock.acquire(blocking=False):
-            try:
-                self._start_locked()
-                if ledger is not None:
-                    self._read_ahead(ledger, answer=False)
-            except OSError:  # a helper that died on its own: the next job starts another
-                self._stop_locked(at_once=True)
-            finally:
-                self._lock.release()
+
+        def step() -> None:
+            self._start_locked()
+            if ledger is not None:
+                self._read_ahead(ledger, answer=False)
+        self._unless_busy(step)
 
     def forget(self) -> None:
         """Have a running helper drop what it read ahead and close the ledger file (the import dialog closed
         without an import: a file held open could not be replaced by a restore on every system). Never waits:
         a running import's helper drops it when the import ends."""
-        if self._proc is not None and self._lock.acquire(blocking=False):
+
+        def step() -> None:
+            if self._proc is not None and self._proc.poll() is None:
+                self._read_ahead(None, answer=False)
+        self._unless_busy(step)
+
+    def _unless_busy(self, step: Callable[[], None]) -> None:
+        """``step`` under the lock, unless an import holds it (never waits); a helper found dead is stopped, and
+        the next job starts another."""
+        if self._lock.acquire(blocking=False):
             try:
-                if self._proc is not None and self._proc.poll() is None:
-                    self._read_ahead(None, answer=False)
-            except OSError:  # a helper that died on its own: the next job starts another
+                step()
+            except OSError:
                 self._stop_locked(at_once=True)
             finally:
                 self._lock.release()
