@@ -162,6 +162,7 @@ def table_queries(target: str | Path, repeat: int) -> dict[str, list[float]]:
     view). The unit: the lead unit of the first project by code (the same demo project on either database)."""
     from zsdesk.models import Project
     from zsdesk.queries import ProjectQuery
+    from zsdesk.queries.first_screen import first_screen
 
     out: dict[str, list[float]] = {}
     with open_unlocked(target, operator="bench") as ledger, ledger.reading() as s:
@@ -173,4 +174,7 @@ def table_queries(target: str | Path, repeat: int) -> dict[str, list[float]]:
         for key, query in cases.items():
             query.ids(s)
             out[key] = [clock(lambda q=query: q.ids(s)) for _ in range(repeat)]
+        if ledger.engine.dialect.name == "sqlite":  # the table's first screen: SQLite's text index only
+            out["filter_text_screen"] = [clock(lambda: first_screen(s, ProjectQuery(text="玻纤"), 100))
+                                         for _ in range(repeat)]
     return out

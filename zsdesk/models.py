@@ -147,6 +147,9 @@ class Project(SoftDelete, Base):
               postgresql_where=text("deleted_at IS NULL")),
         Index("ix_projects_live_lead_unit_id", "lead_unit_id", "id", "deleted_at", sqlite_where=text("deleted_at IS NULL"),
               postgresql_where=text("deleted_at IS NULL")),
+        # The deleted ones (migration 0015): the text filter's first screen takes them from its count.
+        Index("ix_projects_deleted", "id", sqlite_where=text("deleted_at IS NOT NULL"),
+              postgresql_where=text("deleted_at IS NOT NULL")),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(20), unique=True)

@@ -7,12 +7,13 @@ ids; ``data()`` never touches the database for a row already in its block cache.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from zsdesk.queries import ReadSession
+from zsdesk.queries.first_screen import LazyIds
 
 from .context import LedgerContext
 from .roles import IdRole
@@ -37,7 +38,8 @@ class IdsTableModel(QAbstractTableModel, Generic[RecordT]):
     def __init__(self, context: LedgerContext, column_count: int) -> None:
         super().__init__()
         self.context = context
-        self.ids: list[int] = []
+        # Every id, or a LazyIds: the count and the first screen's ids, every id read when a row past them is asked for.
+        self.ids: Sequence[int] = []
         self.total_live = 0
         self._column_count = column_count
         self._row_of: dict[int, int] | None = None
@@ -59,7 +61,7 @@ class IdsTableModel(QAbstractTableModel, Generic[RecordT]):
         raise NotImplementedError
 
     # --- ids ----------------------------------------------------------------------------------
-    def show_ids(self, ids: list[int]) -> None:
+    def show_ids(self, ids: Sequence[int]) -> None:
         """A new list of ids (a new query): one model reset, every cache dropped."""
         self.beginResetModel()
         self.ids = ids
@@ -73,12 +75,19 @@ class IdsTableModel(QAbstractTableModel, Generic[RecordT]):
             self._row_of = {rid: i for i, rid in enumerate(self.ids)}
         return self._row_of.get(record_id)
 
+    def loaded_row_of(self, record_id: int) -> int | None:
+        """The row of ``record_id`` among the ids read so far: a row never read has nothing cached to refresh."""
+        ids = self.ids
+        if isinstance(ids, LazyIds) and ids.filled is None:
+            return ids.known_index(record_id)
+        return self.row_of(record_id)
+
     def refresh_ids(self, record_ids: Iterable[int]) -> None:
         """Re-read changed rows in place: ``dataChanged``, no reset."""
         for rid in record_ids:
             self._rows.pop(rid, None)
             self._display.pop(rid, None)
-            row = self.row_of(rid)
+            row = self.loaded_row_of(rid)
             if row is not None:
                 self.dataChanged.emit(self.index(row, 0), self.index(row, self._column_count - 1))
 

@@ -6,17 +6,18 @@ touches the database for a row already in its page cache, so scrolling 100,000 r
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from zsdesk.labels import ORIGIN_LABELS, STAGE_LABELS, field_label
 from zsdesk.money import format_money
 from zsdesk.queries import SIZE_CLASS_LABELS, ProjectQuery, ProjectRow, ReadSession, fetch_rows
+from zsdesk.queries.first_screen import LAZY_FROM, LazyIds, first_screen
 
 from .. import strings as S
 from ..common.context import LedgerContext
@@ -71,6 +72,8 @@ class ProjectTableModel(IdsTableModel[ProjectRow]):
         # While the page sets itself up (sort column, restored columns), queries are kept, not run:
         # one reload at the end instead of one per step (bench/run.py, the first screen).
         self.held = False
+        self.first_screen_from = LAZY_FROM  # matches of a text filter from which only the first block is read
+        self._total_stale = True
         context.money_unit_changed.connect(self._money_unit_changed)
         self._withdrawn_font = QFont()
         self._withdrawn_font.setStrikeOut(True)
@@ -84,11 +87,35 @@ class ProjectTableModel(IdsTableModel[ProjectRow]):
     def reload(self) -> None:
         q = replace(self.query, stale_days=self.context.stale_days, thresholds=self.context.thresholds,
                     today=self.context.today)
+        ids: Sequence[int]
         with self.context.ledger.reading() as s:
-            ids = q.ids(s)
-            self.total_live = ProjectQuery().count(s) if q != ProjectQuery() else len(ids)
+            # A text filter over many projects: the count and the first block now, the rest when scrolled to.
+            screen = first_screen(s, q, self.block, self.first_screen_from)
+            if screen is not None:
+                ids = LazyIds(screen, lambda: self._every_id(q), self._changed_meanwhile)
+            else:
+                ids = q.ids(s)
+            if q == ProjectQuery():
+                self.total_live = len(ids)
+            elif self._total_stale:
+                self.total_live = ProjectQuery().count(s)
+            self._total_stale = False
         self.query = q
         self.show_ids(ids)
+
+    def ledger_changed(self) -> None:
+        """Projects may have been added or deleted: the next reload counts the ledger's total again (a filter
+        alone does not: 37 ms at 1M projects)."""
+        self._total_stale = True
+
+    def _every_id(self, query: ProjectQuery) -> list[int]:
+        with self.context.ledger.reading() as s:
+            return query.ids(s)
+
+    def _changed_meanwhile(self) -> None:
+        """The ledger changed between the first screen and reading every id: shown again once this event is done."""
+        self._total_stale = True
+        QTimer.singleShot(0, self.reload)
 
     def _money_unit_changed(self, _unit: str) -> None:
         self.redisplay_all()

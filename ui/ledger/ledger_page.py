@@ -165,6 +165,7 @@ class LedgerPage(IdsPage):
 
     def refresh(self) -> None:
         self.filters.reload_choices()
+        self.model.ledger_changed()
         self._reload_keeping_selection(self.model.query)
 
     def _reload_keeping_selection(self, query: ProjectQuery) -> None:
@@ -174,6 +175,7 @@ class LedgerPage(IdsPage):
         structural = [r for r in change.records if r.entity == "project" and (
             r.action != "update" or (r.before or {}).get("deleted_at") != (r.after or {}).get("deleted_at"))]
         if structural:
+            self.model.ledger_changed()
             self._reload_keeping_selection(self.model.query)
         else:
             touched = set(change.ids("project"))

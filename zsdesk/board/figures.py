@@ -25,12 +25,11 @@ from fractions import Fraction
 from typing import Any
 
 from sqlalchemy import BigInteger, ColumnElement, Integer, and_, case, false, literal_column, or_
-from sqlalchemy.sql.elements import UnaryExpression
-from sqlalchemy.sql.operators import custom_op
 
 from ..models import Project
 from ..queries.expressions import signed_date_expr as first_signed_expr  # the vocabulary's one definition
 from ..queries.expressions import size_class_expr as size_class_expr
+from ..queries.expressions import unindexed as unindexed  # re-exported: the board's modules name it here
 from ..queries.expressions import verified_expr
 from ..rules import Rules
 
@@ -121,14 +120,6 @@ def window_predicates(w: Window, scan: bool = False) -> dict[str, ColumnElement[
     framework = and_(_in(col(Project.framework_date), w), or_(formal_date.is_(None), formal_date > w[1]))
     return {"formal": formal, "framework": framework, "signed": or_(formal, framework),
             "first": _in(col(first_signed_expr()), w), "started": _in(col(Project.started_date), w)}
-
-
-def unindexed(column: Any) -> Any:
-    """``column`` as SQLite's unary ``+`` (same value, no index): SQLite then reads the table in order
-    instead of looking rows up one by one from a date index — 2–3× faster when a board's windows hold
-    tens of thousands of projects. SQLite only (PostgreSQL has no unary ``+`` on dates and its planner
-    weighs a sequential scan itself)."""
-    return UnaryExpression(column.expression, operator=custom_op("+"), type_=column.type)
 
 
 def signing_prefilter(span: Window, scan: bool = False) -> ColumnElement[bool]:

@@ -34,6 +34,7 @@ from ..text_index import GRAMS_FUNCTION, GRAMS_INDEX, INDEX, PENDING, TRIGGERS
 from ..text_index import is_index_table as is_index_table  # re-exported: tests and check name it here
 
 TERMS = "project_text_terms"  # a TEMP fts5vocab table, made per connection when first needed
+ROW_TERMS = "project_text_row_terms"  # the same, one row per term (first_screen's counts)
 _TOP = "\U0010ffff"
 
 _index = table(INDEX, column("rowid"))
@@ -59,9 +60,10 @@ def has_index(session: Session) -> bool:
     return known
 
 
-def _terms_table(session: Session) -> bool:
+def _terms_table(session: Session, name: str = TERMS, kind: str = "instance") -> bool:
     """The vocabulary table on this connection (TEMP: never in the file). False where the connection cannot
-    create it: short texts then scan.
+    create it: short texts then scan. ``kind``: fts5vocab's ``instance`` (a row per occurrence: the ids) or
+    ``row`` (a row per term: the terms themselves, :func:`match_expression`).
 
     A read-only opening's ``query_only`` refuses even a TEMP table, and a 2-character filter scanned every
     project (100k: ~180 → ~45 ms with the index). Its file is opened ``mode=ro`` or ``immutable`` (SQLite
@@ -69,7 +71,7 @@ def _terms_table(session: Session) -> bool:
     raw: Any = session.connection().connection.dbapi_connection
     if raw is None:
         return False
-    create = f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{TERMS} USING fts5vocab(main, {INDEX}, instance)"
+    create = f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{name} USING fts5vocab(main, {INDEX}, {kind})"
     try:
         raw.execute(create)
     except sqlite3.Error:
@@ -103,6 +105,38 @@ def _plain_fold(text: str) -> str | None:
         else:
             return None
     return "".join(out)
+
+
+def exact_text(text: str) -> bool:
+    """Whether the index's matches for ``text`` are exactly the projects whose LIKE matches it: no ASCII letter
+    (LIKE folds their case, the tokenizer folds other letters onto them too, e.g. the Kelvin sign onto k), no
+    control character (the padding), and every other character without case, so that folding leaves it and
+    nothing else folds onto it (汉字, digits, punctuation)."""
+    return bool(text) and all(
+        (" " <= ch < "\x7f" and not ch.isalpha()) or
+        (ch >= "\u2e80" and ch.lower() == ch == ch.upper() and ch.casefold() == ch) for ch in text)
+
+
+MAX_TERMS = 256  # a 1- or 2-character text starting more trigrams than this is left to the ids' path
+
+
+def match_expression(session: Session, text: str) -> str | None:
+    """An FTS5 query matching the indexed projects that contain ``text`` (an :func:`exact_text`): the phrase for
+    3 characters or more; for 1 or 2, each trigram term that starts with it, OR'd (the ``row`` vocabulary's
+    terms in that range). ``""``: no indexed project can contain it. None: no such query here (no index, no
+    vocabulary table on this connection, more than :data:`MAX_TERMS` terms)."""
+    if not has_index(session):
+        return None
+    if len(text) >= 3:
+        return '"' + text.replace('"', '""') + '"'
+    if not _terms_table(session, ROW_TERMS, "row"):
+        return None
+    terms = session.connection().exec_driver_sql(
+        f"SELECT term FROM temp.{ROW_TERMS} WHERE term >= ? AND term <= ? LIMIT {MAX_TERMS + 1}",
+        (text, text + _TOP * (3 - len(text)))).scalars().all()
+    if len(terms) > MAX_TERMS:
+        return None
+    return " OR ".join('"' + term.replace('"', '""') + '"' for term in terms)
 
 
 def has_grams(session: Session) -> bool:
