@@ -6,7 +6,6 @@ The window's ledger table, the xlsx export of a filtered view and the benchmarks
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -228,44 +227,27 @@ class ProjectQuery:
 
     def _ids_by_unit_name(self, session: Session, column: Any, narrowed: Narrowing | None = None) -> list[int]:
         """The order of :meth:`select` for a sort by a unit's name, without sorting 100,000 joined rows in
-        SQL (223 ms): the few hundred units ranked by the database (its collation, its NULL placement),
-        the ids fetched ordered by (unit id, id) — for the lead unit straight from a live index — and
-        each unit's run of ids placed by its unit's rank; reversed for descending."""
+        SQL (223 ms): the few hundred units ranked by the database (its collation, its NULL placement), each
+        unit's ids grouped by the database (:func:`ids_by_unit`), and each unit's run of ids placed by its
+        unit's rank; reversed for descending."""
         names = session.execute(select(Unit.id, Unit.name).order_by(Unit.name, Unit.id)).all()
-        # The database's own NULL placement (first on SQLite, last on PostgreSQL), so the ids come straight
-        # from the live index; a NULLS FIRST on PostgreSQL sorted the 100k rows instead (144 → 43 ms).
-        pairs = fetch_pairs(session, select(column, Project.id).where(*self.conditions(narrowed, _dialect(session)))
-                            .order_by(column.asc(), Project.id))
-        if pairs and pairs[-1][0] is None:  # PostgreSQL: the projects without a unit at the end; to the front
-            first_null = len(pairs)
-            while first_null and pairs[first_null - 1][0] is None:
-                first_null -= 1
-            pairs = pairs[first_null:] + pairs[:first_null]
-        units = [u for u, _ in pairs]
-        ids = [pid for _, pid in pairs]
-        unranked = 0  # ids without a unit come first: NULL names sort first on SQLite, last on PostgreSQL
-        while unranked < len(units) and units[unranked] is None:
-            unranked += 1
-        known = units[unranked:]
+        by_unit = ids_by_unit(session, column, self.conditions(narrowed, _dialect(session)))
+        nulls = by_unit.pop(None, [])  # ids without a unit: NULL names sort first on SQLite, last on PostgreSQL
         runs: list[list[int]] = []  # one run of ids per distinct unit name, in name order
         previous: object = object()
         for unit_id, name in names:
-            lo = bisect_left(known, unit_id) + unranked
-            hi = bisect_right(known, unit_id) + unranked
+            ids = by_unit.pop(unit_id, None)
             if name != previous or not runs:
                 runs.append([])
                 previous = name
-            if lo < hi:
-                if runs[-1]:  # two units with one name: their projects interleave by id, as in SQL
-                    runs[-1] = sorted(runs[-1] + ids[lo:hi])
-                else:
-                    runs[-1] = ids[lo:hi]
-        nulls = ids[:unranked]
-        if unranked + sum(len(run) for run in runs) < len(ids):  # a unit id with no unit row: a NULL name in SQL
-            ranked = {unit_id for unit_id, _ in names}
-            nulls = sorted(nulls + [pid for u, pid in pairs[unranked:] if u not in ranked])
+            if ids:  # two units with one name: their projects interleave by id, as in SQL
+                runs[-1] = sorted(runs[-1] + ids) if runs[-1] else ids
+        if by_unit:  # a unit id with no unit row: a NULL name in SQL
+            nulls = sorted(nulls + [pid for ids in by_unit.values() for pid in ids])
         ordered = [nulls] + runs if session.get_bind().dialect.name == "sqlite" else runs + [nulls]
-        out = [pid for run in ordered for pid in run]
+        out: list[int] = []
+        for run in ordered:
+            out.extend(run)
         if self.descending:
             out.reverse()
         return out
@@ -283,13 +265,24 @@ def _dialect(session: Session) -> str:
 _BY_UNIT_NAME: dict[str, Any] = {"lead_unit": Project.lead_unit_id, "landing_park": Project.landing_park_id}
 
 
-def fetch_pairs(session: Session, stmt: Select[Any]) -> list[tuple[Any, Any]]:
-    """The first two columns of ``stmt`` as tuples, by the same fast path as :func:`fetch_ids`."""
-    columns = _fetch_arrays(session, stmt, 2)
-    if columns is not None:
-        return list(zip(*columns, strict=True))
-    rows = _fetch(session, stmt)
-    return rows if rows is not None else [(r[0], r[1]) for r in session.execute(stmt)]
+def ids_by_unit(session: Session, column: Any, conditions: list[ColumnElement[bool]]) -> dict[Any, list[int]]:
+    """The ids of the projects meeting ``conditions`` per value of ``column`` (a unit id, or None), each list in
+    id order: one row per unit, its ids aggregated by the database — ``group_concat`` on SQLite, ``array_agg``
+    read in binary on PostgreSQL — rather than one (unit, id) row per project (100k projects on SQLite: the
+    pairs ~100 ms, the groups ~35 ms). Each list is sorted here: the aggregates' order is not promised."""
+    if session.get_bind().dialect.name == "sqlite":
+        rows = _fetch(session, select(column, func.group_concat(Project.id)).where(*conditions).group_by(column))
+        if rows is not None:
+            return {unit: sorted(map(int, ids.split(","))) for unit, ids in rows}
+    else:
+        rows = _fetch(session, select(column, func.array_agg(Project.id)).where(*conditions).group_by(column),
+                      binary=True)
+        if rows is not None:
+            return {unit: sorted(ids) for unit, ids in rows}
+    out: dict[Any, list[int]] = {}
+    for unit, pid in session.execute(select(column, Project.id).where(*conditions)):
+        out.setdefault(unit, []).append(pid)
+    return {unit: sorted(ids) for unit, ids in out.items()}
 
 
 def _fetch_arrays(session: Session, stmt: Select[Any], width: int) -> list[list[Any]] | None:
@@ -318,9 +311,10 @@ def _fetch_arrays(session: Session, stmt: Select[Any], width: int) -> list[list[
     return [list(column or ()) for column in row]
 
 
-def _fetch(session: Session, stmt: Select[Any]) -> list[Any] | None:
+def _fetch(session: Session, stmt: Select[Any], binary: bool = False) -> list[Any] | None:
     """Rows of ``stmt`` straight from the DBAPI cursor (plain tuples), or None where that cannot be done:
-    SQLite's (positional parameters) and psycopg's (named), when every parameter is a plain number or text."""
+    SQLite's (positional parameters) and psycopg's (named), when every parameter is a plain number or text.
+    ``binary``: psycopg reads the rows in binary (arrays of numbers)."""
     connection = session.connection()
     dialect = connection.dialect.name
     if dialect not in ("sqlite", "postgresql"):
@@ -336,7 +330,7 @@ def _fetch(session: Session, stmt: Select[Any]) -> list[Any] | None:
     raw = connection.connection.dbapi_connection  # None only once the connection is closed
     if raw is None or not all(v is None or isinstance(v, (int, float, str)) for v in plain):
         return None
-    cursor: Any = raw.cursor()  # the DBAPI protocol does not declare fetchall's rows
+    cursor: Any = raw.cursor(binary=True) if binary and dialect == "postgresql" else raw.cursor()
     try:
         cursor.execute(compiled.string, values)
         return list(cursor.fetchall())
