@@ -80,3 +80,14 @@ def test_the_total_is_counted_again_after_a_change_only(build) -> None:  # type:
     model.ledger_changed()
     model.set_query(replace(model.query, text="光伏"))
     assert model.total_live == 31 and model.rowCount() == 21
+
+
+def test_every_project_by_its_first_screen(build) -> None:  # type: ignore[no-untyped-def]
+    model, context = _model(build)  # the default view: no filter, by code
+    ids = model.ids
+    assert isinstance(ids, LazyIds) and ids.filled is None and model.rowCount() == 30 and model.total_live == 30
+    assert model.index(0, COLUMN_INDEX["name"]).data() == "玻纤厂00"
+    model.set_query(replace(model.query, sort="arrived_amount", descending=True))
+    assert isinstance(model.ids, LazyIds) and model.total_live == 30
+    with context.ledger.reading() as s:
+        assert list(model.ids) == ProjectQuery(sort="arrived_amount", descending=True).ids(s)

@@ -89,8 +89,10 @@ class ProjectTableModel(IdsTableModel[ProjectRow]):
                     today=self.context.today)
         ids: Sequence[int]
         with self.context.ledger.reading() as s:
-            # A text filter over many projects: the count and the first block now, the rest when scrolled to.
-            screen = first_screen(s, q, self.block, self.first_screen_from)
+            # Many projects in view (a text filter, or none): the count and the first block now, the rest when
+            # scrolled to.
+            known = None if self._total_stale else self.total_live
+            screen = first_screen(s, q, self.block, self.first_screen_from, known)
             if screen is not None:
                 ids = LazyIds(screen, lambda: self._every_id(q), self._changed_meanwhile)
             else:

@@ -12,9 +12,13 @@ punctuation):
 - **first ids** — the statement of ``ProjectQuery.select`` walking the sort column's live index in order,
   keeping the ids among the index's matches (and the pending ones), its LIKE deciding, up to ``limit``.
 
+With no filter at all (SQLite or PostgreSQL) the count is the ledger's live projects and the first ids are
+``ProjectQuery.select`` with a LIMIT: the sort column's live index read in order (1M projects, by code: every
+id ~250 ms, the first screen ~1 ms and the count).
+
 Both give what ``ProjectQuery.ids`` gives (tests/test_first_screen.py compares them). Anything else — other
-filters, a sort without a live index, ASCII letters, PostgreSQL, fewer matches than :data:`LAZY_FROM` — is
-left to ``ProjectQuery.ids`` (None).
+filters, a sort without a live index, ASCII letters, a text on PostgreSQL, fewer matches than
+:data:`LAZY_FROM` — is left to ``ProjectQuery.ids`` (None).
 """
 
 from __future__ import annotations
@@ -49,12 +53,20 @@ class FirstScreen:
     ids: list[int]  # its first ``limit`` ids, in order
 
 
-def first_screen(session: Session, query: ProjectQuery, limit: int, least: int = LAZY_FROM) -> FirstScreen | None:
+def first_screen(session: Session, query: ProjectQuery, limit: int, least: int = LAZY_FROM,
+                 total: int | None = None) -> FirstScreen | None:
     """The count and first ``limit`` ids of ``query``'s view, or None where ``query.ids`` is the way (see the
-    module's docstring; also when it matches fewer than ``least`` projects)."""
+    module's docstring; also when it matches fewer than ``least`` projects). ``total``: the ledger's live
+    projects, when the caller knows them (the count of a view with no filter)."""
+    if not _text_only(query) or query.sort not in _INDEXED_SORTS:
+        return None
     text = query.text.strip()
-    if not _text_only(query) or query.sort not in _INDEXED_SORTS or not exact_text(text) \
-            or not _has_deleted_index(session):
+    if not text:  # every live project (SQLite or PostgreSQL): the sort column's live index, read up to ``limit``
+        count = query.count(session) if total is None else total
+        if count < least:
+            return None
+        return FirstScreen(count, list(session.scalars(query.select().limit(limit))))
+    if not exact_text(text) or not _has_deleted_index(session):
         return None
     expression = match_expression(session, text)
     if expression is None:
