@@ -91,3 +91,15 @@ def _chinese_qt(qapp: object) -> None:
     from ui.shell.app import prepare_application
 
     prepare_application(qapp)  # type: ignore[arg-type]
+
+
+@pytest.fixture(params=["every id", "first screen"])
+def ledger_table_reads(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test of the ledger table twice: the table reading every id of its view, and reading a first block
+    (of 2 rows here) with the count, the rest when a row past it is asked for (zsdesk/queries/first_screen.py;
+    a real ledger reads a first block of 100 from 2,000 projects in view)."""
+    if request.param == "first screen":
+        from ui.ledger import ledger_model  # local: only this fixture changes its threshold
+
+        monkeypatch.setattr(ledger_model, "LAZY_FROM", 0)
+        monkeypatch.setattr(ledger_model.ProjectTableModel, "block", 2)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QGuiApplication
 from sqlalchemy import func, select
@@ -19,6 +20,8 @@ from zsdesk import ops
 from zsdesk.demo import build_demo
 from zsdesk.ledger import Ledger
 from zsdesk.models import Project
+
+pytestmark = pytest.mark.usefixtures("ledger_table_reads")  # each test twice (tests/ui/conftest.py)
 
 
 def _window(context: LedgerContext, qtbot: Any) -> MainWindow:

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import Qt
-
 from ui.common.context import LedgerContext
 from ui.ledger.ledger_model import COLUMN_INDEX, ProjectTableModel
 from zsdesk import ops

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
@@ -11,6 +12,8 @@ from ui.common.context import LedgerContext
 from ui.ledger.ledger_model import COLUMN_INDEX
 from ui.shell.main_window import MainWindow
 from zsdesk.models import Funding, Project, Target
+
+pytestmark = pytest.mark.usefixtures("ledger_table_reads")  # each test twice (tests/ui/conftest.py)
 
 
 def _names(window: MainWindow) -> list[str]:
