@@ -174,7 +174,11 @@ def table_queries(target: str | Path, repeat: int) -> dict[str, list[float]]:
         for key, query in cases.items():
             query.ids(s)
             out[key] = [clock(lambda q=query: q.ids(s)) for _ in range(repeat)]
-        if ledger.engine.dialect.name == "sqlite":  # the table's first screen: SQLite's text index only
+        if ledger.engine.dialect.name == "sqlite":  # the table's first screens (the text: SQLite's index only)
             out["filter_text_screen"] = [clock(lambda: first_screen(s, ProjectQuery(text="玻纤"), 100))
                                          for _ in range(repeat)]
+            total = ProjectQuery().count(s)
+            by_arrived = ProjectQuery(sort="arrived_amount", descending=True)
+            out["sort_arrived_screen"] = [clock(lambda: first_screen(s, by_arrived, 100, total=total))
+                                          for _ in range(repeat)]
     return out
