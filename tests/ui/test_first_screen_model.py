@@ -40,6 +40,7 @@ def test_the_first_block_without_reading_every_id(build, qtmodeltester) -> None:
     with context.ledger.reading() as s:
         every = ProjectQuery(text="光伏", sort="code", descending=True).ids(s)
     assert model.loaded_row_of(every[10]) is None and ids.filled is None  # an unread row: nothing to refresh
+    assert model.row_of(every[3]) == 3 and ids.filled is None  # a row of the first block: found there
     assert shown == [f"光伏电站{n:02d}" for n in (29, 28, 26, 25, 23)]
     assert model.index(12, name).data() == "光伏电站11"  # past the first block: every id read, once
     assert ids.filled == every and model.row_of(every[12]) == 12

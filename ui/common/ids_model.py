@@ -71,6 +71,11 @@ class IdsTableModel(QAbstractTableModel, Generic[RecordT]):
         self.endResetModel()
 
     def row_of(self, record_id: int) -> int | None:
+        ids = self.ids
+        if isinstance(ids, LazyIds) and ids.filled is None:  # on the first screen: no need to read every id
+            known = ids.known_index(record_id)
+            if known is not None:
+                return known
         if self._row_of is None:
             self._row_of = {rid: i for i, rid in enumerate(self.ids)}
         return self._row_of.get(record_id)
