@@ -44,6 +44,7 @@ def test_the_first_block_without_reading_every_id(build, qtmodeltester) -> None:
     assert shown == [f"光伏电站{n:02d}" for n in (29, 28, 26, 25, 23)]
     assert model.index(12, name).data() == "光伏电站11"  # past the first block: every id read, once
     assert ids.filled == every and model.row_of(every[12]) == 12
+    assert model.ids is ids.filled  # then the plain list, indexed on every repaint
     qtmodeltester.check(model)
 
 

@@ -111,8 +111,12 @@ class ProjectTableModel(IdsTableModel[ProjectRow]):
         self._total_stale = True
 
     def _every_id(self, query: ProjectQuery) -> list[int]:
+        lazy = self.ids
         with self.context.ledger.reading() as s:
-            return query.ids(s)
+            every = query.ids(s)
+        if lazy is self.ids:  # from now on the plain list: data() indexes it on every repaint of every cell
+            self.ids = every
+        return every
 
     def _changed_meanwhile(self) -> None:
         """The ledger changed between the first screen and reading every id: shown again once this event is done."""
