@@ -72,7 +72,7 @@ class ProjectTableModel(IdsTableModel[ProjectRow]):
         # While the page sets itself up (sort column, restored columns), queries are kept, not run:
         # one reload at the end instead of one per step (bench/run.py, the first screen).
         self.held = False
-        self.first_screen_from = LAZY_FROM  # matches of a text filter from which only the first block is read
+        self.first_screen_from = LAZY_FROM  # projects in view from which only the first block is read at once
         self._total_stale = True
         context.money_unit_changed.connect(self._money_unit_changed)
         self._withdrawn_font = QFont()
