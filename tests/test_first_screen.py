@@ -127,6 +127,21 @@ def test_exact_texts() -> None:
     assert not any(exact_text(t) for t in ["", "a", "玻纤A", "Ａ", "é", "\u212a", "\x01玻"])
 
 
+def test_a_ledger_smaller_than_the_threshold_asks_nothing(build) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import event
+
+    for i in range(3):
+        build.project(f"光伏电站{i}")
+    statements: list[str] = []
+    engine = build.ledger.engine
+    event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    with build.ledger.reading() as s:
+        for query in (ProjectQuery(), ProjectQuery(text="光伏"), ProjectQuery(sort="name", descending=True)):
+            statements.clear()
+            assert first_screen(s, query, 5, least=4, total=3) is None and statements == []
+            assert first_screen(s, query, 5, least=3, total=3) is not None and statements
+
+
 def test_a_few_matches_are_left_to_the_ids_and_many_walk_the_index(build) -> None:  # type: ignore[no-untyped-def]
     ledger = build.ledger
     for i in range(30):

@@ -89,19 +89,16 @@ class ProjectTableModel(IdsTableModel[ProjectRow]):
                     today=self.context.today)
         ids: Sequence[int]
         with self.context.ledger.reading() as s:
+            if self._total_stale:
+                self.total_live = ProjectQuery().count(s)
+                self._total_stale = False
             # Many projects in view (a text filter, or none): the count and the first block now, the rest when
-            # scrolled to.
-            known = None if self._total_stale else self.total_live
-            screen = first_screen(s, q, self.block, self.first_screen_from, known)
+            # scrolled to. A ledger with fewer projects than that is read at once, with no query more.
+            screen = first_screen(s, q, self.block, self.first_screen_from, self.total_live)
             if screen is not None:
                 ids = LazyIds(screen, lambda: self._every_id(q), self._changed_meanwhile)
             else:
                 ids = q.ids(s)
-            if q == ProjectQuery():
-                self.total_live = len(ids)
-            elif self._total_stale:
-                self.total_live = ProjectQuery().count(s)
-            self._total_stale = False
         self.query = q
         self.show_ids(ids)
 

@@ -57,8 +57,9 @@ def first_screen(session: Session, query: ProjectQuery, limit: int, least: int =
                  total: int | None = None) -> FirstScreen | None:
     """The count and first ``limit`` ids of ``query``'s view, or None where ``query.ids`` is the way (see the
     module's docstring; also when it matches fewer than ``least`` projects). ``total``: the ledger's live
-    projects, when the caller knows them (the count of a view with no filter)."""
-    if not _text_only(query) or query.sort not in _INDEXED_SORTS:
+    projects, when the caller knows them (the count of a view with no filter; below ``least`` no view of the
+    ledger can reach it, and nothing is asked of the database)."""
+    if not _text_only(query) or query.sort not in _INDEXED_SORTS or (total is not None and total < least):
         return None
     text = query.text.strip()
     if not text:  # every live project (SQLite or PostgreSQL): the sort column's live index, read up to ``limit``
