@@ -87,7 +87,8 @@ def import_real(target: str | Path, rows: int, repeat: int, background: list[flo
     On a ledger file the import is checked by the helper process beside it (zsdesk/xlsx/check_worker.py), as
     in the window, whose import dialog starts the helper when it opens and has it read the ledger's stored
     projects ahead (zsdesk/xlsx/stored_projects.py) while the clerk picks the file: it is started, ready and
-    has read ahead before the clock starts (~2–3 s of the other core, untimed). With ``one_process`` (a list),
+    has read ahead before the clock starts (~2–3 s of the other core, untimed). On a shared ledger (PostgreSQL) the
+    helper is started and ready, and reads in the import's snapshot when the job comes. With ``one_process`` (a list),
     every other run imports with no helper — as the command line does — into that list instead, alternated
     with the helper's runs (the ledger grows by ``rows`` a run, so neither side gets the smaller ledger)."""
     from zsdesk.xlsx.check_worker import WORKER
@@ -106,7 +107,9 @@ def import_real(target: str | Path, rows: int, repeat: int, background: list[flo
                     WORKER.stop()
                 else:
                     raw.append(clock(lambda p=path: raw_read(p)))
-                    if ledger.path is not None and not WORKER.wait_ready(ledger.path):
+                    if ledger.path is None:  # a shared ledger: the helper reads when the file comes
+                        WORKER.wait_ready()
+                    elif not WORKER.wait_ready(ledger.path):
                         raise RuntimeError("the import helper did not read the ledger ahead")
                 t0 = time.perf_counter()
                 report = import_file(ledger, "projects", path, dry_run=False)

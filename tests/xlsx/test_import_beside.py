@@ -4,8 +4,6 @@ file has a problem, the clerk cancels, or the helper dies (issue 20)."""
 
 from __future__ import annotations
 
-import dataclasses
-import json
 import os
 import pickle
 import sqlite3
@@ -13,39 +11,23 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from helper_process import helper_lets_go  # tests/ is on sys.path (pytest's rootdir)
-from sqlalchemy import select, text
+from import_twins import contents, counts, report_fields, row, second_file, workbook
+from sqlalchemy import select
 
 from zsdesk import ops
 from zsdesk.check import check_ledger
 from zsdesk.errors import LedgerError
 from zsdesk.ledger import Ledger
-from zsdesk.models import AuditEntry, Project
+from zsdesk.models import Project
 from zsdesk.opening import open_unlocked
 from zsdesk.xlsx.check_worker import HELPER_ARGUMENT, WORKER, WorkerGone, helper_command
 from zsdesk.xlsx.importer import import_file
 from zsdesk.xlsx.workbook import ExportCancelled
 
-from .conftest import fill_units_and_persons, write_rows
-
-HEADERS = ["项目编号", "项目名称", "投资方", "投资方标签", "产业链", "协议资金（万元）", "首次接洽日期",
-           "框架协议签订日期", "牵头单位", "配合单位", "落地园区", "引荐人", "备注"]
-
-
-def _row(i: int, code: str | None = None) -> list[object]:
-    signed = f"2026-0{1 + i % 9}-1{i % 10}" if i % 3 else None
-    name = f"并行检查项目{i}" if i % 97 else f"并行检查\n项目{i}"  # a line break: the cleaned-cell note
-    return [code, name, f"投资方{i % 11}", "上市公司" if i % 2 else None, "绿色建材" if i % 4 else None,
-            str(100 + i), "2025-12-01", signed, "区商务委" if signed or i % 5 else None,
-            "城南街道、正阳工业园区" if i % 6 == 1 else None, "正阳工业园区" if i % 3 == 0 else None,
-            "张三、李四" if i % 4 == 1 else None, f"第{i}行"]
-
-
-def _workbook(path: Path, rows: list[list[object]]) -> Path:
-    return write_rows(path, HEADERS, rows)
+from .conftest import fill_units_and_persons
 
 
 @pytest.fixture
@@ -61,7 +43,7 @@ def worker() -> Iterator[None]:
 def twins(ledger: Ledger, tmp_path: Path) -> Iterator[tuple[Ledger, Ledger, list[str]]]:
     """Two copies of one ledger holding 300 projects (imported), and those projects' codes."""
     fill_units_and_persons(ledger)
-    report = import_file(ledger, "projects", _workbook(tmp_path / "base.xlsx", [_row(i) for i in range(300)]),
+    report = import_file(ledger, "projects", workbook(tmp_path / "base.xlsx", [row(i) for i in range(300)]),
                          dry_run=False)
     assert report.written, report.problems
     with ledger.reading() as s:
@@ -78,57 +60,12 @@ def twins(ledger: Ledger, tmp_path: Path) -> Iterator[tuple[Ledger, Ledger, list
         yield ledger, twin, codes
 
 
-def _second_file(tmp_path: Path, codes: list[str], bad: bool = False) -> Path:
-    """200 updates by code, 1,100 new projects (some near-twins of stored ones); with ``bad`` two wrong cells."""
-    rows = []
-    for i, code in enumerate(codes[:200]):
-        row = _row(i, code)
-        row[5] = str(500 + i)
-        row[12] = f"改过{i}"
-        rows.append(row)
-    rows += [_row(300 + i) for i in range(1_100)]
-    rows += [[None, f"并行检查项目{i}号", f"投资方{i % 11}", None, None, "10", "2025-12-01", None, "区商务委",
-              None, None, None, None] for i in range(5)]  # near the stored 并行检查项目{i}: ledger hints
-    if bad:
-        rows[700][5] = "一百万"
-        rows[1_100][8] = "不存在的单位"
-    return _workbook(tmp_path / ("bad.xlsx" if bad else "second.xlsx"), rows)
-
-
-def _report(report: Any) -> dict[str, Any]:
-    fields = dataclasses.asdict(report)
-    for key in ("path", "change", "dry_run"):
-        fields.pop(key)
-    return fields
-
-
-def _contents(ledger: Ledger) -> dict[str, Any]:
-    """Every table an import writes, without the moments it was written at."""
-    skip = {"created_at", "updated_at", "at", "hash", "prev_hash", "op_id", "op_label"}
-    out: dict[str, Any] = {}
-    with ledger.reading() as s:
-        for table in ("projects", "project_cooperating_units", "project_persons", "project_tags"):
-            rows = s.execute(text(f"SELECT * FROM {table} ORDER BY 1, 2")).mappings().all()
-            out[table] = [{k: v for k, v in r.items() if k not in skip} for r in rows]
-        audit = s.execute(select(AuditEntry.entity, AuditEntry.entity_id, AuditEntry.action, AuditEntry.before,
-                                 AuditEntry.after).order_by(AuditEntry.id)).all()
-    out["audit"] = [(e, i, a, *({k: v for k, v in json.loads(x).items() if k not in skip} if x else None
-                                for x in (b, f))) for e, i, a, b, f in audit]
-    return out
-
-
-def _count(ledger: Ledger) -> tuple[int, int]:
-    with ledger.reading() as s:
-        return (s.execute(text("SELECT count(*) FROM projects")).scalar_one(),
-                s.execute(text("SELECT count(*) FROM audit_log")).scalar_one())
-
-
 @pytest.mark.parametrize("read_ahead", [False, True], ids=["read-when-the-file-comes", "read-ahead"])
 def test_checked_beside_writes_what_one_process_writes(twins, tmp_path, worker, read_ahead):
     """With ``read_ahead`` the helper has folded every stored project before the job (stored_projects.py), as
     when the import dialog has been open a while: the same report, rows and audit records."""
     one, beside, codes = twins
-    path = _second_file(tmp_path, codes)
+    path = second_file(tmp_path, codes)
     WORKER.stop()
     expected = import_file(one, "projects", path, dry_run=False)  # no helper: the one-process path
     assert beside.path is not None
@@ -137,8 +74,8 @@ def test_checked_beside_writes_what_one_process_writes(twins, tmp_path, worker, 
     assert expected.written and got.written, got.problems
     assert (got.would_create, got.would_update) == (1_105, 200)
     assert got.notes and got.duplicates and got.changes  # the cleaned names, the near-twins, the updates
-    assert _report(got) == _report(expected)
-    assert _contents(beside) == _contents(one)
+    assert report_fields(got) == report_fields(expected)
+    assert contents(beside) == contents(one)
     assert got.change is not None and got.change.label == expected.change.label  # type: ignore[union-attr]
     assert beside.path is not None and check_ledger(beside.path).healthy
     assert helper_lets_go(beside.path)  # what it read ahead is dropped with its job: the ledger file closed
@@ -147,17 +84,17 @@ def test_checked_beside_writes_what_one_process_writes(twins, tmp_path, worker, 
 @pytest.mark.parametrize("read_ahead", [False, True], ids=["read-when-the-file-comes", "read-ahead"])
 def test_a_problem_anywhere_writes_nothing_and_reports_as_one_process(twins, tmp_path, worker, read_ahead):
     one, beside, codes = twins
-    path = _second_file(tmp_path, codes, bad=True)
+    path = second_file(tmp_path, codes, bad=True)
     WORKER.stop()
     expected = import_file(one, "projects", path, dry_run=False)
     assert beside.path is not None
     assert WORKER.wait_ready(beside.path if read_ahead else None) is read_ahead
-    before = _count(beside)
+    before = counts(beside)
     got = import_file(beside, "projects", path, dry_run=False)
     assert not got.written and [(p.row, p.column) for p in got.problems] == [(702, "协议资金（万元）"),
                                                                             (1102, "牵头单位")]
-    assert _report(got) == _report(expected)
-    assert _count(beside) == before  # the batches written before row 702 was found: rolled back
+    assert report_fields(got) == report_fields(expected)
+    assert counts(beside) == before  # the batches written before row 702 was found: rolled back
 
 
 def test_a_read_ahead_the_ledger_has_moved_on_from_is_not_used(twins, tmp_path, worker):
@@ -166,7 +103,7 @@ def test_a_read_ahead_the_ledger_has_moved_on_from_is_not_used(twins, tmp_path, 
     refused as the twin of a stored project, as in one process. Taken stale, the read-ahead would have let the
     import write a second project of that name (tried: the test fails with ``fresh`` always true)."""
     one, beside, codes = twins
-    path = _second_file(tmp_path, codes)
+    path = second_file(tmp_path, codes)
     twin = {"name": "并行检查项目300", "investor": "投资方3"}
     WORKER.stop()
     ops.create_project(one, twin)
@@ -176,14 +113,14 @@ def test_a_read_ahead_the_ledger_has_moved_on_from_is_not_used(twins, tmp_path, 
     got = import_file(beside, "projects", path, dry_run=False)
     assert [(p.row, p.column) for p in got.problems] == [(202, "项目编号")]
     assert "台账中已有名称和投资方都相同的项目" in got.problems[0].reason
-    assert not got.written and _report(got) == _report(expected)
-    assert _contents(beside) == _contents(one)
+    assert not got.written and report_fields(got) == report_fields(expected)
+    assert contents(beside) == contents(one)
 
 
 def test_the_helper_dying_writes_nothing_and_the_next_import_works(twins, tmp_path, worker):
     _, beside, codes = twins
-    path = _second_file(tmp_path, codes)
-    before = _count(beside)
+    path = second_file(tmp_path, codes)
+    before = counts(beside)
 
     def kill(done: int, total: int) -> None:
         if done and WORKER._proc is not None:  # noqa: SLF001 - the helper itself, killed half-way
@@ -191,20 +128,20 @@ def test_the_helper_dying_writes_nothing_and_the_next_import_works(twins, tmp_pa
 
     with pytest.raises(WorkerGone, match="后台进程意外退出，没有写入任何数据"):
         import_file(beside, "projects", path, dry_run=False, progress=kill)
-    assert _count(beside) == before
+    assert counts(beside) == before
     assert import_file(beside, "projects", path, dry_run=False).written  # a new helper took over
     assert beside.path is not None and check_ledger(beside.path).healthy
 
 
 def test_cancel_half_way_writes_nothing(twins, tmp_path, worker):
     _, beside, codes = twins
-    path = _second_file(tmp_path, codes)
-    before = _count(beside)
+    path = second_file(tmp_path, codes)
+    before = counts(beside)
     seen: list[int] = []
     with pytest.raises(ExportCancelled):
         import_file(beside, "projects", path, dry_run=False, progress=lambda done, total: seen.append(done),
                     cancel=lambda: len(seen) >= 1)
-    assert _count(beside) == before
+    assert counts(beside) == before
     assert import_file(beside, "projects", path, dry_run=False).written
 
 
@@ -226,7 +163,7 @@ def test_nobody_else_writes_while_the_helper_reads(twins, tmp_path, worker):
             finally:
                 conn.close()
 
-    assert import_file(beside, "projects", _second_file(tmp_path, codes), dry_run=False,
+    assert import_file(beside, "projects", second_file(tmp_path, codes), dry_run=False,
                        progress=other_writer).written
     assert refused == ["database is locked"]
 
@@ -243,13 +180,13 @@ def test_files_the_helper_cannot_read_or_that_hold_no_rows(ledger, tmp_path, wor
         import_file(ledger, "projects", not_xlsx, dry_run=False)
     assert str(beside.value) == str(one_process.value)
     assert ledger.path is not None  # the ledger file itself picked as the import: refused, the ledger untouched
-    before = _count(ledger)
+    before = counts(ledger)
     with pytest.raises(LedgerError, match="不是 Excel 工作簿"):
         import_file(ledger, "projects", ledger.path, dry_run=False)
-    assert _count(ledger) == before and check_ledger(ledger.path).healthy
-    empty = import_file(ledger, "projects", _workbook(tmp_path / "空.xlsx", []), dry_run=False)
+    assert counts(ledger) == before and check_ledger(ledger.path).healthy
+    empty = import_file(ledger, "projects", workbook(tmp_path / "空.xlsx", []), dry_run=False)
     assert not empty.written and "没有可导入的行" in empty.summary()
-    assert import_file(ledger, "projects", _workbook(tmp_path / "小.xlsx", [_row(1)]), dry_run=False).written
+    assert import_file(ledger, "projects", workbook(tmp_path / "小.xlsx", [row(1)]), dry_run=False).written
 
 
 def test_the_bundled_program_runs_the_helper_through_its_console_twin(monkeypatch, tmp_path):

@@ -54,9 +54,10 @@ class ImportWizard(QDialog):
         self.context = context
         self.report: Any = None
         ledger = context.ledger
-        if ledger.path is not None and ledger.read_only_reason is None:
+        if ledger.read_only_reason is None:
             # The helper that checks a big project import on the other core: started now, it is ready
-            # (~2 s) and has read the ledger's stored projects by the time the clerk has chosen a file.
+            # (~2 s) and has read a ledger file's stored projects by the time the clerk has chosen a file (a
+            # shared ledger's are read when the file comes, in the import's own snapshot).
             from zsdesk.xlsx.check_worker import WORKER
 
             WORKER.start(ledger.path)

@@ -36,6 +36,7 @@ import logging
 import os
 import pickle
 import queue
+import re
 import select
 import signal
 import struct
@@ -62,11 +63,38 @@ class WorkerGone(LedgerError):
     """The helper ended before answering (killed, out of memory): nothing was written."""
 
 
+class CannotSignIn(LedgerError):
+    """The helper could not open its own connection to a shared ledger (the login's or the server's connection
+    limit, say): nothing was written, and the import checks in its own process instead."""
+
+
 @dataclass
 class Job:
-    ledger: str  # the ledger file
+    ledger: str  # the ledger file; empty for a shared ledger (``server``)
     path: str  # the xlsx file
     aliases: dict[tuple[str, str], str] = field(default_factory=dict)
+    server: Server | None = None
+
+
+@dataclass
+class Server:
+    """A shared ledger's job: where the import's login connects, and the import transaction's exported
+    snapshot, which the helper reads in. The password goes through the pipe only (never a command line, the
+    environment or a log: not in the repr)."""
+
+    url: str  # the ledger's URL as opened, without the password
+    snapshot: str  # pg_export_snapshot() of the import's transaction
+    password: str | None = field(default=None, repr=False)
+
+    @classmethod
+    def of(cls, session: Any) -> Server:
+        """The job's server part for an import in ``session`` (PostgreSQL, holding the writer lock): its snapshot
+        exported, its login's URL and password (psycopg's own record of the connection's, kept nowhere else)."""
+        connection = session.connection()
+        snapshot = str(connection.exec_driver_sql("SELECT pg_export_snapshot()").scalar_one())
+        password = connection.connection.dbapi_connection.info.password or None
+        url = connection.engine.url.set(password=None).render_as_string(hide_password=False)
+        return cls(url, snapshot, password)
 
 
 @dataclass
@@ -212,9 +240,9 @@ class CheckWorker:
                     nonlocal finished
                     with _gone_if_broken():
                         frame = _receive(proc, cancel)
-                    if frame[0] == "error":
+                    if frame[0] in ("error", "cannot sign in"):
                         finished = True
-                        raise LedgerError(frame[1])
+                        raise (LedgerError if frame[0] == "error" else CannotSignIn)(frame[1])
                     if frame[0] == "crash":
                         finished = True
                         log.error("import check helper failed:\n%s", frame[1])
@@ -318,10 +346,6 @@ def check_job(job: Job, send: Callable[[tuple[Any, ...]], None], stored: Any = N
     problem, note, hint and count of the check. ``stored``: the ledger's stored projects read ahead
     (``stored_projects.StoredProjects``), taken when nothing has been committed since (``Lookups.adopt``)."""
     # local: the import dialog loads this module only to start the helper; the checking machinery is the helper's
-    from sqlalchemy.orm import Session
-
-    # local: as above
-    from ..sqlite_file import read_only_engine
     from .reader import read_table
     from .row_checks import count_plans, validate_plans
     from .rows_base import Context, ImportReport, collector_paused
@@ -334,38 +358,78 @@ def check_job(job: Job, send: Callable[[tuple[Any, ...]], None], stored: Any = N
             send(("done", None))
             return
         # The import holds the writer lock before it sends the job: nobody commits until the check ends.
-        if stored is not None and not stored.fresh(job.ledger):
+        if stored is not None and (job.server is not None or not stored.fresh(job.ledger)):
             stored = None
+        with ledger_session(job) as session:
+            report = ImportReport("projects", job.path)
+            ctx = Context(session, table, report, job.aliases or None)
+            if stored is not None:
+                ctx.lookups.adopt(stored)
+            reader = ProjectReader()
+            cleaned: list[str] = []  # after every plan's notes, as in one process
+            plans: list[Any] = []
+            chunk: list[Any] = []
+            rows = table.rows
+            for i, (number, row) in enumerate(rows, 1):
+                plan = reader.plan(ctx, number, row)
+                if i == 1 and reader.index is not None:
+                    # Read ahead, their stored projects too: the import need not read them (~0.2 s of it).
+                    send(("spellings", reader.index.spellings, reader.index.rows if stored is not None else None))
+                if plan is not None:
+                    chunk.append(plan)
+                if i % CHUNK == 0 or i == len(rows):
+                    validate_plans(ctx, reader, chunk, cleaned)
+                    send(("plans", chunk, len(report.problems), i, len(rows)))
+                    plans += chunk
+                    chunk = []
+            reader.finish(ctx, plans)  # ProjectReader's is empty: nothing in it needs every row
+            report.notes += cleaned
+            count_plans(report, plans)
+            send(("done", report))
+
+
+_SNAPSHOT = re.compile(r"[0-9A-Fa-f]+(-[0-9A-Fa-f]+)+")  # what pg_export_snapshot returns, e.g. 00000003-0000001B-1
+
+
+@contextmanager
+def ledger_session(job: Job) -> Iterator[Any]:
+    """A read-only session on the job's ledger: the file through its own read-only connection; a shared ledger
+    as the import's own login (row-level security applies as to the import), in the import transaction's
+    snapshot (``SET TRANSACTION SNAPSHOT``): exactly what the import sees, as it holds the writer lock."""
+    # local: as in check_job
+    from sqlalchemy.orm import Session
+    from sqlalchemy.pool import NullPool
+
+    # local: as above
+    from ..db import make_engine
+    from ..sqlite_file import read_only_engine
+
+    server = job.server
+    if server is None:
         engine = read_only_engine(Path(job.ledger))
         try:
             with Session(engine) as session:
-                report = ImportReport("projects", job.path)
-                ctx = Context(session, table, report, job.aliases or None)
-                if stored is not None:
-                    ctx.lookups.adopt(stored)
-                reader = ProjectReader()
-                cleaned: list[str] = []  # after every plan's notes, as in one process
-                plans: list[Any] = []
-                chunk: list[Any] = []
-                rows = table.rows
-                for i, (number, row) in enumerate(rows, 1):
-                    plan = reader.plan(ctx, number, row)
-                    if i == 1 and reader.index is not None:
-                        # Read ahead, their stored projects too: the import need not read them (~0.2 s of it).
-                        send(("spellings", reader.index.spellings, reader.index.rows if stored is not None else None))
-                    if plan is not None:
-                        chunk.append(plan)
-                    if i % CHUNK == 0 or i == len(rows):
-                        validate_plans(ctx, reader, chunk, cleaned)
-                        send(("plans", chunk, len(report.problems), i, len(rows)))
-                        plans += chunk
-                        chunk = []
-                reader.finish(ctx, plans)  # ProjectReader's is empty: nothing in it needs every row
-                report.notes += cleaned
-                count_plans(report, plans)
-                send(("done", report))
+                yield session
         finally:
             engine.dispose()
+        return
+    if not _SNAPSHOT.fullmatch(server.snapshot):  # written into a statement below: nothing but its own digits
+        raise LedgerError("无法读取数据库快照，没有写入任何数据。")
+    engine = make_engine(server.url, password=server.password, poolclass=NullPool)
+    try:
+        try:
+            connection = engine.connect()
+        except Exception as err:  # noqa: BLE001 - any refusal of a second connection: the import goes on without
+            raise CannotSignIn(str(err).splitlines()[0] if str(err) else type(err).__name__) from err
+        with connection:
+            connection.execution_options(isolation_level="REPEATABLE READ")
+            connection.exec_driver_sql("SET TRANSACTION READ ONLY")
+            connection.exec_driver_sql(f"SET TRANSACTION SNAPSHOT '{server.snapshot}'")
+            with Session(bind=connection) as session:
+                yield session
+            connection.rollback()
+    finally:
+        engine.dispose()
 
 
 def serve(inp: IO[bytes], out: IO[bytes]) -> None:
@@ -420,6 +484,8 @@ def serve(inp: IO[bytes], out: IO[bytes]) -> None:
                 continue
             try:
                 check_job(message, send, stored)
+            except CannotSignIn as err:
+                send(("cannot sign in", str(err)))
             except LedgerError as err:
                 send(("error", str(err)))
             except Exception:  # noqa: BLE001 - any bug: told to the import (which logs it), the helper goes on

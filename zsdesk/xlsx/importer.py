@@ -8,6 +8,7 @@ one operation — every row or none — with audit rows, undoable like any other
 
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,7 +21,7 @@ from ..ops.dictionaries import DICTIONARY
 from ..ops.history import Operation, operation
 from ..ops.projects import seed_same_names
 from ..ops.units import PERSON, UNIT
-from .check_worker import WORKER, Job
+from .check_worker import WORKER, CannotSignIn, Job, Server
 from .columns import kind_columns
 from .diff import FieldChange
 from .lookups import projects_of
@@ -35,6 +36,9 @@ from .workbook import ExportCancelled
 
 if TYPE_CHECKING:
     from ..ledger import Ledger
+
+log = logging.getLogger("zsdesk.import")
+
 
 def _readers() -> dict[str, RowReader]:
     return {"projects": ProjectReader(), "funding": FundingReader(), "targets": TargetReader(),
@@ -115,9 +119,12 @@ def import_file(ledger: Ledger, kind: str, path: str | Path, dry_run: bool = Tru
 def _import_file(ledger: Ledger, kind: str, path: str | Path, dry_run: bool, progress: Progress | None,
                  cancel: Cancel | None, add_missing: bool, aliases: dict[tuple[str, str], str] | None) -> ImportReport:
     label, _ = kind_columns(kind)
-    if (kind == "projects" and not dry_run and not add_missing and ledger.path is not None
-            and ledger.read_only_reason is None and WORKER.started):
-        return _import_beside(ledger, label, path, progress, cancel, aliases)
+    if (kind == "projects" and not dry_run and not add_missing and ledger.read_only_reason is None
+            and (ledger.path is not None or ledger.engine.dialect.name == "postgresql") and WORKER.started):
+        try:
+            return _import_beside(ledger, label, path, progress, cancel, aliases)
+        except CannotSignIn as err:  # rolled back; checked here instead, as the command line does
+            log.warning("the import helper could not connect (%s): checking in this process", err)
     reader = _readers()[kind]
     table = read_table(path, kind, progress=_scaled(progress, 0, 40), cancel=cancel)
     report = _new_report(kind, path, table, len(table.rows), dry_run, aliases)
@@ -199,15 +206,19 @@ def _import_beside(ledger: Ledger, label: str, path: str | Path, progress: Progr
     """A real import of project rows that the helper process reads and checks (``check_worker``) while this
     one writes the rows checked so far, in the same one operation: the same rows, audit records and report as
     the one-process path, or nothing written."""
-    assert ledger.path is not None
     report: ImportReport | None = None
     table: Any = None
     try:
         with operation(ledger, f"导入{label}：{Path(path).name}") as op:
-            # The writer lock first: nobody commits until this operation ends, so the helper's own read-only
-            # connection sees what this transaction sees.
-            op.session.execute(text("UPDATE projects SET id = id WHERE 0"))
-            with WORKER.job(Job(str(ledger.path), str(path), dict(aliases or {})), cancel) as receive:
+            # The writer lock first (a shared ledger's operation has taken it: lock_chain), so nobody commits
+            # until this operation ends: the helper's own read-only connection, or on a shared ledger its
+            # transaction in this one's exported snapshot, sees what this transaction sees.
+            if ledger.path is not None:
+                op.session.execute(text("UPDATE projects SET id = id WHERE 0"))
+                job = Job(str(ledger.path), str(path), dict(aliases or {}))
+            else:
+                job = Job("", str(path), dict(aliases or {}), Server.of(op.session))
+            with WORKER.job(job, cancel) as receive:
                 _, table, rows = receive()
                 report = _new_report("projects", path, table, rows, False, aliases)
                 if not rows:

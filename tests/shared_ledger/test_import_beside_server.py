@@ -1,0 +1,212 @@
+"""A real project import into a shared ledger, checked by the helper process while the import writes (issue 20):
+the helper signs in as the import's own login and reads in the import transaction's exported snapshot, so it
+sees exactly what the import sees — row-level security included — and the ledger ends as after the import in
+one process. The password reaches the helper through its pipe only."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import ExitStack
+from pathlib import Path
+
+import pytest
+from import_twins import contents, counts, report_fields, row, second_file, workbook
+from pg_databases import fresh_database
+from sqlalchemy import select, text
+from xlsx.conftest import fill_units_and_persons
+
+from zsdesk.access import access_of
+from zsdesk.audit_guard import CHAIN_LOCK_KEY
+from zsdesk.check import check_ledger
+from zsdesk.models import Project
+from zsdesk.opening import open_unlocked
+from zsdesk.users import add_login
+from zsdesk.xlsx.check_worker import WORKER, Server, WorkerGone
+from zsdesk.xlsx.importer import import_file
+
+from .conftest import PASSWORD
+
+
+@pytest.fixture
+def worker() -> Iterator[None]:
+    WORKER.wait_ready()
+    try:
+        yield
+    finally:
+        WORKER.stop()
+
+
+@pytest.fixture
+def twins(tmp_path: Path) -> Iterator[tuple[str, str, list[str]]]:
+    """Two shared ledgers holding the same 300 projects (imported by the owner), and their codes."""
+    with ExitStack() as stack:
+        urls = [stack.enter_context(fresh_database("zsdesk_beside"))[0] for _ in range(2)]
+        base = workbook(tmp_path / "base.xlsx", [row(i) for i in range(300)])
+        WORKER.stop()
+        for url in urls:
+            with open_unlocked(url, create=True) as ledger:
+                fill_units_and_persons(ledger)
+                assert import_file(ledger, "projects", base, dry_run=False).written
+        with open_unlocked(urls[0]) as ledger, ledger.reading() as s:
+            codes = list(s.scalars(select(Project.code).order_by(Project.id)))
+        yield urls[0], urls[1], codes
+
+
+def _login(url: str, role: str, unit: str | None = None) -> str:
+    """A new login of ``role`` on the ledger at ``url`` (owner's URL); its URL with the test's password."""
+    from sqlalchemy.engine import make_url
+
+    with open_unlocked(url) as owner:
+        login = add_login(owner, f"bs{abs(hash(url)) % 10**8}_{role}", role, PASSWORD, unit).login
+    return make_url(url).set(username=login, password=PASSWORD).render_as_string(hide_password=False)
+
+
+@pytest.fixture
+def logins() -> Iterator[list[str]]:
+    """Logins a test made (cluster-wide): dropped after the test's databases are."""
+    made: list[str] = []
+    yield made
+    from pg_databases import SERVER
+    from sqlalchemy import create_engine
+
+    admin = create_engine(str(SERVER), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            for login in made:
+                conn.execute(text(f'DROP ROLE IF EXISTS "{login}"'))
+    finally:
+        admin.dispose()
+
+
+def test_a_shared_ledger_import_checked_beside_writes_what_one_process_writes(twins, tmp_path, worker):
+    one, beside, codes = twins
+    path = second_file(tmp_path, codes)
+    WORKER.stop()
+    with open_unlocked(one) as ledger:
+        expected = import_file(ledger, "projects", path, dry_run=False)
+    WORKER.wait_ready()
+    with open_unlocked(beside) as ledger:
+        got = import_file(ledger, "projects", path, dry_run=False)
+        assert WORKER.started  # the helper checked it (a job left half-way would have replaced it)
+        got_contents = contents(ledger)
+    with open_unlocked(one) as ledger:
+        expected_contents = contents(ledger)
+    assert expected.written and got.written, got.problems
+    assert (got.would_create, got.would_update) == (1_105, 200)
+    assert got.notes and got.duplicates and got.changes
+    assert report_fields(got) == report_fields(expected)
+    assert got_contents == expected_contents
+    assert got.change is not None and expected.change is not None and got.change.label == expected.change.label
+    assert check_ledger(beside).healthy
+
+
+def test_the_helper_reads_as_the_imports_login_and_never_sees_its_password_elsewhere(logins, twins, tmp_path,
+                                                                                      worker):
+    """A 单位联络员 (row-level security: only projects their unit leads or works on) imports new projects whose
+    names are near those of stored ones on both twins: the helper, signed in as that login, hints at the stored
+    projects the login can see, as the one-process import does. A helper reading as the owner would hint at
+    all 60 (tried: the reports differ)."""
+    from sqlalchemy.engine import make_url
+
+    one, beside, _ = twins
+    urls = [_login(url, "liaison", "城南街道") for url in (one, beside)]
+    logins += [str(make_url(u).username) for u in urls]
+    path = workbook(tmp_path / "联络员.xlsx", [
+        [None, f"并行检查项目{i}号", f"投资方{i % 11}", None, None, "10", "2025-12-01", None, "城南街道",
+         None, None, None, None] for i in range(60)])
+    WORKER.stop()
+    with open_unlocked(urls[0]) as ledger:
+        expected = import_file(ledger, "projects", path, dry_run=False)
+    WORKER.wait_ready()
+    proc = WORKER._proc  # noqa: SLF001 - the helper process itself
+    assert proc is not None
+    with open_unlocked(urls[1]) as ledger:
+        got = import_file(ledger, "projects", path, dry_run=False)
+    assert WORKER._proc is proc  # noqa: SLF001 - the same helper checked it, and it goes on
+    assert expected.written and got.written, got.problems
+    assert report_fields(got) == report_fields(expected)
+    seen = [h for h in got.duplicates if h.where == "ledger"]
+    assert 0 < len(seen) < 60  # the projects 城南街道 works on (every sixth), not the others
+    secret = PASSWORD.encode()
+    for part in ("cmdline", "environ"):
+        assert secret not in Path(f"/proc/{proc.pid}/{part}").read_bytes()
+    assert PASSWORD not in repr(Server("postgresql+psycopg://x@h/d", "00000003-0000001B-1", PASSWORD))
+
+
+def test_a_problem_anywhere_writes_nothing_on_a_shared_ledger(twins, tmp_path, worker):
+    one, beside, codes = twins
+    path = second_file(tmp_path, codes, bad=True)
+    WORKER.stop()
+    with open_unlocked(one) as ledger:
+        expected = import_file(ledger, "projects", path, dry_run=False)
+    WORKER.wait_ready()
+    with open_unlocked(beside) as ledger:
+        before = counts(ledger)
+        got = import_file(ledger, "projects", path, dry_run=False)
+        assert counts(ledger) == before
+    assert not got.written and [(p.row, p.column) for p in got.problems] == [(702, "协议资金（万元）"),
+                                                                            (1102, "牵头单位")]
+    assert report_fields(got) == report_fields(expected)
+
+
+def test_other_writers_wait_and_a_dying_helper_writes_nothing(twins, tmp_path, worker):
+    """The import holds the writer lock (every zsdesk writer takes it first) while the helper reads its snapshot;
+    a helper killed half-way rolls everything back, and the next import works."""
+    _, beside, codes = twins
+    path = second_file(tmp_path, codes)
+    taken: list[bool] = []
+    with open_unlocked(beside) as ledger:
+        before = counts(ledger)
+
+        def other_writer(done: int, total: int) -> None:
+            if not taken:
+                with ledger.engine.connect() as conn:
+                    taken.append(bool(conn.execute(text("SELECT pg_try_advisory_xact_lock(:k)"),
+                                                   {"k": CHAIN_LOCK_KEY}).scalar()))
+                    conn.rollback()
+
+        assert import_file(ledger, "projects", path, dry_run=False, progress=other_writer).written
+        assert taken == [False]
+
+        def kill(done: int, total: int) -> None:
+            if done and WORKER._proc is not None:  # noqa: SLF001 - the helper itself, killed half-way
+                WORKER._proc.kill()  # noqa: SLF001
+
+        again = counts(ledger)
+        assert again != before
+        with pytest.raises(WorkerGone, match="后台进程意外退出，没有写入任何数据"):
+            import_file(ledger, "projects", workbook(tmp_path / "新.xlsx", [row(2_000 + i) for i in range(1_500)]),
+                        dry_run=False, progress=kill)
+        assert counts(ledger) == again
+        assert import_file(ledger, "projects", workbook(tmp_path / "小.xlsx", [row(5_000)]), dry_run=False).written
+    assert check_ledger(beside).healthy
+
+
+def test_a_login_out_of_connections_imports_without_the_helper(logins, twins, tmp_path, worker):
+    """The helper needs one more connection of the import's login; where the login may hold no more (``CONNECTION
+    LIMIT 1``, the window's one connection signed in), the helper says so, the half-begun import is rolled back,
+    and the import checks in this process: written, the same report as one process."""
+    from sqlalchemy.engine import make_url
+
+    one, beside, codes = twins
+    urls = [_login(url, "clerk") for url in (one, beside)]
+    logins += [str(make_url(u).username) for u in urls]
+    with open_unlocked(beside) as owner, owner.engine.connect() as conn:
+        conn.execute(text(f'ALTER ROLE "{logins[1]}" CONNECTION LIMIT 1'))
+        conn.commit()
+    path = second_file(tmp_path, codes)
+    WORKER.stop()
+    with open_unlocked(urls[0]) as ledger:
+        expected = import_file(ledger, "projects", path, dry_run=False)
+    WORKER.wait_ready()
+    proc = WORKER._proc  # noqa: SLF001 - the helper process itself
+    with open_unlocked(urls[1]) as ledger:
+        assert access_of(ledger).role == "clerk"  # signed in, as the window does first: its one connection
+        got = import_file(ledger, "projects", path, dry_run=False)
+        got_contents = contents(ledger)
+    with open_unlocked(urls[0]) as ledger:
+        expected_contents = contents(ledger)
+    assert WORKER._proc is proc  # noqa: SLF001 - the helper answered and goes on
+    assert expected.written and got.written, got.problems
+    assert report_fields(got) == report_fields(expected)
+    assert got_contents == expected_contents
