@@ -325,34 +325,46 @@ PG_LINES = {"pg_board": "board_ratio", "pg_sort_arrived": "sort_arrived", "pg_so
             "pg_import_real": "import_real", "pg_import_real_one": "import_real_one"}
 
 
-def measure_pg(url: str, steps: dict[str, Step], repeat: int, reuse: bool, projects: int, name: str = "",
-               wanted: Callable[..., bool] = lambda *keys: True) -> None:
-    """The board, sort, filter and import lines on PostgreSQL; budget: within 1.5× of SQLite's median.
-    With ``--only``, the lines whose SQLite line (or own key) was asked for."""
+def measure_pg(url: str, sqlite_db: Path, steps: dict[str, Step], repeat: int, reuse: bool, projects: int,
+               name: str = "", wanted: Callable[..., bool] = lambda *keys: True) -> None:
+    """The board, sort, filter and import lines on PostgreSQL; budget: within 1.5× of SQLite's median. The board
+    and the table's queries run on ``sqlite_db`` and PostgreSQL in turn, call for call, and the imports import for
+    import (on a copy of ``sqlite_db`` and a copy of the bench database): each line's baseline is those SQLite
+    samples. With ``--only``, the lines whose SQLite line (or own key) was asked for."""
     from bench import speed_bench
 
     def asked(key: str) -> bool:  # both imports are measured together, alternated
         return wanted(key, key.removesuffix("_one"), PG_LINES[key], PG_LINES[key].removesuffix("_one"))
 
     target = pg_database(url, reuse, projects, name)
+    paired: dict[str, list[float]] = {}  # SQLite's samples taken call for call with PostgreSQL's: the baselines
     if asked("pg_board"):
-        steps["pg_board"].samples = speed_bench.board_vs_raw(target, PERIOD, repeat)[0]
+        paired["pg_board"], steps["pg_board"].samples = speed_bench.boards_alternated([sqlite_db, target], PERIOD,
+                                                                                      repeat)
     if any(asked(k) for k in ("pg_sort_arrived", "pg_sort_lead_unit", "pg_filter_text", "pg_filter_unit")):
-        for key, samples in speed_bench.table_queries(target, repeat).items():
+        # Calls of a few milliseconds: three times the samples.
+        on_sqlite, on_pg = speed_bench.table_queries_alternated([sqlite_db, target], 3 * repeat)
+        for key, samples in on_pg.items():
             steps[f"pg_{key}"].samples = samples
+            paired[f"pg_{key}"] = on_sqlite[key]
     if asked("pg_import_real") or asked("pg_import_real_one"):
         scratch, drop = pg_scratch(url, target)
         try:
-            one_process: list[float] = []
-            steps["pg_import_real"].samples = speed_bench.import_real(scratch, 5_000, repeat, None, one_process)[0]
-            steps["pg_import_real_one"].samples = one_process
+            copy = speed_bench.copy_sqlite(sqlite_db, OUT / "import-scratch.sqlite")
+            try:
+                on_sqlite, on_pg = speed_bench.imports_alternated([copy, scratch], 5_000, repeat)
+            finally:
+                for suffix in ("", "-wal", "-shm"):
+                    Path(f"{copy}{suffix}").unlink(missing_ok=True)
+            steps["pg_import_real"].samples, paired["pg_import_real"] = on_pg["helper"], on_sqlite["helper"]
+            steps["pg_import_real_one"].samples, paired["pg_import_real_one"] = on_pg["one"], on_sqlite["one"]
         finally:
             drop()
     for key, base in PG_LINES.items():
         if not asked(key):
             steps[key].samples = []
             continue
-        steps[key].baseline = list(steps[base].samples)
+        steps[key].baseline = list(paired.get(key, steps[base].samples))
         if not steps[key].baseline:
             steps[key].note = f"measure {base} on SQLite in the same run for the ratio"
 
@@ -543,7 +555,7 @@ def main() -> int:
         measure_speed(db, steps, max(5, args.repeat), wanted)
     if args.pg:
         try:
-            measure_pg(args.pg, steps, max(5, args.repeat), args.reuse, args.projects, args.pg_name, wanted)
+            measure_pg(args.pg, db, steps, max(5, args.repeat), args.reuse, args.projects, args.pg_name, wanted)
         except Exception as err:  # noqa: BLE001 - a server problem is reported on the lines, the rest still prints
             for key in steps:
                 if key.startswith("pg_"):

@@ -12,6 +12,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -91,39 +92,56 @@ def import_real(target: str | Path, rows: int, repeat: int, background: list[flo
     helper is started and ready, and reads in the import's snapshot when the job comes. With ``one_process`` (a list),
     every other run imports with no helper — as the command line does — into that list instead, alternated
     with the helper's runs (the ledger grows by ``rows`` a run, so neither side gets the smaller ledger)."""
+    got = imports_alternated([target], rows, repeat, one_process is not None)[0]
+    if background is not None:
+        background += got["background"]
+    if one_process is not None:
+        one_process += got["one"]
+    return got["helper"], got["raw"]
+
+
+def imports_alternated(targets: list[str | Path], rows: int, repeat: int, one_process: bool = True) \
+        -> list[dict[str, list[float]]]:
+    """``import_real`` on each of ``targets`` (a SQLite scratch ledger and a PostgreSQL one) in turn, run after
+    run, so that the PostgreSQL ÷ SQLite lines compare imports made the same minute: per target the samples
+    "helper" (the window's import), "one" (in one process, every other round, with ``one_process``), "raw" (the
+    raw read of each helper run's file) and "background" (the checkpoint after each import, untimed)."""
+    from contextlib import ExitStack
+
     from zsdesk.xlsx.check_worker import WORKER
 
-    ours: list[float] = []
-    raw: list[float] = []
-    runs = repeat * (2 if one_process is not None else 1)
-    with tempfile.TemporaryDirectory() as tmp, open_unlocked(target, operator="bench") as ledger:
-        files = [import_workbook(ledger, Path(tmp) / f"real{i}.xlsx", rows, f"实测{time.time_ns() % 10**6}-{i}-",
-                                 start=i * rows)
-                 for i in range(runs)]
+    outs: list[dict[str, list[float]]] = [{"helper": [], "one": [], "raw": [], "background": []} for _ in targets]
+    rounds = repeat * (2 if one_process else 1)
+    with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
+        ledgers = [stack.enter_context(open_unlocked(t, operator="bench")) for t in targets]
+        files = [[import_workbook(ledger, Path(tmp) / f"real{n}-{i}.xlsx", rows,
+                                  f"实测{time.time_ns() % 10**6}-{i}-", start=i * rows) for i in range(rounds)]
+                 for n, ledger in enumerate(ledgers)]
         try:
-            for i, path in enumerate(files):
-                alone = one_process is not None and i % 2 == 1
-                if alone:
-                    WORKER.stop()
-                else:
-                    raw.append(clock(lambda p=path: raw_read(p)))
-                    if ledger.path is None:  # a shared ledger: the helper reads when the file comes
-                        WORKER.wait_ready()
-                    elif not WORKER.wait_ready(ledger.path):
-                        raise RuntimeError("the import helper did not read the ledger ahead")
-                t0 = time.perf_counter()
-                report = import_file(ledger, "projects", path, dry_run=False)
-                (one_process if alone and one_process is not None else ours).append(time.perf_counter() - t0)
-                t1 = time.perf_counter()
-                if ledger.checkpointer is not None:
-                    ledger.checkpointer.wait_idle()
-                if background is not None:
-                    background.append(time.perf_counter() - t1)
-                if not report.written:
-                    raise RuntimeError(f"bench import refused: {report.problems[:3]}")
+            for i in range(rounds):
+                alone = one_process and i % 2 == 1
+                for ledger, paths, out in zip(ledgers, files, outs, strict=True):
+                    path = paths[i]
+                    if alone:
+                        WORKER.stop()
+                    else:
+                        out["raw"].append(clock(partial(raw_read, path)))
+                        if ledger.path is None:  # a shared ledger: the helper reads when the file comes
+                            WORKER.wait_ready()
+                        elif not WORKER.wait_ready(ledger.path):
+                            raise RuntimeError("the import helper did not read the ledger ahead")
+                    t0 = time.perf_counter()
+                    report = import_file(ledger, "projects", path, dry_run=False)
+                    out["one" if alone else "helper"].append(time.perf_counter() - t0)
+                    t1 = time.perf_counter()
+                    if ledger.checkpointer is not None:
+                        ledger.checkpointer.wait_idle()
+                    out["background"].append(time.perf_counter() - t1)
+                    if not report.written:
+                        raise RuntimeError(f"bench import refused: {report.problems[:3]}")
         finally:
             WORKER.stop()
-    return ours, raw
+    return outs
 
 
 def import_dry(target: str | Path, rows: int, repeat: int) -> Samples:
@@ -144,6 +162,23 @@ def raw_board_sql(year: int) -> Any:
                 "GROUP BY p.lead_unit_id").bindparams(start=date(year, 1, 1), end=date(year, 12, 31))
 
 
+def boards_alternated(targets: list[str | Path], period: str, repeat: int) -> list[list[float]]:
+    """One period's board on each of ``targets``, board after board in turn (as ``table_queries_alternated``)."""
+    from contextlib import ExitStack
+
+    from zsdesk.board import compute_board
+
+    outs: list[list[float]] = [[] for _ in targets]
+    with ExitStack() as stack:
+        ledgers = [stack.enter_context(open_unlocked(t, operator="bench")) for t in targets]
+        for ledger in ledgers:
+            compute_board(ledger, period)
+        for _ in range(repeat):
+            for ledger, out in zip(ledgers, outs, strict=True):
+                out.append(clock(partial(compute_board, ledger, period)))
+    return outs
+
+
 def board_vs_raw(target: str | Path, period: str, repeat: int) -> Samples:
     from zsdesk.board import compute_board
 
@@ -162,26 +197,47 @@ def board_vs_raw(target: str | Path, period: str, repeat: int) -> Samples:
 
 def table_queries(target: str | Path, repeat: int) -> dict[str, list[float]]:
     """The ledger table's sort by 累计到位 and 牵头单位, the text filter and the filter by unit (ids of the whole
-    view). The unit: the lead unit of the first project by code (the same demo project on either database)."""
+    view), and on SQLite the table's first screens."""
+    return table_queries_alternated([target], repeat)[0]
+
+
+def table_queries_alternated(targets: list[str | Path], repeat: int) -> list[dict[str, list[float]]]:
+    """``table_queries`` on each of ``targets`` (a SQLite ledger and a PostgreSQL one), call after call in turn, so
+    that a busy moment of the shared machine hits both alike: the PostgreSQL ÷ SQLite lines compare calls made
+    the same second, not runs made minutes apart (those ratios of a few milliseconds swung 0.9–2.8× between runs).
+    The unit: the lead unit of the first project by code (the same demo project on either database)."""
+    from contextlib import ExitStack
+
     from zsdesk.models import Project
     from zsdesk.queries import ProjectQuery
     from zsdesk.queries.first_screen import first_screen
 
-    out: dict[str, list[float]] = {}
-    with open_unlocked(target, operator="bench") as ledger, ledger.reading() as s:
-        first = s.get(Project, s.execute(ProjectQuery(sort="code").select().limit(1)).scalar())
-        cases = {"sort_arrived": ProjectQuery(sort="arrived_amount", descending=True),
-                 "sort_lead_unit": ProjectQuery(sort="lead_unit"),
-                 "filter_text": ProjectQuery(text="玻纤"),
-                 "filter_unit": ProjectQuery(unit_id=first.lead_unit_id if first else None)}
-        for key, query in cases.items():
-            query.ids(s)
-            out[key] = [clock(lambda q=query: q.ids(s)) for _ in range(repeat)]
-        if ledger.engine.dialect.name == "sqlite":  # the table's first screens (the text: SQLite's index only)
-            out["filter_text_screen"] = [clock(lambda: first_screen(s, ProjectQuery(text="玻纤"), 100))
-                                         for _ in range(repeat)]
-            total = ProjectQuery().count(s)
-            by_arrived = ProjectQuery(sort="arrived_amount", descending=True)
-            out["sort_arrived_screen"] = [clock(lambda: first_screen(s, by_arrived, 100, total=total))
-                                          for _ in range(repeat)]
-    return out
+    outs: list[dict[str, list[float]]] = [{} for _ in targets]
+    with ExitStack() as stack:
+        sessions = []
+        for target in targets:
+            ledger = stack.enter_context(open_unlocked(target, operator="bench"))
+            sessions.append((ledger, stack.enter_context(ledger.reading())))
+        cases: list[dict[str, Callable[[], Any]]] = []
+        for ledger, s in sessions:
+            first = s.get(Project, s.execute(ProjectQuery(sort="code").select().limit(1)).scalar())
+            queries = {"sort_arrived": ProjectQuery(sort="arrived_amount", descending=True),
+                       "sort_lead_unit": ProjectQuery(sort="lead_unit"),
+                       "filter_text": ProjectQuery(text="玻纤"),
+                       "filter_unit": ProjectQuery(unit_id=first.lead_unit_id if first else None)}
+            calls: dict[str, Callable[[], Any]] = {key: partial(q.ids, s) for key, q in queries.items()}
+            if ledger.engine.dialect.name == "sqlite":  # the table's first screens (the text: SQLite's index only)
+                total = ProjectQuery().count(s)
+                by_arrived = ProjectQuery(sort="arrived_amount", descending=True)
+                calls["filter_text_screen"] = partial(first_screen, s, ProjectQuery(text="玻纤"), 100)
+                calls["sort_arrived_screen"] = partial(first_screen, s, by_arrived, 100, total=total)
+            cases.append(calls)
+        for key in cases[0]:
+            for calls in cases:
+                if key in calls:
+                    calls[key]()  # warm
+            for _ in range(repeat):
+                for calls, out in zip(cases, outs, strict=True):
+                    if key in calls:
+                        out.setdefault(key, []).append(clock(calls[key]))
+    return outs
