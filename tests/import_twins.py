@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import select, text
 from xlsx.conftest import write_rows  # tests/ is on sys.path (pytest's rootdir)
 
 from zsdesk.ledger import Ledger
 from zsdesk.models import AuditEntry
+from zsdesk.xlsx.check_worker import WORKER
 
 HEADERS = ["项目编号", "项目名称", "投资方", "投资方标签", "产业链", "协议资金（万元）", "首次接洽日期",
            "框架协议签订日期", "牵头单位", "配合单位", "落地园区", "引荐人", "备注"]
@@ -75,3 +78,13 @@ def counts(ledger: Ledger) -> tuple[int, int]:
     with ledger.reading() as s:
         return (s.execute(text("SELECT count(*) FROM projects")).scalar_one(),
                 s.execute(text("SELECT count(*) FROM audit_log")).scalar_one())
+
+
+@pytest.fixture(name="worker")
+def worker_fixture() -> Iterator[None]:
+    """The helper started and ready for the test, stopped after it (imported by the test modules)."""
+    WORKER.wait_ready()
+    try:
+        yield
+    finally:
+        WORKER.stop()

@@ -10,7 +10,15 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
-from import_twins import contents, counts, report_fields, row, second_file, workbook
+from import_twins import (
+    contents,
+    counts,
+    report_fields,
+    row,
+    second_file,
+    workbook,
+    worker_fixture,  # noqa: F401 - the ``worker`` fixture, shared
+)
 from pg_databases import fresh_database
 from sqlalchemy import select, text
 from xlsx.conftest import fill_units_and_persons
@@ -25,15 +33,6 @@ from zsdesk.xlsx.check_worker import WORKER, Server, WorkerGone
 from zsdesk.xlsx.importer import import_file
 
 from .conftest import PASSWORD
-
-
-@pytest.fixture
-def worker() -> Iterator[None]:
-    WORKER.wait_ready()
-    try:
-        yield
-    finally:
-        WORKER.stop()
 
 
 @pytest.fixture

@@ -14,7 +14,15 @@ from pathlib import Path
 
 import pytest
 from helper_process import helper_lets_go  # tests/ is on sys.path (pytest's rootdir)
-from import_twins import contents, counts, report_fields, row, second_file, workbook
+from import_twins import (
+    contents,
+    counts,
+    report_fields,
+    row,
+    second_file,
+    workbook,
+    worker_fixture,  # noqa: F401 - the ``worker`` fixture, shared
+)
 from sqlalchemy import select
 
 from zsdesk import ops
@@ -28,15 +36,6 @@ from zsdesk.xlsx.importer import import_file
 from zsdesk.xlsx.workbook import ExportCancelled
 
 from .conftest import fill_units_and_persons
-
-
-@pytest.fixture
-def worker() -> Iterator[None]:
-    WORKER.wait_ready()
-    try:
-        yield
-    finally:
-        WORKER.stop()
 
 
 @pytest.fixture
