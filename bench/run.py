@@ -146,14 +146,20 @@ def text_screen(session: Any) -> None:
         raise RuntimeError("the text filter took no first screen")
 
 
-def measure_board(db: Path, step: Step, repeat: int) -> None:
+def measure_board(db: Path, steps: dict[str, Step], repeat: int) -> None:
+    """The board as the window computes it (its funds half in the helper process), in one process (the command
+    line), and the raw join + GROUP BY it is measured against, in turn."""
+    from bench import speed_bench
     from zsdesk.board import compute_board
     from zsdesk.opening import open_unlocked
 
+    boards = speed_bench.board_vs_raw(db, PERIOD, max(5, repeat))
+    steps["board"].samples = list(boards["helper"])
+    steps["board_one"].samples = list(boards["one"])
+    steps["board_ratio"].samples, steps["board_ratio"].baseline = list(boards["helper"]), boards["raw"]
     with open_unlocked(db) as ledger:
-        step.samples = timed(lambda: compute_board(ledger, PERIOD), repeat)
         board = compute_board(ledger, PERIOD)
-        step.extra = {"units": len(board.units), "persons": len(board.persons)}
+        steps["board"].extra = {"units": len(board.units), "persons": len(board.persons)}
 
 
 def measure_notice(step: Step, repeat: int) -> None:
@@ -243,9 +249,6 @@ def measure_speed(db: Path, steps: dict[str, Step], repeat: int, wanted: Callabl
             Path(f"{copy}{suffix}").unlink(missing_ok=True)
     if wanted("import_dry"):
         steps["import_dry"].samples, steps["import_dry"].baseline = speed_bench.import_dry(db, 10_000, repeat)
-    if wanted("board_ratio"):
-        steps["board_ratio"].samples, steps["board_ratio"].baseline = speed_bench.board_vs_raw(db, PERIOD, repeat)
-        steps["board"].samples = list(steps["board_ratio"].samples)
     if wanted("sort_arrived", "sort_lead_unit", "sort_arrived_screen", "filter_text", "filter_text_screen",
               "filter_unit"):
         for key, samples in speed_bench.table_queries(db, repeat).items():
@@ -394,7 +397,9 @@ def make_steps() -> dict[str, Step]:
         Step("filter_unit", "filter the table by unit", 0.150),
         Step("sort_amount", "sort by agreement amount", 0.150),
         Step("scroll", "scroll the whole table (data() of every visible cell, 100 pages)", 1.0),
-        Step("board", f"one period's leaderboard ({PERIOD}: all units, persons, extra boards)", 0.35),
+        Step("board", f"one period's leaderboard ({PERIOD}: all units, persons, extra boards; as the window: "
+             "funds half in the helper)", 0.35),
+        Step("board_one", "… the same in one process (no helper: the command line)", 0.35),
         Step("notice", "quarterly notice PDF (300 units, ~1,000 signed projects listed)", 3.0),
         Step("export", "export the ledger to xlsx", 15.0),
         Step("export_ratio", "… ÷ raw openpyxl write-only of the same cells", 1.3, unit="×"),
@@ -554,8 +559,8 @@ def main() -> int:
         run_cli("demo", "--db", str(demo_db))
     if wanted("filter_text", "filter_stage", "filter_unit", "sort_amount"):
         measure_queries(db, steps, args.repeat)
-    if wanted("board"):
-        measure_board(db, steps["board"], args.repeat)
+    if wanted("board", "board_one", "board_ratio"):
+        measure_board(db, steps, args.repeat)
     if wanted("notice"):
         measure_notice(steps["notice"], max(3, args.repeat // 2))
     if wanted("export", "export_ratio"):
@@ -564,7 +569,7 @@ def main() -> int:
         measure_import(db, steps["import"], 3)
     if wanted("lifecycle", "lifecycle_ratio", "todo"):
         measure_lifecycle(db, steps, args.repeat)
-    if wanted("import_real", "import_dry", "board_ratio", "sort_arrived", "sort_lead_unit", "sort_arrived_screen",
+    if wanted("import_real", "import_dry", "sort_arrived", "sort_lead_unit", "sort_arrived_screen",
               "filter_text", "filter_text_screen", "filter_unit"):
         measure_speed(db, steps, max(5, args.repeat), wanted)
     if args.pg:

@@ -162,37 +162,48 @@ def raw_board_sql(year: int) -> Any:
                 "GROUP BY p.lead_unit_id").bindparams(start=date(year, 1, 1), end=date(year, 12, 31))
 
 
-def boards_alternated(targets: list[str | Path], period: str, repeat: int) -> list[list[float]]:
-    """One period's board on each of ``targets``, board after board in turn (as ``table_queries_alternated``)."""
+def boards_alternated(targets: list[str | Path], period: str, repeat: int, helper: bool = True) -> list[list[float]]:
+    """One period's board on each of ``targets``, board after board in turn (as ``table_queries_alternated``);
+    with ``helper``, as the window computes it: its funds half in the helper process (started and ready)."""
     from contextlib import ExitStack
 
     from zsdesk.board import compute_board
+    from zsdesk.xlsx.check_worker import WORKER
 
+    beside = WORKER.board_funds if helper else None
+    if helper:
+        WORKER.wait_ready()
     outs: list[list[float]] = [[] for _ in targets]
     with ExitStack() as stack:
         ledgers = [stack.enter_context(open_unlocked(t, operator="bench")) for t in targets]
         for ledger in ledgers:
-            compute_board(ledger, period)
+            compute_board(ledger, period, beside=beside)
         for _ in range(repeat):
             for ledger, out in zip(ledgers, outs, strict=True):
-                out.append(clock(partial(compute_board, ledger, period)))
+                out.append(clock(partial(compute_board, ledger, period, beside=beside)))
     return outs
 
 
-def board_vs_raw(target: str | Path, period: str, repeat: int) -> Samples:
+def board_vs_raw(target: str | Path, period: str, repeat: int) -> dict[str, list[float]]:
+    """One period's board as the window computes it ("helper": its funds half in the helper process) and in one
+    process ("one": the command line), and the raw join + GROUP BY ("raw"), in turn."""
     from zsdesk.board import compute_board
+    from zsdesk.xlsx.check_worker import WORKER
 
-    ours, raw = [], []
+    WORKER.wait_ready()
+    got: dict[str, list[float]] = {"helper": [], "one": [], "raw": []}
     with open_unlocked(target, operator="bench") as ledger:
         compute_board(ledger, period)
+        compute_board(ledger, period, beside=WORKER.board_funds)
         statement = raw_board_sql(int(period[:4]))
         with ledger.reading() as s:
             s.execute(statement).all()
         for _ in range(repeat):
             with ledger.reading() as s:
-                raw.append(clock(lambda s=s: s.execute(statement).all()))
-            ours.append(clock(lambda: compute_board(ledger, period)))
-    return ours, raw
+                got["raw"].append(clock(lambda s=s: s.execute(statement).all()))
+            got["helper"].append(clock(lambda: compute_board(ledger, period, beside=WORKER.board_funds)))
+            got["one"].append(clock(lambda: compute_board(ledger, period)))
+    return got
 
 
 def table_queries(target: str | Path, repeat: int) -> dict[str, list[float]]:

@@ -1,10 +1,14 @@
-"""What the import's helper process (zsdesk/xlsx/check_worker.py) has open, for the tests that look at it."""
+"""What the helper process (zsdesk/xlsx/check_worker.py) has open, and what it answers a board, for the tests
+that look at it."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+from zsdesk.board.beside import FundsHalf, FundsJob
 from zsdesk.xlsx.check_worker import WORKER
 
 
@@ -30,3 +34,30 @@ def helper_lets_go(path: Path, seconds: float = 15) -> bool:
             return False
         time.sleep(0.05)
     return True
+
+
+class Spy:
+    """``WORKER.board_funds`` as the board calls it, with what the helper answered (None: it was not asked, or
+    could not take it), and an optional step run just before the answer is awaited."""
+
+    def __init__(self, before: Callable[[], None] | None = None) -> None:
+        self.jobs: list[FundsJob] = []
+        self.halves: list[FundsHalf | None] = []
+        self.before = before
+
+    @contextmanager
+    def __call__(self, job: FundsJob) -> Iterator[Callable[[], FundsHalf] | None]:
+        self.jobs.append(job)
+        with WORKER.board_funds(job) as receive:
+            if receive is None:
+                self.halves.append(None)
+                yield None
+                return
+
+            def answer() -> FundsHalf:
+                if self.before is not None:
+                    self.before()
+                half = receive()
+                self.halves.append(half)
+                return half
+            yield answer

@@ -32,6 +32,7 @@ from zsdesk.labels import EXTRA_BOARD_LABELS, Figure
 from zsdesk.money import format_money
 from zsdesk.periods import parse_period
 from zsdesk.rules import SCORE_METHODS
+from zsdesk.xlsx.check_worker import WORKER
 
 from .. import strings as S
 from ..common.context import LedgerContext
@@ -66,8 +67,9 @@ def compute_board_result(context: LedgerContext, code: str) -> BoardResult:
     started = time.perf_counter()
     period = parse_period(code)
     with context.ledger.reading() as session:
-        board = compute_board(session, period)
-        last_year = units_last_year(session, board)
+        # The funds half on the other core when the helper is ready (zsdesk/board/beside.py), else here.
+        board = compute_board(session, period, beside=WORKER.board_funds)
+        last_year = units_last_year(session, board, beside=WORKER.board_funds)
         trend = monthly_trend(session, board.rules, period.year, period.end.month)
     return BoardResult(board, last_year, trend, time.perf_counter() - started)
 
@@ -223,6 +225,9 @@ class BoardPage(PageWidget):
                                      persons=len(self.board.persons), ms=round(self.seconds * 1000))
 
     def activated(self) -> None:
+        # The helper that computes half of each board on the other core: started when the board is first
+        # shown (~2 s there); until it is ready, a board is computed here alone. Never waits.
+        WORKER.start()
         if self._dirty:
             self.request(self.picker.code())
 

@@ -28,6 +28,7 @@ cooperating units are split one by one, and a project's persons share its one-ho
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -38,6 +39,7 @@ from typing import Any
 from sqlalchemy import BigInteger, case, cast, func, literal_column, not_, or_, select
 from sqlalchemy.orm import Session
 
+from ..beside_reading import helper_session
 from ..models import (
     MONTH_COLUMNS,
     Funding,
@@ -50,6 +52,7 @@ from ..models import (
     Unit,
 )
 from ..rules import Rules
+from .beside import Beside, FundsHalf, FundsJob, funds_beside, received
 from .figures import (
     Figures,
     Window,
@@ -326,23 +329,26 @@ class _Units:
 
 
 def board_aggregates(session: Session, rules: Rules, windows: dict[str, Window],
-                     credit_windows: tuple[str, ...], extra: ExtraSpec | None = None) -> Aggregates:
+                     credit_windows: tuple[str, ...], extra: ExtraSpec | None = None,
+                     beside: Beside | None = None) -> Aggregates:
     """District figures for every window; unit credits for ``credit_windows``; person credits for the
     first of them (the one persons are ranked on). ``extra``: the extra boards' projects are picked in the same
-    scan (``Aggregates.flagged``), without a second one."""
+    scan (``Aggregates.flagged``), without a second one. ``beside``: a helper process computes the funds half
+    meanwhile (``beside.py``); without one, or when it cannot, it is computed here after the signings."""
     credit = {n: windows[n] for n in credit_windows}
     units = _Units(credit)
     person_window = credit_windows[0]
     person_credits = Credits()
     splitter = _Splitter(session, rules)
     flagged: dict[int, tuple[int, ...]] = {}
-    district = _signings(session, rules, windows, credit, person_window, units, person_credits, splitter, extra,
-                         flagged)
-    arrived = _credited_funds(session, rules, windows, credit, person_window, units, person_credits, splitter)
-    rest = {name: w for name, w in windows.items() if name not in arrived}
-    if rest:
-        arrived.update(district_arrived(session, rules, rest))
-    for name, amount in arrived.items():
+    with funds_beside(session, beside, rules, windows, credit_windows, person_window) as receive:
+        district = _signings(session, rules, windows, credit, person_window, units, person_credits, splitter,
+                             extra, flagged)
+        half = received(receive)
+    if half is None:
+        half = funds_half(session, rules, windows, credit_windows, person_window, splitter)
+    _merge(units, person_credits, half)
+    for name, amount in half.arrived.items():
         district[name].arrived_amount = amount
     holders = {h for h, _ in person_credits.sums}
     persons = {person_window: {
@@ -352,6 +358,48 @@ def board_aggregates(session: Session, rules: Rules, windows: dict[str, Window],
                       persons=persons, flagged=flagged)
 
 
+def funds_half(session: Session, rules: Rules, windows: dict[str, Window], credit_windows: tuple[str, ...],
+               person_window: str, splitter: _Splitter | None = None) -> FundsHalf:
+    """The funds of a board (``_credited_funds`` and ``district_arrived``) on their own: in this process, or in the
+    helper (``beside.funds_for``). ``splitter``: this board's, with the holder lists the signings read."""
+    credit = {n: windows[n] for n in credit_windows}
+    units = _Units(credit)
+    person_credits = Credits()
+    arrived = _credited_funds(session, rules, windows, credit, person_window, units, person_credits,
+                              splitter or _Splitter(session, rules))
+    rest = {name: w for name, w in windows.items() if name not in arrived}
+    if rest:
+        arrived.update(district_arrived(session, rules, rest))
+    return FundsHalf(arrived, units.counts, {n: c.sums for n, c in units.credits.items()}, units.active,
+                     person_credits.sums)
+
+
+def funds_for(job: FundsJob) -> FundsHalf:
+    """The helper's side: the funds half of ``job`` read from its ledger (in the caller's state)."""
+    paused = gc.isenabled()
+    gc.disable()  # as for the whole board (boards._collector_paused): its rows live until it ends
+    try:
+        with helper_session(job.ledger, job.server) as session:
+            return funds_half(session, job.rules, job.windows, job.credit, job.person_window)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _merge(units: _Units, person_credits: Credits, half: FundsHalf) -> None:
+    """Add the funds half's sums to the signings' (additions: the same figures in any order)."""
+    width = len(_COUNTS) + len(_CLASSES)
+    for name, counts in units.counts.items():
+        for unit_id in half.counts.get(name, {}):
+            if unit_id not in counts:
+                counts[unit_id] = [0] * width
+        sums = units.credits[name].sums
+        for key, value in half.credits.get(name, {}).items():
+            sums[key] = sums.get(key, 0) + value
+        units.active[name].update(half.active.get(name, ()))
+    sums = person_credits.sums
+    for key, value in half.persons.items():
+        sums[key] = sums.get(key, 0) + value
 
 
 def _decode(code: int, i: int, count: int, amount: int) -> list[int]:
@@ -826,4 +874,4 @@ def district_arrived_from_entries(session: Session, rules: Rules, windows: dict[
             for name, w in windows.items()}
 
 
-__all__ = ["Aggregates", "Credits", "ExtraSpec", "driver_rows", "board_aggregates", "clusters", "district_arrived", "scans_projects"]
+__all__ = ["Aggregates", "Credits", "ExtraSpec", "driver_rows", "board_aggregates", "funds_for", "funds_half", "clusters", "district_arrived", "scans_projects"]

@@ -26,6 +26,7 @@ from ..periods import Period, parse_period
 from ..rules import Rules, load_rules
 from .aggregates import ExtraSpec, board_aggregates, driver_rows, scans_projects
 from .aggregates import id_list as _id_list
+from .beside import Beside
 from .figures import Figures, Window, counted_expr, size_class_expr, window_predicates
 from .ranking import competition_ranks, fraction_to_decimal, rate, scores
 
@@ -264,20 +265,22 @@ def _collector_paused() -> Iterator[None]:
         gc.enable()
 
 
-def compute_board(source: Ledger | Session, period: Period | str, rules: Rules | None = None) -> Board:
-    """The whole board for ``period`` (a ``Period`` or text such as ``"2026Q3"``)."""
+def compute_board(source: Ledger | Session, period: Period | str, rules: Rules | None = None,
+                  beside: Beside | None = None) -> Board:
+    """The whole board for ``period`` (a ``Period`` or text such as ``"2026Q3"``). ``beside``: a helper process
+    that computes the funds half meanwhile (``beside.py``; the window's ``check_worker.WORKER.board_funds``)."""
     if isinstance(period, str):
         period = parse_period(period)
     session, own = _session_of(source)
     try:
         with _collector_paused():
-            return _compute(session, period, rules or load_rules(session, period.year))
+            return _compute(session, period, rules or load_rules(session, period.year), beside)
     finally:
         if own:
             session.close()
 
 
-def _compute(session: Session, period: Period, rules: Rules) -> Board:
+def _compute(session: Session, period: Period, rules: Rules, beside: Beside | None = None) -> Board:
     alone, ytd = period.alone(), period.ytd()
     named = {"range": period, "alone": alone, "ly": period.last_year(), "ly_alone": alone.last_year(), "ytd": ytd}
     unique: dict[Window, str] = {}
@@ -290,7 +293,7 @@ def _compute(session: Session, period: Period, rules: Rules) -> Board:
     of = {name: unique[(p.start, p.end)] for name, p in named.items()}
 
     agg = board_aggregates(session, rules, windows, tuple(dict.fromkeys((of["range"], of["ytd"]))),
-                           extra_board_spec(session, rules, "range"))
+                           extra_board_spec(session, rules, "range"), beside)
     persons_agg = agg.persons[of["range"]]
     district_target, unit_targets = _targets(session, period.year)
 

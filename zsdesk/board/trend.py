@@ -2,8 +2,9 @@
 
 The trend: district formal-contract amount and funds arrived per month.
 
-Two GROUP BY queries (one over projects, one over funding entries), counted with the same rules as
-the board (live, not withdrawn, not 不计), so the bars add up to the board's district figures.
+A GROUP BY over projects and one sum per month over ``funding_months`` (the funds per project, year and month
+the board reads), counted with the same rules as the board (live, not withdrawn, not 不计), so the bars add up to
+the board's district figures.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..models import Funding, Project
+from ..models import MONTH_COLUMNS, FundingMonth, Project
 from ..queries.expressions import month_of
 from ..rules import Rules
+from .beside import Beside
 from .boards import Board, compute_board
 from .figures import Figures, counted_expr
 
@@ -35,18 +37,21 @@ def monthly_trend(session: Session, rules: Rules, year: int, last_month: int = 1
     formal = dict(session.execute(
         select(month, func.sum(Project.agreement_amount))
         .where(counted, Project.formal_date.between(start, end)).group_by(month)).all())
-    f_month = month_of(Funding.date)
-    arrived = dict(session.execute(
-        select(f_month, func.sum(Funding.amount))
-        .join(Project, Project.id == Funding.project_id)
-        .where(counted, Funding.deleted_at.is_(None), Funding.date.between(start, end)).group_by(f_month)).all())
-    return [MonthFigures(m, int(formal.get(m) or 0), int(arrived.get(m) or 0)) for m in range(1, last_month + 1)]
+    # The funds from ``funding_months`` (one row per funded project of the year, not each entry: 100k ledger,
+    # 2026, ~?? → ~?? ms), the same sums the board reads.
+    months = [FundingMonth.__table__.c[name] for name in MONTH_COLUMNS[:last_month]]
+    arrived = session.execute(
+        select(*(func.coalesce(func.sum(m), 0) for m in months))
+        .select_from(FundingMonth).join(Project, Project.id == FundingMonth.project_id)
+        .where(FundingMonth.year == year, counted)).one()
+    return [MonthFigures(m, int(formal.get(m) or 0), int(arrived[m - 1] or 0)) for m in range(1, last_month + 1)]
 
 
-def units_last_year(session: Session, board: Board) -> dict[int, Figures]:
-    """Each unit's figures for the same period last year, counted with this period's rules (同比)."""
+def units_last_year(session: Session, board: Board, beside: Beside | None = None) -> dict[int, Figures]:
+    """Each unit's figures for the same period last year, counted with this period's rules (同比). ``beside``: as
+    for ``compute_board``."""
     rows = board.units
     if rows and hasattr(rows[0], "last_year"):  # the engine may carry them itself
         return {u.unit_id: u.last_year for u in rows}  # type: ignore[attr-defined]  # optional field, probed by hasattr above
-    before = compute_board(session, board.period.last_year(), rules=board.rules)
+    before = compute_board(session, board.period.last_year(), rules=board.rules, beside=beside)
     return {u.unit_id: u.figures for u in before.units}

@@ -36,7 +36,6 @@ import logging
 import os
 import pickle
 import queue
-import re
 import select
 import signal
 import struct
@@ -50,6 +49,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
 
+from ..beside_reading import CannotSignIn, Server, helper_session
+from ..board.aggregates import funds_for
+from ..board.beside import FundsHalf, FundsJob
 from ..errors import LedgerError
 
 log = logging.getLogger("zsdesk.import")
@@ -63,38 +65,12 @@ class WorkerGone(LedgerError):
     """The helper ended before answering (killed, out of memory): nothing was written."""
 
 
-class CannotSignIn(LedgerError):
-    """The helper could not open its own connection to a shared ledger (the login's or the server's connection
-    limit, say): nothing was written, and the import checks in its own process instead."""
-
-
 @dataclass
 class Job:
     ledger: str  # the ledger file; empty for a shared ledger (``server``)
     path: str  # the xlsx file
     aliases: dict[tuple[str, str], str] = field(default_factory=dict)
     server: Server | None = None
-
-
-@dataclass
-class Server:
-    """A shared ledger's job: where the import's login connects, and the import transaction's exported
-    snapshot, which the helper reads in. The password goes through the pipe only (never a command line, the
-    environment or a log: not in the repr)."""
-
-    url: str  # the ledger's URL as opened, without the password
-    snapshot: str  # pg_export_snapshot() of the import's transaction
-    password: str | None = field(default=None, repr=False)
-
-    @classmethod
-    def of(cls, session: Any) -> Server:
-        """The job's server part for an import in ``session`` (PostgreSQL, holding the writer lock): its snapshot
-        exported, its login's URL and password (psycopg's own record of the connection's, kept nowhere else)."""
-        connection = session.connection()
-        snapshot = str(connection.exec_driver_sql("SELECT pg_export_snapshot()").scalar_one())
-        password = connection.connection.dbapi_connection.info.password or None
-        url = connection.engine.url.set(password=None).render_as_string(hide_password=False)
-        return cls(url, snapshot, password)
 
 
 @dataclass
@@ -264,6 +240,54 @@ class CheckWorker:
                     self._stop_locked(at_once=True)
                     self._start_locked()
 
+    @contextmanager
+    def board_funds(self, job: FundsJob) -> Iterator[Callable[[], FundsHalf] | None]:
+        """A board's funds half computed by the helper (``zsdesk.board.beside``): yields how to receive it, or None
+        at once when the helper cannot take it now — not started (it is started for the next board), not ready
+        yet, or busy with an import. ``receive()`` raises when the helper failed or died (a new one is started)."""
+        if not self._lock.acquire(blocking=False):
+            yield None
+            return
+        proc = self._proc
+        finished = False
+        try:
+            if proc is None or proc.poll() is not None or proc.stdin is None or proc.stdout is None:
+                self._start_locked()
+                finished = True
+                yield None
+                return
+            if not self._ready:
+                if not select.select([proc.stdout.fileno()], [], [], 0)[0]:
+                    finished = True
+                    yield None
+                    return
+                with _gone_if_broken():
+                    self._await_ready(None)
+            with _gone_if_broken():
+                _send(proc.stdin, job)
+
+            def receive() -> FundsHalf:
+                nonlocal finished
+                with _gone_if_broken():
+                    frame = _receive(proc, None)
+                finished = True
+                if frame[0] != "board funds":
+                    raise LedgerError(f"helper answered {frame[0]}: {frame[1] if len(frame) > 1 else ''}")
+                half: FundsHalf = frame[1]
+                return half
+
+            yield receive
+        except WorkerGone:
+            finished = False
+            raise
+        finally:
+            try:
+                if not finished and self._proc is proc:  # left before the answer, or the helper is gone
+                    self._stop_locked(at_once=True)
+                    self._start_locked()
+            finally:
+                self._lock.release()
+
 
 HELPER_ARGUMENT = "--import-check-helper"
 
@@ -388,48 +412,11 @@ def check_job(job: Job, send: Callable[[tuple[Any, ...]], None], stored: Any = N
             send(("done", report))
 
 
-_SNAPSHOT = re.compile(r"[0-9A-Fa-f]+(-[0-9A-Fa-f]+)+")  # what pg_export_snapshot returns, e.g. 00000003-0000001B-1
-
-
 @contextmanager
 def ledger_session(job: Job) -> Iterator[Any]:
-    """A read-only session on the job's ledger: the file through its own read-only connection; a shared ledger
-    as the import's own login (row-level security applies as to the import), in the import transaction's
-    snapshot (``SET TRANSACTION SNAPSHOT``): exactly what the import sees, as it holds the writer lock."""
-    # local: as in check_job
-    from sqlalchemy.orm import Session
-    from sqlalchemy.pool import NullPool
-
-    # local: as above
-    from ..db import make_engine
-    from ..sqlite_file import read_only_engine
-
-    server = job.server
-    if server is None:
-        engine = read_only_engine(Path(job.ledger))
-        try:
-            with Session(engine) as session:
-                yield session
-        finally:
-            engine.dispose()
-        return
-    if not _SNAPSHOT.fullmatch(server.snapshot):  # written into a statement below: nothing but its own digits
-        raise LedgerError("无法读取数据库快照，没有写入任何数据。")
-    engine = make_engine(server.url, password=server.password, poolclass=NullPool)
-    try:
-        try:
-            connection = engine.connect()
-        except Exception as err:  # noqa: BLE001 - any refusal of a second connection: the import goes on without
-            raise CannotSignIn(str(err).splitlines()[0] if str(err) else type(err).__name__) from err
-        with connection:
-            connection.execution_options(isolation_level="REPEATABLE READ")
-            connection.exec_driver_sql("SET TRANSACTION READ ONLY")
-            connection.exec_driver_sql(f"SET TRANSACTION SNAPSHOT '{server.snapshot}'")
-            with Session(bind=connection) as session:
-                yield session
-            connection.rollback()
-    finally:
-        engine.dispose()
+    """A read-only session on the job's ledger: exactly what the import sees, as it holds the writer lock."""
+    with helper_session(job.ledger, job.server) as session:
+        yield session
 
 
 def serve(inp: IO[bytes], out: IO[bytes]) -> None:
@@ -467,7 +454,15 @@ def serve(inp: IO[bytes], out: IO[bytes]) -> None:
             head = _read_exactly(inp, _HEADER.size)
             if len(head) < _HEADER.size:
                 return
-            message: Job | ReadAhead = pickle.loads(_read_exactly(inp, _HEADER.unpack(head)[0]))
+            message: Job | ReadAhead | FundsJob = pickle.loads(_read_exactly(inp, _HEADER.unpack(head)[0]))
+            if isinstance(message, FundsJob):  # a board's funds half: reads only, what was read ahead stays
+                try:
+                    send(("board funds", funds_for(message)))
+                except CannotSignIn as err:
+                    send(("cannot sign in", str(err)))
+                except Exception:  # noqa: BLE001 - any failure: the board computes the half itself, and logs it
+                    send(("crash", traceback.format_exc()))
+                continue
             if isinstance(message, ReadAhead):
                 if stored is not None:
                     stored.close()
@@ -521,6 +516,7 @@ def main() -> None:
     out = sys.stdout.buffer
     sys.stdout = sys.stderr
     # Everything an import's check uses, imported now: the first job then starts at once.
+    from ..board import aggregates  # noqa: F401  - and a board's funds half
     from . import reader, rows_projects  # noqa: F401
     serve(getattr(sys.stdin.buffer, "raw", sys.stdin.buffer), out)  # unbuffered: serve's select sees a message
 
