@@ -116,8 +116,24 @@ def test_a_helper_that_dies_leaves_the_same_board_and_a_new_helper(demo, worker)
 def test_a_helper_not_ready_is_not_waited_for(demo):
     fresh = CheckWorker()
     try:
-        with fresh.board_funds(FundsJob(str(demo), None, None, {}, (), "")) as receive:  # type: ignore[arg-type]
+        with fresh.board_funds(FundsJob(str(demo), None, None, {}, (), "", {})) as receive:  # type: ignore[arg-type]
             assert receive is None  # not started: started now, for the next board
         assert fresh.started
     finally:
         fresh.stop()
+
+
+@pytest.mark.parametrize("helped", [False, True])
+def test_last_years_figures_are_last_years_board(demo, worker, helped):
+    """Last year's windows (同比) are counted apart — one GROUP BY, in the helper when there is one
+    (``aggregates.district_signings``); the figures are those of last year's own board, where the same windows
+    are counted project by project with their credits."""
+    with open_unlocked(demo) as ledger:
+        for period, before in (("2026Q3", "2025Q3"), ("2026M08", "2025M08"), ("2026", "2025")):
+            spy = Spy()
+            now = compute_board(ledger, period, beside=spy if helped else None)
+            then = compute_board(ledger, before)
+            assert now.district.last_year == then.district.figures, period
+            assert now.alone.last_year == then.alone.figures, period
+            assert then.district.figures.signed_projects > 0
+            assert (len(spy.halves) == 1 and isinstance(spy.halves[0], FundsHalf)) if helped else not spy.jobs

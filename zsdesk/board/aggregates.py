@@ -29,7 +29,7 @@ cooperating units are split one by one, and a project's persons share its one-ho
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from fractions import Fraction
@@ -87,6 +87,7 @@ class Aggregates:
     unit_active: dict[str, set[int]]
     persons: dict[str, dict[int, Figures]]
     flagged: dict[int, tuple[int, ...]]  # project id → (big, new, major started) 0/1, any 1: its extra boards
+    meanwhile: Any = None  # what ``board_aggregates(meanwhile=…)`` made of the flagged projects
 
 
 @dataclass(frozen=True)
@@ -330,10 +331,12 @@ class _Units:
 
 def board_aggregates(session: Session, rules: Rules, windows: dict[str, Window],
                      credit_windows: tuple[str, ...], extra: ExtraSpec | None = None,
-                     beside: Beside | None = None) -> Aggregates:
+                     beside: Beside | None = None,
+                     meanwhile: Callable[[dict[int, tuple[int, ...]]], Any] | None = None) -> Aggregates:
     """District figures for every window; unit credits for ``credit_windows``; person credits for the
     first of them (the one persons are ranked on). ``extra``: the extra boards' projects are picked in the same
-    scan (``Aggregates.flagged``), without a second one. ``beside``: a helper process computes the funds half
+    scan (``Aggregates.flagged``), without a second one; ``meanwhile(flagged)`` (the extra boards) is called as soon
+    as they are, while a helper may still be at work (``Aggregates.meanwhile``). ``beside``: a helper process computes the funds half
     meanwhile (``beside.py``); without one, or when it cannot, it is computed here after the signings."""
     credit = {n: windows[n] for n in credit_windows}
     units = _Units(credit)
@@ -341,12 +344,16 @@ def board_aggregates(session: Session, rules: Rules, windows: dict[str, Window],
     person_credits = Credits()
     splitter = _Splitter(session, rules)
     flagged: dict[int, tuple[int, ...]] = {}
-    with funds_beside(session, beside, rules, windows, credit_windows, person_window) as receive:
-        district = _signings(session, rules, windows, credit, person_window, units, person_credits, splitter,
-                             extra, flagged)
+    apart = district_only(windows, credit)
+    own = {name: w for name, w in windows.items() if name not in apart}
+    with funds_beside(session, beside, rules, windows, credit_windows, person_window, apart) as receive:
+        district = _signings(session, rules, own, credit, person_window, units, person_credits, splitter, extra,
+                             flagged)
+        done = None if meanwhile is None else meanwhile(flagged)  # while the helper works: what needs the signings
         half = received(receive)
     if half is None:
-        half = funds_half(session, rules, windows, credit_windows, person_window, splitter)
+        half = funds_half(session, rules, windows, credit_windows, person_window, apart, splitter)
+    district.update(half.signings)
     _merge(units, person_credits, half)
     for name, amount in half.arrived.items():
         district[name].arrived_amount = amount
@@ -355,13 +362,14 @@ def board_aggregates(session: Session, rules: Rules, windows: dict[str, Window],
         p: Figures(agreement_amount=person_credits.amount(p, "agreement_amount"),
                    arrived_amount=person_credits.amount(p, "arrived_amount")) for p in holders}}
     return Aggregates(district=district, units={n: units.figures(n) for n in credit}, unit_active=units.active,
-                      persons=persons, flagged=flagged)
+                      persons=persons, flagged=flagged, meanwhile=done)
 
 
 def funds_half(session: Session, rules: Rules, windows: dict[str, Window], credit_windows: tuple[str, ...],
-               person_window: str, splitter: _Splitter | None = None) -> FundsHalf:
-    """The funds of a board (``_credited_funds`` and ``district_arrived``) on their own: in this process, or in the
-    helper (``beside.funds_for``). ``splitter``: this board's, with the holder lists the signings read."""
+               person_window: str, apart: dict[str, Window], splitter: _Splitter | None = None) -> FundsHalf:
+    """The funds of a board (``_credited_funds`` and ``district_arrived``) and the signings of the windows ``apart``
+    (``district_only``: last year's) on their own: in this process, or in the helper (``funds_for``).
+    ``splitter``: this board's, with the holder lists the signings read."""
     credit = {n: windows[n] for n in credit_windows}
     units = _Units(credit)
     person_credits = Credits()
@@ -371,7 +379,34 @@ def funds_half(session: Session, rules: Rules, windows: dict[str, Window], credi
     if rest:
         arrived.update(district_arrived(session, rules, rest))
     return FundsHalf(arrived, units.counts, {n: c.sums for n, c in units.credits.items()}, units.active,
-                     person_credits.sums)
+                     person_credits.sums, district_signings(session, rules, apart) if apart else {})
+
+
+def district_only(windows: dict[str, Window], credit: dict[str, Window]) -> dict[str, Window]:
+    """The windows that overlap no credit window (last year's, for 同比): only the district's signings are counted
+    there — no unit or person credits, no extra boards — so they are grouped in SQL (``district_signings``)."""
+    return {name: w for name, w in windows.items()
+            if not any(w[0] <= c[1] and c[0] <= w[1] for c in credit.values())}
+
+
+def district_signings(session: Session, rules: Rules, windows: dict[str, Window]) -> dict[str, Figures]:
+    """The district's signing figures of ``windows`` from one ``GROUP BY`` (size class, window code): the sums
+    ``_signings`` makes of its rows (``by_class``), made by the database."""
+    names = list(windows)
+    klass = size_class_expr(rules)
+    scan = scans_projects(session)
+    code = window_code([windows[n] for n in names], scan)
+    amount = func.coalesce(Project.agreement_amount, 0)
+    rows = driver_rows(session, select(klass, code, func.count(), func.sum(amount))
+                       .where(live_expr(rules, scan),
+                              or_(*(signing_prefilter(span, scan) for span, _ in clusters(windows))), klass != "none")
+                       .group_by(klass, code))
+    district = {name: Figures() for name in names}
+    for size, bits, count, total in rows:
+        for i, name in enumerate(names):
+            if (int(bits) >> (4 * i)) & 15:
+                _add_district(district[name], size, _decode(int(bits), i, int(count), int(total or 0)))
+    return district
 
 
 def funds_for(job: FundsJob) -> FundsHalf:
@@ -380,7 +415,7 @@ def funds_for(job: FundsJob) -> FundsHalf:
     gc.disable()  # as for the whole board (boards._collector_paused): its rows live until it ends
     try:
         with helper_session(job.ledger, job.server) as session:
-            return funds_half(session, job.rules, job.windows, job.credit, job.person_window)
+            return funds_half(session, job.rules, job.windows, job.credit, job.person_window, job.apart)
     finally:
         if paused:
             gc.enable()
@@ -874,4 +909,4 @@ def district_arrived_from_entries(session: Session, rules: Rules, windows: dict[
             for name, w in windows.items()}
 
 
-__all__ = ["Aggregates", "Credits", "ExtraSpec", "driver_rows", "board_aggregates", "funds_for", "funds_half", "clusters", "district_arrived", "scans_projects"]
+__all__ = ["Aggregates", "Credits", "ExtraSpec", "driver_rows", "board_aggregates", "funds_for", "district_only", "district_signings", "funds_half", "clusters", "district_arrived", "scans_projects"]

@@ -4,17 +4,19 @@ computes the signings half.
 A board is Python from end to end — its statements, then tens of thousands of driver rows folded into credits
 — and one Python process runs it on one core; threads do not help (SQLite's driver hands the interpreter lock
 back and forth once per row: two statements in two threads took twice as long as one after the other). The
-board's two halves are independent until they are summed: the **signings** (every window's counts and
+board's two halves are independent until they are summed: the **signings** of this year's windows (counts,
 agreement credits, the extra boards) and the **funds** (every window's funds arrived, their unit and person
-credits). The window's helper (``zsdesk.xlsx.check_worker``, started when the board page opens) computes the
-funds half of a ``FundsJob`` with the same code as one process (``aggregates.funds_half``, in the helper ``aggregates.funds_for``) and sends back its sums
-(``FundsHalf``), a few thousand numbers; this process adds them to its own (``merge``): additions, in any
-order the same figures.
+credits) with last year's signings (district figures only, one ``GROUP BY``: ``aggregates.district_signings``).
+The window's helper (``zsdesk.xlsx.check_worker``, started when the board page opens) computes the funds half of
+a ``FundsJob`` with the same code as one process (``aggregates.funds_half``) and sends back its sums
+(``FundsHalf``), a few thousand numbers; this process adds them to its own (``aggregates._merge``): additions, in
+any order the same figures. Meanwhile, after its signings, this process builds the extra boards and reads the
+units, persons and targets.
 
 What keeps it the same board:
 
-- **The same state.** On a ledger file, ``hold_writers`` takes the writer lock for the board (a rollback
-  journal's ``BEGIN IMMEDIATE`` on a connection of its own, never waiting): nobody commits until it ends, so
+- **The same state.** On a ledger file, ``hold_writers`` takes the writer lock for the board (
+  ``BEGIN IMMEDIATE`` on a connection of its own, never waiting): nobody commits until it ends, so
   every statement of both halves reads the same ledger — the writer that comes meanwhile waits the few
   hundred milliseconds (``busy_timeout``). A shared ledger's helper reads as this login, in this transaction's
   exported snapshot (``beside_reading.Server``).
@@ -37,7 +39,7 @@ from sqlalchemy.orm import Session
 from ..beside_reading import Server
 from ..db import sqlite_path
 from ..rules import Rules
-from .figures import Window
+from .figures import Figures, Window
 
 log = logging.getLogger("zsdesk.board")
 
@@ -52,6 +54,7 @@ class FundsJob:
     windows: dict[str, Window]
     credit: tuple[str, ...]  # the credit windows (names in ``windows``)
     person_window: str
+    apart: dict[str, Window]  # the windows whose signings it counts too (``aggregates.district_only``)
 
 
 @dataclass
@@ -64,6 +67,7 @@ class FundsHalf:
     credits: dict[str, dict[tuple[int, str], int]]
     active: dict[str, set[int]]
     persons: dict[tuple[int, str], int]
+    signings: dict[str, Figures]  # the district's signing figures of the windows ``apart``
 
 
 Receive = Callable[[], FundsHalf]
@@ -107,7 +111,7 @@ def hold_writers(session: Session) -> Iterator[str | None]:
 
 @contextmanager
 def funds_beside(session: Session, beside: Beside | None, rules: Rules, windows: dict[str, Window],
-                 credit: tuple[str, ...], person_window: str) -> Iterator[Receive | None]:
+                 credit: tuple[str, ...], person_window: str, apart: dict[str, Window]) -> Iterator[Receive | None]:
     """Hand the funds half to ``beside`` when it can take it in the same state as ``session``: yields how to
     receive it, or None (compute it here). Holds the ledger file's writer lock until the board is done."""
     if beside is None:
@@ -120,14 +124,14 @@ def funds_beside(session: Session, beside: Beside | None, rules: Rules, windows:
             log.warning("the board's funds half stays in this process: no snapshot to export", exc_info=True)
             yield None
             return
-        with beside(FundsJob("", server, rules, windows, credit, person_window)) as receive:
+        with beside(FundsJob("", server, rules, windows, credit, person_window, apart)) as receive:
             yield receive
         return
     with hold_writers(session) as file:
         if file is None:
             yield None
             return
-        with beside(FundsJob(file, None, rules, windows, credit, person_window)) as receive:
+        with beside(FundsJob(file, None, rules, windows, credit, person_window, apart)) as receive:
             yield receive
 
 

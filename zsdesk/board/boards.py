@@ -292,18 +292,27 @@ def _compute(session: Session, period: Period, rules: Rules, beside: Beside | No
             windows[name] = key
     of = {name: unique[(p.start, p.end)] for name, p in named.items()}
 
+    lead = aliased(Unit)
+
+    def meanwhile(flagged: dict[int, tuple[int, ...]]) -> tuple[Any, ...]:
+        """What needs only the signings (the extra boards) or nothing of the aggregates: read while a helper works."""
+        return (extra_boards(session, rules, windows["range"], flagged), _targets(session, period.year),
+                session.execute(select(Unit.id, Unit.name, Unit.short_name, Unit.kind, Unit.active, Unit.sort_order)
+                                .where(Unit.deleted_at.is_(None))).all(),
+                session.execute(select(Person.id, Person.name, Person.active, lead.name.label("unit"))
+                                .outerjoin(lead, lead.id == Person.unit_id)
+                                .where(Person.deleted_at.is_(None))).all())
+
     agg = board_aggregates(session, rules, windows, tuple(dict.fromkeys((of["range"], of["ytd"]))),
-                           extra_board_spec(session, rules, "range"), beside)
+                           extra_board_spec(session, rules, "range"), beside, meanwhile)
+    extra, (district_target, unit_targets), unit_rows, people = agg.meanwhile
     persons_agg = agg.persons[of["range"]]
-    district_target, unit_targets = _targets(session, period.year)
 
     def district(name: str, ly: str, p: Period) -> DistrictFigures:
         now, before = agg.district[of[name]], agg.district[of[ly]]
         return DistrictFigures(p, now, before, district_target, _rounded(_rates(now, district_target)),
                                _yoy(now, before))
 
-    unit_rows = session.execute(select(Unit.id, Unit.name, Unit.short_name, Unit.kind, Unit.active, Unit.sort_order)
-                                .where(Unit.deleted_at.is_(None))).all()
     current = agg.units[of["range"]]
     listed = [u for u in unit_rows if u.active or u.id in current]
     active_ytd = agg.unit_active[of["ytd"]]
@@ -320,10 +329,6 @@ def _compute(session: Session, period: Period, rules: Rules, beside: Beside | No
     rows.sort(key=lambda r: r[:3])
     units = [r[3] for r in rows]
 
-    lead = aliased(Unit)
-    people = session.execute(select(Person.id, Person.name, Person.active, lead.name.label("unit"))
-                             .outerjoin(lead, lead.id == Person.unit_id)
-                             .where(Person.deleted_at.is_(None))).all()
     people = [p for p in people if p.active or p.id in persons_agg]
     keys = [(persons_agg.get(p.id, Figures()).agreement_amount, persons_agg.get(p.id, Figures()).arrived_amount)
             for p in people]
@@ -333,5 +338,5 @@ def _compute(session: Session, period: Period, rules: Rules, beside: Beside | No
                      key=lambda row: (row.rank, row.unit or "", row.person))
     return Board(period=period, rules=rules, district=district("range", "ly", period),
                  alone=district("alone", "ly_alone", alone), units=units, persons=persons,
-                 extra_boards=extra_boards(session, rules, windows["range"], agg.flagged),
+                 extra_boards=extra,
                  quiet_units=[u.unit for u in units if u.quiet])
