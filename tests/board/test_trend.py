@@ -3,6 +3,8 @@ counting projects summed by month — computed here from the entries themselves 
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import func, select
 
 from zsdesk import ops
@@ -20,7 +22,7 @@ def _from_entries(session, rules, year: int) -> dict[int, int]:
     month = month_of(Funding.date)
     return {int(m): int(v) for m, v in session.execute(
         select(month, func.sum(Funding.amount)).join(Project, Project.id == Funding.project_id)
-        .where(counted_expr(rules), Funding.deleted_at.is_(None), Funding.date.between(f"{year}-01-01", f"{year}-12-31"))
+        .where(counted_expr(rules), Funding.deleted_at.is_(None), Funding.date.between(date(year, 1, 1), date(year, 12, 31)))
         .group_by(month))}
 
 
