@@ -4,8 +4,10 @@ On SQLite the rows go straight to the driver's ``executemany``, each value throu
 bind processor (the same text for a date, a time, a 万元 amount, a flag), and every column the rows leave
 out gets its scalar Python default, as Core fills it in. SQLAlchemy's per-row parameter processing was
 ~20% of a 1,000-project batch insert (82 → 64 ms under load; the rest is SQLite's own work in 16 indexes).
-PostgreSQL keeps Core's ``insert()``: its "insertmanyvalues" sends many rows per statement, which a
-driver-level executemany would lose.
+PostgreSQL keeps Core's ``insert()``, which hands the rows to psycopg's ``executemany`` (pipelined: one round
+trip per batch, one execution per row on the server; 1,000 project rows ~117 ms). ``COPY`` would take ~72 ms, but
+PostgreSQL refuses ``COPY FROM`` into a table with row-level security — every clerk's and liaison's import — and
+multi-row ``VALUES`` took ~214 ms (issue 20, measured in rolled-back transactions on the 100k bench database).
 """
 
 from __future__ import annotations
