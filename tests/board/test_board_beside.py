@@ -137,3 +137,51 @@ def test_last_years_figures_are_last_years_board(demo, worker, helped):
             assert now.alone.last_year == then.alone.figures, period
             assert then.district.figures.signed_projects > 0
             assert (len(spy.halves) == 1 and isinstance(spy.halves[0], FundsHalf)) if helped else not spy.jobs
+
+
+def test_a_board_killed_while_it_holds_the_lock_leaves_the_ledger_writable(demo, tmp_path):
+    """The window killed half-way through a board (the writer lock held, nothing written): the lock goes with the
+    process, the next writer gets it at once, and the ledger is as it was."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from zsdesk.check import check_ledger
+
+    child = tmp_path / "hold.py"
+    child.write_text(
+        "import sys, time\n"
+        "from zsdesk.board.beside import hold_writers\n"
+        "from zsdesk.opening import open_unlocked\n"
+        f"with open_unlocked({str(demo)!r}) as ledger, ledger.reading() as s, hold_writers(s) as held:\n"
+        "    print('held' if held else 'not held', flush=True)\n"
+        "    time.sleep(60)\n", encoding="utf-8")
+    with open_unlocked(demo) as ledger:
+        before = board_to_json(compute_board(ledger, "2026Q3"))
+    proc = subprocess.Popen([sys.executable, str(child)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "held"
+        other = sqlite3.connect(demo, timeout=0, isolation_level=None)
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            other.execute("BEGIN IMMEDIATE")  # held by the board
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+        deadline = time.monotonic() + 5
+        while True:
+            try:
+                other.execute("BEGIN IMMEDIATE")  # the next writer gets it
+                other.execute("ROLLBACK")
+                break
+            except sqlite3.OperationalError:
+                assert time.monotonic() < deadline
+                time.sleep(0.05)
+        other.close()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    with open_unlocked(demo) as ledger:
+        assert board_to_json(compute_board(ledger, "2026Q3")) == before
+    assert check_ledger(demo).healthy

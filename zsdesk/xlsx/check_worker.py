@@ -384,7 +384,7 @@ def check_job(job: Job, send: Callable[[tuple[Any, ...]], None], stored: Any = N
         # The import holds the writer lock before it sends the job: nobody commits until the check ends.
         if stored is not None and (job.server is not None or not stored.fresh(job.ledger)):
             stored = None
-        with ledger_session(job) as session:
+        with helper_session(job.ledger, job.server) as session:  # what the import sees: it holds the lock
             report = ImportReport("projects", job.path)
             ctx = Context(session, table, report, job.aliases or None)
             if stored is not None:
@@ -410,13 +410,6 @@ def check_job(job: Job, send: Callable[[tuple[Any, ...]], None], stored: Any = N
             report.notes += cleaned
             count_plans(report, plans)
             send(("done", report))
-
-
-@contextmanager
-def ledger_session(job: Job) -> Iterator[Any]:
-    """A read-only session on the job's ledger: exactly what the import sees, as it holds the writer lock."""
-    with helper_session(job.ledger, job.server) as session:
-        yield session
 
 
 def serve(inp: IO[bytes], out: IO[bytes]) -> None:
