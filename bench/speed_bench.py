@@ -108,7 +108,7 @@ def imports_alternated(targets: list[str | Path], rows: int, repeat: int, one_pr
     raw read of each helper run's file) and "background" (the checkpoint after each import, untimed)."""
     from contextlib import ExitStack
 
-    from zsdesk.xlsx.check_worker import WORKER
+    from zsdesk.xlsx.check_worker import WORKER, read_ahead_source
 
     outs: list[dict[str, list[float]]] = [{"helper": [], "one": [], "raw": [], "background": []} for _ in targets]
     rounds = repeat * (2 if one_process else 1)
@@ -126,9 +126,7 @@ def imports_alternated(targets: list[str | Path], rows: int, repeat: int, one_pr
                         WORKER.stop()
                     else:
                         out["raw"].append(clock(partial(raw_read, path)))
-                        if ledger.path is None:  # a shared ledger: the helper reads when the file comes
-                            WORKER.wait_ready()
-                        elif not WORKER.wait_ready(ledger.path):
+                        if not WORKER.wait_ready(read_ahead_source(ledger)):
                             raise RuntimeError("the import helper did not read the ledger ahead")
                     t0 = time.perf_counter()
                     report = import_file(ledger, "projects", path, dry_run=False)

@@ -30,7 +30,7 @@ class Server:
     the repr)."""
 
     url: str  # the ledger's URL as opened, without the password
-    snapshot: str  # pg_export_snapshot() of the caller's transaction
+    snapshot: str  # pg_export_snapshot() of the caller's transaction; empty: a snapshot of the helper's own
     password: str | None = field(default=None, repr=False)
 
     @classmethod
@@ -43,6 +43,14 @@ class Server:
         url = connection.engine.url.set(password=None).render_as_string(hide_password=False)
         return cls(url, snapshot, password)
 
+    @classmethod
+    def login_of(cls, engine: Any) -> Server:
+        """Where ``engine``'s login connects, with no snapshot: the helper reads in one of its own (an import's
+        read-ahead, ``stored_projects.read_stored_server``)."""
+        with engine.connect() as connection:
+            password = connection.connection.dbapi_connection.info.password or None
+        return cls(engine.url.set(password=None).render_as_string(hide_password=False), "", password)
+
 
 _SNAPSHOT = re.compile(r"[0-9A-Fa-f]+(-[0-9A-Fa-f]+)+")  # what pg_export_snapshot returns, e.g. 00000003-0000001B-1
 
@@ -50,7 +58,8 @@ _SNAPSHOT = re.compile(r"[0-9A-Fa-f]+(-[0-9A-Fa-f]+)+")  # what pg_export_snapsh
 @contextmanager
 def helper_session(ledger: str, server: Server | None) -> Iterator[Any]:
     """A read-only session on the ledger file ``ledger`` through its own read-only connection; or on a shared
-    ledger (``server``) as the caller's own login, in the caller's snapshot (``SET TRANSACTION SNAPSHOT``)."""
+    ledger (``server``) as the caller's own login, in the caller's snapshot (``SET TRANSACTION SNAPSHOT``), or,
+    with none given, in one snapshot of its own for the whole session (``REPEATABLE READ``)."""
     # local: the helper's machinery, not loaded by the program that only starts a helper
     from sqlalchemy.orm import Session
     from sqlalchemy.pool import NullPool
@@ -67,7 +76,7 @@ def helper_session(ledger: str, server: Server | None) -> Iterator[Any]:
         finally:
             engine.dispose()
         return
-    if not _SNAPSHOT.fullmatch(server.snapshot):  # written into a statement below: nothing but its own digits
+    if server.snapshot and not _SNAPSHOT.fullmatch(server.snapshot):  # written into a statement below: nothing but its own digits
         raise LedgerError("无法读取数据库快照，没有写入任何数据。")
     engine = make_engine(server.url, password=server.password, poolclass=NullPool)
     try:
@@ -78,7 +87,8 @@ def helper_session(ledger: str, server: Server | None) -> Iterator[Any]:
         with connection:
             connection.execution_options(isolation_level="REPEATABLE READ")
             connection.exec_driver_sql("SET TRANSACTION READ ONLY")
-            connection.exec_driver_sql(f"SET TRANSACTION SNAPSHOT '{server.snapshot}'")
+            if server.snapshot:
+                connection.exec_driver_sql(f"SET TRANSACTION SNAPSHOT '{server.snapshot}'")
             with Session(bind=connection) as session:
                 yield session
             connection.rollback()

@@ -23,13 +23,15 @@ from pg_databases import fresh_database
 from sqlalchemy import select, text
 from xlsx.conftest import fill_units_and_persons
 
+from zsdesk import ops
 from zsdesk.access import access_of
 from zsdesk.audit_guard import CHAIN_LOCK_KEY
 from zsdesk.check import check_ledger
 from zsdesk.models import Project
 from zsdesk.opening import open_unlocked
 from zsdesk.users import add_login
-from zsdesk.xlsx.check_worker import WORKER, Server, WorkerGone
+from zsdesk.xlsx import importer
+from zsdesk.xlsx.check_worker import WORKER, Server, WorkerGone, read_ahead_source
 from zsdesk.xlsx.importer import import_file
 
 from .conftest import PASSWORD
@@ -79,16 +81,36 @@ def logins() -> Iterator[list[str]]:
         admin.dispose()
 
 
-def test_a_shared_ledger_import_checked_beside_writes_what_one_process_writes(twins, tmp_path, worker):
+def _window_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How often the import itself reads the stored projects of the file's investors (``projects_of``): not
+    when the helper sends those it read ahead."""
+    calls: list[int] = []
+    real = importer.projects_of
+
+    def counted(session, spellings):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return real(session, spellings)
+    monkeypatch.setattr(importer, "projects_of", counted)
+    return calls
+
+
+@pytest.mark.parametrize("read_ahead", [False, True], ids=["read-when-the-file-comes", "read-ahead"])
+def test_a_shared_ledger_import_checked_beside_writes_what_one_process_writes(twins, tmp_path, worker, read_ahead,
+                                                                              monkeypatch):
+    """With ``read_ahead`` the helper has read every stored project as the import's login in a snapshot of its own
+    (the import dialog asks it to when it opens); the job's snapshot is the same, so the check takes them and the
+    import does not read them again: the same report, rows and audit records."""
     one, beside, codes = twins
     path = second_file(tmp_path, codes)
     WORKER.stop()
     with open_unlocked(one) as ledger:
         expected = import_file(ledger, "projects", path, dry_run=False)
-    WORKER.wait_ready()
     with open_unlocked(beside) as ledger:
+        assert WORKER.wait_ready(read_ahead_source(ledger) if read_ahead else None) is read_ahead
+        reads = _window_reads(monkeypatch)
         got = import_file(ledger, "projects", path, dry_run=False)
         assert WORKER.started  # the helper checked it (a job left half-way would have replaced it)
+        assert len(reads) == (0 if read_ahead else 1)
         got_contents = contents(ledger)
     with open_unlocked(one) as ledger:
         expected_contents = contents(ledger)
@@ -101,8 +123,9 @@ def test_a_shared_ledger_import_checked_beside_writes_what_one_process_writes(tw
     assert check_ledger(beside).healthy
 
 
+@pytest.mark.parametrize("read_ahead", [False, True], ids=["read-when-the-file-comes", "read-ahead"])
 def test_the_helper_reads_as_the_imports_login_and_never_sees_its_password_elsewhere(logins, twins, tmp_path,
-                                                                                      worker):
+                                                                                      worker, read_ahead):
     """A 单位联络员 (row-level security: only projects their unit leads or works on) imports new projects whose
     names are near those of stored ones on both twins: the helper, signed in as that login, hints at the stored
     projects the login can see, as the one-process import does. A helper reading as the owner would hint at
@@ -118,10 +141,10 @@ def test_the_helper_reads_as_the_imports_login_and_never_sees_its_password_elsew
     WORKER.stop()
     with open_unlocked(urls[0]) as ledger:
         expected = import_file(ledger, "projects", path, dry_run=False)
-    WORKER.wait_ready()
-    proc = WORKER._proc  # noqa: SLF001 - the helper process itself
-    assert proc is not None
     with open_unlocked(urls[1]) as ledger:
+        assert WORKER.wait_ready(read_ahead_source(ledger) if read_ahead else None) is read_ahead
+        proc = WORKER._proc  # noqa: SLF001 - the helper process itself
+        assert proc is not None
         got = import_file(ledger, "projects", path, dry_run=False)
     assert WORKER._proc is proc  # noqa: SLF001 - the same helper checked it, and it goes on
     assert expected.written and got.written, got.problems
@@ -148,6 +171,27 @@ def test_a_problem_anywhere_writes_nothing_on_a_shared_ledger(twins, tmp_path, w
     assert not got.written and [(p.row, p.column) for p in got.problems] == [(702, "协议资金（万元）"),
                                                                             (1102, "牵头单位")]
     assert report_fields(got) == report_fields(expected)
+
+
+def test_a_read_ahead_the_shared_ledger_has_moved_on_from_is_not_used(twins, tmp_path, worker):
+    """Read ahead, then a project of the file's (same investor, same name) is saved by the window: the job's
+    snapshot is not the read-ahead's, so the helper reads what it needs in the import's own, and the row without
+    a code is refused as the twin of a stored project, as in one process. Taken stale, the read-ahead would have
+    let the import write a second project of that name (tried: the test fails with ``fresh`` always true)."""
+    one, beside, codes = twins
+    path = second_file(tmp_path, codes)
+    twin = {"name": "并行检查项目300", "investor": "投资方3"}
+    WORKER.stop()
+    with open_unlocked(one) as ledger:
+        ops.create_project(ledger, twin)
+        expected = import_file(ledger, "projects", path, dry_run=False)  # one process
+    with open_unlocked(beside) as ledger:
+        assert WORKER.wait_ready(read_ahead_source(ledger))
+        ops.create_project(ledger, twin)  # after the read-ahead
+        got = import_file(ledger, "projects", path, dry_run=False)
+    assert [(p.row, p.column) for p in got.problems] == [(202, "项目编号")]
+    assert "台账中已有名称和投资方都相同的项目" in got.problems[0].reason
+    assert not got.written and report_fields(got) == report_fields(expected)
 
 
 def test_other_writers_wait_and_a_dying_helper_writes_nothing(twins, tmp_path, worker):

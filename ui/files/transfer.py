@@ -56,12 +56,12 @@ class ImportWizard(QDialog):
         ledger = context.ledger
         if ledger.read_only_reason is None:
             # The helper that checks a big project import on the other core: started now, it is ready
-            # (~2 s) and has read a ledger file's stored projects by the time the clerk has chosen a file (a
-            # shared ledger's are read when the file comes, in the import's own snapshot).
-            from zsdesk.xlsx.check_worker import WORKER
+            # (~2 s) and has read the ledger's stored projects by the time the clerk has chosen a file (a
+            # shared ledger's as this login, in a snapshot the import takes only if nothing was committed since).
+            from zsdesk.xlsx.check_worker import WORKER, read_ahead_source
 
-            WORKER.start(ledger.path)
-        self._helper_reads_ahead = ledger.path is not None and ledger.read_only_reason is None
+            WORKER.start(read_ahead_source(ledger))
+        self._helper_reads_ahead = ledger.read_only_reason is None
         self.setWindowTitle(S.IMPORT_TITLE)
         self.pages = QStackedWidget(self)
         # 1. choose

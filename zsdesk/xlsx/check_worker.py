@@ -22,8 +22,9 @@ What keeps it the same import:
 
 **Read ahead.** The dialog also names the ledger (``ReadAhead``): once ready, the helper reads every stored
 project and folds the look-ups a check builds for the file's investors (``stored_projects``), while the clerk
-picks the file. A job takes them only when nothing has been committed to the ledger since; a job that comes
-first is not kept waiting (the read-ahead gives way). They are dropped after each job.
+picks the file — a ledger file through its own read-only connection, a shared ledger as the window's login in
+a snapshot of its own. A job takes them only when nothing has been committed to the ledger since; a job that
+comes first is not kept waiting (the read-ahead gives way). They are dropped after each job.
 
 The frames on the pipes are pickles, each behind its length; only this package's own processes exchange
 them. A helper reads jobs until its input closes, so it ends with the program that started it.
@@ -47,12 +48,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from ..beside_reading import CannotSignIn, Server, helper_session
 from ..board.aggregates import funds_for
 from ..board.beside import FundsHalf, FundsJob
 from ..errors import LedgerError
+
+if TYPE_CHECKING:
+    from ..ledger import Ledger
 
 log = logging.getLogger("zsdesk.import")
 
@@ -81,6 +85,25 @@ class ReadAhead:
 
     ledger: str
     answer: bool = False
+    server: Server | None = None  # a shared ledger's login (``ledger`` empty), read in the helper's own snapshot
+
+
+def read_ahead_source(ledger: Ledger) -> Path | Server | None:
+    """What the helper reads ahead for ``ledger``'s next import: its file, or a shared ledger's login (no
+    snapshot: the helper takes its own); None for a read-only opening, which imports nothing."""
+    if ledger.read_only_reason is not None:
+        return None
+    if ledger.path is not None:
+        return ledger.path
+    if ledger.engine.dialect.name != "postgresql":
+        return None
+    from sqlalchemy.exc import SQLAlchemyError  # local: the program that only starts a helper does not load it
+
+    try:
+        return Server.login_of(ledger.engine)
+    except SQLAlchemyError as err:  # only a head start: the import reads what it needs when the file comes
+        log.warning("no read-ahead for the import: %s", str(err).splitlines()[0] if str(err) else type(err).__name__)
+        return None
 
 
 # --- the import's side ------------------------------------------------------------------------------
@@ -94,10 +117,10 @@ class CheckWorker:
         self._ready = False
         self._exit_hook = False
 
-    def start(self, ledger: Path | None = None) -> None:
+    def start(self, ledger: Path | Server | None = None) -> None:
         """Start the helper unless it runs (returns at once; it gets ready on the other core) and, given the
-        ``ledger`` file, have it read the ledger's stored projects ahead of the next job. Never waits: while an
-        import uses the helper, it is running."""
+        ``ledger`` file or a shared ledger's login (``read_ahead_source``), have it read the ledger's stored
+        projects ahead of the next job. Never waits: while an import uses the helper, it is running."""
 
         def step() -> None:
             self._start_locked()
@@ -126,10 +149,13 @@ class CheckWorker:
             finally:
                 self._lock.release()
 
-    def _read_ahead(self, ledger: Path | None, answer: bool) -> None:
+    def _read_ahead(self, ledger: Path | Server | None, answer: bool) -> None:
         proc = self._proc
         assert proc is not None and proc.stdin is not None
-        _send(proc.stdin, ReadAhead("" if ledger is None else str(ledger), answer))
+        if isinstance(ledger, Server):
+            _send(proc.stdin, ReadAhead("", answer, ledger))
+        else:
+            _send(proc.stdin, ReadAhead("" if ledger is None else str(ledger), answer))
 
     def _start_locked(self) -> None:
         if self._proc is not None and self._proc.poll() is None:
@@ -144,7 +170,7 @@ class CheckWorker:
             atexit.register(self.stop)
             self._exit_hook = True
 
-    def wait_ready(self, ledger: Path | None = None) -> bool:
+    def wait_ready(self, ledger: Path | Server | None = None) -> bool:
         """Start the helper if needed and wait until it can take a job — given ``ledger``, until it has read
         the ledger's stored projects ahead too (the bench measures an import in a window whose import dialog
         has been open a while; the window itself only starts it). Returns whether that read ahead was done."""
@@ -382,9 +408,11 @@ def check_job(job: Job, send: Callable[[tuple[Any, ...]], None], stored: Any = N
             send(("done", None))
             return
         # The import holds the writer lock before it sends the job: nobody commits until the check ends.
-        if stored is not None and (job.server is not None or not stored.fresh(job.ledger)):
+        if stored is not None and job.server is None and not stored.fresh(job.ledger):
             stored = None
         with helper_session(job.ledger, job.server) as session:  # what the import sees: it holds the lock
+            if stored is not None and job.server is not None and not stored.fresh(job.server.url, session):
+                stored = None  # a shared ledger: read in another snapshot than the import's
             report = ImportReport("projects", job.path)
             ctx = Context(session, table, report, job.aliases or None)
             if stored is not None:
@@ -420,7 +448,7 @@ def serve(inp: IO[bytes], out: IO[bytes]) -> None:
     check must not wait while the import writes a batch instead of reading (it did: 5,000 rows, 0.4 s)."""
     # local: as in check_job
     from .rows_base import collector_paused
-    from .stored_projects import read_stored
+    from .stored_projects import read_stored, read_stored_server
 
     outgoing: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
 
@@ -461,10 +489,13 @@ def serve(inp: IO[bytes], out: IO[bytes]) -> None:
                     stored.close()
                 stored = None
                 try:
-                    if not message.ledger:
+                    if not message.ledger and message.server is None:
                         continue
                     with collector_paused():  # ~0.5 million objects that live on: no collection walks them (2×)
-                        stored = read_stored(message.ledger, waiting)
+                        if message.server is not None:
+                            stored = read_stored_server(message.server, waiting)
+                        else:
+                            stored = read_stored(message.ledger, waiting)
                 except Exception:  # noqa: BLE001 - only a head start: the next job reads what it needs itself
                     log.warning("reading the ledger ahead of an import failed:\n%s", traceback.format_exc())
                 if message.answer:

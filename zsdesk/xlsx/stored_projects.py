@@ -9,6 +9,12 @@ clerk picks the file (the import dialog asks it to), and a check takes them when
 to the ledger since. The answers are the same: every look-up is by a key of the file's own investors, and
 for those keys the look-ups of every stored project hold exactly the projects the check would have read, in
 the same order (tests/xlsx/test_import_beside.py compares whole reports).
+
+"Nothing committed since" is, for a ledger file, its ``PRAGMA data_version`` on a connection kept open; for a
+shared ledger, the server's snapshot: the helper reads as the import's own login (row-level security applies
+as to the import) in a ``REPEATABLE READ`` transaction and keeps ``pg_current_snapshot()``; the job's session
+reads in the import's exported snapshot, and equal snapshots see the same rows — any transaction that ended
+in between, commit or rollback, moves the snapshot's ``xmax`` or leaves its list of running transactions.
 """
 
 from __future__ import annotations
@@ -16,10 +22,11 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from ..beside_reading import Server, helper_session
 from ..ops.projects import normalized_name
 from ..sqlite_file import connect_read_only
 from .cells import exact_key
@@ -32,10 +39,11 @@ _STEP = 5_000  # stored projects folded between two looks at whether a job is wa
 class StoredProjects:
     """Every look-up ``_ProjectIndex`` and ``Lookups`` build for a file's investors, for every investor."""
 
-    path: str
-    identity: tuple[int, int]  # (device, inode) of the ledger file read
+    path: str  # the ledger file read; a shared ledger's URL (without the password)
+    identity: tuple[int, int]  # (device, inode) of the ledger file read; (0, 0) on a server
     version: int  # ``PRAGMA data_version`` of ``connection`` when read
-    connection: sqlite3.Connection  # kept open: its data_version moves when anybody commits
+    connection: sqlite3.Connection | None  # a file's, kept open: its data_version moves when anybody commits
+    snapshot: str = ""  # a shared ledger's: ``pg_current_snapshot()`` of the transaction that read it
     investors: list[str] = field(default_factory=list)  # ``Lookups.stored_investors``
     investor_keys: list[tuple[str, str]] = field(default_factory=list)  # (exact_key, norm) of each
     by_spelling: dict[str, list[Any]] = field(default_factory=dict)  # ``projects_of`` of one spelling
@@ -46,11 +54,15 @@ class StoredProjects:
     by_key: dict[tuple[str, str], tuple[int, str, str]] = field(default_factory=dict)
     by_code: dict[str, int] = field(default_factory=dict)
 
-    def fresh(self, path: str) -> bool:
+    def fresh(self, path: str, session: Any = None) -> bool:
         """Whether ``path`` is the file read and nobody has committed to it since (asked once the import holds
-        the writer lock, so that nobody can until the check ends)."""
+        the writer lock, so that nobody can until the check ends); on a shared ledger, whether ``path`` is the
+        URL read and ``session`` (the job's, in the import's snapshot) reads in the same snapshot."""
         if path != self.path:
             return False
+        if self.connection is None:
+            current = session.connection().exec_driver_sql("SELECT pg_current_snapshot()::text").scalar_one()
+            return bool(self.snapshot) and current == self.snapshot
         try:
             stat = os.stat(path)
             return (stat.st_dev, stat.st_ino) == self.identity and \
@@ -70,7 +82,8 @@ class StoredProjects:
         return rows
 
     def close(self) -> None:
-        self.connection.close()
+        if self.connection is not None:
+            self.connection.close()
 
 
 def read_stored(path: str, waiting: Callable[[], bool]) -> StoredProjects | None:
@@ -97,6 +110,18 @@ def read_stored(path: str, waiting: Callable[[], bool]) -> StoredProjects | None
         stored.close()
         raise
     return stored
+
+
+def read_stored_server(server: Server, waiting: Callable[[], bool]) -> StoredProjects | None:
+    """``read_stored`` for a shared ledger: its live projects as ``server``'s login sees them, in one snapshot
+    (kept to compare with the job's); nothing is held open after (a transaction would hold back vacuum)."""
+    with helper_session("", replace(server, snapshot="")) as session:
+        connection = session.connection()
+        snapshot = str(connection.exec_driver_sql("SELECT pg_current_snapshot()::text").scalar_one())
+        rows = [tuple(r) for r in connection.exec_driver_sql(
+            "SELECT id, code, name, investor FROM projects WHERE deleted_at IS NULL ORDER BY id")]
+    stored = StoredProjects(server.url, (0, 0), 0, None, snapshot)
+    return stored if _fold(stored, rows, waiting) else None
 
 
 def _fold(stored: StoredProjects, rows: list[Any], waiting: Callable[[], bool]) -> bool:
@@ -139,4 +164,4 @@ def _fold(stored: StoredProjects, rows: list[Any], waiting: Callable[[], bool]) 
     return True
 
 
-__all__ = ["StoredProjects", "read_stored"]
+__all__ = ["StoredProjects", "read_stored", "read_stored_server"]
