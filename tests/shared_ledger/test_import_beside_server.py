@@ -27,6 +27,7 @@ from zsdesk import ops
 from zsdesk.access import access_of
 from zsdesk.audit_guard import CHAIN_LOCK_KEY
 from zsdesk.check import check_ledger
+from zsdesk.errors import LedgerError
 from zsdesk.models import Project
 from zsdesk.opening import open_unlocked
 from zsdesk.users import add_login
@@ -255,3 +256,45 @@ def test_a_login_out_of_connections_imports_without_the_helper(logins, twins, tm
     assert expected.written and got.written, got.problems
     assert report_fields(got) == report_fields(expected)
     assert got_contents == expected_contents
+
+
+@pytest.mark.parametrize("helper", [True, False], ids=["checked-beside", "one-process"])
+@pytest.mark.parametrize("at", [1_300, 2_699, 1_010], ids=["a-middle-batch", "the-last-batch", "before-an-update"])
+def test_a_batch_the_server_refuses_behind_writes_nothing(twins, tmp_path, worker, helper, at):
+    """A shared ledger's batches are written behind (zsdesk/ops/bulk.py: the server works on one while the import
+    builds the next). A row the server refuses (here a trigger of the test's, as a constraint or a policy would) in
+    a middle batch is raised when the next batch is sent; in the last one when the operation ends; in a batch an
+    update of a stored project follows, at the update's first statement: either way the import fails with its
+    Chinese message, nothing is written, and the next import works."""
+    _, beside, codes = twins
+    refused = f"并行检查项目{at}"
+    rows = [row(1_000 + i) for i in range(1_700)]
+    if at == 1_010:
+        rows = rows[:20] + [row(0, codes[0])] + rows[20:]
+        rows[20][5] = "999"
+    path = workbook(tmp_path / "拒绝.xlsx", rows)
+    with open_unlocked(beside) as ledger, ledger.engine.connect() as conn:
+        conn.execute(text(f"""
+            CREATE FUNCTION test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+              IF NEW.name = '{refused}' THEN
+                RAISE EXCEPTION 'refused by the test' USING ERRCODE = '23514';
+              END IF;
+              RETURN NEW;
+            END $$;
+            CREATE TRIGGER test_refuse BEFORE INSERT ON projects FOR EACH ROW EXECUTE FUNCTION test_refuse();
+        """))
+        conn.commit()
+    if not helper:
+        WORKER.stop()
+    with open_unlocked(beside) as ledger:
+        before = counts(ledger)
+        with pytest.raises(LedgerError, match="数据不一致，本次未保存") as caught:
+            import_file(ledger, "projects", path, dry_run=False)
+        assert "refused by the test" in str(caught.value)
+        assert counts(ledger) == before
+        assert WORKER.started is helper  # the helper's job ended in order: it goes on
+        small = workbook(tmp_path / "小.xlsx", [row(9_000)])
+        assert import_file(ledger, "projects", small, dry_run=False).written
+        assert counts(ledger)[0] == before[0] + 1
+    assert check_ledger(beside).healthy

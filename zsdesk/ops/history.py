@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -79,6 +79,9 @@ class Operation:
         # What a batch writer may keep between its calls in this operation (e.g. the stored names a
         # batch insert checks against); each user says when its entry goes stale.
         self.memo: dict[str, Any] = {}
+        # Run when the operation's own work is done, before its audit rows: what a batch writer left to the end
+        # (e.g. reading back what the database set in the rows a batch wrote behind).
+        self.finishers: list[Callable[[], None]] = []
 
     def snapshot(self, entity: str, obj: Base) -> Snapshot:
         return snapshot(self.session, entity, obj)
@@ -122,6 +125,8 @@ def operation(ledger: Ledger, label: str, undoable: bool = True) -> Iterator[Ope
     try:
         lock_chain(session)
         yield op
+        for finish in op.finishers:
+            finish()
         session.flush()
         refresh_after(session, op.change.records)  # 累计到位 of the projects whose funding changed
         head = op._audit_head() if op.change.records else ""

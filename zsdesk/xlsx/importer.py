@@ -19,7 +19,7 @@ from ..errors import LedgerError, ValidationError
 from ..ops.crud import create_in
 from ..ops.dictionaries import DICTIONARY
 from ..ops.history import Operation, operation
-from ..ops.projects import seed_same_names
+from ..ops.projects import expect_new_projects, seed_same_names
 from ..ops.units import PERSON, UNIT
 from .check_worker import WORKER, CannotSignIn, Job, Server
 from .columns import kind_columns
@@ -148,6 +148,8 @@ def _import_file(ledger: Ledger, kind: str, path: str | Path, dry_run: bool, pro
                                cancel)
             if report.problems:
                 raise _Rejected
+            if kind == "projects":
+                expect_new_projects(op, sum(1 for p in plans if p.existing_id is None))
             apply_plans(op, reader, plans, _scaled(progress, 70, 100), cancel)
             op.change.label = _written_label(label, path, report)
     except _Rejected:
@@ -224,6 +226,7 @@ def _import_beside(ledger: Ledger, label: str, path: str | Path, progress: Progr
                 if not rows:
                     receive()
                     raise _Rejected
+                expect_new_projects(op, rows)
                 writer = _Writer(op, ProjectReader())
                 while (frame := receive())[0] != "done":
                     if frame[0] == "spellings":  # the file's investors: their stored projects for the write's rule
@@ -238,6 +241,8 @@ def _import_beside(ledger: Ledger, label: str, path: str | Path, progress: Progr
                     if not problems and not report.problems:  # else it will all be rolled back: write no more
                         for plan in chunk:
                             writer.add(plan)
+                        if ledger.path is None:  # a shared ledger writes behind: each chunk at once
+                            writer.flush()
                 checked: ImportReport = frame[1]
             report.problems += checked.problems
             sort_problems(report, table)
