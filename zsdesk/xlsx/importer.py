@@ -241,8 +241,10 @@ def _import_beside(ledger: Ledger, label: str, path: str | Path, progress: Progr
                     if not problems and not report.problems:  # else it will all be rolled back: write no more
                         for plan in chunk:
                             writer.add(plan)
-                        if ledger.path is None:  # a shared ledger writes behind: each chunk at once
-                            writer.flush()
+                        # each chunk at once (not batches of BATCH): the first rows go in sooner, and a shared
+                        # ledger's server works on them behind (5,000 rows into a 100k ledger file, alternated 6×:
+                        # 0.93 → 0.90 s)
+                        writer.flush()
                 checked: ImportReport = frame[1]
             report.problems += checked.problems
             sort_problems(report, table)
