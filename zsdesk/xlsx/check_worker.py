@@ -61,6 +61,9 @@ if TYPE_CHECKING:
 log = logging.getLogger("zsdesk.import")
 
 CHUNK = 500  # rows planned between two frames: the import's next batch, the progress bar and cancel
+# The first frame after this many rows: the import starts writing while the helper checks on (5,000 rows into the
+# 100k ledger file, alternated 6×: ~0.03-0.04 s sooner, 5 runs of 6 faster, one the same)
+FIRST_CHUNK = 100
 _HEADER = struct.Struct("<Q")
 _POLL_S = 0.2  # how often the import looks at cancel and at the helper while it waits for a frame
 
@@ -392,8 +395,8 @@ def check_job(job: Job, send: Callable[[tuple[Any, ...]], None], stored: Any = N
     process does — each row planned (``ProjectReader.plan``), then validated (``validate_plans``) — sending
     ``("table", table without its rows, rows)``; ``("spellings", …, their stored projects or None)``, the file's
     investors as the ledger spells them, once known, with their stored projects when read ahead; ``("plans",
-    checked plans, problems so far, rows done, rows)`` every ``CHUNK`` rows; and ``("done", report)`` with every
-    problem, note, hint and count of the check. ``stored``: the ledger's stored projects read ahead
+    checked plans, problems so far, rows done, rows)`` after ``FIRST_CHUNK`` rows and every ``CHUNK`` rows; and
+    ``("done", report)`` with every problem, note, hint and count of the check. ``stored``: the ledger's stored projects read ahead
     (``stored_projects.StoredProjects``), taken when nothing has been committed since (``Lookups.adopt``)."""
     # local: the import dialog loads this module only to start the helper; the checking machinery is the helper's
     from .reader import read_table
@@ -429,7 +432,7 @@ def check_job(job: Job, send: Callable[[tuple[Any, ...]], None], stored: Any = N
                     send(("spellings", reader.index.spellings, reader.index.rows if stored is not None else None))
                 if plan is not None:
                     chunk.append(plan)
-                if i % CHUNK == 0 or i == len(rows):
+                if i % CHUNK == 0 or i == FIRST_CHUNK or i == len(rows):
                     validate_plans(ctx, reader, chunk, cleaned)
                     send(("plans", chunk, len(report.problems), i, len(rows)))
                     plans += chunk
