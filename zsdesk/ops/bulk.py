@@ -74,12 +74,17 @@ class WriteBehind:
 
     def __init__(self, dbapi_connection: Any) -> None:
         self.dbapi_connection = dbapi_connection
-        self.statements: list[tuple[str, list[tuple[Any, ...]]]] = []
+        # (statement, its rows of parameters — or a read's parameters —, where a read's rows go; None: a write)
+        self.statements: list[tuple[str, Any, list[Any] | None]] = []
         self.thread: threading.Thread | None = None
         self.failed: tuple[BaseException, str] | None = None
 
     def add(self, sql: str, params: list[tuple[Any, ...]]) -> None:
-        self.statements.append((sql, params))
+        self.statements.append((sql, params, None))
+
+    def add_read(self, sql: str, params: tuple[Any, ...], into: list[Any]) -> None:
+        """A read after the writes added before it, in the same thread: its rows are appended to ``into``."""
+        self.statements.append((sql, params, into))
 
     def send(self) -> None:
         """Start the statements added since the last ``send``, once the batch before them has ended."""
@@ -90,12 +95,16 @@ class WriteBehind:
                                            daemon=True)
             self.thread.start()
 
-    def _run(self, statements: list[tuple[str, list[tuple[Any, ...]]]]) -> None:
+    def _run(self, statements: list[tuple[str, Any, list[Any] | None]]) -> None:
         sql = ""
         try:
             with self.dbapi_connection.cursor() as cursor:
-                for sql, params in statements:
-                    cursor.executemany(sql, params)
+                for sql, params, into in statements:
+                    if into is None:
+                        cursor.executemany(sql, params)
+                    else:
+                        cursor.execute(sql, params)
+                        into.extend(cursor.fetchall())
         except BaseException as err:  # noqa: BLE001 - any failure is raised in the operation's own thread
             self.failed = (err, sql)
 
@@ -131,16 +140,23 @@ _BEHIND = "zsdesk_write_behind"
 
 def write_behind(connection: Connection) -> WriteBehind:
     """``connection``'s write-behind (made on first use, with the engine events that settle it)."""
-    info = connection.info
+    info = connection.info  # follows the DBAPI connection (a new one after a reconnect)
     behind: WriteBehind | None = info.get(_BEHIND)
-    if behind is None:
-        behind = info[_BEHIND] = WriteBehind(connection.connection.driver_connection)
+    driver = connection.connection.driver_connection
+    if behind is None or behind.dbapi_connection is not driver:
+        behind = info[_BEHIND] = WriteBehind(driver)
     engine = connection.engine
     if not event.contains(engine, "before_cursor_execute", _settle_first):
         event.listen(engine, "before_cursor_execute", _settle_first)
-        event.listen(engine, "commit", _settle_before_end)
+        event.listen(engine, "commit", _settle_first)
         event.listen(engine, "rollback", _settle_before_rollback)
     return behind
+
+
+def read_behind(session: Session, sql: str, params: tuple[Any, ...], into: list[Any]) -> None:
+    """After what this batch writes behind, read ``sql`` in the same thread (PostgreSQL, ``%s`` parameters); its
+    rows are in ``into`` once the batch is settled."""
+    write_behind(session.connection()).add_read(sql, params, into)
 
 
 def send_behind(session: Session) -> None:
@@ -156,11 +172,7 @@ def _pending(connection: Connection) -> WriteBehind | None:
 
 
 def _settle_first(connection: Connection, *_args: Any) -> None:
-    if (behind := _pending(connection)) is not None:
-        behind.settle()
-
-
-def _settle_before_end(connection: Connection) -> None:
+    """Before a statement or the commit: the batch in flight first, its error raised."""
     if (behind := _pending(connection)) is not None:
         behind.settle()
 

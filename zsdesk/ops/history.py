@@ -82,6 +82,7 @@ class Operation:
         # Run when the operation's own work is done, before its audit rows: what a batch writer left to the end
         # (e.g. reading back what the database set in the rows a batch wrote behind).
         self.finishers: list[Callable[[], None]] = []
+        self._head: str | None = None
 
     def snapshot(self, entity: str, obj: Base) -> Snapshot:
         return snapshot(self.session, entity, obj)
@@ -95,8 +96,18 @@ class Operation:
         self.change.records.append(rec)
         return rec
 
+    def audit_head(self) -> str:
+        """The hash the operation's audit rows chain on from, read once: the chain lock, taken first, keeps it
+        until the operation ends, and the operation's own audit rows are written last."""
+        if self._head is None:
+            self._head = self._audit_head()
+        return self._head
+
+    @property
+    def head_known(self) -> bool:
+        return self._head is not None
+
     def _audit_head(self) -> str:
-        """The hash the operation's audit rows chain on from."""
         if self.session.get_bind().dialect.name == "postgresql":  # a liaison reads only their own audit rows
             return self.session.scalar(text("SELECT zsdesk_audit_head_hash()")) or ""
         return self.session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)) or ""
@@ -125,15 +136,21 @@ def operation(ledger: Ledger, label: str, undoable: bool = True) -> Iterator[Ope
     try:
         lock_chain(session)
         yield op
+        early: tuple[list[ChangeRecord], list[dict[str, Any]]] | None = None
+        if op.finishers and op.head_known:
+            # What a batch writer left to the end may still be on the server (ops/bulk.py, written behind): the
+            # audit rows are hashed meanwhile, and again should the finishers change a record.
+            early = (list(op.change.records), op._audit_rows(op.audit_head()))
         for finish in op.finishers:
             finish()
         session.flush()
         refresh_after(session, op.change.records)  # 累计到位 of the projects whose funding changed
-        head = op._audit_head() if op.change.records else ""
+        head = op.audit_head() if op.change.records else ""
+        hashed = early[1] if early is not None and _same_records(early[0], op.change.records) else None
         # The text filter's index, for the projects this operation wrote (zsdesk/text_index.py); for many, on
         # the other core while the audit rows are hashed.
         rows = catch_up_beside(session.connection(), [r.entity_id for r in op.change.records if r.entity == "project"],
-                               lambda: op._audit_rows(head))
+                               lambda: op._audit_rows(head) if hashed is None else hashed)
         op._write_audit(rows)
         session.commit()
         ledger.committed()
@@ -150,6 +167,11 @@ def operation(ledger: Ledger, label: str, undoable: bool = True) -> Iterator[Ope
         session.close()
     if undoable and not op.change.empty:
         ledger.history.done(op.change.op_id, op.change.label)
+
+
+def _same_records(before: list[ChangeRecord], now: list[ChangeRecord]) -> bool:
+    """The same record objects in the same order (a finisher that changes a record replaces it)."""
+    return len(before) == len(now) and all(a is b for a, b in zip(before, now, strict=True))
 
 
 def _replay(ledger: Ledger, op_id: str, label: str, backwards: bool) -> Change:
