@@ -346,6 +346,8 @@ def insert_projects_in(op: Operation, rows: list[dict[str, Any]]) -> list[int]:
     # One executemany per table (zsdesk/ops/bulk.py), with the ids given: SQLite's RETURNING in row order
     # would run one statement per row.
     ids = _new_ids(op, len(records))
+    if not op.head_known and op.session.get_bind().dialect.name == "postgresql":
+        op.audit_head()  # read before anything is in flight: the audit rows are hashed while the last batch is
     keys = sorted(set().union(*records))
     direct = op.ledger.read_only_reason is None  # else the session's guard refuses it in Chinese
     # PostgreSQL: the batch is written behind — the server works on it while this process builds the next
@@ -362,7 +364,6 @@ def insert_projects_in(op: Operation, rows: list[dict[str, Any]]) -> list[int]:
         # one array parameter (5,000 ids as an IN list: ~72 ms to compile, send and read; this ~43, behind)
         read_behind(op.session, _SERVER_SET_SQL, (ids,), op.memo.setdefault("project_server_rows", []))
         if "project_server_set" not in op.memo:
-            op.audit_head()  # known before anything is in flight: the audit rows are hashed while the last batch is
             op.finishers.append(lambda: _read_back_server_set(op))
     send_behind(op.session)
     pending = op.memo.setdefault("project_server_set", []) if server_set else None
