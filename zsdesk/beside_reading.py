@@ -40,8 +40,7 @@ class Server:
         connection = session.connection()
         snapshot = str(connection.exec_driver_sql("SELECT pg_export_snapshot()").scalar_one())
         password = connection.connection.dbapi_connection.info.password or None
-        url = connection.engine.url.set(password=None).render_as_string(hide_password=False)
-        return cls(url, snapshot, password)
+        return cls(_without_password(connection.engine.url), snapshot, password)
 
     @classmethod
     def login_of(cls, engine: Any) -> Server:
@@ -49,7 +48,13 @@ class Server:
         read-ahead, ``stored_projects.read_stored_server``)."""
         with engine.connect() as connection:
             password = connection.connection.dbapi_connection.info.password or None
-        return cls(engine.url.set(password=None).render_as_string(hide_password=False), "", password)
+        return cls(_without_password(engine.url), "", password)
+
+
+def _without_password(url: Any) -> str:
+    """``url`` as text with no password in it, even one written into the URL it was opened with (``URL.set``
+    cannot remove one: ``set(password=None)`` leaves it as it was)."""
+    return str(url._replace(password=None).render_as_string(hide_password=False))
 
 
 _SNAPSHOT = re.compile(r"[0-9A-Fa-f]+(-[0-9A-Fa-f]+)+")  # what pg_export_snapshot returns, e.g. 00000003-0000001B-1
