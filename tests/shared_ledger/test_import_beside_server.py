@@ -34,6 +34,7 @@ from zsdesk.users import add_login
 from zsdesk.xlsx import importer
 from zsdesk.xlsx.check_worker import WORKER, Server, WorkerGone, read_ahead_source
 from zsdesk.xlsx.importer import import_file
+from zsdesk.xlsx.stored_projects import read_stored_server
 
 from .conftest import PASSWORD
 
@@ -298,3 +299,15 @@ def test_a_batch_the_server_refuses_behind_writes_nothing(twins, tmp_path, worke
         assert import_file(ledger, "projects", small, dry_run=False).written
         assert counts(ledger)[0] == before[0] + 1
     assert check_ledger(beside).healthy
+
+
+def test_a_read_ahead_gives_way_to_a_job(twins):
+    """The read-ahead reads ``_STEP`` rows at a time and stops as soon as a job waits (a liaison's read, filtered
+    row by row, must not hold up the import it was meant to speed up)."""
+    _, beside, _ = twins
+    with open_unlocked(beside) as ledger:
+        server = read_ahead_source(ledger)
+    assert isinstance(server, Server)
+    stored = read_stored_server(server, lambda: False)
+    assert stored is not None and len(stored.by_code) == 300 and stored.snapshot
+    assert read_stored_server(server, lambda: True) is None

@@ -114,12 +114,20 @@ def read_stored(path: str, waiting: Callable[[], bool]) -> StoredProjects | None
 
 def read_stored_server(server: Server, waiting: Callable[[], bool]) -> StoredProjects | None:
     """``read_stored`` for a shared ledger: its live projects as ``server``'s login sees them, in one snapshot
-    (kept to compare with the job's); nothing is held open after (a transaction would hold back vacuum)."""
+    (kept to compare with the job's); nothing is held open after (a transaction would hold back vacuum). The rows
+    come ``_STEP`` at a time (a server-side cursor): a job that comes meanwhile waits for one step, not for the
+    whole read (a liaison's, filtered row by row by row-level security, is the slow one)."""
+    rows: list[Any] = []
     with helper_session("", replace(server, snapshot="")) as session:
         connection = session.connection()
         snapshot = str(connection.exec_driver_sql("SELECT pg_current_snapshot()::text").scalar_one())
-        rows = [tuple(r) for r in connection.exec_driver_sql(
-            "SELECT id, code, name, investor FROM projects WHERE deleted_at IS NULL ORDER BY id")]
+        result = connection.execution_options(stream_results=True, max_row_buffer=_STEP).exec_driver_sql(
+            "SELECT id, code, name, investor FROM projects WHERE deleted_at IS NULL ORDER BY id")
+        for part in result.partitions(_STEP):
+            if waiting():
+                result.close()
+                return None
+            rows += [tuple(r) for r in part]
     stored = StoredProjects(server.url, (0, 0), 0, None, snapshot)
     return stored if _fold(stored, rows, waiting) else None
 
