@@ -311,3 +311,42 @@ def test_a_read_ahead_gives_way_to_a_job(twins):
     stored = read_stored_server(server, lambda: False)
     assert stored is not None and len(stored.by_code) == 300 and stored.snapshot
     assert read_stored_server(server, lambda: True) is None
+
+
+def test_an_import_killed_while_batches_are_on_the_server_writes_nothing(tmp_path):
+    """The importing process itself killed (SIGKILL) while its batches are written behind: the server rolls the
+    one transaction back with the dropped connection — no project, no audit row — the chain checks, and the next
+    import works. The kill lands in the writing phase (progress past 75%: batches in flight)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from sqlalchemy.engine import make_url
+
+    child = Path(__file__).resolve().parents[1] / "safety" / "crash_child.py"
+    with fresh_database("zsdesk_kill") as (url, _):
+        with open_unlocked(url, create=True) as ledger:
+            fill_units_and_persons(ledger)
+            before = counts(ledger)
+        path = workbook(tmp_path / "大.xlsx", [row(i) for i in range(3_000)])
+        parsed = make_url(url)
+        env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2]), "ZSDESK_CRASH_HELPER": "1",
+               "PGPASSWORD": parsed.password or ""}  # the password in the environment, not on the command line
+        bare = parsed.set(password="").render_as_string(hide_password=False).replace(":@", "@")
+        proc = subprocess.Popen([sys.executable, str(child), bare, str(path)], stdout=subprocess.PIPE, text=True,
+                                env=env)
+        assert proc.stdout is not None
+        killed_at = None
+        for line in proc.stdout:
+            if line.startswith("P ") and int(line[2:]) >= 75:
+                proc.send_signal(signal.SIGKILL)
+                killed_at = int(line[2:])
+                break
+        proc.wait(timeout=60)
+        assert killed_at is not None and killed_at < 100, "the import ended before the kill"
+        with open_unlocked(url) as ledger:
+            assert counts(ledger) == before
+            assert import_file(ledger, "projects", workbook(tmp_path / "小.xlsx", [row(9_000)]), dry_run=False).written
+            assert counts(ledger)[0] == before[0] + 1
+        assert check_ledger(url).healthy
