@@ -28,7 +28,6 @@ cooperating units are split one by one, and a project's persons share its one-ho
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -40,6 +39,7 @@ from sqlalchemy import BigInteger, case, cast, func, literal_column, not_, or_, 
 from sqlalchemy.orm import Session
 
 from ..beside_reading import helper_session
+from ..gc_pause import collector_paused
 from ..models import (
     MONTH_COLUMNS,
     Funding,
@@ -411,14 +411,8 @@ def district_signings(session: Session, rules: Rules, windows: dict[str, Window]
 
 def funds_for(job: FundsJob) -> FundsHalf:
     """The helper's side: the funds half of ``job`` read from its ledger (in the caller's state)."""
-    paused = gc.isenabled()
-    gc.disable()  # as for the whole board (boards._collector_paused): its rows live until it ends
-    try:
-        with helper_session(job.ledger, job.server) as session:
-            return funds_half(session, job.rules, job.windows, job.credit, job.person_window, job.apart)
-    finally:
-        if paused:
-            gc.enable()
+    with collector_paused(), helper_session(job.ledger, job.server) as session:  # as for a whole board
+        return funds_half(session, job.rules, job.windows, job.credit, job.person_window, job.apart)
 
 
 def _merge(units: _Units, person_credits: Credits, half: FundsHalf) -> None:

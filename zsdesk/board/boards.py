@@ -7,10 +7,7 @@ period's length).
 
 from __future__ import annotations
 
-import gc
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -20,6 +17,7 @@ from typing import TYPE_CHECKING, Any, cast
 from sqlalchemy import and_, case, exists, false, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from ..gc_pause import collector_paused
 from ..labels import EXTRA_BOARD_LABELS, NO_LEAD_UNIT, RATE_FIGURES
 from ..models import DictionaryEntry, Person, Project, ProjectTag, Target, Unit
 from ..periods import Period, parse_period
@@ -249,20 +247,6 @@ def _session_of(source: Ledger | Session) -> tuple[Session, bool]:
     return source.session(), True
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection while a board is computed (then as before). A board reads ~100k driver rows
-    and builds tens of thousands of keys and lists that live until it ends; the collections their allocations
-    set off (~300 young, ~27 middle and a full one per board, 100k ledger) walked them again: ~70 ms of a
-    ~600 ms board. Reference counting still frees everything else at once; cycles wait for the board's end."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def compute_board(source: Ledger | Session, period: Period | str, rules: Rules | None = None,
@@ -273,7 +257,7 @@ def compute_board(source: Ledger | Session, period: Period | str, rules: Rules |
         period = parse_period(period)
     session, own = _session_of(source)
     try:
-        with _collector_paused():
+        with collector_paused():
             return _compute(session, period, rules or load_rules(session, period.year), beside)
     finally:
         if own:

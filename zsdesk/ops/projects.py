@@ -346,7 +346,8 @@ def insert_projects_in(op: Operation, rows: list[dict[str, Any]]) -> list[int]:
     # One executemany per table (zsdesk/ops/bulk.py), with the ids given: SQLite's RETURNING in row order
     # would run one statement per row.
     ids = _new_ids(op, len(records))
-    if not op.head_known and op.session.get_bind().dialect.name == "postgresql":
+    server_set = op.session.get_bind().dialect.name == "postgresql"  # PostgreSQL: written behind, read back at the end
+    if server_set and not op.head_known:
         op.audit_head()  # read before anything is in flight: the audit rows are hashed while the last batch is
     keys = sorted(set().union(*records))
     direct = op.ledger.read_only_reason is None  # else the session's guard refuses it in Chinese
@@ -359,7 +360,6 @@ def insert_projects_in(op: Operation, rows: list[dict[str, Any]]) -> list[int]:
             pairs = [{"project_id": pid, column: other} for pid, found in zip(ids, links, strict=True)
                      for other in found[field]]
             insert_rows(op.session, cast(Table, link.__table__), pairs, direct, behind=True)
-    server_set = op.session.get_bind().dialect.name == "postgresql"
     if server_set:
         # one array parameter (5,000 ids as an IN list: ~72 ms to compile, send and read; this ~43, behind)
         read_behind(op.session, _SERVER_SET_SQL, (ids,), op.memo.setdefault("project_server_rows", []))
