@@ -258,7 +258,7 @@ class Lookups:
         key = normalized_name(str(name))
         size = len(key)
         out = []
-        matcher = difflib.SequenceMatcher(None, "", key)
+        matcher = None  # set up (its index of ``key``) only for a name the bounds let through: most rows have none
         chars = set(key)
         for other, pid, code, pname in self._group(inv)[:SIMILAR_GROUP_LIMIT]:
             if pid == exclude or other == key:
@@ -268,6 +268,8 @@ class Lookups:
                 continue
             if 2.0 * shared_bound(other, key, set(other), chars) / total < SIMILAR:
                 continue
+            if matcher is None:
+                matcher = difflib.SequenceMatcher(None, "", key)
             matcher.set_seq1(other)
             if matcher.quick_ratio() >= SIMILAR and ratio_at_least(matcher, other, key, SIMILAR):
                 out.append((pid, code, pname))
