@@ -16,6 +16,7 @@ from xlsx.conftest import write_rows  # tests/ is on sys.path (pytest's rootdir)
 
 from zsdesk.ledger import Ledger
 from zsdesk.models import AuditEntry
+from zsdesk.xlsx import importer
 from zsdesk.xlsx.check_worker import WORKER
 
 HEADERS = ["项目编号", "项目名称", "投资方", "投资方标签", "产业链", "协议资金（万元）", "首次接洽日期",
@@ -88,3 +89,16 @@ def worker_fixture() -> Iterator[None]:
         yield
     finally:
         WORKER.stop()
+
+
+def window_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How often the import itself reads the stored projects of the file's investors (``projects_of``): not
+    when the helper sends those it read ahead."""
+    calls: list[int] = []
+    real = importer.projects_of
+
+    def counted(session, spellings):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return real(session, spellings)
+    monkeypatch.setattr(importer, "projects_of", counted)
+    return calls

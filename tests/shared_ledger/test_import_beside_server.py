@@ -16,6 +16,7 @@ from import_twins import (
     report_fields,
     row,
     second_file,
+    window_reads,
     workbook,
     worker_fixture,  # noqa: F401 - the ``worker`` fixture, shared
 )
@@ -31,7 +32,6 @@ from zsdesk.errors import LedgerError
 from zsdesk.models import Project
 from zsdesk.opening import open_unlocked
 from zsdesk.users import add_login
-from zsdesk.xlsx import importer
 from zsdesk.xlsx.check_worker import WORKER, Server, WorkerGone, read_ahead_source
 from zsdesk.xlsx.importer import import_file
 from zsdesk.xlsx.stored_projects import read_stored_server
@@ -83,19 +83,6 @@ def logins() -> Iterator[list[str]]:
         admin.dispose()
 
 
-def _window_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """How often the import itself reads the stored projects of the file's investors (``projects_of``): not
-    when the helper sends those it read ahead."""
-    calls: list[int] = []
-    real = importer.projects_of
-
-    def counted(session, spellings):  # type: ignore[no-untyped-def]
-        calls.append(1)
-        return real(session, spellings)
-    monkeypatch.setattr(importer, "projects_of", counted)
-    return calls
-
-
 @pytest.mark.parametrize("read_ahead", [False, True], ids=["read-when-the-file-comes", "read-ahead"])
 def test_a_shared_ledger_import_checked_beside_writes_what_one_process_writes(twins, tmp_path, worker, read_ahead,
                                                                               monkeypatch):
@@ -109,7 +96,7 @@ def test_a_shared_ledger_import_checked_beside_writes_what_one_process_writes(tw
         expected = import_file(ledger, "projects", path, dry_run=False)
     with open_unlocked(beside) as ledger:
         assert WORKER.wait_ready(read_ahead_source(ledger) if read_ahead else None) is read_ahead
-        reads = _window_reads(monkeypatch)
+        reads = window_reads(monkeypatch)
         got = import_file(ledger, "projects", path, dry_run=False)
         assert WORKER.started  # the helper checked it (a job left half-way would have replaced it)
         assert len(reads) == (0 if read_ahead else 1)

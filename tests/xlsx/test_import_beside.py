@@ -13,13 +13,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helper_process import helper_lets_go  # tests/ is on sys.path (pytest's rootdir)
+from helper_process import helper_holds, helper_lets_go  # tests/ is on sys.path (pytest's rootdir)
 from import_twins import (
     contents,
     counts,
     report_fields,
     row,
     second_file,
+    window_reads,
     workbook,
     worker_fixture,  # noqa: F401 - the ``worker`` fixture, shared
 )
@@ -60,16 +61,21 @@ def twins(ledger: Ledger, tmp_path: Path) -> Iterator[tuple[Ledger, Ledger, list
 
 
 @pytest.mark.parametrize("read_ahead", [False, True], ids=["read-when-the-file-comes", "read-ahead"])
-def test_checked_beside_writes_what_one_process_writes(twins, tmp_path, worker, read_ahead):
+def test_checked_beside_writes_what_one_process_writes(twins, tmp_path, worker, read_ahead, monkeypatch):
     """With ``read_ahead`` the helper has folded every stored project before the job (stored_projects.py), as
-    when the import dialog has been open a while: the same report, rows and audit records."""
+    when the import dialog has been open a while, and the job takes them: the import does not read them itself.
+    The same report, rows and audit records."""
     one, beside, codes = twins
     path = second_file(tmp_path, codes)
     WORKER.stop()
     expected = import_file(one, "projects", path, dry_run=False)  # no helper: the one-process path
     assert beside.path is not None
     assert WORKER.wait_ready(beside.path if read_ahead else None) is read_ahead
+    reads = window_reads(monkeypatch)
     got = import_file(beside, "projects", path, dry_run=False)
+    # The helper frees what it read ahead only once idle (check_worker.IDLE_AFTER): not while the import ends.
+    assert helper_holds(beside.path) is read_ahead
+    assert len(reads) == (0 if read_ahead else 1)
     assert expected.written and got.written, got.problems
     assert (got.would_create, got.would_update) == (1_105, 200)
     assert got.notes and got.duplicates and got.changes  # the cleaned names, the near-twins, the updates
@@ -77,7 +83,8 @@ def test_checked_beside_writes_what_one_process_writes(twins, tmp_path, worker, 
     assert contents(beside) == contents(one)
     assert got.change is not None and got.change.label == expected.change.label  # type: ignore[union-attr]
     assert beside.path is not None and check_ledger(beside.path).healthy
-    assert helper_lets_go(beside.path)  # what it read ahead is dropped with its job: the ledger file closed
+    # What it read ahead is dropped once the helper is idle after its job (check_worker.IDLE_AFTER): the file closed.
+    assert helper_lets_go(beside.path)
 
 
 @pytest.mark.parametrize("read_ahead", [False, True], ids=["read-when-the-file-comes", "read-ahead"])
