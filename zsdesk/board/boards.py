@@ -247,8 +247,6 @@ def _session_of(source: Ledger | Session) -> tuple[Session, bool]:
     return source.session(), True
 
 
-
-
 def compute_board(source: Ledger | Session, period: Period | str, rules: Rules | None = None,
                   beside: Beside | None = None) -> Board:
     """The whole board for ``period`` (a ``Period`` or text such as ``"2026Q3"``). ``beside``: a helper process

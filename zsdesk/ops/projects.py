@@ -346,9 +346,11 @@ def insert_projects_in(op: Operation, rows: list[dict[str, Any]]) -> list[int]:
     # One executemany per table (zsdesk/ops/bulk.py), with the ids given: SQLite's RETURNING in row order
     # would run one statement per row.
     ids = _new_ids(op, len(records))
-    server_set = op.session.get_bind().dialect.name == "postgresql"  # PostgreSQL: written behind, read back at the end
+    server_set = op.session.get_bind().dialect.name == "postgresql"  # PostgreSQL: written and read back behind
     if server_set and not op.head_known:
-        op.audit_head()  # read before anything is in flight: the audit rows are hashed while the last batch is
+        # read before anything is in flight (later it would wait for a batch): the operation's end hashes the
+        # audit rows while the last batch is still on the server
+        op.audit_head()
     keys = sorted(set().union(*records))
     direct = op.ledger.read_only_reason is None  # else the session's guard refuses it in Chinese
     # PostgreSQL: the batch is written behind — the server works on it while this process builds the next

@@ -24,10 +24,10 @@ What keeps it the same import:
 project and folds the look-ups a check builds for the file's investors (``stored_projects``), while the clerk
 picks the file — a ledger file through its own read-only connection, a shared ledger as the window's login in
 a snapshot of its own. A job takes them only when nothing has been committed to the ledger since; a job that
-comes first is not kept waiting (the read-ahead gives way). They are dropped after each job — once the helper
-has been idle ``IDLE_AFTER``, as the collector's walk over what was made while it was paused is made then: freeing
-~0.5 million objects and that walk took ~0.2 s of CPU right when the import ends (its audit rows, text index and
-commit), on the core the import's end needs (issue 20).
+comes first is not kept waiting (the read-ahead gives way). They are dropped after each job, once the helper
+has been idle ``IDLE_AFTER``; the collector, off since the job began, walks the job's objects then. Done at once,
+the two took ~0.2 s of CPU right when the import ends (its audit rows, text index and commit), on the core the
+import's end needs (issue 20).
 
 The frames on the pipes are pickles, each behind its length; only this package's own processes exchange
 them. A helper reads jobs until its input closes, so it ends with the program that started it.
@@ -323,9 +323,9 @@ class CheckWorker:
 
 
 HELPER_ARGUMENT = "--import-check-helper"
-# After a job (or a read-ahead) the helper waits this long for the next message before it drops what it read
-# ahead and collects the garbage (~0.2 s of CPU after a job): meanwhile the import ends — its audit rows, its text
-# index, its commit — and should have both cores.
+# After a job the helper waits this long for the next message before it drops what it read ahead and collects
+# the job's garbage (~0.2 s of CPU): meanwhile the import ends — its audit rows, its text index, its commit — and
+# should have both cores.
 IDLE_AFTER = 1.0  # seconds
 
 

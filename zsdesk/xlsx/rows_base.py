@@ -190,8 +190,6 @@ class Context:
         return units.get(field_name)
 
 
-
-
 _PLAIN = (str, int, float, bool, date, datetime, type(None))
 
 
