@@ -265,7 +265,6 @@ def pg_database(url: str, reuse: bool, projects: int, name: str = "") -> str:
     from sqlalchemy import create_engine, func, select, text
     from sqlalchemy.engine import make_url
 
-    from bench.speed_bench import vacuum
     from zsdesk.demo import build_demo
     from zsdesk.models import Project
     from zsdesk.opening import open_unlocked
@@ -303,9 +302,10 @@ def pg_database(url: str, reuse: bool, projects: int, name: str = "") -> str:
     # experiments left. On 2026-12-02 zsdesk_speed2_real held 95,000 dead audit rows (rolled-back imports) at the end
     # of audit_log, which every fresh copy inherited: the import's read of the audit chain's head walked them
     # (84 ms against 2 ms), and the server's CPU in an import of 5,000 rows was 0.86–0.87 s against 0.73–0.76 s vacuumed.
-    vacuumed = create_engine(target)
+    vacuumed = create_engine(target, isolation_level="AUTOCOMMIT")
     try:
-        vacuum(vacuumed)
+        with vacuumed.connect() as conn:
+            conn.exec_driver_sql("VACUUM (ANALYZE)")
     finally:
         vacuumed.dispose()
     return target

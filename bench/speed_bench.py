@@ -142,12 +142,6 @@ def imports_alternated(targets: list[str | Path], rows: int, repeat: int, one_pr
     return outs
 
 
-def vacuum(engine: Any) -> None:
-    """``VACUUM (ANALYZE)`` of a PostgreSQL bench database (untimed), as autovacuum leaves a server at rest."""
-    with engine.execution_options(isolation_level="AUTOCOMMIT").connect() as conn:
-        conn.exec_driver_sql("VACUUM (ANALYZE)")
-
-
 def import_dry(target: str | Path, rows: int, repeat: int) -> Samples:
     ours, raw = [], []
     with tempfile.TemporaryDirectory() as tmp, open_unlocked(target, operator="bench") as ledger:
