@@ -53,6 +53,22 @@ def second_file(tmp_path: Path, codes: list[str], bad: bool = False) -> Path:
     return workbook(tmp_path / ("bad.xlsx" if bad else "second.xlsx"), rows)
 
 
+def chunked_investors_file(tmp_path: Path, codes: list[str], formula_at: int | None = None) -> Path:
+    """1,300 rows whose investors come chunk by chunk (the first 600 rows: 投资方0–1; then 投资方2–10 in turn), a
+    blank row and a totals row at the end; with ``formula_at`` also 30 updates by code among them, and a formula
+    with no saved result in that row's 协议资金 (found by the reading only when it gets there)."""
+    rows = []
+    for i in range(1_300):
+        update = formula_at is not None and i % 40 == 0 and i < 1_200
+        new = row(400 + i, codes[i // 40] if update else None)
+        new[2] = f"投资方{i % 2}" if i < 600 else f"投资方{2 + (i - 600) // 80 % 9}"
+        rows.append(new)
+    if formula_at is not None:
+        rows[formula_at][5] = "=100+1"
+    rows += [[None] * 13, ["合计", None, None, None, None, "999"] + [None] * 7]
+    return workbook(tmp_path / ("formula.xlsx" if formula_at is not None else "chunked.xlsx"), rows)
+
+
 def report_fields(report: Any) -> dict[str, Any]:
     fields = dataclasses.asdict(report)
     for key in ("path", "change", "dry_run"):
@@ -102,3 +118,26 @@ def window_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         return real(session, spellings)
     monkeypatch.setattr(importer, "projects_of", counted)
     return calls
+
+
+def batch_reads(monkeypatch: pytest.MonkeyPatch) -> tuple[list[int], list[int]]:
+    """How many operation records each seeding of the write's same-name rule found written before it (the
+    helper's ``spellings`` frames), and how often the import read stored projects for that rule itself
+    (``_stored_same_names``: on a shared ledger it waits for the batch on the server)."""
+    from zsdesk.ops import projects
+
+    seeded: list[int] = []
+    real_seed = importer.seed_same_names
+
+    def seed(op, spellings, rows):  # type: ignore[no-untyped-def]
+        seeded.append(len(op.change.records))
+        real_seed(op, spellings, rows)
+    monkeypatch.setattr(importer, "seed_same_names", seed)
+    reads: list[int] = []
+    real_read = projects._stored_same_names
+
+    def read(*args):  # type: ignore[no-untyped-def]
+        reads.append(1)
+        return real_read(*args)
+    monkeypatch.setattr(projects, "_stored_same_names", read)
+    return seeded, reads

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from import_twins import (
+    batch_reads,
+    chunked_investors_file,
     contents,
     counts,
     report_fields,
@@ -110,6 +112,27 @@ def test_a_shared_ledger_import_checked_beside_writes_what_one_process_writes(tw
     assert got_contents == expected_contents
     assert got.change is not None and expected.change is not None and got.change.label == expected.change.label
     assert check_ledger(beside).healthy
+
+
+def test_rows_checked_as_read_on_a_shared_ledger(twins, tmp_path, worker, monkeypatch):
+    """Read ahead, the helper checks rows as it reads them and sends each chunk's new investors before the chunk:
+    the import never reads stored projects itself (that read would wait for the batch on the server), and the
+    ledger ends as after the import in one process."""
+    one, beside, codes = twins
+    path = chunked_investors_file(tmp_path, codes)
+    WORKER.stop()
+    with open_unlocked(one) as ledger:
+        expected = import_file(ledger, "projects", path, dry_run=False)
+        expected_contents = contents(ledger)
+    with open_unlocked(beside) as ledger:
+        assert WORKER.wait_ready(read_ahead_source(ledger))
+        seeded, stored_reads = batch_reads(monkeypatch)
+        got = import_file(ledger, "projects", path, dry_run=False)
+        got_contents = contents(ledger)
+    assert expected.written and got.written, got.problems
+    assert len(seeded) >= 2 and seeded[0] == 0 and max(seeded) > 0 and stored_reads == []
+    assert report_fields(got) == report_fields(expected)
+    assert got_contents == expected_contents
 
 
 @pytest.mark.parametrize("read_ahead", [False, True], ids=["read-when-the-file-comes", "read-ahead"])

@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from helper_process import helper_holds, helper_lets_go  # tests/ is on sys.path (pytest's rootdir)
 from import_twins import (
+    batch_reads,
+    chunked_investors_file,
     contents,
     counts,
     report_fields,
@@ -101,6 +103,45 @@ def test_a_problem_anywhere_writes_nothing_and_reports_as_one_process(twins, tmp
                                                                             (1102, "牵头单位")]
     assert report_fields(got) == report_fields(expected)
     assert counts(beside) == before  # the batches written before row 702 was found: rolled back
+
+
+def test_rows_checked_as_they_are_read_write_what_one_process_writes(twins, tmp_path, worker, monkeypatch):
+    """Read ahead, the helper checks each row as soon as it is read (``TableReading``) and sends each chunk's new
+    investors' stored projects before the chunk: the import writes the first rows before the file is read to its
+    end, never reads a stored project itself (``_stored_same_names`` would wait for the batch on the way), and
+    writes and reports what one process does — the totals row's note and the rows' count come at the end."""
+    one, beside, codes = twins
+    path = chunked_investors_file(tmp_path, codes)
+    WORKER.stop()
+    expected = import_file(one, "projects", path, dry_run=False)
+    assert beside.path is not None and WORKER.wait_ready(beside.path)
+    seeded, stored_reads = batch_reads(monkeypatch)
+    got = import_file(beside, "projects", path, dry_run=False)
+    assert expected.written and got.written, got.problems
+    assert len(seeded) >= 2 and seeded[0] == 0 and max(seeded) > 0  # later investors: after rows were written
+    assert stored_reads == []
+    assert got.rows_read == 1_300 and any("合计" in n for n in got.notes)
+    assert report_fields(got) == report_fields(expected)
+    assert contents(beside) == contents(one)
+
+
+def test_a_problem_the_reading_finds_late_writes_nothing(twins, tmp_path, worker):
+    """A formula with no saved result in row 1,202, found by the reading after the first chunks were written:
+    nothing written, the report as in one process."""
+    one, beside, codes = twins
+    path = chunked_investors_file(tmp_path, codes, formula_at=1_200)
+    WORKER.stop()
+    expected = import_file(one, "projects", path, dry_run=False)
+    assert beside.path is not None and WORKER.wait_ready(beside.path)
+    before = counts(beside)
+    got = import_file(beside, "projects", path, dry_run=False)
+    assert not got.written and [(p.row, p.column) for p in got.problems] == [(1202, "协议资金（万元）")]
+    assert report_fields(got) == report_fields(expected)
+    assert counts(beside) == before
+    only_totals = workbook(tmp_path / "只有合计.xlsx", [[None] * 13, ["合计"] + [None] * 12])
+    assert WORKER.wait_ready(beside.path)
+    empty = import_file(beside, "projects", only_totals, dry_run=False)
+    assert not empty.written and "没有可导入的行" in empty.summary() and counts(beside) == before
 
 
 def test_a_read_ahead_the_ledger_has_moved_on_from_is_not_used(twins, tmp_path, worker):

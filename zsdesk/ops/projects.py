@@ -226,17 +226,26 @@ def _same_names_for(op: Operation, rows: list[dict[str, Any]]) -> dict[tuple[str
 
 
 def seed_same_names(op: Operation, spellings: Iterable[str], rows: Iterable[Any]) -> None:
-    """Start :func:`_same_names_for`'s memo from what a caller already read in this operation: ``rows``
-    (id, code, name, investor) are every live project of the exact investor ``spellings`` (an import's
-    check loads them for its own matching; the first batch then need not read them again). Only before
-    anything was written in the operation, so that they are still the stored projects."""
-    if "project_same_names" in op.memo or op.change.records:
-        return
+    """Add to :func:`_same_names_for`'s memo what a caller already read in this operation: ``rows`` (id, code,
+    name, investor) are every live project of the exact investor ``spellings`` (an import's check loads them for
+    its own matching; the batches then need not read them again). A helper that checks rows as it reads them
+    sends each chunk's new investors before the chunk (``check_worker``). Only spellings the memo has not loaded:
+    no batch of this operation has written a project of theirs (a batch's investors are loaded before it is
+    written), so their rows are still the stored projects."""
+    memo = op.memo.get("project_same_names")
+    if memo is None:
+        if op.change.records:
+            return  # written without a memo: ``_same_names_for`` reads what it needs
+        memo = (0, {}, set())
+    elif memo[0] != len(op.change.records):
+        return  # stale: ``_same_names_for`` reads it again anyway
+    count, names, loaded = memo
+    seeded: dict[tuple[str, str], str] = names
     lower = str.lower if op.session.get_bind().dialect.name == "postgresql" else _sqlite_lower
-    names: dict[tuple[str, str], str] = {}
     for _pid, code, name, investor in sorted(rows, key=lambda r: r[0]):
-        names.setdefault((lower(name), investor), code)
-    op.memo["project_same_names"] = (0, names, set(spellings))
+        if investor not in loaded:
+            seeded.setdefault((lower(name), investor), code)
+    op.memo["project_same_names"] = (count, seeded, loaded | set(spellings))
 
 
 def _remember_batch(op: Operation) -> None:
@@ -248,26 +257,36 @@ def _remember_batch(op: Operation) -> None:
 
 def _new_ids(op: Operation, count: int) -> list[int]:
     """Ids for ``count`` new projects. SQLite: after the largest (the writer lock keeps them ours; it is
-    what the database itself would pick). PostgreSQL: drawn from the id sequence — with the first batch, for
-    every new project the import expects (``expect_new_projects``): a draw between two batches would wait
+    what the database itself would pick). PostgreSQL: drawn from the id sequence — for every new project the
+    import expects (``expect_new_projects``), before the first batch: a draw between two batches would wait
     for the batch written behind. Ids drawn and not used are a gap, as a rolled-back insert leaves one."""
     session = op.session
     if session.get_bind().dialect.name == "postgresql":
-        reserve: list[int] = op.memo.setdefault("project_ids", [])
-        if len(reserve) < count:
-            wanted = max(count - len(reserve), op.memo.pop("project_ids_wanted", 0))
-            reserve += [int(i) for i in session.scalars(text(
-                "SELECT nextval(pg_get_serial_sequence('projects', 'id')) FROM generate_series(1, :n)"),
-                {"n": wanted})]
+        reserve = _reserve_ids(op, count)
         op.memo["project_ids"] = reserve[count:]
         return reserve[:count]
     first = int(session.scalar(select(func.max(Project.id))) or 0) + 1
     return list(range(first, first + count))
 
 
+def _reserve_ids(op: Operation, count: int) -> list[int]:
+    """PostgreSQL: the operation's drawn ids, at least ``count`` and the import's expected number."""
+    reserve: list[int] = op.memo.setdefault("project_ids", [])
+    wanted = max(count - len(reserve), op.memo.pop("project_ids_wanted", 0))
+    if wanted > 0:
+        reserve += [int(i) for i in op.session.scalars(text(
+            "SELECT nextval(pg_get_serial_sequence('projects', 'id')) FROM generate_series(1, :n)"), {"n": wanted})]
+    return reserve
+
+
 def expect_new_projects(op: Operation, count: int) -> None:
-    """An import is about to write up to ``count`` new projects in batches (``insert_projects_in``)."""
+    """An import is about to write up to ``count`` new projects in batches (``insert_projects_in``). On
+    PostgreSQL their ids are drawn and the audit chain's head is read now, before any batch is in flight (the
+    helper's import calls this while its helper checks the first rows: ~15 ms off the wait for the first batch)."""
     op.memo["project_ids_wanted"] = count
+    if count and op.session.get_bind().dialect.name == "postgresql":
+        _reserve_ids(op, 0)
+        op.audit_head()
 
 
 # Columns the database may set on insert whatever the row says: on PostgreSQL a 单位联络员's new project is

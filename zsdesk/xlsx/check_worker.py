@@ -29,6 +29,14 @@ has been idle ``IDLE_AFTER``; the collector, off since the job began, walks the 
 the two took ~0.2 s of CPU right when the import ends (its audit rows, text index and commit), on the core the
 import's end needs (issue 20).
 
+**Checked as read.** With the look-ups read ahead, a row's check needs no other row of the file: the helper
+checks each row as soon as it is read (``reader.TableReading``), and the first checked rows reach the import
+~0.15 s sooner — before the file has been read to its end. On a shared ledger that is when the server starts
+writing, the longer part of its import from then on: 5,000 rows into the 100k ledger, alternated 6 and 6 in one
+process, 1.52 → 1.28 s (on a ledger file, whose import waits for this check whichever way it reads, 1.00 → 0.99 s).
+The reading's own problems and notes (a formula with no saved result, a totals row) and the rows' count come
+with the ``done`` frame; any problem stops the writing as before, and the import rolls back.
+
 The frames on the pipes are pickles, each behind its length; only this package's own processes exchange
 them. A helper reads jobs until its input closes, so it ends with the program that started it.
 """
@@ -48,7 +56,7 @@ import subprocess
 import sys
 import threading
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -404,26 +412,36 @@ def check_job(job: Job, send: Callable[[tuple[Any, ...]], None], stored: Any = N
     ``("table", table without its rows, rows)``; ``("spellings", …, their stored projects or None)``, the file's
     investors as the ledger spells them, once known, with their stored projects when read ahead; ``("plans",
     checked plans, problems so far, rows done, rows)`` after ``FIRST_CHUNK`` rows and every ``CHUNK`` rows; and
-    ``("done", report)`` with every problem, note, hint and count of the check. ``stored``: the ledger's stored projects read ahead
-    (``stored_projects.StoredProjects``), taken when nothing has been committed since (``Lookups.adopt``)."""
+    ``("done", report, table without its rows, rows)`` with every problem, note, hint and count of the check and
+    the reading. ``stored``: the ledger's stored projects read ahead (``stored_projects.StoredProjects``), taken
+    when nothing has been committed since (``Lookups.adopt``).
+
+    With them, the rows are checked as they are read (``TableReading``, "Checked as read" above): the table
+    frame's ``rows`` is then the sheet's row count (an upper bound of the data rows: the ids the import draws
+    ahead), each chunk's investors' stored spellings go before its plans, and the ``done`` frame has the rows'
+    count and what only the whole sheet's reading finds. Without them, the look-ups are read for the whole
+    file's investors at once, so the file is read first, as in one process."""
     # local: the import dialog loads this module only to start the helper; the checking machinery is the helper's
-    from .reader import read_table
-    from .row_checks import count_plans, validate_plans
+    from .reader import TableReading
+    from .row_checks import count_plans
     from .rows_base import Context, ImportReport, collector_paused
     from .rows_projects import ProjectReader
 
-    with collector_paused():
-        table = read_table(job.path, "projects")
-        send(("table", replace(table, rows=[]), len(table.rows)))
-        if not table.rows:
-            send(("done", None))
-            return
+    with collector_paused(), TableReading(job.path, "projects") as reading:
+        table = reading.table
         # The import holds the writer lock before it sends the job: nobody commits until the check ends.
         if stored is not None and job.server is None and not stored.fresh(job.ledger):
             stored = None
         with helper_session(job.ledger, job.server) as session:  # what the import sees: it holds the lock
             if stored is not None and job.server is not None and not stored.fresh(job.server.url, session):
                 stored = None  # a shared ledger: read in another snapshot than the import's
+            streaming = stored is not None
+            rows: Iterable[tuple[int, dict[str, Any]]] = reading if streaming else list(reading)
+            total = reading.total if streaming else len(table.rows)
+            send(("table", replace(table, rows=[]), total))
+            if not streaming and not table.rows:
+                send(("done", None, replace(table, rows=[]), 0))
+                return
             report = ImportReport("projects", job.path)
             ctx = Context(session, table, report, job.aliases or None)
             if stored is not None:
@@ -432,23 +450,46 @@ def check_job(job: Job, send: Callable[[tuple[Any, ...]], None], stored: Any = N
             cleaned: list[str] = []  # after every plan's notes, as in one process
             plans: list[Any] = []
             chunk: list[Any] = []
-            rows = table.rows
+            read: list[dict[str, Any]] = []  # the rows of the chunk: their investors' spellings go before it
+            sent: set[str] = set()
+            i = 0
             for i, (number, row) in enumerate(rows, 1):
                 plan = reader.plan(ctx, number, row)
-                if i == 1 and reader.index is not None:
+                if i == 1 and reader.index is not None and not streaming:
                     # Read ahead, their stored projects too: the import need not read them (~0.2 s of it).
-                    send(("spellings", reader.index.spellings, reader.index.rows if stored is not None else None))
+                    send(("spellings", reader.index.spellings, None))
                 if plan is not None:
                     chunk.append(plan)
-                if i % CHUNK == 0 or i == FIRST_CHUNK or i == len(rows):
-                    validate_plans(ctx, reader, chunk, cleaned)
-                    send(("plans", chunk, len(report.problems), i, len(rows)))
+                read.append(row)
+                if i % CHUNK == 0 or i == FIRST_CHUNK or (not streaming and i == len(table.rows)):
+                    _send_chunk(ctx, reader, chunk, read, cleaned, stored, sent, send, i, total)
                     plans += chunk
-                    chunk = []
+                    chunk, read = [], []
+            if streaming and read:
+                _send_chunk(ctx, reader, chunk, read, cleaned, stored, sent, send, i, total)
+                plans += chunk
             reader.finish(ctx, plans)  # ProjectReader's is empty: nothing in it needs every row
             report.notes += cleaned
             count_plans(report, plans)
-            send(("done", report))
+            send(("done", report, replace(table, rows=[]), len(table.rows)))
+
+
+def _send_chunk(ctx: Any, reader: Any, chunk: list[Any], read: list[dict[str, Any]], cleaned: list[str],
+                stored: Any, sent: set[str], send: Callable[[tuple[Any, ...]], None], done: int, total: int) -> None:
+    """``check_job``'s chunk: its plans validated and sent, with the problems so far (the reading's too: any one
+    and the import writes no more). Checked as read (``stored``): first the stored spellings of the chunk's
+    investors that no chunk before had, with their stored projects, for the import's same-name rule."""
+    from .row_checks import validate_plans  # local: as in check_job
+    from .rows_projects import file_investors
+
+    validate_plans(ctx, reader, chunk, cleaned)
+    if stored is not None:
+        new = stored.spellings_of(*file_investors(read)) - sent
+        if new:
+            sent |= new
+            spellings = sorted(new)
+            send(("spellings", spellings, stored.rows_of(spellings)))
+    send(("plans", chunk, len(ctx.report.problems) + len(ctx.table.problems), done, total))
 
 
 def serve(inp: IO[bytes], out: IO[bytes]) -> None:

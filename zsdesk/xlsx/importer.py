@@ -229,7 +229,7 @@ def _import_beside(ledger: Ledger, label: str, path: str | Path, progress: Progr
                 expect_new_projects(op, rows)
                 writer = _Writer(op, ProjectReader())
                 while (frame := receive())[0] != "done":
-                    if frame[0] == "spellings":  # the file's investors: their stored projects for the write's rule
+                    if frame[0] == "spellings":  # the investors so far: their stored projects for the write's rule
                         _, spellings, stored = frame
                         seed_same_names(op, spellings, projects_of(op.session, spellings) if stored is None else stored)
                         continue
@@ -245,7 +245,11 @@ def _import_beside(ledger: Ledger, label: str, path: str | Path, progress: Progr
                         # ledger's server works on them behind (5,000 rows into a 100k ledger file, alternated 6×:
                         # 0.93 → 0.90 s)
                         writer.flush()
-                checked: ImportReport = frame[1]
+                # the whole sheet's reading (checked as read: the rows' count, what only every row could say)
+                _, checked, table, rows = frame
+                report = _new_report("projects", path, table, rows, False, aliases)
+                if not rows:
+                    raise _Rejected
             report.problems += checked.problems
             sort_problems(report, table)
             report.notes += checked.notes

@@ -8,7 +8,7 @@ cells are handled; formulas are read through their saved results. Nothing here c
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -177,61 +177,95 @@ def _find_header(wb: Any, columns: tuple[ImportColumn, ...], merges: Callable[[A
 def read_table(path: str | Path, kind: str, progress: Callable[[int, int], None] | None = None,
                cancel: Callable[[], bool] | None = None, max_rows: int = MAX_ROWS) -> SheetTable:
     """Read the rows of a ``kind`` import file. Raises ``BadFile`` (a ``LedgerError``) for a bad file."""
-    path = Path(path)
-    check_file(path)
-    _, columns = kind_columns(kind)
-    scans = scan_sheets(path, max_rows)
-    wb = _open(path)
+    with TableReading(path, kind, progress, cancel, max_rows) as reading:
+        for _row in reading:
+            pass
+        return reading.table  # no data rows: the importer reports “没有可导入的行” and writes nothing (SPEC §5)
 
-    def scan_of(ws: Any) -> SheetScan | None:
-        member = getattr(ws, "_worksheet_path", None)
-        return scans.get(member.lstrip("/")) if member else None
 
-    def merges_of(ws: Any) -> list[str]:
-        found_scan = scan_of(ws)
-        return found_scan.merged if found_scan else []
+class TableReading:
+    """``read_table`` a row at a time, so a caller can check the first rows while the rest are read (the import's
+    helper, ``check_worker``). Made: the header is found (``table``, its rows still empty; ``total``, the sheet's
+    rows, an upper bound of its data rows); iterated: each data row, also appended to ``table.rows``; once the
+    iteration ends, ``table`` holds what only the whole sheet can say (the formula notes). Close it (``with``)."""
 
-    try:
-        found = _find_header(wb, columns, merges_of)
-        ws, header_row, matched = found.ws, found.row, found.matched
-        sheet = ws.title
-        scan = scan_of(ws)
-        table = SheetTable(sheet, header_row, matched, [], {m.column.field: m.header for m in matched})
-        present = {m.column.field for m in matched}
-        missing = [c.header for c in columns if c.required and c.field not in present]
-        if missing:
-            raise BadFile(f"工作表“{sheet}”缺少必填列：{'、'.join(missing)}（表头在第 {header_row} 行）。")
-        spanned = {i for m in matched if m.index in found.spans for i in range(m.index, found.spans[m.index][0] + 1)}
-        used = {m.index for m in matched} | spanned
-        seen_headers: set[str] = set()
-        for i, h in enumerate(found.values):
-            text = str(h).strip() if h not in (None, "") else ""
-            if text and i not in used and text not in seen_headers:
-                table.ignored_headers.append(text)
-                seen_headers.add(text)
-        merged = _merged_targets(scan.merged if scan else [], header_row)
+    def __init__(self, path: str | Path, kind: str, progress: Callable[[int, int], None] | None = None,
+                 cancel: Callable[[], bool] | None = None, max_rows: int = MAX_ROWS) -> None:
+        self.path = path = Path(path)
+        self.progress, self.cancel, self.max_rows = progress, cancel, max_rows
+        check_file(path)
+        _, columns = kind_columns(kind)
+        scans = scan_sheets(path, max_rows)
+        self.wb = wb = _open(path)
+
+        def scan_of(ws: Any) -> SheetScan | None:
+            member = getattr(ws, "_worksheet_path", None)
+            return scans.get(member.lstrip("/")) if member else None
+
+        def merges_of(ws: Any) -> list[str]:
+            found_scan = scan_of(ws)
+            return found_scan.merged if found_scan else []
+
+        try:
+            self.found = found = _find_header(wb, columns, merges_of)
+            ws, header_row, matched = found.ws, found.row, found.matched
+            sheet = ws.title
+            scan = scan_of(ws)
+            self.table = table = SheetTable(sheet, header_row, matched, [], {m.column.field: m.header for m in matched})
+            present = {m.column.field for m in matched}
+            missing = [c.header for c in columns if c.required and c.field not in present]
+            if missing:
+                raise BadFile(f"工作表“{sheet}”缺少必填列：{'、'.join(missing)}（表头在第 {header_row} 行）。")
+            spanned = {i for m in matched if m.index in found.spans
+                       for i in range(m.index, found.spans[m.index][0] + 1)}
+            used = {m.index for m in matched} | spanned
+            seen_headers: set[str] = set()
+            for i, h in enumerate(found.values):
+                text = str(h).strip() if h not in (None, "") else ""
+                if text and i not in used and text not in seen_headers:
+                    table.ignored_headers.append(text)
+                    seen_headers.add(text)
+            self.merged = _merged_targets(scan.merged if scan else [], header_row)
+            self.total = scan.rows if scan else 0
+            # never pad rows to a (possibly huge) declared sheet width
+            self.width = max([m.index for m in matched] + [last for last, _ in found.spans.values()]) + 1
+            self.formula_cells = _formula_cells(path, sheet, header_row, self.width) \
+                if scan and scan.formulas else set()
+            self.stray: dict[int, tuple[MatchedColumn, int, str]] = {}  # column under a merged header → its owner
+            for m in matched:
+                if m.index in found.spans:
+                    last, ref = found.spans[m.index]
+                    for i in range(m.index + 1, last + 1):
+                        self.stray[i] = (m, m.index, ref)
+        except BaseException:
+            wb.close()
+            raise
+
+    def __enter__(self) -> TableReading:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.wb.close()
+
+    def __iter__(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        table, found, merged, stray = self.table, self.found, self.merged, self.stray
+        sheet, header_row, matched = table.sheet, table.header_row, table.columns
+        formula_cells, total, path = self.formula_cells, self.total, self.path
         merge_origins = set(merged.values())
         origin_values: dict[tuple[int, int], Any] = {}
-        total = scan.rows if scan else 0
-        # never pad rows to a (possibly huge) declared sheet width
-        width = max([m.index for m in matched] + [last for last, _ in found.spans.values()]) + 1
-        formula_cells = _formula_cells(path, sheet, header_row, width) if scan and scan.formulas else set()
         uncalculated = 0
-        stray: dict[int, tuple[MatchedColumn, int, str]] = {}  # column under a merged header → its owner
-        for m in matched:
-            if m.index in found.spans:
-                last, ref = found.spans[m.index]
-                for i in range(m.index + 1, last + 1):
-                    stray[i] = (m, m.index, ref)
-        for number, values in enumerate(ws.iter_rows(min_row=header_row + 1, max_col=width, values_only=True),
-                                        start=header_row + 1):
+        for number, values in enumerate(found.ws.iter_rows(min_row=header_row + 1, max_col=self.width,
+                                                           values_only=True), start=header_row + 1):
             if number % 2000 == 0:
-                if cancel is not None and cancel():
+                if self.cancel is not None and self.cancel():
                     raise ExportCancelled("已取消导入，没有写入任何数据。")
-                if progress is not None:
-                    progress(number, total)
-            if number - header_row > max_rows:
-                raise BadFile(f"{path.name} 的行数超过一次导入的上限 {max_rows:,} 行。请拆分成几个文件分批导入。")
+                if self.progress is not None:
+                    self.progress(number, total)
+            if number - header_row > self.max_rows:
+                raise BadFile(f"{path.name} 的行数超过一次导入的上限 {self.max_rows:,} 行。请拆分成几个文件分批导入。")
             row: dict[str, Any] = {}
             for m in matched:
                 value = values[m.index] if m.index < len(values) else None
@@ -261,17 +295,15 @@ def read_table(path: str | Path, kind: str, progress: Callable[[int, int], None]
                 table.notes.append(f"已跳过第 {number} 行的“{label.strip()}”行。")
                 continue
             table.rows.append((number, row))
-        if progress is not None:
-            progress(total, total)
+            yield number, row
+        if self.progress is not None:
+            self.progress(total, total)
         if formula_cells:
             if uncalculated:
                 table.notes.append(f"文件中有 {uncalculated} 个公式没有保存计算结果：请在 Excel 或 WPS 中打开，"
                                    "保存一次后再导入（本软件不计算公式）。")
             else:
                 table.notes.append(f"文件中有 {len(formula_cells)} 个公式，已按文件保存的计算结果导入。")
-        return table  # no data rows: the importer reports “没有可导入的行” and writes nothing (SPEC §5)
-    finally:
-        wb.close()
 
 
 _RANGE = re.compile(r"([A-Z]+)(\d+):([A-Z]+)(\d+)")

@@ -6,6 +6,7 @@ import dataclasses
 import difflib
 import math
 import re
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -99,6 +100,12 @@ def _similar(name: str, other: str, threshold: float = 0.85) -> bool:
     return matcher.quick_ratio() >= threshold and ratio_at_least(matcher, name, other, threshold)
 
 
+def file_investors(rows: Iterable[dict[str, Any]]) -> tuple[set[str], set[str]]:
+    """The investors of a file's rows by their exact update key, and loosely normalised (``_ProjectIndex``)."""
+    exact = {exact_key(text_value(row.get("investor"))) for row in rows}
+    return exact, {norm(i) for i in exact}
+
+
 class _ProjectIndex:
     """The live projects of the file's investors by their exact update key, by their loosely normalised
     key (for hints only) and by the key the same-name rule of ``ops.projects`` compares. Only the
@@ -108,11 +115,10 @@ class _ProjectIndex:
         self.exact: dict[tuple[str, str], list[tuple[int, str]]] = {}
         self.loose: dict[tuple[str, str], list[tuple[int, str, str]]] = {}
         self.lowered: dict[tuple[str, str], str] = {}
-        exact_investors = {exact_key(text_value(row.get("investor"))) for _, row in ctx.table.rows}
-        loose_investors = {norm(i) for i in exact_investors}
+        exact_investors, loose_investors = file_investors(row for _, row in ctx.table.rows)
         stored = ctx.lookups.stored
         if stored is not None:  # read ahead for every investor by the helper (stored_projects.py): the same answers
-            self.spellings = stored.spellings(exact_investors, loose_investors)
+            self.spellings = sorted(stored.spellings_of(exact_investors, loose_investors))
             self.rows = stored.rows_of(self.spellings)
             self.exact, self.loose, self.lowered = stored.exact, stored.loose, stored.lowered
             return

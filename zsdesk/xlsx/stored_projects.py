@@ -45,7 +45,6 @@ class StoredProjects:
     connection: sqlite3.Connection | None  # a file's, kept open: its data_version moves when anybody commits
     snapshot: str = ""  # a shared ledger's: ``pg_current_snapshot()`` of the transaction that read it
     investors: list[str] = field(default_factory=list)  # ``Lookups.stored_investors``
-    investor_keys: list[tuple[str, str]] = field(default_factory=list)  # (exact_key, norm) of each
     by_spelling: dict[str, list[Any]] = field(default_factory=dict)  # ``projects_of`` of one spelling
     exact: dict[tuple[str, str], list[tuple[int, str]]] = field(default_factory=dict)
     loose: dict[tuple[str, str], list[tuple[int, str, str]]] = field(default_factory=dict)
@@ -53,6 +52,8 @@ class StoredProjects:
     groups: dict[str, list[tuple[str, int, str, str]]] = field(default_factory=dict)
     by_key: dict[tuple[str, str], tuple[int, str, str]] = field(default_factory=dict)
     by_code: dict[str, int] = field(default_factory=dict)
+    spellings_by_key: dict[str, list[str]] = field(default_factory=dict)  # exact_key → the investor spellings
+    spellings_by_loose: dict[str, list[str]] = field(default_factory=dict)  # norm → the investor spellings
 
     def fresh(self, path: str, session: Any = None) -> bool:
         """Whether ``path`` is the file read and nobody has committed to it since (asked once the import holds
@@ -70,10 +71,12 @@ class StoredProjects:
         except (OSError, sqlite3.Error):
             return False
 
-    def spellings(self, exact_investors: set[str], loose_investors: set[str]) -> list[str]:
-        """``_ProjectIndex``'s spellings: the stored investor spellings of the file's investors."""
-        return [inv for inv, (key, loose) in zip(self.investors, self.investor_keys, strict=True)
-                if key in exact_investors or loose in loose_investors]
+    def spellings_of(self, exact_investors: set[str], loose_investors: set[str]) -> set[str]:
+        """``_ProjectIndex``'s spellings: the stored investor spellings of the file's investors (by exact key or
+        loosely), looked up by key (the helper asks for each chunk's investors, ``check_worker``)."""
+        found = {inv for key in exact_investors for inv in self.spellings_by_key.get(key, ())}
+        found.update(inv for loose in loose_investors for inv in self.spellings_by_loose.get(loose, ()))
+        return found
 
     def rows_of(self, spellings: list[str]) -> list[Any]:
         """``lookups.projects_of(spellings)``: (id, code, name, investor), in id order."""
@@ -168,7 +171,10 @@ def _fold(stored: StoredProjects, rows: list[Any], waiting: Callable[[], bool]) 
             groups.setdefault(loose_investor, []).append((loose_name, *entry))
             by_key.setdefault(loose_key, entry)
     stored.investors = list(investors)
-    stored.investor_keys = [(exact_key(inv), norm(inv)) for inv in stored.investors]
+    for inv in stored.investors:
+        investor_key, loose_investor = keys[inv]
+        stored.spellings_by_key.setdefault(investor_key, []).append(inv)
+        stored.spellings_by_loose.setdefault(loose_investor, []).append(inv)
     return True
 
 
